@@ -1,0 +1,28 @@
+// Bundles src/cli.ts into dist/: one small entry (the cached path) plus chunks that only a
+// cache miss loads with import() (the AWS SDK, the prompt, the lock). See README "Performance".
+import { build } from 'esbuild';
+import { rm, writeFile, chmod } from 'node:fs/promises';
+
+const outdir = new URL('../dist/', import.meta.url).pathname;
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
+  // CommonJS packages inside an ESM bundle still call require() for Node built-ins.
+  banner: {
+    js: "#!/usr/bin/env node\nimport{createRequire as __mfaCreateRequire}from'node:module';const require=__mfaCreateRequire(import.meta.url);",
+  },
+  define: { __MFA_EXEC_VERSION__: JSON.stringify(process.env.npm_package_version ?? '0.0.0') },
+  logLevel: 'warning',
+});
+await writeFile(new URL('meta.json', new URL('../dist/', import.meta.url)), JSON.stringify(result.metafile));
+await chmod(new URL('cli.js', new URL('../dist/', import.meta.url)), 0o755);

@@ -1,0 +1,18 @@
+/** What the AWS CLI would read from ~/.aws/config and ~/.aws/credentials, merged. */
+
+/** One profile: its settings, and for each setting the file it came from (for error messages). */
+export interface Profile {
+  readonly name: string;
+  /** Keys lower-cased as botocore does; values as botocore returns them (strings, not trimmed of inline comments). */
+  readonly values: Readonly<Record<string, string>>;
+  /** key -> path of the file that supplied it (credentials file wins over config file). */
+  readonly origin: Readonly<Record<string, string>>;
+}
+
+export interface AwsFiles {
+  /** Absolute path of the config file consulted (it may not exist). */
+  readonly configFile: string;
+  /** Absolute path of the shared credentials file consulted (it may not exist). */
+  readonly credentialsFile: string;
+  readonly profiles: ReadonlyMap<string, Profile>;
+}
