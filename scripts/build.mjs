@@ -1,9 +1,10 @@
 // Bundles src/cli.ts into dist/: one small entry (the cached path) plus chunks that only a
 // cache miss loads with import() (the AWS SDK, the prompt, the lock). See README "Performance".
 import { build } from 'esbuild';
-import { rm, writeFile, chmod } from 'node:fs/promises';
+import { rm, writeFile, chmod, readFile } from 'node:fs/promises';
 
 const outdir = new URL('../dist/', import.meta.url).pathname;
+const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { cli: 'src/cli.ts' },
@@ -21,7 +22,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport{createRequire as __mfaCreateRequire}from'node:module';const require=__mfaCreateRequire(import.meta.url);",
   },
-  define: { __MFA_EXEC_VERSION__: JSON.stringify(process.env.npm_package_version ?? '0.0.0') },
+  define: { __MFA_EXEC_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 });
 await writeFile(new URL('meta.json', new URL('../dist/', import.meta.url)), JSON.stringify(result.metafile));

@@ -38,10 +38,15 @@ export type IniSections = Map<string, Map<string, string>>;
 const DEFAULT_SECTION = 'DEFAULT';
 
 interface Entry {
-  /** The value's lines: the first line's value, then continuation lines ('' for blank lines). */
-  readonly pieces: string[];
-  /** Line number of each piece (for error messages). */
-  readonly lines: number[];
+  /** The value on the setting's own line. */
+  readonly first: string;
+  /** Non-blank continuation lines, with their line numbers and the blank lines before each. */
+  readonly more: string[];
+  readonly moreLines: number[];
+  readonly blanksBefore: number[];
+  /** Blank lines seen since the last piece (kept only if another continuation line follows). */
+  blanks: number;
+  readonly line: number;
 }
 
 interface Section {
@@ -57,31 +62,36 @@ interface Section {
 export function parseIni(text: string, file: string): IniSections {
   const sections = new Map<string, Section>();
   const defaults: Section = { line: 0, entries: new Map() };
-  const lines = splitFileLines(text);
 
   let cursect: Section | undefined;
   let sectname = '';
   let current: Entry | undefined; // the setting that indented lines would continue
   let indentLevel = 0;
+  let lineno = 0;
+  let pos = 0;
+  const length = text.length;
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const lineno = i + 1;
+  // Lines as Python's text-mode file iteration yields them: universal newlines (\n, \r\n, \r).
+  while (pos < length) {
+    let end = pos;
+    for (let c = text.charCodeAt(end); end < length && c !== 0x0a && c !== 0x0d; c = text.charCodeAt(++end));
+    const line = text.slice(pos, end);
+    pos = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
+    lineno++;
+
     const stripped = pyStrip(line);
     const first = stripped.charCodeAt(0);
-    const isComment = first === 0x23 /* # */ || first === 0x3b; /* ; */
-    if (stripped === '' || isComment) {
-      // A blank line belongs to the value being read; a comment line is skipped entirely.
-      if (!isComment && current !== undefined) {
-        current.pieces.push('');
-        current.lines.push(lineno);
-      }
+    if (first === 0x23 /* # */ || first === 0x3b /* ; */) continue; // comments are skipped entirely
+    if (stripped === '') {
+      if (current !== undefined) current.blanks++; // a blank line belongs to the value being read
       continue;
     }
     const indent = firstNonSpace(line);
     if (current !== undefined && indent > indentLevel) {
-      current.pieces.push(stripped);
-      current.lines.push(lineno);
+      current.more.push(stripped);
+      current.moreLines.push(lineno);
+      current.blanksBefore.push(current.blanks);
+      current.blanks = 0;
       continue;
     }
     indentLevel = indent;
@@ -134,10 +144,11 @@ export function parseIni(text: string, file: string): IniSections {
     if (previous !== undefined) {
       throw new ConfigError(
         `${file} line ${lineno}: ${quoteKey(key)} is set twice in the section [${shown(sectname)}] ` +
-          `(first at line ${previous.lines[0]}). Keep only one of the two lines; the AWS CLI refuses this file too.`,
+          `(first at line ${previous.line}). Keep only one of the two lines; the AWS CLI refuses this file too.`,
       );
     }
-    current = { pieces: [pyStrip(stripped.slice(delimiter + 1))], lines: [lineno] };
+    const value = pyStrip(stripped.slice(delimiter + 1));
+    current = { first: value, more: [], moreLines: [], blanksBefore: [], blanks: 0, line: lineno };
     cursect.entries.set(key, current);
   }
 
@@ -154,13 +165,13 @@ function finish(sections: Map<string, Section>, defaults: Section, file: string)
     const values = new Map<string, string>();
     for (const [key, entry] of section.entries) {
       const value = joinValue(entry);
-      if (value.startsWith('\n')) checkNested(entry, key, file);
+      if (value.charCodeAt(0) === 0x0a) checkNested(entry, key, file);
       values.set(key, value);
     }
     // Like configparser's options() + get(): the section's own keys, then inherited ones.
     for (const [key, value] of defaultValues) {
       if (values.has(key)) continue;
-      if (value.startsWith('\n')) checkNested(defaults.entries.get(key) as Entry, key, file);
+      if (value.charCodeAt(0) === 0x0a) checkNested(defaults.entries.get(key) as Entry, key, file);
       values.set(key, value);
     }
     result.set(name, values);
@@ -168,18 +179,27 @@ function finish(sections: Map<string, Section>, defaults: Section, file: string)
   return result;
 }
 
+/**
+ * configparser joins a value's lines (blank ones included) with "\n" and strips trailing
+ * whitespace, which drops exactly the trailing blank lines: each piece is already stripped.
+ */
 function joinValue(entry: Entry): string {
-  return entry.pieces.length === 1 ? (entry.pieces[0] as string) : pyRstrip(entry.pieces.join('\n'));
+  if (entry.more.length === 0) return entry.first;
+  const parts = [entry.first];
+  for (let i = 0; i < entry.more.length; i++) {
+    parts.push('\n'.repeat((entry.blanksBefore[i] as number) + 1), entry.more[i] as string);
+  }
+  return parts.join('');
 }
 
 /** botocore's _parse_nested raises ValueError on a non-blank line without '='. */
 function checkNested(entry: Entry, key: string, file: string): void {
-  for (let i = 1; i < entry.pieces.length; i++) {
-    for (const sub of pySplitlines(entry.pieces[i] as string)) {
+  for (let i = 0; i < entry.more.length; i++) {
+    for (const sub of pySplitlines(entry.more[i] as string)) {
       const line = pyStrip(sub);
       if (line !== '' && !line.includes('=')) {
         throw new ConfigError(
-          `${file} line ${entry.lines[i]}: the indented lines under ${quoteKey(key)} form a nested block ` +
+          `${file} line ${entry.moreLines[i]}: the indented lines under ${quoteKey(key)} form a nested block ` +
             `('${key} =' with nothing after it), so each must be 'name = value', but ` +
             `${isSecretKey(key) ? 'this one' : quoteLine(line)} has no '='. Put the value on the '${key} =' line ` +
             `or fix the indented line; the AWS CLI refuses this file too.`,
@@ -296,13 +316,6 @@ function sectionHeader(stripped: string): string | undefined {
   if (stripped.charCodeAt(0) !== 0x5b) return undefined;
   const close = stripped.lastIndexOf(']');
   return close >= 2 ? stripped.slice(1, close) : undefined;
-}
-
-/** Lines as Python's text-mode file iteration yields them (universal newlines), without ends. */
-function splitFileLines(text: string): string[] {
-  const lines = text.split(/\r\n?|\n/);
-  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
 
 /** Python's str.splitlines() boundaries (more than file iteration: \v, \f, \x1c-\x1e, \x85, U+2028/9). */

@@ -1,0 +1,278 @@
+/**
+ * Profile → plan: the ordered STS steps that produce credentials for one profile. Pure: takes
+ * the parsed files, the environment and the command-line overrides; touches nothing.
+ *
+ * Shape of every plan:  source credentials → [GetSessionToken] → AssumeRole × n
+ *
+ * It follows botocore for where credentials come from (a role profile's own keys are ignored in
+ * favour of its source_profile; a *source* profile's keys win over its role_arn) and aws-vault
+ * for when an MFA session can stand in front of the roles.
+ */
+import { ConfigError } from '../errors.ts';
+import { formatDuration } from '../duration.ts';
+import type { AwsFiles, Profile } from './types.ts';
+
+export type SourceCredentials =
+  | {
+      kind: 'static';
+      profile: string;
+      file: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken?: string;
+    }
+  | { kind: 'environment'; profile: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  | { kind: 'process'; profile: string; file: string; command: string };
+
+export interface SessionStep {
+  /** MFA device; absent for a plain (MFA-less) session. */
+  mfaSerial?: string;
+  durationSeconds: number;
+}
+
+export interface RoleStep {
+  profile: string;
+  roleArn: string;
+  externalId?: string;
+  sessionName?: string;
+  durationSeconds: number;
+  /** Sent with this AssumeRole call (the code is asked for this step). */
+  mfaSerial?: string;
+}
+
+export interface Plan {
+  profile: string;
+  /** Profiles walked, target first, source last. */
+  chain: string[];
+  region?: string;
+  source: SourceCredentials;
+  session?: SessionStep;
+  roles: RoleStep[];
+  /** The source's own temporary credentials are used as they are (no STS call at all). */
+  passThrough: boolean;
+  /** Why the plan looks the way it does, for --debug. */
+  notes: string[];
+}
+
+export interface PlanOverrides {
+  durationSeconds?: number;
+  sessionDurationSeconds?: number;
+  noSession?: boolean;
+  region?: string;
+}
+
+export const DEFAULT_SESSION_SECONDS = 8 * 3600;
+export const DEFAULT_ROLE_SECONDS = 3600;
+/** AWS caps roles assumed with temporary credentials (role chaining) at one hour. */
+export const CHAINED_ROLE_MAX_SECONDS = 3600;
+const SESSION_LIMITS = { min: 900, max: 129600 };
+const ROLE_LIMITS = { min: 900, max: 43200 };
+
+export function resolvePlan(
+  files: AwsFiles,
+  profileName: string,
+  env: NodeJS.ProcessEnv,
+  overrides: PlanOverrides = {},
+): Plan {
+  const notes: string[] = [];
+  const target = lookup(files, profileName, undefined);
+  const chain: string[] = [];
+  const roleProfiles: Profile[] = [];
+  let source: SourceCredentials | undefined;
+  let current = target;
+
+  for (;;) {
+    chain.push(current.name);
+    const isTarget = current === target;
+    const v = current.values;
+    const hasStatic = v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined;
+    if (hasStatic && !(isTarget && v.role_arn !== undefined)) {
+      source = staticSource(current);
+      break;
+    }
+    if (v.role_arn !== undefined) {
+      roleProfiles.unshift(current);
+      if (v.credential_source !== undefined && v.source_profile !== undefined) {
+        throw new ConfigError(
+          `Profile '${current.name}' in ${where(current, 'credential_source')} sets both source_profile and credential_source; the AWS CLI refuses this too. Keep one of them.`,
+        );
+      }
+      if (v.credential_source !== undefined) {
+        source = environmentSource(current, env);
+        break;
+      }
+      const next = v.source_profile;
+      if (next === undefined) {
+        throw new ConfigError(
+          `Profile '${current.name}' in ${where(current, 'role_arn')} has role_arn but neither source_profile nor credential_source, so there are no credentials to assume the role with. Add 'source_profile = <profile with keys>'.`,
+        );
+      }
+      if (chain.includes(next) && !(next === current.name && hasStatic)) {
+        throw new ConfigError(
+          `Profile '${current.name}' in ${where(current, 'source_profile')} has a source_profile cycle: ${[...chain, next].join(' → ')}. Point source_profile at a profile that holds keys.`,
+        );
+      }
+      current = lookup(files, next, current);
+      continue;
+    }
+    if (v.credential_process !== undefined) {
+      source = { kind: 'process', profile: current.name, file: where(current, 'credential_process'), command: v.credential_process };
+      break;
+    }
+    throw noCredentials(current, files);
+  }
+
+  const region = overrides.region ?? nonEmpty(target.values.region);
+  const roles = roleProfiles.map((p, index) => roleStep(p, index, roleProfiles.length, overrides, notes));
+  const sourceProfile = files.profiles.get(source.profile);
+  const sourceSerial = nonEmpty(sourceProfile?.values.mfa_serial);
+  const sessionSeconds = sessionDuration(overrides);
+  const base = { profile: target.name, chain, region, source, notes };
+
+  if (roles.length === 0) {
+    if (source.kind !== 'process' && source.sessionToken !== undefined) {
+      notes.push(`profile '${source.profile}' already holds temporary credentials (aws_session_token): they are used as they are`);
+      return { ...base, roles, passThrough: true };
+    }
+    if (overrides.noSession) notes.push('--no-session ignored: a profile without role_arn is served by a session');
+    notes.push(sourceSerial ? `GetSessionToken with MFA device ${sourceSerial}` : 'GetSessionToken without MFA (no mfa_serial)');
+    return { ...base, roles, passThrough: false, session: { mfaSerial: sourceSerial, durationSeconds: sessionSeconds } };
+  }
+
+  // The MFA device of the first hop: the first role's mfa_serial, else the source profile's own.
+  const firstSerial = roles[0]!.mfaSerial ?? sourceSerial;
+  const reason = whyNoSession(roles, firstSerial, source, overrides);
+  if (reason === undefined && firstSerial !== undefined) {
+    notes.push(`GetSessionToken with MFA device ${firstSerial}, then AssumeRole from the session (no further MFA prompt while it lasts)`);
+    for (const role of roles) delete role.mfaSerial;
+    return { ...base, roles, passThrough: false, session: { mfaSerial: firstSerial, durationSeconds: sessionSeconds } };
+  }
+  if (firstSerial !== undefined && roles[0]!.mfaSerial === undefined) roles[0]!.mfaSerial = firstSerial;
+  if (reason !== undefined) notes.push(`no MFA session: ${reason}; AssumeRole is called with the MFA code directly`);
+  else notes.push('no mfa_serial anywhere in the chain: AssumeRole without MFA');
+  return { ...base, roles, passThrough: false };
+}
+
+function whyNoSession(
+  roles: RoleStep[],
+  firstSerial: string | undefined,
+  source: SourceCredentials,
+  overrides: PlanOverrides,
+): string | undefined {
+  if (firstSerial === undefined) {
+    const later = roles.find((r) => r.mfaSerial !== undefined);
+    return later ? `chained roles: only profile '${later.profile}', not the first hop, names an MFA device` : undefined;
+  }
+  if (overrides.noSession) return '--no-session was given';
+  if (source.kind !== 'process' && source.sessionToken !== undefined) {
+    return `profile '${source.profile}' holds temporary credentials, and GetSessionToken needs long-term keys`;
+  }
+  const other = roles.find((r) => r.mfaSerial !== undefined && r.mfaSerial !== firstSerial);
+  if (other) return `chained roles: profile '${other.profile}' names a different MFA device (${other.mfaSerial})`;
+  const long = roles.find((r) => r.durationSeconds > CHAINED_ROLE_MAX_SECONDS);
+  if (long) {
+    return `duration ${formatDuration(long.durationSeconds)} for profile '${long.profile}' is over the ${formatDuration(CHAINED_ROLE_MAX_SECONDS)} AWS allows for a role assumed from a session`;
+  }
+  return undefined;
+}
+
+function roleStep(p: Profile, index: number, count: number, overrides: PlanOverrides, notes: string[]): RoleStep {
+  const isTarget = index === count - 1;
+  const configured = p.values.duration_seconds;
+  let seconds = isTarget && overrides.durationSeconds !== undefined ? overrides.durationSeconds : undefined;
+  if (seconds === undefined && configured !== undefined) {
+    if (!/^\s*\d+\s*$/.test(configured)) {
+      throw new ConfigError(
+        `Profile '${p.name}' in ${where(p, 'duration_seconds')} has duration_seconds = '${configured}', which is not a whole number of seconds.`,
+      );
+    }
+    seconds = Number(configured);
+  }
+  seconds ??= DEFAULT_ROLE_SECONDS;
+  checkRange(seconds, ROLE_LIMITS, `role duration for profile '${p.name}'`, where(p, 'duration_seconds'));
+  if (index > 0 && seconds > CHAINED_ROLE_MAX_SECONDS) {
+    notes.push(`profile '${p.name}' is assumed from another role: AWS caps it at 1h, so ${formatDuration(seconds)} becomes 1h`);
+    seconds = CHAINED_ROLE_MAX_SECONDS;
+  }
+  return {
+    profile: p.name,
+    roleArn: p.values.role_arn!,
+    externalId: nonEmpty(p.values.external_id),
+    sessionName: nonEmpty(p.values.role_session_name),
+    durationSeconds: seconds,
+    mfaSerial: nonEmpty(p.values.mfa_serial),
+  };
+}
+
+function sessionDuration(overrides: PlanOverrides): number {
+  const seconds = overrides.sessionDurationSeconds ?? DEFAULT_SESSION_SECONDS;
+  checkRange(seconds, SESSION_LIMITS, 'MFA session duration', '--session-duration / MFA_EXEC_SESSION_DURATION');
+  return seconds;
+}
+
+function checkRange(seconds: number, limits: { min: number; max: number }, what: string, source: string): void {
+  if (seconds < limits.min || seconds > limits.max) {
+    throw new ConfigError(
+      `The ${what} is ${formatDuration(seconds)} (from ${source}); AWS accepts ${formatDuration(limits.min)} to ${formatDuration(limits.max)}.`,
+    );
+  }
+}
+
+function staticSource(p: Profile): SourceCredentials {
+  const { aws_access_key_id: id, aws_secret_access_key: secret, aws_session_token: token } = p.values;
+  if (!id || !secret) {
+    const missing = id ? 'aws_secret_access_key' : 'aws_access_key_id';
+    const present = id ? 'aws_access_key_id' : 'aws_secret_access_key';
+    throw new ConfigError(
+      `Profile '${p.name}' in ${where(p, present)} has ${present} but no ${missing}. Add the missing key or remove both.`,
+    );
+  }
+  return { kind: 'static', profile: p.name, file: where(p, 'aws_access_key_id'), accessKeyId: id, secretAccessKey: secret, sessionToken: nonEmpty(token) };
+}
+
+function environmentSource(p: Profile, env: NodeJS.ProcessEnv): SourceCredentials {
+  const kind = p.values.credential_source!;
+  if (kind !== 'Environment') {
+    throw new ConfigError(
+      `Profile '${p.name}' in ${where(p, 'credential_source')} uses credential_source = ${kind}; mfa-exec supports only 'Environment'. Use source_profile with a profile that holds keys instead.`,
+    );
+  }
+  const id = env.AWS_ACCESS_KEY_ID;
+  const secret = env.AWS_SECRET_ACCESS_KEY;
+  if (!id || !secret) {
+    throw new ConfigError(
+      `Profile '${p.name}' in ${where(p, 'credential_source')} takes its source credentials from the environment (credential_source = Environment), but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set.`,
+    );
+  }
+  return { kind: 'environment', profile: p.name, accessKeyId: id, secretAccessKey: secret, sessionToken: nonEmpty(env.AWS_SESSION_TOKEN) };
+}
+
+function lookup(files: AwsFiles, name: string, referrer: Profile | undefined): Profile {
+  const found = files.profiles.get(name);
+  if (found) return found;
+  const known = [...files.profiles.keys()];
+  const list = known.length === 0 ? 'no profiles are defined there' : `defined profiles: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`;
+  const how = referrer
+    ? `Profile '${referrer.name}' in ${where(referrer, 'source_profile')} names source_profile '${name}', which`
+    : `Profile '${name}'`;
+  throw new ConfigError(
+    `${how} is not defined in ${files.configFile} (as [profile ${name}]) or ${files.credentialsFile} (as [${name}]); ${list}.`,
+  );
+}
+
+function noCredentials(p: Profile, files: AwsFiles): ConfigError {
+  const sso = Object.keys(p.values).some((k) => k.startsWith('sso_'));
+  const detail = sso
+    ? 'It uses AWS IAM Identity Center (sso_*), which mfa-exec does not handle; run `aws sso login` and use the profile directly.'
+    : `Add aws_access_key_id/aws_secret_access_key to [${p.name}] in ${files.credentialsFile}, or role_arn with source_profile, or credential_process.`;
+  return new ConfigError(`Profile '${p.name}' has no credentials mfa-exec can use. ${detail}`);
+}
+
+function where(p: Profile, key: string): string {
+  return p.origin[key] ?? Object.values(p.origin)[0] ?? '(unknown file)';
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

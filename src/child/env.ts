@@ -1,0 +1,59 @@
+/** The child's environment. Pure. */
+import { EXPIRY_MARGIN_MS, type Credentials } from '../credentials/types.ts';
+
+/** Variables that would make the child use other credentials or another profile than ours. */
+export const STALE_VARIABLES = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_SESSION_EXPIRATION',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+] as const;
+
+export interface Injection {
+  profile: string;
+  region?: string;
+}
+
+/** What we add: the credentials, their expiry (RFC 3339), the region, and the AWS_VAULT marker. */
+export function credentialVariables(creds: Credentials, injection: Injection): Record<string, string> {
+  const vars: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: creds.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+  };
+  if (creds.sessionToken) vars.AWS_SESSION_TOKEN = creds.sessionToken;
+  if (creds.expiration) vars.AWS_CREDENTIAL_EXPIRATION = creds.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (injection.region) {
+    vars.AWS_REGION = injection.region;
+    vars.AWS_DEFAULT_REGION = injection.region;
+  }
+  vars.AWS_VAULT = injection.profile;
+  return vars;
+}
+
+export function buildChildEnv(parent: NodeJS.ProcessEnv, vars: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent };
+  for (const name of STALE_VARIABLES) delete env[name];
+  return Object.assign(env, vars);
+}
+
+/**
+ * A nested run (a shim inside a shimmed terraform, a Makefile under mfa-exec) can use what the
+ * outer run injected as it is, when the marker names the profile asked for (or none was asked
+ * for) and the credentials are there and not about to expire.
+ */
+export function canReuseInjected(env: NodeJS.ProcessEnv, requested: string | undefined, now: number): boolean {
+  const marker = env.AWS_VAULT;
+  if (!marker || (requested !== undefined && requested !== marker)) return false;
+  if (env.AWS_CONTAINER_CREDENTIALS_FULL_URI && env.AWS_CONTAINER_AUTHORIZATION_TOKEN) return true;
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return false;
+  const expiration = Date.parse(env.AWS_CREDENTIAL_EXPIRATION ?? env.AWS_SESSION_EXPIRATION ?? '');
+  return !Number.isNaN(expiration) && expiration - now >= EXPIRY_MARGIN_MS;
+}

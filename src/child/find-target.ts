@@ -1,0 +1,75 @@
+/**
+ * Finds the real binary for a name, further down PATH, never ourselves.
+ *
+ * Candidates are compared by identity (device + inode after following links), so a shim is
+ * recognised however it is reached: through a symlink, a symlinked shim directory, a PATH that
+ * lists the shim directory twice, or a hard link. `which` supplies the executables in PATH order.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import which from 'which';
+import { ExitCode, MfaExecError } from '../errors.ts';
+
+export class TargetError extends MfaExecError {}
+
+export interface LookupOptions {
+  pathEnv: string;
+  cwd: string;
+  /** Files that are us (the entry point): skipped wherever they appear. */
+  selfIds: ReadonlySet<string>;
+  /** Further files to skip (see recursion.ts). */
+  skipIds?: ReadonlySet<string>;
+}
+
+export interface Target {
+  path: string;
+  id: string;
+}
+
+export function fileId(file: string): string | undefined {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function findTarget(name: string, options: LookupOptions): Target {
+  if (name.includes('/')) return checkPath(path.resolve(options.cwd, name), name);
+  const seen = new Set<string>();
+  const found = which.sync(name, { all: true, nothrow: true, path: options.pathEnv }) ?? [];
+  for (const candidate of found) {
+    const id = fileId(candidate);
+    if (id === undefined || seen.has(id)) continue;
+    seen.add(id);
+    if (options.selfIds.has(id) || options.skipIds?.has(id)) continue;
+    return { path: candidate, id };
+  }
+  // Nothing executable: say whether there is something by that name that cannot be run.
+  for (const dir of options.pathEnv.split(path.delimiter)) {
+    const candidate = path.join(dir || '.', name);
+    const id = fileId(candidate);
+    if (id === undefined || options.selfIds.has(id) || options.skipIds?.has(id)) continue;
+    return checkPath(candidate, name);
+  }
+  const shimmed = seen.size > 0 ? ' (only mfa-exec shims by that name were found; the real program must be further down PATH)' : '';
+  throw new TargetError(`Command not found: '${name}' is not in PATH${shimmed}.`, ExitCode.notFound);
+}
+
+function checkPath(file: string, name: string): Target {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new TargetError(`Command not found: '${name}' (${file} does not exist).`, ExitCode.notFound);
+  }
+  if (stat.isDirectory()) throw new TargetError(`Cannot execute '${name}': ${file} is a directory.`, ExitCode.cannotExecute);
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    throw new TargetError(`Cannot execute '${name}': ${file} is not executable (chmod +x it, or fix PATH).`, ExitCode.cannotExecute);
+  }
+  if (!stat.isFile()) throw new TargetError(`Cannot execute '${name}': ${file} is not a regular file.`, ExitCode.cannotExecute);
+  return { path: file, id: `${stat.dev}:${stat.ino}` };
+}

@@ -1,0 +1,44 @@
+/**
+ * Guards against a wrapper script that calls the shim again. When we start a target we leave
+ * `MFA_EXEC_LAUNCHED=<our pid> <name> <target id>` in its environment. A shim for the same
+ * name that finds this marker, and whose parent (exec'd wrapper) or grandparent (wrapper that
+ * spawned it) is that pid, was called back by the target itself: it skips that target and looks
+ * further down PATH. Ordinary nesting (terraform → sh → terraform, terragrunt → terraform) is
+ * not affected. MFA_EXEC_DEPTH is a hard stop for whatever slips through.
+ */
+import fs from 'node:fs';
+import { ExitCode, MfaExecError } from '../errors.ts';
+
+export const MAX_DEPTH = 16;
+
+export function skipIdsFor(name: string, env: NodeJS.ProcessEnv, ppid: number = process.ppid): Set<string> {
+  const marker = env.MFA_EXEC_LAUNCHED?.split(' ');
+  if (!marker || marker.length !== 3 || marker[1] !== name) return new Set();
+  const launcher = Number(marker[0]);
+  if (ppid === launcher || parentOf(ppid) === launcher) return new Set([marker[2]!]);
+  return new Set();
+}
+
+export function checkDepth(env: NodeJS.ProcessEnv, name: string): number {
+  const depth = Number(env.MFA_EXEC_DEPTH ?? 0) || 0;
+  if (depth >= MAX_DEPTH) {
+    throw new MfaExecError(
+      `'${name}' went through mfa-exec ${depth} times in one process chain; a wrapper or shim is calling itself. Check PATH and any wrapper scripts named '${name}'.`,
+      ExitCode.cannotExecute,
+    );
+  }
+  return depth + 1;
+}
+
+export function launchMarkers(name: string, targetId: string, depth: number): Record<string, string> {
+  return { MFA_EXEC_LAUNCHED: `${process.pid} ${name} ${targetId}`, MFA_EXEC_DEPTH: String(depth) };
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs the target and becomes as transparent as Node allows (aws-vault replaces itself with
+ * execve; Node cannot): stdio inherited, the child in our process group, our exit code its
+ * exit code, 128+N when a signal N killed it.
+ *
+ * Signals reach the child exactly once. Ctrl-C, Ctrl-\, a window resize and a terminal hang-up
+ * are delivered by the kernel to the whole foreground process group, child included, so when
+ * we are in the terminal's foreground group we only make sure they do not kill us first.
+ * Otherwise (no terminal, a background job, `kill <our pid>`) we forward them. SIGTERM is
+ * never sent to a group by a terminal, so it is always forwarded.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import tty from 'node:tty';
+import { ExitCode, MfaExecError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH'];
+const TERMINAL_SIGNALS = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGWINCH']);
+
+export interface RunOptions {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** argv[0] the target sees: the name it was invoked by. */
+  argv0: string;
+  logger: Logger;
+}
+
+export function runTarget(options: RunOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.file, options.args, { stdio: 'inherit', env: options.env, argv0: options.argv0 });
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (TERMINAL_SIGNALS.has(signal) && inTerminalForegroundGroup()) {
+        options.logger.debug(`${signal}: the terminal delivered it to the target too; not forwarding`);
+        return;
+      }
+      options.logger.debug(`${signal}: forwarding to the target (pid ${child.pid})`);
+      try {
+        child.kill(signal);
+      } catch {
+        // The child is already gone; its exit event follows.
+      }
+    };
+    for (const s of FORWARDED) process.on(s, onSignal);
+    const cleanup = () => {
+      for (const s of FORWARDED) process.off(s, onSignal);
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      reject(spawnError(error, options.file));
+    });
+    child.once('exit', (code, signal) => {
+      cleanup();
+      if (signal) {
+        options.logger.debug(`target killed by ${signal}`);
+        resolve(128 + (os.constants.signals[signal] ?? 0));
+      } else resolve(code ?? 0);
+    });
+  });
+}
+
+function spawnError(error: NodeJS.ErrnoException, file: string): MfaExecError {
+  if (error.code === 'ENOENT') {
+    // The file exists (we checked): it is the #! interpreter that is missing.
+    const interpreter = shebang(file);
+    if (interpreter) return new MfaExecError(`Cannot execute ${file}: its interpreter '${interpreter}' (the #! line) was not found.`, ExitCode.cannotExecute);
+    return new MfaExecError(`Command not found: ${file} disappeared before it could be started.`, ExitCode.notFound);
+  }
+  if (error.code === 'EACCES' || error.code === 'ENOEXEC' || error.code === 'EISDIR') {
+    return new MfaExecError(`Cannot execute ${file} (${error.code}): it is not a program this system can run.`, ExitCode.cannotExecute);
+  }
+  return new MfaExecError(`Cannot start ${file}: ${error.code ?? error.message}.`, ExitCode.cannotExecute);
+}
+
+function shebang(file: string): string | undefined {
+  try {
+    const fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(256);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    const line = head.subarray(0, n).toString('utf8').split('\n')[0] ?? '';
+    return line.startsWith('#!') ? line.slice(2).trim().split(/\s+/)[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the terminal sends its signals to our process group (Linux: tpgid == pgrp). */
+export function inTerminalForegroundGroup(): boolean {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [pgrp, ttyNr, tpgid] = [Number(fields[2]), Number(fields[4]), Number(fields[5])];
+    return ttyNr !== 0 && tpgid === pgrp;
+  } catch {
+    return tty.isatty(0) || tty.isatty(2);
+  }
+}

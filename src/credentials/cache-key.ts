@@ -1,0 +1,50 @@
+/**
+ * Which cache file holds which step's credentials. Pure.
+ *
+ * A key hashes everything that decides what STS would return: the STS endpoint, the source
+ * (access key id, or the credential_process command), the MFA device, and for each role its
+ * ARN, external id and session name, chained from the key of the step before. Change any of
+ * them and the old file is simply never looked at again. Secrets never enter a key.
+ */
+import { createHash } from 'node:crypto';
+import type { Plan } from '../aws-config/plan.ts';
+
+export interface CacheRef {
+  kind: 'session' | 'role';
+  key: string;
+  /** What the entry is for, stored beside the credentials for `status` / `list`. */
+  describe: { profile: string; mfaSerial?: string; roleArn?: string };
+}
+
+export interface PlanCacheRefs {
+  session?: CacheRef;
+  roles: CacheRef[];
+  /** The step whose credentials the child gets; undefined for a pass-through plan. */
+  final?: CacheRef;
+  /** One lock per chain root: every profile behind the same MFA session shares it. */
+  lockKey: string;
+}
+
+export function planCacheRefs(plan: Plan, env: NodeJS.ProcessEnv): PlanCacheRefs {
+  const endpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? '';
+  const source = plan.source;
+  const sourceId =
+    source.kind === 'process' ? `process\0${source.profile}\0${source.command}` : `${source.kind}\0${source.accessKeyId}`;
+  let parent = hash(['source', endpoint, sourceId]);
+  let session: CacheRef | undefined;
+  if (plan.session) {
+    parent = hash(['session', endpoint, sourceId, plan.session.mfaSerial ?? '']);
+    session = { kind: 'session', key: parent, describe: { profile: source.profile, mfaSerial: plan.session.mfaSerial } };
+  }
+  const lockKey = parent;
+  const roles = plan.roles.map((role) => {
+    parent = hash(['role', parent, role.roleArn, role.externalId ?? '', role.sessionName ?? '', role.mfaSerial ?? '']);
+    const describe = { profile: role.profile, roleArn: role.roleArn, mfaSerial: role.mfaSerial ?? plan.session?.mfaSerial };
+    return { kind: 'role' as const, key: parent, describe };
+  });
+  return { session, roles, final: roles.at(-1) ?? session, lockKey };
+}
+
+function hash(parts: string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
+}

@@ -1,0 +1,47 @@
+/**
+ * Plan → credentials. The warm path is one small file read; everything else (lock, STS SDK,
+ * prompt) is imported only when the cache cannot serve.
+ */
+import type { Plan } from '../aws-config/plan.ts';
+import type { AwsFiles } from '../aws-config/types.ts';
+import type { Logger } from '../log.ts';
+import { readCredentials } from './cache.ts';
+import { planCacheRefs } from './cache-key.ts';
+import type { Credentials } from './types.ts';
+
+export interface ResolveContext {
+  files: AwsFiles;
+  env: NodeJS.ProcessEnv;
+  cacheDir: string;
+  logger: Logger;
+  now: () => number;
+  mfaToken?: string;
+}
+
+export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promise<Credentials> {
+  const { logger } = ctx;
+  if (plan.passThrough && plan.source.kind !== 'process') {
+    return { accessKeyId: plan.source.accessKeyId, secretAccessKey: plan.source.secretAccessKey, sessionToken: plan.source.sessionToken };
+  }
+  const refs = planCacheRefs(plan, ctx.env);
+  const cached = refs.final && readCredentials(ctx.cacheDir, refs.final, ctx.now(), logger);
+  if (cached) {
+    logger.debug(`cache: hit for profile '${plan.profile}' (${refs.final!.kind}, valid until ${cached.expiration?.toISOString()})`);
+    return cached;
+  }
+  logger.debug(`cache: miss for profile '${plan.profile}'; loading the STS client`);
+  const [{ fetchCredentials }, { createTokenProvider }, { runMfaProcess }] = await Promise.all([
+    import('./fetch.ts'),
+    import('../mfa/token.ts'),
+    import('../mfa/mfa-process.ts'),
+  ]);
+  const tokens = createTokenProvider({
+    flagToken: ctx.mfaToken,
+    env: ctx.env,
+    cacheDir: ctx.cacheDir,
+    logger,
+    now: ctx.now,
+    runMfaProcess: (command, serial, profile) => runMfaProcess(command, { serial, profile, env: ctx.env }),
+  });
+  return fetchCredentials({ plan, refs, files: ctx.files, env: ctx.env, cacheDir: ctx.cacheDir, logger, now: ctx.now, tokens });
+}

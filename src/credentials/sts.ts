@@ -1,0 +1,101 @@
+/**
+ * The only module that touches @aws-sdk/client-sts, imported with import() on a cache miss so the
+ * warm path never parses the SDK. The SDK brings what users expect of an AWS tool:
+ * AWS_ENDPOINT_URL_STS and endpoint_url, regional endpoints, proxies via the standard agent
+ * settings, and retries with backoff for throttling and 5xx.
+ */
+import type { Credentials } from './types.ts';
+import { describeStsError } from './sts-errors.ts';
+
+export interface StsContext {
+  region: string;
+  /** What is being done, for error messages: "GetSessionToken for profile 'x'". */
+  what: string;
+  profile: string;
+}
+
+export interface SessionTokenInput {
+  durationSeconds: number;
+  serialNumber?: string;
+  tokenCode?: string;
+}
+
+export interface AssumeRoleInput {
+  roleArn: string;
+  sessionName: string;
+  durationSeconds: number;
+  externalId?: string;
+  serialNumber?: string;
+  tokenCode?: string;
+}
+
+/** Bounded network: no call may hang past connect 5 s + answer 15 s per attempt, 3 attempts. */
+const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 15_000 };
+
+async function client(creds: Credentials, region: string) {
+  // Node 20 triggers a multi-line NodeVersionSupportWarning; silence it in our own process only
+  // (the child's environment was built from a copy taken at startup).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const sdk = await import('@aws-sdk/client-sts');
+  const c = new sdk.STSClient({
+    region,
+    credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+    maxAttempts: 3,
+    requestHandler: REQUEST_HANDLER,
+  });
+  return { sdk, c };
+}
+
+export async function getSessionToken(creds: Credentials, input: SessionTokenInput, ctx: StsContext): Promise<Credentials> {
+  const { sdk, c } = await client(creds, ctx.region);
+  try {
+    const out = await c.send(
+      new sdk.GetSessionTokenCommand({
+        DurationSeconds: input.durationSeconds,
+        SerialNumber: input.serialNumber,
+        TokenCode: input.tokenCode,
+      }),
+    );
+    return fromSdk(out.Credentials, ctx);
+  } catch (error) {
+    throw describeStsError(error, ctx);
+  } finally {
+    c.destroy();
+  }
+}
+
+export async function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx: StsContext): Promise<Credentials> {
+  const { sdk, c } = await client(creds, ctx.region);
+  try {
+    const out = await c.send(
+      new sdk.AssumeRoleCommand({
+        RoleArn: input.roleArn,
+        RoleSessionName: input.sessionName,
+        DurationSeconds: input.durationSeconds,
+        ExternalId: input.externalId,
+        SerialNumber: input.serialNumber,
+        TokenCode: input.tokenCode,
+      }),
+    );
+    return fromSdk(out.Credentials, ctx);
+  } catch (error) {
+    throw describeStsError(error, ctx);
+  } finally {
+    c.destroy();
+  }
+}
+
+function fromSdk(
+  raw: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
+  ctx: StsContext,
+): Credentials {
+  if (!raw?.AccessKeyId || !raw.SecretAccessKey || !raw.SessionToken || !(raw.Expiration instanceof Date) || Number.isNaN(raw.Expiration.getTime())) {
+    throw describeStsError(Object.assign(new Error('incomplete credentials in the STS answer'), { name: 'IncompleteAnswer' }), ctx);
+  }
+  return {
+    accessKeyId: raw.AccessKeyId,
+    secretAccessKey: raw.SecretAccessKey,
+    sessionToken: raw.SessionToken,
+    expiration: raw.Expiration,
+  };
+}

@@ -1,0 +1,33 @@
+export const HELP = `mfa-exec — run commands with MFA-backed AWS role credentials
+
+Usage:
+  mfa-exec [options] [--] <command> [args…]     run a command with credentials
+  mfa-exec exec [options] [--] <command> [args…]
+  <shim-name> [args…]                           (symlinked as terraform, aws, …) run the real
+                                                program further down PATH with credentials
+
+Options:
+  -p, --profile NAME        profile from ~/.aws/config (default: $MFA_EXEC_PROFILE, $AWS_PROFILE,
+                            $AWS_DEFAULT_PROFILE, then 'default')
+  -d, --duration DUR        role credential lifetime: 3600, 15m, 1h (default: duration_seconds or 1h)
+      --session-duration DUR  MFA session lifetime (default: $MFA_EXEC_SESSION_DURATION or 8h)
+      --mfa-token CODE      MFA code to use instead of prompting
+      --no-session          call AssumeRole with the MFA code directly, without an MFA session
+      --region REGION       set AWS_REGION / AWS_DEFAULT_REGION for the command
+      --debug               explain each resolution step on stderr (never secrets)
+  -h, --help                show this help
+  -v, --version             show the version
+
+Environment:
+  MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE   profile for shims
+  MFA_EXEC_MFA_TOKEN        MFA code for automation (after --mfa-token)
+  MFA_EXEC_MFA_DIGITS       code length, 6 (default) to 8
+  MFA_EXEC_SESSION_DURATION MFA session lifetime
+  MFA_EXEC_DEBUG=1          same as --debug
+  AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, XDG_CACHE_HOME
+
+Exit codes: the command's own; 128+N if a signal N killed it; 64 usage, 65 bad MFA code,
+66 no terminal for the MFA prompt, 69 STS unreachable, 73 cache unusable, 75 lock timeout,
+77 AWS refused, 78 config error, 126 cannot execute, 127 not found, 130 prompt cancelled.
+See README.md for details.
+`;

@@ -1,0 +1,36 @@
+/**
+ * Diagnostics go to stderr only: stdout belongs to the target or to a command's machine-readable
+ * output. Nothing logged here may contain a secret; callers pass identifiers through `mask`.
+ */
+export interface Logger {
+  readonly debugEnabled: boolean;
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+export function createLogger(debugEnabled: boolean, write: (line: string) => void = writeStderr): Logger {
+  return {
+    debugEnabled,
+    debug(message) {
+      if (debugEnabled) write(`mfa-exec: ${message}\n`);
+    },
+    warn(message) {
+      write(`mfa-exec: warning: ${message}\n`);
+    },
+  };
+}
+
+function writeStderr(line: string): void {
+  try {
+    process.stderr.write(line);
+  } catch {
+    // stderr closed: diagnostics are best effort.
+  }
+}
+
+export const silentLogger: Logger = createLogger(false, () => {});
+
+/** An access key id shown as `ASIA…WXYZ`: enough to tell keys apart, not enough to use one. */
+export function mask(accessKeyId: string): string {
+  return accessKeyId.length > 8 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` : '…';
+}

@@ -1,0 +1,116 @@
+/**
+ * Where an MFA code comes from, in order: --mfa-token, MFA_EXEC_MFA_TOKEN (for automation),
+ * the profile's mfa_process, then a prompt on the terminal. Only the terminal can be asked
+ * again after AWS rejects a code; a code given up front that fails is final.
+ */
+import { ExitCode } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { MfaInputError, codeLength, normalizeCode } from './code.ts';
+import { NoTerminalError, openTerminal, type Terminal } from './tty-prompt.ts';
+import { lastUsed, recordUsed, secondsToNextCode, wasUsed } from './used-codes.ts';
+
+export interface TokenRequest {
+  serial: string;
+  profile: string;
+  /** mfa_process from the profile that names the device, if any. */
+  mfaProcess?: string;
+  /** AWS rejected the previous code for this request. */
+  retry: boolean;
+}
+
+export interface TokenProvider {
+  /** A code to send, or throws (no terminal, cancelled, a given code that cannot be retried). */
+  next(request: TokenRequest): Promise<{ code: string; source: string; canRetry: boolean }>;
+  /** AWS accepted the code: remember it so it is not sent twice. */
+  accepted(serial: string, code: string): void;
+  /** Release the terminal. Must run before the target starts. */
+  close(): void;
+}
+
+export interface TokenProviderOptions {
+  flagToken?: string;
+  env: NodeJS.ProcessEnv;
+  cacheDir: string;
+  logger: Logger;
+  now?: () => number;
+  open?: () => Terminal | undefined;
+  runMfaProcess?: (command: string, serial: string, profile: string) => Promise<string>;
+}
+
+const LOCAL_TRIES = 5;
+
+export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
+  const { env, cacheDir, logger } = options;
+  const now = options.now ?? Date.now;
+  const length = codeLength(env);
+  let terminal: Terminal | undefined;
+  const spent = new Set<string>();
+
+  function given(text: string, source: string, serial: string): string {
+    const result = normalizeCode(text, length);
+    if ('problem' in result) throw new MfaInputError(`The MFA code from ${source} is unusable: ${result.problem}.`);
+    if (wasUsed(cacheDir, serial, result.code, now())) {
+      throw new MfaInputError(`The MFA code from ${source} was already accepted by AWS for ${serial}, and AWS refuses a code twice. Wait for the next code (about ${secondsToNextCode(lastUsed(cacheDir, serial)!.at, now())} s).`);
+    }
+    return result.code;
+  }
+
+  async function ask(request: TokenRequest): Promise<string> {
+    terminal ??= options.open ? options.open() : openTerminal();
+    if (!terminal) {
+      throw new NoTerminalError(
+        `Profile '${request.profile}' needs an MFA code for ${request.serial}, but there is no terminal to ask on. Pass one with --mfa-token CODE or MFA_EXEC_MFA_TOKEN, set mfa_process in the profile, or run 'mfa-exec login --profile ${request.profile}' in a terminal first.`,
+        ExitCode.noTerminal,
+      );
+    }
+    const used = lastUsed(cacheDir, request.serial);
+    if (!request.retry && used && now() - used.at < 30_000) {
+      terminal.write(`mfa-exec: a code for ${request.serial} was used ${Math.round((now() - used.at) / 1000)} s ago; AWS accepts each code once, so wait for the next one (about ${secondsToNextCode(used.at, now())} s).\n`);
+    }
+    for (let i = 0; i < LOCAL_TRIES; i++) {
+      terminal.write(`Enter MFA code for ${request.serial}: `);
+      const result = normalizeCode(await terminal.readLine(), length);
+      if ('problem' in result) {
+        terminal.write(`mfa-exec: ${result.problem}; try again.\n`);
+        continue;
+      }
+      if (wasUsed(cacheDir, request.serial, result.code, now()) || spent.has(`${request.serial}\0${result.code}`)) {
+        const wait = used ? secondsToNextCode(lastUsed(cacheDir, request.serial)?.at ?? now(), now()) : 30;
+        terminal.write(`mfa-exec: that code was already used and AWS refuses it twice; wait for the next one (about ${wait} s).\n`);
+        continue;
+      }
+      return result.code;
+    }
+    throw new MfaInputError(`No usable MFA code for ${request.serial} after ${LOCAL_TRIES} tries.`);
+  }
+
+  return {
+    async next(request) {
+      if (request.retry) {
+        terminal?.write(`mfa-exec: AWS rejected that code for ${request.serial}.\n`);
+        return { code: await ask(request), source: 'terminal', canRetry: true };
+      }
+      if (options.flagToken !== undefined) {
+        return { code: given(options.flagToken, '--mfa-token', request.serial), source: '--mfa-token', canRetry: false };
+      }
+      if (env.MFA_EXEC_MFA_TOKEN) {
+        return { code: given(env.MFA_EXEC_MFA_TOKEN, 'MFA_EXEC_MFA_TOKEN', request.serial), source: 'MFA_EXEC_MFA_TOKEN', canRetry: false };
+      }
+      if (request.mfaProcess !== undefined && options.runMfaProcess) {
+        logger.debug(`MFA code for ${request.serial}: running mfa_process of profile '${request.profile}'`);
+        const output = await options.runMfaProcess(request.mfaProcess, request.serial, request.profile);
+        return { code: given(output, `mfa_process of profile '${request.profile}'`, request.serial), source: 'mfa_process', canRetry: false };
+      }
+      logger.debug(`MFA code for ${request.serial}: asking on the terminal`);
+      return { code: await ask(request), source: 'terminal', canRetry: true };
+    },
+    accepted(serial, code) {
+      spent.add(`${serial}\0${code}`);
+      recordUsed(cacheDir, serial, code, now());
+    },
+    close() {
+      terminal?.close();
+      terminal = undefined;
+    },
+  };
+}
