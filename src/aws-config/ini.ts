@@ -37,21 +37,14 @@ export type IniSections = Map<string, Map<string, string>>;
 
 const DEFAULT_SECTION = 'DEFAULT';
 
-interface Entry {
-  /** The value on the setting's own line. */
-  readonly first: string;
-  /** Non-blank continuation lines, with their line numbers and the blank lines before each. */
-  readonly more: string[];
-  readonly moreLines: number[];
-  readonly blanksBefore: number[];
-  /** Blank lines seen since the last piece (kept only if another continuation line follows). */
-  blanks: number;
-  readonly line: number;
-}
-
-interface Section {
-  readonly line: number;
-  readonly entries: Map<string, Entry>;
+/** A value that spans several lines (kept aside: most values are one line). */
+interface MultiLine {
+  readonly values: Map<string, string>; // the section it belongs to
+  readonly key: string;
+  readonly first: string; // the value on the setting's own line
+  readonly more: string[]; // the non-blank continuation lines...
+  readonly moreLines: number[]; // ...their line numbers...
+  readonly blanksBefore: number[]; // ...and how many blank lines precede each
 }
 
 /**
@@ -60,12 +53,19 @@ interface Section {
  * path and line number, for anything the AWS CLI would refuse.
  */
 export function parseIni(text: string, file: string): IniSections {
-  const sections = new Map<string, Section>();
-  const defaults: Section = { line: 0, entries: new Map() };
+  const sections: IniSections = new Map();
+  const sectionLines: number[] = []; // header line of each section, in order
+  const defaults = new Map<string, string>();
+  const defaultKeyLines = new Map<string, number>(); // [DEFAULT] may be reopened, its keys not repeated
+  const keyLines = new Map<string, number>(); // keys of the section being read (cleared per header)
+  const multiLines: MultiLine[] = [];
 
-  let cursect: Section | undefined;
+  let cursect: Map<string, string> | undefined;
+  let cursectKeyLines = keyLines;
   let sectname = '';
-  let current: Entry | undefined; // the setting that indented lines would continue
+  let currentKey: string | undefined; // the setting that indented lines would continue
+  let multi: MultiLine | undefined; // ...once it has a continuation line
+  let blanks = 0; // blank lines since the last piece of the current setting
   let indentLevel = 0;
   let lineno = 0;
   let pos = 0;
@@ -83,35 +83,45 @@ export function parseIni(text: string, file: string): IniSections {
     const first = stripped.charCodeAt(0);
     if (first === 0x23 /* # */ || first === 0x3b /* ; */) continue; // comments are skipped entirely
     if (stripped === '') {
-      if (current !== undefined) current.blanks++; // a blank line belongs to the value being read
+      blanks++; // a blank line belongs to the value being read, if any
       continue;
     }
     const indent = firstNonSpace(line);
-    if (current !== undefined && indent > indentLevel) {
-      current.more.push(stripped);
-      current.moreLines.push(lineno);
-      current.blanksBefore.push(current.blanks);
-      current.blanks = 0;
+    if (currentKey !== undefined && indent > indentLevel) {
+      if (multi === undefined) {
+        const values = cursect as Map<string, string>;
+        multi = { values, key: currentKey, first: values.get(currentKey) as string, more: [], moreLines: [], blanksBefore: [] };
+        multiLines.push(multi);
+      }
+      multi.more.push(stripped);
+      multi.moreLines.push(lineno);
+      multi.blanksBefore.push(blanks);
+      blanks = 0;
       continue;
     }
     indentLevel = indent;
     const header = sectionHeader(stripped);
     if (header !== undefined) {
-      const existing = sections.get(header);
-      if (existing !== undefined) {
+      if (sections.has(header)) {
+        const existing = sectionLines[[...sections.keys()].indexOf(header)];
         throw new ConfigError(
-          `${file} line ${lineno}: the section [${shown(header)}] appears a second time (first at line ${existing.line}). ` +
+          `${file} line ${lineno}: the section [${shown(header)}] appears a second time (first at line ${existing}). ` +
             `Merge the two sections into one; the AWS CLI refuses this file too.`,
         );
       }
       if (header === DEFAULT_SECTION) {
         cursect = defaults;
+        cursectKeyLines = defaultKeyLines;
       } else {
-        cursect = { line: lineno, entries: new Map() };
+        cursect = new Map();
         sections.set(header, cursect);
+        sectionLines.push(lineno);
+        keyLines.clear(); // a section cannot reappear, so only its own keys can collide
+        cursectKeyLines = keyLines;
       }
       sectname = header;
-      current = undefined;
+      currentKey = undefined;
+      multi = undefined;
       continue;
     }
     if (cursect === undefined) {
@@ -140,66 +150,71 @@ export function parseIni(text: string, file: string): IniSections {
       );
     }
     const key = pyRstrip(stripped.slice(0, delimiter)).toLowerCase();
-    const previous = cursect.entries.get(key);
+    const previous = cursectKeyLines.get(key);
     if (previous !== undefined) {
       throw new ConfigError(
         `${file} line ${lineno}: ${quoteKey(key)} is set twice in the section [${shown(sectname)}] ` +
-          `(first at line ${previous.line}). Keep only one of the two lines; the AWS CLI refuses this file too.`,
+          `(first at line ${previous}). Keep only one of the two lines; the AWS CLI refuses this file too.`,
       );
     }
-    const value = pyStrip(stripped.slice(delimiter + 1));
-    current = { first: value, more: [], moreLines: [], blanksBefore: [], blanks: 0, line: lineno };
-    cursect.entries.set(key, current);
+    cursectKeyLines.set(key, lineno);
+    cursect.set(key, pyStrip(stripped.slice(delimiter + 1)));
+    currentKey = key;
+    multi = undefined;
+    blanks = 0;
   }
 
-  return finish(sections, defaults, file);
+  return finish(sections, defaults, multiLines, file);
 }
 
-/** Join multi-line values, apply [DEFAULT] inheritance, validate nested blocks. */
-function finish(sections: Map<string, Section>, defaults: Section, file: string): IniSections {
-  const defaultValues = new Map<string, string>();
-  for (const [key, entry] of defaults.entries) defaultValues.set(key, joinValue(entry));
-
-  const result: IniSections = new Map();
-  for (const [name, section] of sections) {
-    const values = new Map<string, string>();
-    for (const [key, entry] of section.entries) {
-      const value = joinValue(entry);
-      if (value.charCodeAt(0) === 0x0a) checkNested(entry, key, file);
-      values.set(key, value);
-    }
-    // Like configparser's options() + get(): the section's own keys, then inherited ones.
-    for (const [key, value] of defaultValues) {
-      if (values.has(key)) continue;
-      if (value.charCodeAt(0) === 0x0a) checkNested(defaults.entries.get(key) as Entry, key, file);
-      values.set(key, value);
-    }
-    result.set(name, values);
+/** Join multi-line values, validate nested blocks, apply [DEFAULT] inheritance. */
+function finish(sections: IniSections, defaults: Map<string, string>, multiLines: MultiLine[], file: string): IniSections {
+  const nestedDefaults: MultiLine[] = [];
+  for (const multi of multiLines) {
+    const value = joinValue(multi);
+    multi.values.set(multi.key, value); // same key: keeps its place
+    if (value.charCodeAt(0) !== 0x0a) continue;
+    if (multi.values === defaults) nestedDefaults.push(multi);
+    else checkNested(multi, file);
   }
-  return result;
+  if (defaults.size === 0) return sections;
+  for (const values of sections.values()) {
+    // Like configparser's options() + get(): the section's own keys, then the inherited ones.
+    for (const [key, value] of defaults) if (!values.has(key)) values.set(key, value);
+  }
+  // botocore checks an inherited nested block in every section that does not override it.
+  for (const multi of nestedDefaults) {
+    for (const values of sections.values()) {
+      if (values.get(multi.key) === multi.values.get(multi.key)) {
+        checkNested(multi, file);
+        break;
+      }
+    }
+  }
+  return sections;
 }
 
 /**
  * configparser joins a value's lines (blank ones included) with "\n" and strips trailing
- * whitespace, which drops exactly the trailing blank lines: each piece is already stripped.
+ * whitespace, which drops exactly the trailing blank lines: each line is already stripped.
  */
-function joinValue(entry: Entry): string {
-  if (entry.more.length === 0) return entry.first;
-  const parts = [entry.first];
-  for (let i = 0; i < entry.more.length; i++) {
-    parts.push('\n'.repeat((entry.blanksBefore[i] as number) + 1), entry.more[i] as string);
+function joinValue(multi: MultiLine): string {
+  const parts = [multi.first];
+  for (let i = 0; i < multi.more.length; i++) {
+    parts.push('\n'.repeat((multi.blanksBefore[i] as number) + 1), multi.more[i] as string);
   }
   return parts.join('');
 }
 
 /** botocore's _parse_nested raises ValueError on a non-blank line without '='. */
-function checkNested(entry: Entry, key: string, file: string): void {
-  for (let i = 0; i < entry.more.length; i++) {
-    for (const sub of pySplitlines(entry.more[i] as string)) {
+function checkNested(multi: MultiLine, file: string): void {
+  const key = multi.key;
+  for (let i = 0; i < multi.more.length; i++) {
+    for (const sub of pySplitlines(multi.more[i] as string)) {
       const line = pyStrip(sub);
       if (line !== '' && !line.includes('=')) {
         throw new ConfigError(
-          `${file} line ${entry.moreLines[i]}: the indented lines under ${quoteKey(key)} form a nested block ` +
+          `${file} line ${multi.moreLines[i]}: the indented lines under ${quoteKey(key)} form a nested block ` +
             `('${key} =' with nothing after it), so each must be 'name = value', but ` +
             `${isSecretKey(key) ? 'this one' : quoteLine(line)} has no '='. Put the value on the '${key} =' line ` +
             `or fix the indented line; the AWS CLI refuses this file too.`,
@@ -318,7 +333,10 @@ function sectionHeader(stripped: string): string | undefined {
   return close >= 2 ? stripped.slice(1, close) : undefined;
 }
 
+const LINE_BREAK = /[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+
 /** Python's str.splitlines() boundaries (more than file iteration: \v, \f, \x1c-\x1e, \x85, U+2028/9). */
 function pySplitlines(s: string): string[] {
+  if (!LINE_BREAK.test(s)) return [s];
   return s.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
 }

@@ -7,9 +7,15 @@ Usage:
   botocore_profiles.py --batch < cases.json
       cases.json is a JSON list of [CONFIG, CREDENTIALS] path pairs; prints a JSON list of
       results in the same order (one Python start-up for the whole corpus).
+  botocore_profiles.py --serve
+      reads one JSON [CONFIG, CREDENTIALS] pair per line, answers one JSON result per line, until
+      end of input (for property tests that shrink: the next case depends on the last answer).
 
 The paths reach botocore the way the AWS CLI gets them: through AWS_CONFIG_FILE and
 AWS_SHARED_CREDENTIALS_FILE, then botocore.session.Session().full_config['profiles'].
+--batch builds a fresh Session per case. --serve builds one Session (~6 ms each) and clears
+its full_config cache (session._config) before every case, which re-runs exactly the same
+load_config / raw_config_parse code on the new paths.
 Nested values (an option whose value starts with a newline, e.g. "s3 =\\n  a = b") come back
 from botocore as dicts; they are printed as {"nested": {...}} so the TypeScript side can tell
 them apart from strings.
@@ -27,11 +33,14 @@ def _jsonable(value):
     return value
 
 
-def profiles_for(config_path, credentials_path):
+def profiles_for(config_path, credentials_path, session=None):
     os.environ["AWS_CONFIG_FILE"] = config_path
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = credentials_path
     try:
-        session = botocore.session.Session()
+        if session is None:
+            session = botocore.session.Session()
+        else:
+            session._config = None  # the cache behind full_config
         profiles = session.full_config["profiles"]
     except Exception as e:  # noqa: BLE001 - we report the class, the caller compares
         result = {"error": type(e).__name__}
@@ -54,6 +63,14 @@ def main(argv):
     if len(argv) == 2 and argv[1] == "--batch":
         cases = json.load(sys.stdin)
         out = [profiles_for(c, k) for c, k in cases]
+    elif len(argv) == 2 and argv[1] == "--serve":
+        session = botocore.session.Session()
+        for line in sys.stdin:
+            config_path, credentials_path = json.loads(line)
+            result = profiles_for(config_path, credentials_path, session)
+            sys.stdout.write(json.dumps(result, ensure_ascii=True) + "\n")
+            sys.stdout.flush()
+        return 0
     elif len(argv) == 3:
         out = profiles_for(argv[1], argv[2])
     else:

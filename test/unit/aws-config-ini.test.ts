@@ -1,0 +1,310 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { parseIni, parseNestedValue } from '../../src/aws-config/ini.ts';
+import { ConfigError, ExitCode } from '../../src/errors.ts';
+
+const FILE = '/home/u/.aws/config';
+
+type Sections = Record<string, Record<string, string>>;
+
+function parsed(text: string): Sections {
+  const out: Sections = {};
+  for (const [name, values] of parseIni(text, FILE)) out[name] = Object.fromEntries(values);
+  return out;
+}
+
+// Every expectation below was checked against botocore 1.43 / Python 3.11 (raw_config_parse).
+const ok: { name: string; text: string; want: Sections }[] = [
+  { name: 'empty file has no sections', text: '', want: {} },
+  { name: 'only comments and blank lines before any header', text: '# a\n; b\n   # c\n\n\t\n', want: {} },
+  { name: 'basic key = value', text: '[default]\nregion = us-east-1\n', want: { default: { region: 'us-east-1' } } },
+  {
+    name: 'inline # and ; comments are part of the value (regression: ini package strips them)',
+    text: '[default]\nregion = us-east-1 # prod\nmfa_serial = arn:x ; y\n',
+    want: { default: { region: 'us-east-1 # prod', mfa_serial: 'arn:x ; y' } },
+  },
+  {
+    name: 'true/false/numbers stay strings (regression: ini package makes booleans)',
+    text: '[default]\na = true\nb = FALSE\nc = 0900\nd = "quoted"\n',
+    want: { default: { a: 'true', b: 'FALSE', c: '0900', d: '"quoted"' } },
+  },
+  {
+    name: 'dots in section names are kept (regression: ini package splits on dots)',
+    text: '[profile dev.eu-west-1]\na = 1\n',
+    want: { 'profile dev.eu-west-1': { a: '1' } },
+  },
+  { name: 'colon delimiter', text: '[s]\nregion: eu-west-1\n', want: { s: { region: 'eu-west-1' } } },
+  {
+    name: 'the first of = and : splits; the rest stays in the value',
+    text: '[s]\nrole_arn = arn:aws:iam::1:role/x\nurl: http://h:1/?a=b\nk=v=w\n',
+    want: { s: { role_arn: 'arn:aws:iam::1:role/x', url: 'http://h:1/?a=b', k: 'v=w' } },
+  },
+  { name: 'empty value', text: '[s]\nk =\nj:\n', want: { s: { k: '', j: '' } } },
+  {
+    name: 'keys are lower-cased and trimmed, values trimmed, inner spaces kept',
+    text: '[s]\n  Region   =   us east  \nMFA_Serial=x\n',
+    want: { s: { region: 'us east', mfa_serial: 'x' } },
+  },
+  { name: 'key with spaces', text: '[s]\nmy key = v\n', want: { s: { 'my key': 'v' } } },
+  { name: 'CRLF line ends', text: '[s]\r\na = 1\r\nb = 2\r\n', want: { s: { a: '1', b: '2' } } },
+  { name: 'lone CR line ends (Python universal newlines)', text: '[s]\ra = 1\rb = 2', want: { s: { a: '1', b: '2' } } },
+  { name: 'no newline at end of file', text: '[s]\na = 1', want: { s: { a: '1' } } },
+  {
+    name: 'indented comments are comments, also between continuation lines',
+    text: '[s]\nk = a\n  # not part of k\n  b\n\t; nor this\n',
+    want: { s: { k: 'a\nb' } },
+  },
+  {
+    name: 'continuation lines join with newlines; blank lines inside kept, trailing dropped',
+    text: '[s]\nk = a\n  b\n\n    c\n\n\nnext = 1\n',
+    want: { s: { k: 'a\nb\n\nc', next: '1' } },
+  },
+  {
+    name: 'an indented [header] or key = value continues the previous value',
+    text: '[s]\nk = a\n  [profile x]\n  j = 2\n',
+    want: { s: { k: 'a\n[profile x]\nj = 2' } },
+  },
+  {
+    name: 'indented first setting sets the indent level for the next ones',
+    text: '[s]\n  a = 1\n  b = 2\n   c\n',
+    want: { s: { a: '1', b: '2\nc' } },
+  },
+  {
+    name: 'nested block is kept as its raw string',
+    text: '[s]\ns3 =\n  addressing_style = path\n  signature_version = s3v4\n',
+    want: { s: { s3: '\naddressing_style = path\nsignature_version = s3v4' } },
+  },
+  {
+    name: 'nested block after a blank line',
+    text: '[s]\ns3 =\n\n  a = b\n',
+    want: { s: { s3: '\n\na = b' } },
+  },
+  { name: 'value-less key followed only by blank lines', text: '[s]\nk =\n\n\n', want: { s: { k: '' } } },
+  {
+    name: 'header is everything up to the last ] and text after it is ignored',
+    text: '[profile a] # comment\nx=1\n[b]]\ny=2\n[c]d]e\nz=3\n',
+    want: { 'profile a': { x: '1' }, 'b]': { y: '2' }, 'c]d': { z: '3' } },
+  },
+  {
+    name: 'header names are not trimmed and are case-sensitive',
+    text: '[ default ]\na=1\n[Default]\nb=2\n',
+    want: { ' default ': { a: '1' }, Default: { b: '2' } },
+  },
+  {
+    name: 'an unclosed [ is a key',
+    text: '[s]\n[a = b\n',
+    want: { s: { '[a': 'b' } },
+  },
+  {
+    name: '[DEFAULT] settings are inherited by every section, which may override them',
+    text: '[DEFAULT]\nregion = d\n[default]\nregion = x\n[other]\n[DEFAULT]\nlate = 1\n',
+    want: { default: { region: 'x', late: '1' }, other: { region: 'd', late: '1' } },
+  },
+  { name: '[DEFAULT] alone yields no section', text: '[DEFAULT]\na = 1\n', want: {} },
+  {
+    name: 'Python whitespace: NBSP, ideographic space, \\v, \\f, \\x1c are stripped; U+FEFF is not',
+    text: '[s]\n\u00a0a\u3000=\u000b1\u000c\nb = \ufeff2\x1c\n',
+    want: { s: { a: '1', b: '\ufeff2' } },
+  },
+  {
+    name: 'unicode keys are lower-cased like Python str.lower()',
+    text: '[s]\nÄÖ = ü\nΣΑΣ = x\n',
+    want: { s: { äö: 'ü', σας: 'x' } },
+  },
+  {
+    name: '__proto__ and constructor are ordinary keys',
+    text: '[s]\n__proto__ = a\nconstructor = b\n',
+    want: { s: { ['__proto__']: 'a', constructor: 'b' } },
+  },
+];
+
+const bad: { name: string; text: string; message: RegExp }[] = [
+  { name: 'line before any section header', text: 'region = x\n[s]\n', message: /line 1: 'region = x' comes before the first \[section\]/ },
+  { name: 'indented line before any header', text: '\n  a = 1\n', message: /line 2: 'a = 1' comes before/ },
+  {
+    name: 'UTF-8 BOM (AWS CLI: MissingSectionHeaderError)',
+    text: '\ufeff[default]\na = 1\n',
+    message: /starts with a UTF-8 byte order mark/,
+  },
+  {
+    name: 'line that is neither header nor setting',
+    text: '[s]\na = 1\n\n\n\n\nregion us-west-2\n',
+    message:
+      /^\/home\/u\/\.aws\/config line 7: 'region us-west-2' is neither a \[section\] header nor a 'key = value' setting\. Fix or remove the line; the AWS CLI refuses this file too\.$/,
+  },
+  { name: 'empty header [] is not a header', text: '[s]\n[]\n', message: /line 2: '\[\]' is neither/ },
+  { name: 'empty key before =', text: '[s]\n= x\n', message: /line 2: '= x' has no setting name before the '='/ },
+  { name: 'empty key before :', text: '[s]\n  : x\n', message: /line 2: ': x' has no setting name before the ':'/ },
+  { name: 'duplicate section', text: '[a]\nx=1\n[b]\n[a]\n', message: /line 4: the section \[a\] appears a second time \(first at line 1\)/ },
+  {
+    name: 'duplicate section via trailing text',
+    text: '[a]\n[a] ; again\n',
+    message: /line 2: the section \[a\] appears a second time/,
+  },
+  { name: 'duplicate key', text: '[a]\nx=1\nx=2\n', message: /line 3: 'x' is set twice in the section \[a\] \(first at line 2\)/ },
+  { name: 'duplicate key differing in case', text: '[a]\nRegion=1\nregion : 2\n', message: /'region' is set twice/ },
+  { name: 'duplicate key across two [DEFAULT] blocks', text: '[DEFAULT]\nx=1\n[DEFAULT]\nx=2\n', message: /line 4: 'x' is set twice in the section \[DEFAULT\]/ },
+  {
+    name: 'nested block line without = (botocore _parse_nested ValueError)',
+    text: '[s]\ns3 =\n  addressing_style: path\n',
+    message: /line 3: the indented lines under 's3' form a nested block .* 'addressing_style: path' has no '='/,
+  },
+  {
+    name: 'nested block split by \\v (Python splitlines) fails',
+    text: '[s]\ns3 =\n  a = 1\u000bb\n',
+    message: /line 3: .* 'b' has no '='/,
+  },
+  {
+    name: 'bad nested block inherited from [DEFAULT]',
+    text: '[DEFAULT]\nx =\n  y\n[s]\n',
+    message: /line 3: the indented lines under 'x'/,
+  },
+];
+
+describe('parseIni accepts what botocore accepts', () => {
+  for (const c of ok) {
+    test(c.name, () => assert.deepEqual(parsed(c.text), c.want));
+  }
+  test('sections come back in file order', () => {
+    assert.deepEqual([...parseIni('[b]\n[a]\n[DEFAULT]\n[c]\n', FILE).keys()], ['b', 'a', 'c']);
+  });
+  test('own keys first, then inherited [DEFAULT] keys (configparser options() order)', () => {
+    const s = parseIni('[DEFAULT]\nz=1\na=2\n[s]\nm=3\na=4\n', FILE).get('s');
+    assert.deepEqual([...(s ?? [])], [['m', '3'], ['a', '4'], ['z', '1']]);
+  });
+  test('[DEFAULT] without any section: a bad nested block there is not checked (botocore never reads it)', () => {
+    assert.deepEqual(parsed('[DEFAULT]\nx =\n  y\n'), {});
+  });
+  test('a bad nested block is fine when not nested (value on the first line)', () => {
+    assert.deepEqual(parsed('[s]\nk = v\n  no equals\n'), { s: { k: 'v\nno equals' } });
+  });
+});
+
+describe('parseIni refuses what botocore refuses', () => {
+  for (const c of bad) {
+    test(c.name, () => {
+      assert.throws(
+        () => parseIni(c.text, FILE),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+          assert.equal(e.exitCode, ExitCode.config);
+          assert.match(e.message, c.message);
+          assert.ok(e.message.includes(FILE), 'names the file');
+          assert.ok(!e.message.includes('\n'), 'one paragraph');
+          return true;
+        },
+      );
+    });
+  }
+});
+
+describe('error messages never echo secrets', () => {
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  const cases: { name: string; text: string }[] = [
+    { name: 'duplicate secret key', text: `[s]\naws_secret_access_key = ${secret}\naws_secret_access_key = ${secret}\n` },
+    { name: 'secret line before the header', text: `aws_secret_access_key = ${secret}\n` },
+    { name: 'session token before the header', text: `aws_session_token = ${secret}\n` },
+    { name: 'secret without delimiter', text: `[s]\naws_secret_access_key ${secret}\n` },
+    { name: 'bare pasted secret', text: `[s]\n${secret}\n` },
+    { name: 'secret-ish key with short value', text: '[s]\naws_session_token abc\n' },
+    { name: 'bad nested block under a secret key', text: `[s]\naws_secret_access_key =\n  ${secret}\n` },
+    { name: 'empty key with secret value', text: `[s]\n= ${secret}\n` },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.throws(
+        () => parseIni(c.text, FILE),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigError);
+          assert.ok(!e.message.includes(secret), e.message);
+          assert.ok(!e.message.includes('abc'), e.message);
+          assert.match(e.message, /line \d+/);
+          return true;
+        },
+      );
+    });
+  }
+  test('non-secret lines are quoted', () => {
+    assert.throws(() => parseIni('[s]\nregion us-west-2\n', FILE), /'region us-west-2'/);
+  });
+});
+
+describe('parseNestedValue (botocore _parse_nested)', () => {
+  test('splits name = value lines, trims, keeps key case, last wins', () => {
+    assert.deepEqual(
+      parseNestedValue('\nAddressing_Style = path\n\n a = 1 = 2\na=3'),
+      new Map([
+        ['Addressing_Style', 'path'],
+        ['a', '3'],
+      ]),
+    );
+  });
+  test('not nested, or a line without =', () => {
+    assert.equal(parseNestedValue('x\na = b'), undefined);
+    assert.equal(parseNestedValue('\na: b'), undefined);
+  });
+});
+
+describe('parseIni performance and robustness', () => {
+  test('a 5 MB realistic file parses in well under a second', () => {
+    const block = (i: number) =>
+      `[profile p${i}]\nregion = eu-west-1 # c\nrole_arn = arn:aws:iam::123456789012:role/r${i}\n` +
+      `source_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/u\n# comment\n\n`;
+    const parts: string[] = [];
+    let size = 0;
+    for (let i = 0; size < 5_000_000; i++) {
+      const b = block(i);
+      parts.push(b);
+      size += b.length;
+    }
+    const started = performance.now();
+    const result = parseIni(parts.join(''), FILE);
+    const ms = performance.now() - started;
+    assert.equal(result.size, parts.length);
+    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+  });
+
+  const pathological: [string, string][] = [
+    ['one 5 MB line of [', '['.repeat(5_000_000)],
+    ['one 5 MB header-ish line', `[${'[]'.repeat(2_500_000)}`],
+    ['5 MB of whitespace then =', `[s]\n${' \t\u00a0'.repeat(1_600_000)}=`],
+    ['5 MB value of = and :', `[s]\nk=${'=:'.repeat(2_500_000)}`],
+    ['5 MB continuation value', `[s]\nk=\n${' a = b\n'.repeat(700_000)}`],
+    ['5 MB of blank lines inside a value', `[s]\nk=v\n${'\n'.repeat(5_000_000)}`],
+    ['5 MB of CR', `[s]\n${'\r'.repeat(5_000_000)}`],
+    ['many tiny sections', '[a]\n'.repeat(1) + Array.from({ length: 400_000 }, (_, i) => `[${i}]`).join('\n')],
+  ];
+  for (const [name, text] of pathological) {
+    test(`linear time: ${name}`, () => {
+      const started = performance.now();
+      try {
+        parseIni(text, FILE);
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        assert.ok(e.message.length < 1000, 'does not echo a huge line');
+      }
+      const ms = performance.now() - started;
+      assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+    });
+  }
+
+  test('property: any INI-ish text parses or throws ConfigError, quickly', () => {
+    const piece = fc.constantFrom(
+      '[', ']', '=', ':', '#', ';', ' ', '\t', '\n', '\r', '\r\n', 'a', 'B', 'profile ', 'default', 'DEFAULT',
+      '"', "'", '\\', 'é', '日', '\u00a0', '\u000b', '\u0085', '\u2028', '\ufeff', 's3 =\n  ',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }).map((p) => p.join('')), (text) => {
+        const started = performance.now();
+        try {
+          parseIni(text, FILE);
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+        }
+        return performance.now() - started < 250; // generous: GC pauses, busy CI
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
