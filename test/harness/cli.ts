@@ -40,6 +40,7 @@ export interface RunCliOptions {
   env: NodeJS.ProcessEnv;
   input?: string;
   timeoutMs?: number;
+  /** Default: the env's HOME (the temp home), so nothing in the repo is in reach. */
   cwd?: string;
   /** Run this path (e.g. a shim symlink to dist/cli.js) instead of dist/cli.js. */
   argv0Path?: string;
@@ -56,7 +57,7 @@ export function runCli(args: string[], opts: RunCliOptions): Promise<CliResult> 
   const started = Date.now();
   const child = spawn(file, args, {
     env: opts.env,
-    cwd: opts.cwd ?? REPO_ROOT,
+    cwd: opts.cwd ?? opts.env['HOME'] ?? REPO_ROOT,
     detached: true,
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });

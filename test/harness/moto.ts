@@ -1,6 +1,7 @@
 // Starts moto_server on a free loopback port in its own process group and stops it.
 // moto only reloads with -r, so there is a single process; we still kill the whole group.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { pythonTool } from './python-bin.ts';
 import { killGroup, trackGroup, untrackGroup } from './reaper.ts';
 
@@ -10,22 +11,42 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
+// moto_server's own main(), plus a leash: moto exits when its stdin (a pipe from this test
+// process) reaches EOF, so it cannot outlive a test process that was killed outright.
+const LEASHED_MOTO = `
+import os, sys, threading
+def leash():
+    sys.stdin.buffer.read()
+    os._exit(0)
+threading.Thread(target=leash, daemon=True).start()
+from moto.server import main
+main(sys.argv[1:])
+`;
+
+/** The interpreter moto_server runs with (its #! line), which is the one that has moto. */
+function motoPython(): string {
+  const script = pythonTool('moto_server');
+  const shebang = /^#!(\S+python[\d.]*)\s*$/m.exec(readFileSync(script, 'utf8').split('\n', 1)[0] ?? '');
+  return shebang?.[1] ?? pythonTool('python3');
+}
+
 export async function startMoto(timeoutMs = 15_000): Promise<Moto> {
-  const child = spawn(pythonTool('moto_server'), ['-H', '127.0.0.1', '-p', '0'], {
+  const child = spawn(motoPython(), ['-c', LEASHED_MOTO, '-H', '127.0.0.1', '-p', '0'], {
     detached: true, // own process group: stop() and the exit reaper kill -pgid
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1' },
   });
   const pid = child.pid!;
   trackGroup(pid);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
   const stop = async (): Promise<void> => {
     untrackGroup(pid);
     if (child.exitCode !== null || child.signalCode !== null) return;
-    killGroup(pid, 'SIGTERM');
-    const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
+    killGroup(pid, 'SIGKILL'); // moto keeps nothing worth flushing; SIGTERM can take a second
     await exited;
-    clearTimeout(timer);
   };
 
   let log = '';

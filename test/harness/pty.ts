@@ -29,7 +29,9 @@ export interface PtyResult {
 }
 
 export interface RunInPtyOptions {
+  /** TERM defaults to 'xterm' if the env has none. */
   env: NodeJS.ProcessEnv;
+  /** Default: the env's HOME. */
   cwd?: string;
   steps: PtyStep[];
   timeoutMs: number;
@@ -60,7 +62,8 @@ export function runInPty(argv: string[], opts: RunInPtyOptions): Promise<PtyResu
   const pgid = driver.pid!;
   trackGroup(pgid);
   const env = Object.fromEntries(Object.entries(opts.env).filter(([, v]) => v !== undefined));
-  const spec = { argv, env, cwd: opts.cwd, timeoutMs: opts.timeoutMs, rows: opts.rows, cols: opts.cols, steps: opts.steps.map(toWire) };
+  env['TERM'] ??= 'xterm'; // a terminal always has one; baseEnv does not set it
+  const spec = { argv, env, cwd: opts.cwd ?? env['HOME'], timeoutMs: opts.timeoutMs, rows: opts.rows, cols: opts.cols, steps: opts.steps.map(toWire) };
   driver.stdin.write(JSON.stringify(spec) + '\n');
   let stderr = '';
   driver.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));

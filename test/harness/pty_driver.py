@@ -12,11 +12,14 @@ Protocol (one JSON object per line):
   stdout, last line:  {"done": {"ok": bool, "error": str|null, "step": int|null,
                        "exitStatus": int|null, "signalStatus": int|null, "output": str}}
 The child gets the pty as its controlling terminal (pexpect: new session, TIOCSCTTY).
+If stdin reaches EOF (the test process died), the child is killed and the driver exits.
 """
 import json
 import os
+import queue
 import signal
 import sys
+import threading
 import time
 
 import pexpect
@@ -58,6 +61,18 @@ def main():
 
     signal.signal(signal.SIGTERM, stop)
 
+    # Replies to "need" arrive on stdin. EOF there means the test process is gone (even if it
+    # was SIGKILLed): take the child down with us rather than leave it running.
+    replies = queue.Queue()
+
+    def read_replies():
+        for line in sys.stdin:
+            replies.put(json.loads(line)["text"])
+        child.terminate(force=True)
+        os._exit(1)
+
+    threading.Thread(target=read_replies, daemon=True).start()
+
     for i, step in enumerate(spec["steps"]):
         try:
             if "expect" in step:
@@ -74,7 +89,7 @@ def main():
             child.send(step["send"].encode())
         elif step.get("ask"):
             emit({"need": i})
-            child.send(json.loads(sys.stdin.readline())["text"].encode())
+            child.send(replies.get().encode())
         elif "signal" in step:
             sig = getattr(signal, step["signal"])
             if step.get("target") == "foreground":
