@@ -3,7 +3,7 @@
 
 Usage:
   botocore_profiles.py CONFIG CREDENTIALS
-      -> {"profiles": {...}}  or  {"error": "ExceptionClass", "detail": "InnerClass"}
+      -> {"profiles": {...}, "names": [...]}  or  {"error": "ExceptionClass", "detail": "InnerClass"}
   botocore_profiles.py --batch < cases.json
       cases.json is a JSON list of [CONFIG, CREDENTIALS] path pairs; prints a JSON list of
       results in the same order (one Python start-up for the whole corpus).
@@ -52,7 +52,9 @@ def profiles_for(config_path, credentials_path, session=None):
         "profiles": {
             name: {k: _jsonable(v) for k, v in values.items()}
             for name, values in profiles.items()
-        }
+        },
+        # JSON objects lose key order in JavaScript (integer-like keys first): keep it here.
+        "names": list(profiles),
     }
 
 
