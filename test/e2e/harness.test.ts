@@ -91,13 +91,18 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
     const gst = (code: string, s = serial): Promise<unknown> => sts(longTerm('bob')).send(new GetSessionTokenCommand({ SerialNumber: s, TokenCode: code }));
     const mfaFailed = { name: 'AccessDenied', message: 'MultiFactorAuthentication failed with invalid MFA one time pass code. ', status: 403 };
 
+    // Stay clear of a 30 s boundary, so that 'current' and 'next' mean the same all along.
+    const intoWindow = Date.now() % 30_000;
+    if (intoWindow > 27_000) await new Promise((r) => setTimeout(r, 30_100 - intoWindow));
+    const now = Date.now();
+
     assert.deepEqual(await stsError(gst(wrongCode(aws, serial))), mfaFailed);
     assert.equal(aws.log.at(-1)?.tokenCodeOk, false);
-    const code = aws.totp(serial);
-    await gst(code);
-    assert.deepEqual(await stsError(gst(code)), mfaFailed, 'the same code twice');
-    assert.deepEqual(await stsError(gst(aws.totp(serial, -1))), mfaFailed, 'an older window after a newer one');
-    await gst(aws.totp(serial, 1)); // the next window's code is still good
+    await gst(aws.totp(serial, 0, now));
+    assert.deepEqual(await stsError(gst(aws.totp(serial, 0, now))), mfaFailed, 'the same code twice');
+    await gst(aws.totp(serial, 1, now)); // the next window's code is good too
+    assert.deepEqual(await stsError(gst(aws.totp(serial, 1, now))), mfaFailed, 'the next window’s code twice');
+    assert.deepEqual(await stsError(gst(aws.totp(serial, 2, now))), mfaFailed, 'two windows ahead');
     assert.deepEqual(await stsError(gst(aws.totp(aws.users['alice']!.mfaSerial!), aws.users['alice']!.mfaSerial)), mfaFailed, 'alice’s device');
     assert.deepEqual(await stsError(gst('12345')), {
       name: 'ValidationError',
