@@ -13,6 +13,9 @@ const result = await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // Prefer each package's ESM build: import() then returns real named exports, and esbuild can
+  // tree-shake the SDK.
+  mainFields: ['module', 'main'],
   target: 'node20',
   minify: true,
   legalComments: 'linked',
