@@ -214,10 +214,10 @@ function checkNested(multi: MultiLine, file: string): void {
       const line = pyStrip(sub);
       if (line !== '' && !line.includes('=')) {
         throw new ConfigError(
-          `${file} line ${multi.moreLines[i]}: the indented lines under ${quoteKey(key)} form a nested block ` +
-            `('${key} =' with nothing after it), so each must be 'name = value', but ` +
-            `${isSecretKey(key) ? 'this one' : quoteLine(line)} has no '='. Put the value on the '${key} =' line ` +
-            `or fix the indented line; the AWS CLI refuses this file too.`,
+          `${file} line ${multi.moreLines[i]}: the setting ${quoteKey(key)} has nothing after its delimiter and ` +
+            `indented lines below it, which the AWS CLI reads as a nested block of 'name = value' lines, but ` +
+            `${isSecretKey(key) ? 'one of them' : quoteLine(line)} has no '='. Put the value on the same line as ` +
+            `the setting's name, or fix the indented line; the AWS CLI refuses this file too.`,
         );
       }
     }
@@ -244,12 +244,15 @@ export function parseNestedValue(value: string): Map<string, string> | undefined
 }
 
 // ---------------------------------------------------------------------------------------------
-// Error message quoting. A line is echoed only when it cannot hold a secret: never a line whose
-// key looks secret (aws_secret_access_key, aws_session_token, passwords...), never a line with a
-// long key-like run of characters (a pasted secret without "key ="), never a very long line.
+// Error message quoting. Values must never reach an error message when they may be secrets, so a
+// line is echoed only when it cannot hold one: never a line whose key looks secret
+// (aws_secret_access_key, aws_session_token, passwords...), never a line with a long key-like run
+// of characters (a pasted secret or session token without "key ="), never a very long line.
+// Key names are echoed (they are not secrets) unless they look like such a run themselves.
 
 const SECRET_WORDS = /secret|token|passw|credential|private|session|key/i;
-const KEY_LIKE_RUN = /[A-Za-z0-9+/=_-]{20}/;
+/** 20+ characters of base64 / access-key alphabet: AKIA..., secret keys, session tokens. */
+const KEY_LIKE_RUN = /[A-Za-z0-9+/=]{20}/;
 
 function isSecretKey(key: string): boolean {
   return SECRET_WORDS.test(key);
@@ -258,7 +261,7 @@ function isSecretKey(key: string): boolean {
 function isSafeToShow(text: string): boolean {
   if (text.length > 100 || KEY_LIKE_RUN.test(text)) return false;
   const delimiter = firstDelimiter(text);
-  return !SECRET_WORDS.test(delimiter < 0 ? text : text.slice(0, delimiter));
+  return !isSecretKey(delimiter < 0 ? text : text.slice(0, delimiter));
 }
 
 function quoteLine(line: string): string {
@@ -266,7 +269,7 @@ function quoteLine(line: string): string {
 }
 
 function quoteKey(key: string): string {
-  return key.length <= 100 ? `'${shown(key)}'` : 'a setting';
+  return key.length <= 100 && !KEY_LIKE_RUN.test(key) ? `'${shown(key)}'` : 'a setting (name not shown)';
 }
 
 /** Make control and invisible characters visible. */

@@ -265,7 +265,10 @@ describe('property: random INI-ish files read the same as botocore', { skip }, (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('3000 random config/credentials pairs', async (t) => {
+  // MFA_EXEC_FC_RUNS=100000 for a longer hunt; FC_SEED to replay a failure.
+  const numRuns = Number(process.env.MFA_EXEC_FC_RUNS ?? 3000);
+  const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+  test(`${numRuns} random config/credentials pairs`, async (t) => {
     const refusals = new Map<string, number>(); // botocore's reason -> count
     let compared = 0; // profiles compared value by value
     const write = (path: string, text: string | undefined) => {
@@ -281,8 +284,9 @@ describe('property: random INI-ish files read the same as botocore', { skip }, (
         if ('error' in expected) refusals.set(expected.detail ?? '', (refusals.get(expected.detail ?? '') ?? 0) + 1);
         else compared += expected.names.length;
         assertSame(expected, mine, JSON.stringify({ config, credentials }));
+        if ('error' in mine) assert.ok(!mine.detail?.includes(secret.slice(0, 20)), `secret echoed: ${mine.detail}`);
       }),
-      { numRuns: 3000 },
+      { numRuns, ...(seed === undefined ? {} : { seed }) },
     );
     const refused = [...refusals.values()].reduce((a, b) => a + b, 0);
     const reasons = [...refusals].map(([reason, n]) => `${reason} ${n}`).join(', ');

@@ -148,7 +148,7 @@ const bad: { name: string; text: string; message: RegExp }[] = [
   {
     name: 'nested block line without = (botocore _parse_nested ValueError)',
     text: '[s]\ns3 =\n  addressing_style: path\n',
-    message: /line 3: the indented lines under 's3' form a nested block .* 'addressing_style: path' has no '='/,
+    message: /line 3: the setting 's3' has nothing after its delimiter .* nested block .* 'addressing_style: path' has no '='/,
   },
   {
     name: 'nested block split by \\v (Python splitlines) fails',
@@ -158,7 +158,7 @@ const bad: { name: string; text: string; message: RegExp }[] = [
   {
     name: 'bad nested block inherited from [DEFAULT]',
     text: '[DEFAULT]\nx =\n  y\n[s]\n',
-    message: /line 3: the indented lines under 'x'/,
+    message: /line 3: the setting 'x' has nothing after/,
   },
 ];
 
@@ -210,6 +210,11 @@ describe('error messages never echo secrets', () => {
     { name: 'secret-ish key with short value', text: '[s]\naws_session_token abc\n' },
     { name: 'bad nested block under a secret key', text: `[s]\naws_secret_access_key =\n  ${secret}\n` },
     { name: 'empty key with secret value', text: `[s]\n= ${secret}\n` },
+    {
+      name: 'regression: a session token pasted over two lines, its tail ending in = becomes a key, twice',
+      text: `[s]\naws_session_token = IQoJb3JpZ2lu\n${secret}==\n${secret}==\n`,
+    },
+    { name: 'secret under an odd key name', text: `[s]\nx = 1\nx ${secret}\n` },
   ];
   for (const c of cases) {
     test(c.name, () => {
