@@ -10,6 +10,14 @@
  *   ("[default]" and "[profile default]") do not merge: the later one replaces the earlier.
  * - then every section of the credentials file, its name used as is ("[profile x]" there is the
  *   profile "profile x"), adds a profile or overrides the config file's keys one by one.
+ * Values are strings. Where botocore returns a dict for a nested block ("s3 =" followed by
+ * indented lines), the profile holds the raw block (starting with "\n"); parseNestedValue in
+ * ini.ts splits it the way botocore does.
+ *
+ * Deliberate differences from botocore: a config or credentials path that exists but cannot be
+ * read (a directory, no permission) is a ConfigError here, where botocore silently reads nothing;
+ * an empty AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE means the default path (see
+ * configFilePaths); "~user" paths are not expanded.
  */
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
@@ -45,13 +53,41 @@ export function configFilePaths(
   };
 }
 
-/** posixpath.expandvars: $NAME (ASCII word characters) and ${NAME}; unknown variables stay. */
+/**
+ * posixpath.expandvars: $NAME (ASCII letters, digits, _) and ${NAME}; unknown variables stay.
+ * A hand-written scan: the regular expression Python uses is quadratic on "${${${..." in JS.
+ */
 function expandVars(path: string, env: NodeJS.ProcessEnv): string {
-  if (!path.includes('$')) return path;
-  return path.replace(/\$(?:([A-Za-z0-9_]+)|\{([^}]*)\})/g, (match, word?: string, braced?: string) => {
-    const value = env[word ?? braced ?? ''];
-    return value === undefined ? match : value;
-  });
+  let out = '';
+  let copied = 0; // path[copied..] not yet in out
+  let noCloseAfter = path.length; // no '}' at or after this index
+  for (let i = path.indexOf('$'); i >= 0; i = path.indexOf('$', i)) {
+    let name: string | undefined;
+    let end = i + 1;
+    if (path.charCodeAt(i + 1) === 0x7b /* { */) {
+      const close = i + 2 >= noCloseAfter ? -1 : path.indexOf('}', i + 2);
+      if (close < 0) noCloseAfter = Math.min(noCloseAfter, i + 2);
+      else [name, end] = [path.slice(i + 2, close), close + 1];
+    } else {
+      while (end < path.length && isAsciiWordChar(path.charCodeAt(end))) end++;
+      if (end > i + 1) name = path.slice(i + 1, end);
+    }
+    if (name === undefined) {
+      i++;
+      continue;
+    }
+    const value = env[name];
+    if (value !== undefined) {
+      out += path.slice(copied, i) + value;
+      copied = end;
+    }
+    i = end;
+  }
+  return copied === 0 ? path : out + path.slice(copied);
+}
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
 
 /** posixpath.expanduser for "~" and "~/..."; "~user" is left alone (we do not read passwd). */

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { parseNestedValue } from '../../src/aws-config/ini.ts';
-import { loadAwsFiles } from '../../src/aws-config/load.ts';
+import { configFilePaths, loadAwsFiles } from '../../src/aws-config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
 
 const HELPER = fileURLToPath(new URL('../helpers/botocore_profiles.py', import.meta.url));
@@ -291,5 +291,23 @@ describe('property: random INI-ish files read the same as botocore', { skip }, (
     const refused = [...refusals.values()].reduce((a, b) => a + b, 0);
     const reasons = [...refusals].map(([reason, n]) => `${reason} ${n}`).join(', ');
     t.diagnostic(`botocore refused ${refused} pairs (${reasons}); ${compared} profiles compared in the others`);
+  });
+});
+
+describe('property: AWS_CONFIG_FILE is expanded like os.path.expanduser(os.path.expandvars(path))', { skip }, () => {
+  test('2000 random paths against Python, one process', () => {
+    const env = { HOME: '/home/u', A: '/va', AB: '$B', B: '~', _1: 'x}y', 'A B': 'space', '{': 'brace' };
+    const paths = fc.sample(
+      fc.array(fc.constantFrom('$', '{', '}', 'A', 'B', '_', '1', ' ', '/', '~', 'x', '$A', '${', '${A}', '~/'), { minLength: 1, maxLength: 12 }).map((a) => a.join('')),
+      { numRuns: 2000, seed: 42 },
+    );
+    const script = 'import json, os, sys\nprint(json.dumps([os.path.expanduser(os.path.expandvars(p)) for p in json.load(sys.stdin)]))';
+    const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(paths), encoding: 'utf8', env: { ...env, PATH: process.env.PATH } });
+    assert.equal(run.status, 0, run.stderr);
+    const expected = JSON.parse(run.stdout) as string[];
+    paths.forEach((path, i) => {
+      const mine = configFilePaths({ ...env, AWS_CONFIG_FILE: path }, '/home/u', '/cwd').configFile;
+      assert.equal(mine, resolve('/cwd', expected[i] as string), JSON.stringify(path));
+    });
   });
 });

@@ -207,6 +207,12 @@ describe('configFilePaths (botocore: expandvars, then expanduser)', () => {
   test('homedir with a trailing slash', () => {
     assert.equal(configFilePaths({}, '/home/u/', cwd).configFile, '/home/u/.aws/config');
   });
+  test('linear time on a long unclosed ${${${... (the obvious regex is quadratic)', () => {
+    const started = performance.now();
+    const path = `/${'${'.repeat(200_000)}$A`;
+    assert.equal(configFilePaths({ AWS_CONFIG_FILE: path, A: 'a' }, home, cwd).configFile, `/${'${'.repeat(200_000)}a`);
+    assert.ok(performance.now() - started < 500);
+  });
   test('defaults to process.cwd() and returns absolute paths', () => {
     assert.equal(configFilePaths({ AWS_CONFIG_FILE: 'rel' }, home).configFile, join(process.cwd(), 'rel'));
   });
