@@ -4,8 +4,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import { fileId } from './child/find-target.ts';
+import { clearCommand } from './commands/clear.ts';
+import { credentialProcessCommand } from './commands/credential-process.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { envCommand } from './commands/env.ts';
 import { execCommand } from './commands/exec.ts';
-import { ExitCode, MfaExecError, UsageError } from './errors.ts';
+import { listCommand } from './commands/list.ts';
+import { loginCommand } from './commands/login.ts';
+import { shimCommand } from './commands/shim.ts';
+import { statusCommand } from './commands/status.ts';
+import { ExitCode, MfaExecError } from './errors.ts';
 import { HELP } from './help.ts';
 import { parseInvocation, type Options } from './invocation.ts';
 import { createLogger } from './log.ts';
@@ -20,8 +28,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       : { noSession: false, debug: false, server: env.MFA_EXEC_SERVER === '1', json: false, help: false, version: false };
   const logger = createLogger(options.debug || env.MFA_EXEC_DEBUG === '1');
   const rt = { env, logger, now: Date.now };
-  const self = fileId(fileURLToPath(import.meta.url));
+  const selfPath = fileURLToPath(import.meta.url);
+  const self = fileId(selfPath);
   const selfIds = new Set(self ? [self] : []);
+  const out = (text: string) => process.stdout.write(text);
 
   if (invocation.kind === 'shim') {
     logger.debug(`shim mode: invoked as '${invocation.name}'`);
@@ -41,8 +51,22 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       const command = name ?? env.SHELL ?? '/bin/sh';
       return execCommand({ name: command, args, options, selfIds }, rt);
     }
-    default:
-      throw new UsageError(`'mfa-exec ${invocation.command}' is not available in this version.`);
+    case 'env':
+      return envCommand(options, rt, out);
+    case 'credential-process':
+      return credentialProcessCommand(options, rt, out);
+    case 'status':
+      return statusCommand(options, rt, out);
+    case 'login':
+      return loginCommand(options, rt);
+    case 'list':
+      return listCommand(options, rt, out);
+    case 'clear':
+      return clearCommand(options, rt);
+    case 'shim':
+      return shimCommand(invocation.args, options, rt, selfPath, out);
+    case 'doctor':
+      return doctorCommand(rt, selfPath, out);
   }
 }
 

@@ -1,0 +1,97 @@
+/**
+ * shim install|list|remove: symlinks named after the tools to wrap, pointing at this entry point,
+ * in ${XDG_DATA_HOME:-~/.local/share}/mfa-exec/shims (or --dir).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileId, findTarget } from '../child/find-target.ts';
+import { MfaExecError, UsageError } from '../errors.ts';
+import type { Options } from '../invocation.ts';
+import type { Runtime } from './profile-credentials.ts';
+
+export function defaultShimDir(env: NodeJS.ProcessEnv, homedir: string = os.homedir()): string {
+  const xdg = env.XDG_DATA_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir, '.local', 'share'), 'mfa-exec', 'shims');
+}
+
+const OWN_NAMES = new Set(['mfa-exec', 'cli.js', 'mfa-exec.js', 'node']);
+
+export function shimCommand(args: string[], options: Options, rt: Runtime, self: string, out: (text: string) => void): number {
+  const [action, ...names] = args;
+  const dir = path.resolve(options.dir ?? defaultShimDir(rt.env, rt.homedir));
+  const selfReal = fs.realpathSync(self);
+  const selfId = fileId(selfReal)!;
+  const isOurs = (file: string) => {
+    try {
+      return fs.lstatSync(file).isSymbolicLink() && fileId(file) === selfId;
+    } catch {
+      return false;
+    }
+  };
+  const checkName = (name: string) => {
+    if (!name || name.includes('/') || name === '.' || name === '..') throw new UsageError(`'${name}' is not a command name.`);
+  };
+  switch (action) {
+    case 'install': {
+      if (names.length === 0) throw new UsageError("'mfa-exec shim install' needs command names, e.g. terraform aws terragrunt.");
+      fs.mkdirSync(dir, { recursive: true });
+      for (const name of names) {
+        checkName(name);
+        if (OWN_NAMES.has(name)) throw new UsageError(`Refusing to install a shim named '${name}': it would shadow mfa-exec itself.`);
+        const file = path.join(dir, name);
+        if (isOurs(file)) {
+          out(`${name}: already installed\n`);
+          continue;
+        }
+        if (fs.existsSync(file) || isDanglingLink(file)) {
+          throw new MfaExecError(`${file} already exists and is not an mfa-exec shim; remove it first if you want a shim there.`, 73);
+        }
+        fs.symlinkSync(selfReal, file);
+        out(`${name}: installed ${file} → ${selfReal}\n`);
+      }
+      const onPath = (rt.env.PATH ?? '').split(path.delimiter).some((p) => p && path.resolve(p) === dir);
+      out(onPath ? `${dir} is on PATH.\n` : `Add the shims to PATH, before the real programs (e.g. in ~/.bashrc):\n  export PATH="${dir}:$PATH"\n`);
+      return 0;
+    }
+    case 'list': {
+      const entries = fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => isOurs(path.join(dir, n))) : [];
+      if (entries.length === 0) out(`no shims in ${dir}\n`);
+      for (const name of entries.sort()) {
+        let real: string;
+        try {
+          real = findTarget(name, { pathEnv: rt.env.PATH ?? '', cwd: process.cwd(), selfIds: new Set([selfId]) }).path;
+        } catch (error) {
+          real = `(${(error as Error).message})`;
+        }
+        out(`${name}\t${path.join(dir, name)}\t→ ${real}\n`);
+      }
+      return 0;
+    }
+    case 'remove': {
+      if (names.length === 0) throw new UsageError("'mfa-exec shim remove' needs command names.");
+      for (const name of names) {
+        checkName(name);
+        const file = path.join(dir, name);
+        if (!isOurs(file)) {
+          if (fs.existsSync(file)) throw new MfaExecError(`${file} is not an mfa-exec shim; not removing it.`, 73);
+          out(`${name}: not installed\n`);
+          continue;
+        }
+        fs.unlinkSync(file);
+        out(`${name}: removed\n`);
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`'mfa-exec shim' takes install, list or remove, not '${action ?? ''}'.`);
+  }
+}
+
+function isDanglingLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What the cache holds for a plan, and whether using the profile now would need an MFA code.
+ * Reads cache files only: never STS, never a prompt, never a secret in the result.
+ */
+import type { Plan } from '../aws-config/plan.ts';
+import type { Logger } from '../log.ts';
+import { readEntry } from './cache.ts';
+import { planCacheRefs, type CacheRef } from './cache-key.ts';
+import { isFresh } from './types.ts';
+
+export interface EntryState {
+  kind: CacheRef['kind'];
+  profile: string;
+  expiration: string;
+  fresh: boolean;
+}
+
+export interface CacheState {
+  /** Credentials the child would get, if cached. */
+  credentials?: EntryState;
+  session?: EntryState;
+  /** MFA device(s) a fetch would need a code for. */
+  mfaSerials: string[];
+  /** Running the profile now would ask for an MFA code. */
+  promptNeeded: boolean;
+}
+
+export function cacheState(plan: Plan, env: NodeJS.ProcessEnv, dir: string, now: number, logger: Logger): CacheState {
+  const mfaSerials = [plan.session?.mfaSerial, ...plan.roles.map((r) => r.mfaSerial)].filter((s): s is string => !!s);
+  if (plan.passThrough) return { mfaSerials, promptNeeded: false };
+  const refs = planCacheRefs(plan, env);
+  const state = (ref: CacheRef | undefined): EntryState | undefined => {
+    const entry = ref && readEntry(dir, ref, logger);
+    if (!entry) return undefined;
+    return { kind: entry.kind, profile: entry.profile, expiration: entry.expiration, fresh: isFresh({ expiration: new Date(entry.expiration) }, now) };
+  };
+  const credentials = state(refs.final);
+  const session = refs.session === refs.final ? credentials : state(refs.session);
+  // The deepest fresh role: the steps after it would run on a fetch.
+  let start = plan.roles.length;
+  while (start > 0 && !state(refs.roles[start - 1])?.fresh) start--;
+  const remaining = plan.roles.slice(start);
+  const sessionNeedsCode = start === 0 && !!plan.session?.mfaSerial && !session?.fresh;
+  const promptNeeded = sessionNeedsCode || remaining.some((r) => r.mfaSerial !== undefined);
+  return { credentials, session, mfaSerials, promptNeeded };
+}
