@@ -25,7 +25,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const options: Options =
     invocation.kind === 'command'
       ? invocation.options
-      : { noSession: false, debug: false, server: env.MFA_EXEC_SERVER === '1', json: false, help: false, version: false };
+      : { noSession: false, debug: false, server: false, json: false, help: false, version: false };
+  if (env.MFA_EXEC_SERVER === '1') options.server = true;
   const logger = createLogger(options.debug || env.MFA_EXEC_DEBUG === '1');
   const rt = { env, logger, now: Date.now };
   const selfPath = fileURLToPath(import.meta.url);

@@ -38,6 +38,17 @@ export function credentialVariables(creds: Credentials, injection: Injection): R
   return vars;
 }
 
+/** --server: where the child's SDK asks for credentials, instead of static keys. */
+export function serverVariables(url: string, token: string, injection: Injection): Record<string, string> {
+  const vars: Record<string, string> = { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token };
+  if (injection.region) {
+    vars.AWS_REGION = injection.region;
+    vars.AWS_DEFAULT_REGION = injection.region;
+  }
+  vars.AWS_VAULT = injection.profile;
+  return vars;
+}
+
 export function buildChildEnv(parent: NodeJS.ProcessEnv, vars: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...parent };
   for (const name of STALE_VARIABLES) delete env[name];

@@ -3,12 +3,14 @@
  * The target is looked up first, so a typo never costs an MFA code.
  */
 import { selectProfile } from '../aws-config/select-profile.ts';
-import { buildChildEnv, canReuseInjected, credentialVariables } from '../child/env.ts';
+import { buildChildEnv, canReuseInjected, credentialVariables, serverVariables } from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
 import { checkDepth, launchMarkers, skipIdsFor } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
 import type { Options } from '../invocation.ts';
-import { credentialsFor, type Runtime } from './profile-credentials.ts';
+import { resolveCredentials } from '../credentials/resolve.ts';
+import type { Credentials } from '../credentials/types.ts';
+import { credentialsFor, type Resolution, type Runtime } from './profile-credentials.ts';
 
 export interface ExecRequest {
   /** The command name as typed (shim name or first word after --). */
@@ -38,7 +40,44 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
     logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
     return run({ ...env, ...markers });
   }
-  const { plan, creds } = await credentialsFor(options, rt);
-  const vars = credentialVariables(creds, { profile: plan.profile, region: plan.region });
-  return run(buildChildEnv(env, { ...vars, ...markers }));
+  const resolution = await credentialsFor(options, rt);
+  const { plan, creds } = resolution;
+  const injection = { profile: plan.profile, region: plan.region };
+  if (!options.server) return run(buildChildEnv(env, { ...credentialVariables(creds, injection), ...markers }));
+
+  const { startCredentialServer } = await import('../server/credential-server.ts');
+  const server = await startCredentialServer(refresher(resolution, creds, name, options, rt), logger);
+  try {
+    return await run(buildChildEnv(env, { ...serverVariables(server.url, server.token, injection), ...markers }));
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * Each request of the --server endpoint resolves afresh (cache → silent refresh from the MFA
+ * session → prompt when the session itself ran out). If that fails (no terminal, cancelled),
+ * the last credentials are served while they are still valid, then the error reaches the child.
+ */
+function refresher(resolution: Resolution, first: Credentials, name: string, options: Options, rt: Runtime): () => Promise<Credentials> {
+  let last = first;
+  return async () => {
+    try {
+      last = await resolveCredentials(resolution.plan, {
+        files: resolution.files,
+        env: rt.env,
+        cacheDir: resolution.cacheDir,
+        logger: rt.logger,
+        now: rt.now,
+        promptReason: `the MFA session for profile '${resolution.plan.profile}' has run out; '${name}' (still running) needs new credentials.`,
+      });
+      return last;
+    } catch (error) {
+      if (last.expiration && last.expiration.getTime() > rt.now()) {
+        rt.logger.warn(`${(error as Error).message} Serving the current credentials until they expire at ${last.expiration.toISOString()}.`);
+        return last;
+      }
+      throw error;
+    }
+  };
 }

@@ -16,6 +16,8 @@ export interface ResolveContext {
   logger: Logger;
   now: () => number;
   mfaToken?: string;
+  /** Said on the terminal before a prompt, when the prompt needs explaining (--server refresh). */
+  promptReason?: string;
 }
 
 export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promise<Credentials> {
@@ -37,6 +39,7 @@ export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promi
   ]);
   const tokens = createTokenProvider({
     flagToken: ctx.mfaToken,
+    reason: ctx.promptReason,
     env: ctx.env,
     cacheDir: ctx.cacheDir,
     logger,

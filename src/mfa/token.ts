@@ -35,6 +35,8 @@ export interface TokenProviderOptions {
   now?: () => number;
   open?: () => Terminal | undefined;
   runMfaProcess?: (command: string, serial: string, profile: string) => Promise<string>;
+  /** Printed on the terminal before the first prompt. */
+  reason?: string;
 }
 
 const LOCAL_TRIES = 5;
@@ -63,6 +65,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         ExitCode.noTerminal,
       );
     }
+    if (options.reason && !request.retry) terminal.write(`mfa-exec: ${options.reason}\n`);
     const used = lastUsed(cacheDir, request.serial);
     if (!request.retry && used && now() - used.at < 30_000) {
       terminal.write(`mfa-exec: a code for ${request.serial} was used ${Math.round((now() - used.at) / 1000)} s ago; AWS accepts each code once, so wait for the next one (about ${secondsToNextCode(used.at, now())} s).\n`);
