@@ -36,7 +36,8 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
   const run = (childEnv: NodeJS.ProcessEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
 
   const { requested } = selectProfile(options.profile, env);
-  if (!options.server && canReuseInjected(env, requested, rt.now())) {
+  // Also under --server / MFA_EXEC_SERVER=1: a shim inside a served child must not start a second server.
+  if (canReuseInjected(env, requested, rt.now())) {
     logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
     return run({ ...env, ...markers });
   }
