@@ -124,7 +124,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       continue;
     }
     const text = inline ?? argv[++i];
-    if (text === undefined || (inline === undefined && text.startsWith('-') && text.length > 1)) {
+    if (text === undefined || text === '' || (inline === undefined && text.startsWith('-') && text.length > 1)) {
       throw new UsageError(`Option '${flag}' needs a value.`);
     }
     (options as unknown as Record<string, unknown>)[spec.key] = spec.value(text, flag);

@@ -82,8 +82,10 @@ export function resolvePlan(
   let current = target;
 
   for (;;) {
+    // Only the first profile walked is the target: `source_profile = self` comes back to the
+    // same profile as a source, where its keys win (botocore does the same).
+    const isTarget = chain.length === 0;
     chain.push(current.name);
-    const isTarget = current === target;
     const v = current.values;
     const hasStatic = v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined;
     if (hasStatic && !(isTarget && v.role_arn !== undefined)) {
