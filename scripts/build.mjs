@@ -28,5 +28,6 @@ const result = await build({
   define: { __MFA_EXEC_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 });
-await writeFile(new URL('meta.json', new URL('../dist/', import.meta.url)), JSON.stringify(result.metafile));
+// BUILD_META=1 keeps esbuild's metafile (what went into which chunk) out of the package.
+if (process.env.BUILD_META === '1') await writeFile(new URL('../.tmp/meta.json', import.meta.url), JSON.stringify(result.metafile));
 await chmod(new URL('cli.js', new URL('../dist/', import.meta.url)), 0o755);

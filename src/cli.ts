@@ -29,9 +29,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (env.MFA_EXEC_SERVER === '1') options.server = true;
   const logger = createLogger(options.debug || env.MFA_EXEC_DEBUG === '1');
   const rt = { env, logger, now: Date.now };
+  // Us: the bundle, and the file we were started as (a shims/ launcher that imports the bundle).
   const selfPath = fileURLToPath(import.meta.url);
-  const self = fileId(selfPath);
-  const selfIds = new Set(self ? [self] : []);
+  const selfIds = new Set([fileId(selfPath), argv[1] ? fileId(argv[1]) : undefined].filter((id): id is string => !!id));
   const out = (text: string) => process.stdout.write(text);
 
   if (invocation.kind === 'shim') {
