@@ -5,6 +5,14 @@ Usage:
   mfa-exec exec [options] [--] <command> [args…]
   <shim-name> [args…]                           (symlinked as terraform, aws, …) run the real
                                                 program further down PATH with credentials
+  mfa-exec env [--format sh|fish|powershell|dotenv|json|terragrunt] [options]
+  mfa-exec credential-process [options]         credential_process JSON (prompts on /dev/tty)
+  mfa-exec status [-p NAME] [--json]            0 if usable without a prompt, 1 if not
+  mfa-exec login [options]                      prompt now and fill the cache
+  mfa-exec list [--json]                        profiles, chains, MFA devices, cache state
+  mfa-exec clear [-p NAME]                      remove cached credentials
+  mfa-exec shim install|list|remove <name…> [--dir DIR]
+  mfa-exec doctor                               check PATH, shims, config files
 
 Options:
   -p, --profile NAME        profile from ~/.aws/config (default: $MFA_EXEC_PROFILE, $AWS_PROFILE,
@@ -14,6 +22,7 @@ Options:
       --mfa-token CODE      MFA code to use instead of prompting
       --no-session          call AssumeRole with the MFA code directly, without an MFA session
       --region REGION       set AWS_REGION / AWS_DEFAULT_REGION for the command
+      --server              serve refreshing credentials to the command (container protocol)
       --debug               explain each resolution step on stderr (never secrets)
   -h, --help                show this help
   -v, --version             show the version
@@ -23,6 +32,8 @@ Environment:
   MFA_EXEC_MFA_TOKEN        MFA code for automation (after --mfa-token)
   MFA_EXEC_MFA_DIGITS       code length, 6 (default) to 8
   MFA_EXEC_SESSION_DURATION MFA session lifetime
+  MFA_EXEC_SERVER=1         same as --server (for shims)
+  MFA_EXEC_STS_TIMEOUT      seconds per STS attempt (default 10)
   MFA_EXEC_DEBUG=1          same as --debug
   AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, XDG_CACHE_HOME
 

@@ -29,8 +29,24 @@ export interface AssumeRoleInput {
   tokenCode?: string;
 }
 
-/** Bounded network: no call may hang past connect 5 s + answer 15 s per attempt, 3 attempts. */
-const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 15_000 };
+/**
+ * Bounded network: each of the SDK's 3 attempts may take MFA_EXEC_STS_TIMEOUT seconds (default
+ * 10) to answer, connecting included; throttling and 5xx are retried with backoff.
+ */
+export function requestHandlerOptions(env: NodeJS.ProcessEnv): { connectionTimeout: number; requestTimeout: number } {
+  const seconds = Number(env.MFA_EXEC_STS_TIMEOUT);
+  const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 10_000;
+  return { connectionTimeout: Math.min(ms, 5_000), requestTimeout: ms };
+}
+
+/**
+ * The expiry we act on. STS states it in its own clock; ours may be minutes off. Credentials
+ * cannot outlive the duration we asked for, counted from before we asked, on our clock — so the
+ * earlier of the two is safe whichever way the clocks differ.
+ */
+export function safeExpiry(stated: Date, requestedAt: number, durationSeconds: number): Date {
+  return new Date(Math.min(stated.getTime(), requestedAt + durationSeconds * 1000));
+}
 
 async function client(creds: Credentials, region: string) {
   // Node 20 triggers a multi-line NodeVersionSupportWarning; silence it in our own process only
@@ -41,13 +57,14 @@ async function client(creds: Credentials, region: string) {
     region,
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
     maxAttempts: 3,
-    requestHandler: REQUEST_HANDLER,
+    requestHandler: requestHandlerOptions(process.env),
   });
   return { sdk, c };
 }
 
 export async function getSessionToken(creds: Credentials, input: SessionTokenInput, ctx: StsContext): Promise<Credentials> {
   const { sdk, c } = await client(creds, ctx.region);
+  const requestedAt = Date.now();
   try {
     const out = await c.send(
       new sdk.GetSessionTokenCommand({
@@ -56,7 +73,7 @@ export async function getSessionToken(creds: Credentials, input: SessionTokenInp
         TokenCode: input.tokenCode,
       }),
     );
-    return fromSdk(out.Credentials, ctx);
+    return fromSdk(out.Credentials, ctx, requestedAt, input.durationSeconds);
   } catch (error) {
     throw describeStsError(error, ctx);
   } finally {
@@ -66,6 +83,7 @@ export async function getSessionToken(creds: Credentials, input: SessionTokenInp
 
 export async function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx: StsContext): Promise<Credentials> {
   const { sdk, c } = await client(creds, ctx.region);
+  const requestedAt = Date.now();
   try {
     const out = await c.send(
       new sdk.AssumeRoleCommand({
@@ -77,7 +95,7 @@ export async function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx
         TokenCode: input.tokenCode,
       }),
     );
-    return fromSdk(out.Credentials, ctx);
+    return fromSdk(out.Credentials, ctx, requestedAt, input.durationSeconds);
   } catch (error) {
     throw describeStsError(error, ctx);
   } finally {
@@ -88,6 +106,8 @@ export async function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx
 function fromSdk(
   raw: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
   ctx: StsContext,
+  requestedAt: number,
+  durationSeconds: number,
 ): Credentials {
   if (!raw?.AccessKeyId || !raw.SecretAccessKey || !raw.SessionToken || !(raw.Expiration instanceof Date) || Number.isNaN(raw.Expiration.getTime())) {
     throw describeStsError(Object.assign(new Error('incomplete credentials in the STS answer'), { name: 'IncompleteAnswer' }), ctx);
@@ -96,6 +116,6 @@ function fromSdk(
     accessKeyId: raw.AccessKeyId,
     secretAccessKey: raw.SecretAccessKey,
     sessionToken: raw.SessionToken,
-    expiration: raw.Expiration,
+    expiration: safeExpiry(raw.Expiration, requestedAt, durationSeconds),
   };
 }
