@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { selectProfile } from '../../src/aws-config/select-profile.ts';
+import { ExitCode, UsageError } from '../../src/errors.ts';
+import { COMMANDS, parseCommandLine, parseInvocation, type Invocation, type Options } from '../../src/invocation.ts';
+
+const DEFAULTS: Options = { noSession: false, debug: false, server: false, json: false, help: false, version: false };
+
+function command(argv: string[]): Extract<Invocation, { kind: 'command' }> {
+  const inv = parseInvocation(argv, '/usr/local/bin/mfa-exec');
+  assert.equal(inv.kind, 'command');
+  return inv as Extract<Invocation, { kind: 'command' }>;
+}
+
+/** A UsageError (exit 64) whose message matches every pattern. */
+function usageError(...patterns: RegExp[]) {
+  return (e: unknown): boolean => {
+    assert.ok(e instanceof UsageError, `expected UsageError, got ${String(e)}`);
+    assert.equal(e.exitCode, ExitCode.usage);
+    assert.equal(e.exitCode, 64);
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  };
+}
+
+describe('parseInvocation: the invoked name decides the mode', () => {
+  const cases: { name: string; invokedAs: string; argv: string[]; want: Invocation['kind']; shimName?: string }[] = [
+    { name: 'mfa-exec on PATH', invokedAs: '/usr/local/bin/mfa-exec', argv: ['-p', 'x', 'aws'], want: 'command' },
+    { name: 'bare mfa-exec', invokedAs: 'mfa-exec', argv: [], want: 'command' },
+    { name: 'the bundle itself', invokedAs: '/usr/lib/node_modules/mfa-exec/dist/cli.js', argv: ['status'], want: 'command' },
+    { name: 'relative cli.js', invokedAs: 'dist/cli.js', argv: [], want: 'command' },
+    { name: 'a shim symlink', invokedAs: '/home/u/.mfa-exec/shims/terraform', argv: ['plan'], want: 'shim', shimName: 'terraform' },
+    { name: 'a shim with a dotted name', invokedAs: '/s/kubectl.1.29', argv: [], want: 'shim', shimName: 'kubectl.1.29' },
+    { name: 'a name that merely contains mfa-exec', invokedAs: '/s/mfa-exec-helper', argv: [], want: 'shim', shimName: 'mfa-exec-helper' },
+    { name: 'a name that is a subcommand word', invokedAs: '/s/env', argv: ['FOO=1', 'sh'], want: 'shim', shimName: 'env' },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: ${c.invokedAs} → ${c.want}`, () => {
+      const inv = parseInvocation(c.argv, c.invokedAs);
+      assert.equal(inv.kind, c.want);
+      if (inv.kind === 'shim') {
+        assert.equal(inv.name, c.shimName);
+        assert.deepEqual(inv.args, c.argv);
+      }
+    });
+  }
+});
+
+describe('shim mode passes every argument untouched, options included', () => {
+  const argvs: string[][] = [
+    [],
+    ['--help'],
+    ['-h'],
+    ['-v'],
+    ['--version'],
+    ['-p', 'prod'],
+    ['--profile=prod', 'plan'],
+    ['--', 'x'],
+    ['exec', '--server'],
+    ['plan', '-out', 'f', '--unknown-to-us', '-d', 'nonsense'],
+    ['status', '--json'],
+    ['', ' ', '-'],
+  ];
+  for (const argv of argvs) {
+    test(`terraform ${JSON.stringify(argv)}`, () => {
+      const inv = parseInvocation(argv, '/home/u/shims/terraform');
+      assert.deepEqual(inv, { kind: 'shim', name: 'terraform', args: argv });
+    });
+  }
+
+  test('the args array is a copy, not the caller’s array', () => {
+    const argv = ['plan'];
+    const inv = parseInvocation(argv, '/s/terraform');
+    assert.ok(inv.kind === 'shim');
+    assert.notEqual(inv.args, argv);
+  });
+});
+
+describe('command mode: subcommands, options and the target command', () => {
+  const cases: { name: string; argv: string[]; command: string; options?: Partial<Options>; args?: string[] }[] = [
+    { name: 'no arguments means exec', argv: [], command: 'exec', args: [] },
+    { name: 'exec with a target', argv: ['exec', 'aws', 's3', 'ls'], command: 'exec', args: ['aws', 's3', 'ls'] },
+    { name: 'without a subcommand word, exec is meant', argv: ['aws', 'sts', 'get-caller-identity'], command: 'exec', args: ['aws', 'sts', 'get-caller-identity'] },
+    {
+      name: 'the target starts at the first non-option word; its options stay its own',
+      argv: ['-p', 'x', 'terraform', 'plan', '-out', 'f'],
+      command: 'exec',
+      options: { profile: 'x' },
+      args: ['terraform', 'plan', '-out', 'f'],
+    },
+    {
+      name: 'our own option names after the target belong to the target',
+      argv: ['-p', 'x', 'aws', '--profile', 'other', '-d', 'junk', '--help', '-v'],
+      command: 'exec',
+      options: { profile: 'x' },
+      args: ['aws', '--profile', 'other', '-d', 'junk', '--help', '-v'],
+    },
+    { name: '-- ends options', argv: ['-p', 'x', '--', '-weird-binary', '--flag'], command: 'exec', options: { profile: 'x' }, args: ['-weird-binary', '--flag'] },
+    { name: 'exec -- target', argv: ['exec', '--profile', 'x', '--', 'terraform', '--', 'y'], command: 'exec', options: { profile: 'x' }, args: ['terraform', '--', 'y'] },
+    { name: 'a -- after the target belongs to it', argv: ['terraform', '--', 'x'], command: 'exec', args: ['terraform', '--', 'x'] },
+    { name: '--profile NAME', argv: ['--profile', 'prod', 'make'], command: 'exec', options: { profile: 'prod' }, args: ['make'] },
+    { name: '--profile=NAME', argv: ['--profile=prod', 'make'], command: 'exec', options: { profile: 'prod' }, args: ['make'] },
+    { name: '--profile=a=b keeps everything after the first =', argv: ['--profile=a=b'], command: 'exec', options: { profile: 'a=b' } },
+    { name: 'the last --profile wins', argv: ['-p', 'a', '--profile', 'b'], command: 'exec', options: { profile: 'b' } },
+    { name: '-d seconds', argv: ['-d', '3600', 'x'], command: 'exec', options: { duration: 3600 }, args: ['x'] },
+    { name: '-d 15m', argv: ['-d', '15m'], command: 'exec', options: { duration: 900 } },
+    { name: '--duration 1h', argv: ['--duration', '1h'], command: 'exec', options: { duration: 3600 } },
+    { name: '--duration=1h30m', argv: ['--duration=1h30m'], command: 'exec', options: { duration: 5400 } },
+    { name: '--session-duration 12h', argv: ['--session-duration', '12h'], command: 'exec', options: { sessionDuration: 43200 } },
+    { name: '--mfa-token', argv: ['--mfa-token', '123456', 'x'], command: 'exec', options: { mfaToken: '123456' }, args: ['x'] },
+    { name: '--no-session', argv: ['--no-session', 'x'], command: 'exec', options: { noSession: true }, args: ['x'] },
+    { name: '--region', argv: ['--region', 'eu-west-1', 'x'], command: 'exec', options: { region: 'eu-west-1' }, args: ['x'] },
+    { name: '--debug', argv: ['--debug', 'x'], command: 'exec', options: { debug: true }, args: ['x'] },
+    { name: '-h', argv: ['-h'], command: 'exec', options: { help: true } },
+    { name: '--help', argv: ['--help'], command: 'exec', options: { help: true } },
+    { name: '-v', argv: ['-v'], command: 'exec', options: { version: true } },
+    { name: '--version', argv: ['--version'], command: 'exec', options: { version: true } },
+    { name: '--server (exec)', argv: ['exec', '--server', 'x'], command: 'exec', options: { server: true }, args: ['x'] },
+    { name: '--server without the exec word', argv: ['--server', 'x'], command: 'exec', options: { server: true }, args: ['x'] },
+    { name: 'env --format', argv: ['env', '--format', 'json', '-p', 'x'], command: 'env', options: { format: 'json', profile: 'x' }, args: [] },
+    { name: 'env --format=dotenv', argv: ['env', '--format=dotenv'], command: 'env', options: { format: 'dotenv' }, args: [] },
+    { name: 'status --json', argv: ['status', '--json'], command: 'status', options: { json: true }, args: [] },
+    { name: 'list --json', argv: ['list', '--json'], command: 'list', options: { json: true }, args: [] },
+    { name: 'shim --dir', argv: ['shim', '--dir', '/s', 'terraform', 'aws'], command: 'shim', options: { dir: '/s' }, args: ['terraform', 'aws'] },
+    {
+      name: 'non-exec commands keep parsing options after a positional word',
+      argv: ['shim', 'terraform', '--dir', '/s', 'aws'],
+      command: 'shim',
+      options: { dir: '/s' },
+      args: ['terraform', 'aws'],
+    },
+    { name: 'credential-process', argv: ['credential-process', '-p', 'x', '-d', '1h'], command: 'credential-process', options: { profile: 'x', duration: 3600 }, args: [] },
+    { name: 'login', argv: ['login', '-p', 'x'], command: 'login', options: { profile: 'x' }, args: [] },
+    { name: 'clear', argv: ['clear', '--debug'], command: 'clear', options: { debug: true }, args: [] },
+    { name: 'doctor', argv: ['doctor'], command: 'doctor', args: [] },
+    { name: 'a subcommand word after an option is the target', argv: ['-p', 'x', 'env'], command: 'exec', options: { profile: 'x' }, args: ['env'] },
+    { name: 'a lone - is a word, not an option', argv: ['-'], command: 'exec', args: ['-'] },
+    { name: 'a value may be a lone -', argv: ['-p', '-', 'x'], command: 'exec', options: { profile: '-' }, args: ['x'] },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: ${JSON.stringify(c.argv)}`, () => {
+      const inv = command(c.argv);
+      assert.equal(inv.command, c.command);
+      assert.deepEqual(inv.options, { ...DEFAULTS, ...c.options });
+      if (c.args) assert.deepEqual(inv.args, c.args);
+    });
+  }
+
+  test('every subcommand word is recognised in first position', () => {
+    for (const name of COMMANDS) assert.equal(command([name]).command, name);
+    assert.deepEqual([...COMMANDS].sort(), ['clear', 'credential-process', 'doctor', 'env', 'exec', 'list', 'login', 'shim', 'status']);
+  });
+
+  test('parseCommandLine is the command-mode half of parseInvocation', () => {
+    assert.deepEqual(parseCommandLine(['-p', 'x', 'aws']), parseInvocation(['-p', 'x', 'aws'], 'mfa-exec'));
+  });
+
+  test('the caller’s argv is not modified', () => {
+    const argv = ['-p', 'x', '--', 'a'];
+    command(argv);
+    assert.deepEqual(argv, ['-p', 'x', '--', 'a']);
+  });
+});
+
+describe('command mode: usage errors (exit 64) name the offending option', () => {
+  const cases: { name: string; argv: string[]; error: RegExp[] }[] = [
+    { name: 'unknown long option', argv: ['--frobnicate', 'x'], error: [/'--frobnicate'/] },
+    { name: 'unknown long option with a value', argv: ['--frobnicate=1'], error: [/'--frobnicate'/] },
+    { name: 'unknown short option', argv: ['-x', 'y'], error: [/'-x'/] },
+    { name: 'bundled short options are not supported', argv: ['-hv'], error: [/'-hv'/] },
+    { name: 'unknown option after a subcommand', argv: ['status', '--nope'], error: [/'--nope'/, /status/] },
+    { name: '-p at the end', argv: ['-p'], error: [/'-p'/, /needs a value/] },
+    { name: '--profile at the end', argv: ['env', '--profile'], error: [/'--profile'/, /needs a value/] },
+    { name: '-p followed by another option', argv: ['-p', '--debug', 'x'], error: [/'-p'/, /needs a value/] },
+    { name: '-d at the end', argv: ['-d'], error: [/'-d'/] },
+    { name: '--mfa-token at the end', argv: ['--mfa-token'], error: [/'--mfa-token'/] },
+    { name: '--region followed by an option', argv: ['--region', '-p', 'x'], error: [/'--region'/] },
+    { name: 'a flag given a value', argv: ['--no-session=yes'], error: [/'--no-session'/, /takes no value/] },
+    { name: '--debug=1', argv: ['--debug=1'], error: [/'--debug'/] },
+    { name: 'bad duration', argv: ['-d', 'soon', 'x'], error: [/-d/, /soon/] },
+    { name: 'zero duration', argv: ['--duration', '0'], error: [/--duration/] },
+    { name: 'bad session duration', argv: ['--session-duration', '1x'], error: [/--session-duration/] },
+    { name: '--server is for exec only (env)', argv: ['env', '--server'], error: [/'--server'/, /env/] },
+    { name: '--server is for exec only (credential-process)', argv: ['credential-process', '--server'], error: [/'--server'/] },
+    { name: '--format is for env only (exec)', argv: ['--format', 'json', 'x'], error: [/'--format'/, /exec/] },
+    { name: '--format is for env only (status)', argv: ['status', '--format', 'json'], error: [/'--format'/] },
+    { name: '--json is for status/list only (exec)', argv: ['--json', 'x'], error: [/'--json'/] },
+    { name: '--json is for status/list only (env)', argv: ['env', '--json'], error: [/'--json'/] },
+    { name: '--dir is for shim only', argv: ['--dir', '/s', 'x'], error: [/'--dir'/] },
+    { name: '--dir is for shim only (doctor)', argv: ['doctor', '--dir', '/s'], error: [/'--dir'/] },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: ${JSON.stringify(c.argv)}`, () => {
+      assert.throws(() => parseInvocation(c.argv, 'mfa-exec'), usageError(...c.error));
+    });
+  }
+});
+
+describe('regression: an empty option value is a missing value, not a silent fallback', () => {
+  // `mfa-exec -p "$PROFILE" terraform apply` with PROFILE unset gives `-p ''`; selectProfile then
+  // treats '' as "nothing asked" and silently falls back to AWS_PROFILE or [default].
+  const cases: string[][] = [
+    ['--profile=', 'terraform', 'apply'],
+    ['-p', '', 'terraform', 'apply'],
+    ['--region=', 'x'],
+    ['--mfa-token=', 'x'],
+    ['env', '--format='],
+    ['shim', '--dir='],
+  ];
+  for (const argv of cases) {
+    test(JSON.stringify(argv), () => {
+      assert.throws(() => parseInvocation(argv, 'mfa-exec'), usageError(/needs a value|empty/));
+    });
+  }
+});
+
+describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE, then default', () => {
+  const cases: { name: string; flag?: string; env: NodeJS.ProcessEnv; want: { name: string; requested?: string; from: string } }[] = [
+    { name: 'nothing asked', env: {}, want: { name: 'default', from: 'the default' } },
+    { name: 'flag wins over everything', flag: 'f', env: { MFA_EXEC_PROFILE: 'm', AWS_PROFILE: 'a', AWS_DEFAULT_PROFILE: 'd' }, want: { name: 'f', requested: 'f', from: '--profile' } },
+    { name: 'MFA_EXEC_PROFILE over AWS_PROFILE', env: { MFA_EXEC_PROFILE: 'm', AWS_PROFILE: 'a' }, want: { name: 'm', requested: 'm', from: 'MFA_EXEC_PROFILE' } },
+    { name: 'AWS_PROFILE over AWS_DEFAULT_PROFILE', env: { AWS_PROFILE: 'a', AWS_DEFAULT_PROFILE: 'd' }, want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' } },
+    { name: 'AWS_DEFAULT_PROFILE alone', env: { AWS_DEFAULT_PROFILE: 'd' }, want: { name: 'd', requested: 'd', from: 'AWS_DEFAULT_PROFILE' } },
+    { name: 'an empty variable counts as unset', env: { MFA_EXEC_PROFILE: '', AWS_PROFILE: 'a' }, want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' } },
+    { name: 'asking for "default" explicitly is a request', env: { AWS_PROFILE: 'default' }, want: { name: 'default', requested: 'default', from: 'AWS_PROFILE' } },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const got = selectProfile(c.flag, c.env);
+      assert.deepEqual({ ...got }, c.want);
+    });
+  }
+});
