@@ -17,8 +17,12 @@ export interface LookupOptions {
   cwd: string;
   /** Files that are us (the entry point): skipped wherever they appear. */
   selfIds: ReadonlySet<string>;
-  /** Further files to skip (see recursion.ts). */
-  skipIds?: ReadonlySet<string>;
+  /**
+   * We were started by this target calling our name again (see recursion.ts): take the first
+   * program after it in PATH order. When nothing comes after it, it was the real program
+   * calling itself (`terraform` → `sh -c terraform`), and it is found again as usual.
+   */
+  calledBackFrom?: string;
 }
 
 export interface Target {
@@ -38,19 +42,21 @@ export function fileId(file: string): string | undefined {
 export function findTarget(name: string, options: LookupOptions): Target {
   if (name.includes('/')) return checkPath(path.resolve(options.cwd, name), name);
   const seen = new Set<string>();
-  const found = which.sync(name, { all: true, nothrow: true, path: options.pathEnv }) ?? [];
-  for (const candidate of found) {
+  const candidates: Target[] = [];
+  for (const candidate of which.sync(name, { all: true, nothrow: true, path: options.pathEnv }) ?? []) {
     const id = fileId(candidate);
     if (id === undefined || seen.has(id)) continue;
     seen.add(id);
-    if (options.selfIds.has(id) || options.skipIds?.has(id)) continue;
-    return { path: candidate, id };
+    if (!options.selfIds.has(id)) candidates.push({ path: path.resolve(options.cwd, candidate), id });
   }
+  const caller = options.calledBackFrom === undefined ? -1 : candidates.findIndex((c) => c.id === options.calledBackFrom);
+  const chosen = candidates[caller + 1] ?? candidates[0];
+  if (chosen) return chosen;
   // Nothing executable: say whether there is something by that name that cannot be run.
   for (const dir of options.pathEnv.split(path.delimiter)) {
     const candidate = path.join(dir || '.', name);
     const id = fileId(candidate);
-    if (id === undefined || options.selfIds.has(id) || options.skipIds?.has(id)) continue;
+    if (id === undefined || options.selfIds.has(id)) continue;
     return checkPath(candidate, name);
   }
   const shimmed = seen.size > 0 ? ' (only mfa-exec shims by that name were found; the real program must be further down PATH)' : '';

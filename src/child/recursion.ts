@@ -2,21 +2,24 @@
  * Guards against a wrapper script that calls the shim again. When we start a target we leave
  * `MFA_EXEC_LAUNCHED=<our pid> <name> <target id>` in its environment. A shim for the same
  * name that finds this marker, and whose parent (exec'd wrapper) or grandparent (wrapper that
- * spawned it) is that pid, was called back by the target itself: it skips that target and looks
- * further down PATH. Ordinary nesting (terraform → sh → terraform, terragrunt → terraform) is
- * not affected. MFA_EXEC_DEPTH is a hard stop for whatever slips through.
+ * spawned it) is that pid, was called back by that target: it goes on with the program after
+ * it in PATH (find-target.ts), so stacked wrappers each run once. A real program that calls
+ * itself looks the same from here; there is nothing after it in PATH, so it is found again.
+ * Ordinary nesting (terraform → sh → terraform, terragrunt → terraform) is not affected.
+ * MFA_EXEC_DEPTH is a hard stop for whatever slips through.
  */
 import fs from 'node:fs';
 import { ExitCode, MfaExecError } from '../errors.ts';
 
 export const MAX_DEPTH = 16;
 
-export function skipIdsFor(name: string, env: NodeJS.ProcessEnv, ppid: number = process.ppid): Set<string> {
+/** The identity of the target that called our name back, if that is how we were started. */
+export function calledBackFrom(name: string, env: NodeJS.ProcessEnv, ppid: number = process.ppid): string | undefined {
   const marker = env.MFA_EXEC_LAUNCHED?.split(' ');
-  if (!marker || marker.length !== 3 || marker[1] !== name) return new Set();
+  if (!marker || marker.length !== 3 || marker[1] !== name) return undefined;
   const launcher = Number(marker[0]);
-  if (ppid === launcher || parentOf(ppid) === launcher) return new Set([marker[2]!]);
-  return new Set();
+  if (ppid === launcher || parentOf(ppid) === launcher) return marker[2];
+  return undefined;
 }
 
 export function checkDepth(env: NodeJS.ProcessEnv, name: string): number {

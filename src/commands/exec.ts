@@ -5,7 +5,7 @@
 import { selectProfile } from '../aws-config/select-profile.ts';
 import { buildChildEnv, canReuseInjected, credentialVariables, serverVariables } from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
-import { checkDepth, launchMarkers, skipIdsFor } from '../child/recursion.ts';
+import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
 import type { Options } from '../invocation.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
@@ -29,7 +29,7 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
     pathEnv: env.PATH ?? '',
     cwd: process.cwd(),
     selfIds: request.selfIds,
-    skipIds: skipIdsFor(name, env),
+    calledBackFrom: calledBackFrom(name, env),
   });
   logger.debug(`target '${name}' is ${target.path}`);
   const markers = launchMarkers(name, target.id, depth);
