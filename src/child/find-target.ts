@@ -40,7 +40,7 @@ export function fileId(file: string): string | undefined {
 }
 
 export function findTarget(name: string, options: LookupOptions): Target {
-  if (name.includes('/')) return checkPath(path.resolve(options.cwd, name), name);
+  if (name.includes('/')) return checkPath(path.resolve(options.cwd, name), name, options.cwd);
   const seen = new Set<string>();
   const candidates: Target[] = [];
   for (const candidate of which.sync(name, { all: true, nothrow: true, path: options.pathEnv }) ?? []) {
@@ -51,19 +51,19 @@ export function findTarget(name: string, options: LookupOptions): Target {
   }
   const caller = options.calledBackFrom === undefined ? -1 : candidates.findIndex((c) => c.id === options.calledBackFrom);
   const chosen = candidates[caller + 1] ?? candidates[0];
-  if (chosen) return chosen;
+  if (chosen) return checkInterpreter(chosen, name, options.cwd);
   // Nothing executable: say whether there is something by that name that cannot be run.
   for (const dir of options.pathEnv.split(path.delimiter)) {
     const candidate = path.join(dir || '.', name);
     const id = fileId(candidate);
     if (id === undefined || options.selfIds.has(id)) continue;
-    return checkPath(candidate, name);
+    return checkPath(candidate, name, options.cwd);
   }
   const shimmed = seen.size > 0 ? ' (only mfa-exec shims by that name were found; the real program must be further down PATH)' : '';
   throw new TargetError(`Command not found: '${name}' is not in PATH${shimmed}.`, ExitCode.notFound);
 }
 
-function checkPath(file: string, name: string): Target {
+function checkPath(file: string, name: string, cwd: string): Target {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -77,5 +77,46 @@ function checkPath(file: string, name: string): Target {
     throw new TargetError(`Cannot execute '${name}': ${file} is not executable (chmod +x it, or fix PATH).`, ExitCode.cannotExecute);
   }
   if (!stat.isFile()) throw new TargetError(`Cannot execute '${name}': ${file} is not a regular file.`, ExitCode.cannotExecute);
-  return { path: file, id: `${stat.dev}:${stat.ino}` };
+  return checkInterpreter({ path: file, id: `${stat.dev}:${stat.ino}` }, name, cwd);
+}
+
+/**
+ * A script whose #! interpreter is missing passes every check above and fails only at spawn
+ * (ENOENT). Look now, so that it costs no MFA code: 126, as a shell says "bad interpreter".
+ */
+function checkInterpreter(target: Target, name: string, cwd: string): Target {
+  const interpreter = shebang(target.path);
+  if (interpreter === undefined) return target;
+  const file = path.resolve(cwd, interpreter);
+  let ok = false;
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    ok = fs.statSync(file).isFile();
+  } catch {
+    // missing or not executable
+  }
+  if (!ok) {
+    throw new TargetError(
+      `Cannot execute '${name}': its interpreter '${interpreter}' (the #! line of ${target.path}) was not found or is not executable.`,
+      ExitCode.cannotExecute,
+    );
+  }
+  return target;
+}
+
+/** The interpreter named on a script's #! line, if it has one. */
+export function shebang(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(256);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    if (n < 2 || head[0] !== 0x23 || head[1] !== 0x21) return undefined;
+    const line = head.subarray(2, n).toString('utf8').split('\n')[0] ?? '';
+    return line.trim().split(/\s+/)[0] || undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import tty from 'node:tty';
 import { ExitCode, MfaExecError } from '../errors.ts';
+import { shebang } from './find-target.ts';
 import type { Logger } from '../log.ts';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH'];
@@ -72,19 +73,6 @@ function spawnError(error: NodeJS.ErrnoException, file: string): MfaExecError {
     return new MfaExecError(`Cannot execute ${file} (${error.code}): it is not a program this system can run.`, ExitCode.cannotExecute);
   }
   return new MfaExecError(`Cannot start ${file}: ${error.code ?? error.message}.`, ExitCode.cannotExecute);
-}
-
-function shebang(file: string): string | undefined {
-  try {
-    const fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(256);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    fs.closeSync(fd);
-    const line = head.subarray(0, n).toString('utf8').split('\n')[0] ?? '';
-    return line.startsWith('#!') ? line.slice(2).trim().split(/\s+/)[0] : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Whether the terminal sends its signals to our process group (Linux: tpgid == pgrp). */
