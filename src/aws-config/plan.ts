@@ -87,7 +87,12 @@ export function resolvePlan(
     const isTarget = chain.length === 0;
     chain.push(current.name);
     const v = current.values;
-    const hasStatic = v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined;
+    // botocore's order: keys in the credentials file, then credential_process, then keys in the
+    // config file. So config-file keys count only when there is no credential_process.
+    const keysIn = (file: string) => ['aws_access_key_id', 'aws_secret_access_key'].some((k) => v[k] !== undefined && current.origin[k] === file);
+    const hasStatic =
+      (v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined) &&
+      (v.credential_process === undefined || keysIn(files.credentialsFile));
     if (hasStatic && !(isTarget && v.role_arn !== undefined)) {
       source = staticSource(current);
       break;

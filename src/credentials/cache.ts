@@ -52,7 +52,8 @@ export function readEntry(dir: string, ref: Pick<CacheRef, 'kind' | 'key'>, logg
   const file = entryPath(dir, ref);
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO planted at the path must not block the warm path (fstat rejects it next).
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') logger.warn(`ignoring ${file}: it is a symbolic link, not a cache file written by mfa-exec`);
@@ -144,6 +145,17 @@ export function ensureCacheDir(dir: string, logger: Logger): void {
       throw new CacheError(`The cache directory ${dir} has mode ${(stat.mode & 0o777).toString(8)} and cannot be made private: ${describeErrno(error)}.`, { cause: error });
     }
     logger.warn(`the cache directory ${dir} had mode ${(stat.mode & 0o777).toString(8)}; changed it to 700 so only you can read it`);
+  }
+}
+
+/** The directory is ours, private, and not a symlink: what ensureCacheDir insists on, checked quietly. */
+export function isPrivateDir(dir: string): boolean {
+  try {
+    const stat = fs.lstatSync(dir);
+    const uid = process.getuid?.();
+    return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+  } catch {
+    return false;
   }
 }
 

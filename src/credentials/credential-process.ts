@@ -3,25 +3,16 @@
  * do, read the JSON (Version 1) it prints. Its stderr goes to ours, so a password manager's
  * "touch your key" shows.
  */
-import { execa } from 'execa';
+import { runShellCommand } from '../shell-command.ts';
 import { ConfigError } from '../errors.ts';
 import type { Credentials } from './types.ts';
 
 const TIMEOUT_MS = 120_000;
 
 export async function runCredentialProcess(command: string, profile: string, env: NodeJS.ProcessEnv): Promise<Credentials> {
-  const result = await execa(command, {
-    shell: true,
-    env,
-    extendEnv: false,
-    stdin: 'ignore',
-    stderr: 'inherit',
-    timeout: TIMEOUT_MS,
-    reject: false,
-  });
+  const result = await runShellCommand(command, env, TIMEOUT_MS);
   if (result.failed) {
-    const why = result.timedOut ? `did not finish within ${TIMEOUT_MS / 1000} s` : result.exitCode !== undefined ? `exited with code ${result.exitCode}` : `failed (${result.signal ?? result.code ?? 'unknown'})`;
-    throw new ConfigError(`The credential_process of profile '${profile}' ${why}. Run it by hand to see why.`);
+    throw new ConfigError(`The credential_process of profile '${profile}' ${result.failure}. Run it by hand to see why.`);
   }
   let parsed: Record<string, unknown>;
   try {

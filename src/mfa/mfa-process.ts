@@ -1,11 +1,9 @@
 /**
  * A profile's mfa_process (as aws-vault reads it): a shell command whose stdout is the code,
  * e.g. `ykman oath accounts code -s aws`, `op item get AWS --otp`, `oathtool --totp -b $SEED`.
- * It runs through /bin/sh -c; its stderr goes to the terminal so "touch your YubiKey" shows;
- * stdin is closed; it has a deadline.
  */
-import { execa } from 'execa';
 import { ExitCode, MfaExecError } from '../errors.ts';
+import { runShellCommand } from '../shell-command.ts';
 
 export const MFA_PROCESS_TIMEOUT_MS = 60_000;
 
@@ -14,22 +12,10 @@ export async function runMfaProcess(
   context: { serial: string; profile: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<string> {
   const timeout = context.timeoutMs ?? MFA_PROCESS_TIMEOUT_MS;
-  const result = await execa('/bin/sh', ['-c', command], {
-    env: { ...context.env, MFA_EXEC_MFA_SERIAL: context.serial },
-    extendEnv: false,
-    stdin: 'ignore',
-    stderr: 'inherit',
-    timeout,
-    reject: false,
-    stripFinalNewline: true,
-  });
+  const result = await runShellCommand(command, { ...context.env, MFA_EXEC_MFA_SERIAL: context.serial }, timeout);
   if (result.failed) {
-    const why = result.timedOut
-      ? `did not print a code within ${timeout / 1000} s`
-      : result.exitCode !== undefined
-        ? `exited with code ${result.exitCode}`
-        : `failed (${result.signal ?? result.code ?? 'unknown'})`;
+    const why = result.timedOut ? `did not print a code within ${timeout / 1000} s` : result.failure;
     throw new MfaExecError(`The mfa_process of profile '${context.profile}' ${why}. Run it by hand to check it prints the current code for ${context.serial}.`, ExitCode.mfaInput);
   }
-  return String(result.stdout);
+  return result.stdout;
 }

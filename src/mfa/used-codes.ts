@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../credentials/cache.ts';
+import { isPrivateDir, writeFileAtomic } from '../credentials/cache.ts';
 
 export const CODE_REUSE_WINDOW_MS = 90_000;
 
@@ -44,6 +44,7 @@ export function secondsToNextCode(at: number, now: number): number {
 }
 
 export function recordUsed(dir: string, serial: string, code: string, now: number): void {
+  if (!isPrivateDir(dir)) return; // a cache directory we refused (foreign, open, symlinked) gets nothing
   try {
     writeFileAtomic(file(dir, serial), JSON.stringify({ codeHash: digest(`${serial}\0${code}`), at: now }) + '\n');
   } catch {

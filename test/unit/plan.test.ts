@@ -307,7 +307,6 @@ table('where source credentials come from (botocore)', [
     config: `[profile both]\ncredential_process = /usr/bin/get-creds\naws_access_key_id = ${AK_OWN}\naws_secret_access_key = own\n`,
     profile: 'both',
     want: { source: 'process:both' },
-    todo: 'bug: keys in ~/.aws/config beat credential_process in the same profile; botocore runs the process first',
   },
   {
     name: 'the same, reached as a source profile',
@@ -316,7 +315,6 @@ table('where source credentials come from (botocore)', [
       `[profile admin]\nrole_arn = ${role('Admin')}\nsource_profile = both\n`,
     profile: 'admin',
     want: { source: 'process:both', roles: [{ profile: 'admin', durationSeconds: 3600 }] },
-    todo: 'bug: keys in ~/.aws/config beat credential_process in the same profile; botocore runs the process first',
   },
 ]);
 

@@ -1,0 +1,90 @@
+/**
+ * Runs a user's shell command from the config (mfa_process, credential_process) and reads its
+ * stdout: through /bin/sh -c, stdin closed, stderr to ours (so "touch your key" shows), bounded
+ * in time.
+ *
+ * At the deadline the whole tree goes: a grandchild (dash does not exec its last command) would
+ * otherwise keep our stdout/stderr pipes open, and whoever reads them (the AWS CLI running
+ * credential_process) would wait forever. The command is not put in a process group of its own,
+ * which would take its controlling terminal away from password managers that prompt on it, so
+ * its descendants are found through /proc (Linux) before they are orphaned.
+ */
+import fs from 'node:fs';
+import { execa } from 'execa';
+
+export interface ShellResult {
+  stdout: string;
+  failed: boolean;
+  timedOut: boolean;
+  /** "exited with code 1", "was killed by SIGTERM", "could not be started (ENOENT)". */
+  failure?: string;
+}
+
+export async function runShellCommand(command: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ShellResult> {
+  const subprocess = execa('/bin/sh', ['-c', command], {
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+    stderr: 'inherit',
+    reject: false,
+    stripFinalNewline: true,
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    const tree = subprocess.pid === undefined ? [] : [subprocess.pid, ...descendants(subprocess.pid)];
+    signalAll(tree, 'SIGTERM');
+    setTimeout(() => signalAll(tree, 'SIGKILL'), 1_000).unref();
+    // Whatever still holds the pipe, we are done reading it.
+    setTimeout(() => subprocess.stdout?.destroy(), 1_100).unref();
+  }, timeoutMs);
+  const settled = await subprocess;
+  clearTimeout(timer);
+  const result = { ...settled, timedOut: timedOut || settled.timedOut, failed: timedOut || settled.failed };
+  const failure = result.timedOut
+    ? `did not finish within ${timeoutMs / 1000} s`
+    : result.exitCode !== undefined && result.exitCode !== 0
+      ? `exited with code ${result.exitCode}`
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : result.failed
+          ? `could not be started (${result.code ?? 'unknown'})`
+          : undefined;
+  return { stdout: String(result.stdout ?? ''), failed: result.failed, timedOut: result.timedOut, failure };
+}
+
+/** Every process below pid, from /proc's parent links; empty where there is no /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  try {
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = children.get(queue.shift()!) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
