@@ -94,7 +94,7 @@ async function sourceCredentials(ctx: FetchContext): Promise<Credentials> {
 
 async function session(ctx: FetchContext, source: Credentials, save: (ref: CacheRef, c: Credentials) => void): Promise<Credentials> {
   const step = ctx.plan.session!;
-  const sts = stsContext(ctx, `GetSessionToken${step.mfaSerial ? ' with MFA' : ''}`, ctx.plan.source.profile);
+  const sts = stsContext(ctx, `GetSessionToken${step.mfaSerial ? ' with MFA' : ''} (keys of profile '${ctx.plan.source.profile}')`);
   ctx.logger.debug(`STS GetSessionToken for ${step.durationSeconds} s${step.mfaSerial ? ` with MFA device ${step.mfaSerial}` : ''}`);
   const creds = step.mfaSerial
     ? await withMfa(ctx, step.mfaSerial, (code) => getSessionToken(source, { durationSeconds: step.durationSeconds, serialNumber: step.mfaSerial, tokenCode: code }, sts))
@@ -104,7 +104,7 @@ async function session(ctx: FetchContext, source: Credentials, save: (ref: Cache
 }
 
 async function assume(ctx: FetchContext, creds: Credentials, role: RoleStep): Promise<Credentials> {
-  const sts = stsContext(ctx, `AssumeRole ${role.roleArn}`, role.profile);
+  const sts = stsContext(ctx, `AssumeRole ${role.roleArn}${role.profile !== ctx.plan.profile ? ` (profile '${role.profile}')` : ''}`);
   const input = {
     roleArn: role.roleArn,
     sessionName: role.sessionName ?? `mfa-exec-${ctx.now()}`,
@@ -136,7 +136,8 @@ async function withMfa<T>(ctx: FetchContext, serial: string, call: (code: string
   }
 }
 
-function stsContext(ctx: FetchContext, what: string, profile: string): StsContext {
+/** Errors name the profile the user asked for; `what` names the step and the profile it came from. */
+function stsContext(ctx: FetchContext, what: string): StsContext {
   const env = ctx.env;
-  return { region: ctx.plan.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1', what, profile };
+  return { region: ctx.plan.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1', what, profile: ctx.plan.profile };
 }

@@ -33,10 +33,12 @@ export interface AssumeRoleInput {
  * Bounded network: each of the SDK's 3 attempts may take MFA_EXEC_STS_TIMEOUT seconds (default
  * 10) to answer, connecting included; throttling and 5xx are retried with backoff.
  */
-export function requestHandlerOptions(env: NodeJS.ProcessEnv): { connectionTimeout: number; requestTimeout: number } {
+export function requestHandlerOptions(env: NodeJS.ProcessEnv) {
   const seconds = Number(env.MFA_EXEC_STS_TIMEOUT);
   const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 10_000;
-  return { connectionTimeout: Math.min(ms, 5_000), requestTimeout: ms };
+  // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only logs a warning when the
+  // request timeout passes, and a silent STS would hang us forever.
+  return { connectionTimeout: Math.min(ms, 5_000), requestTimeout: ms, throwOnRequestTimeout: true };
 }
 
 /**
