@@ -34,6 +34,7 @@ Environment:
   MFA_EXEC_SESSION_DURATION MFA session lifetime
   MFA_EXEC_SERVER=1         same as --server (for shims)
   MFA_EXEC_STS_TIMEOUT      seconds per STS attempt (default 10)
+  MFA_EXEC_MFA_PROCESS_TIMEOUT  seconds mfa_process may take (default 60)
   MFA_EXEC_DEBUG=1          same as --debug
   AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, XDG_CACHE_HOME
 

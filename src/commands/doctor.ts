@@ -93,7 +93,8 @@ export function pinnedCredentialSettings(dir: string): string[] {
   } catch {
     return findings;
   }
-  const pattern = /^\s*"?(profile|shared_credentials_files?|shared_config_files)"?\s*[=:]/;
+  // An attribute anywhere on a line (`provider "aws" { profile = "x" }` is one line too), outside comments.
+  const pattern = /(?:^|[{;,\s])"?(profile|shared_credentials_files?|shared_config_files)"?\s*[=:]/;
   for (const name of names) {
     let text: string;
     try {
@@ -102,7 +103,7 @@ export function pinnedCredentialSettings(dir: string): string[] {
       continue;
     }
     text.split(/\r?\n/).forEach((line, i) => {
-      const m = pattern.exec(line);
+      const m = pattern.exec(line.replace(/(#|\/\/).*$/, ''));
       if (m) findings.push(`${name}:${i + 1} sets ${m[1]}: Terraform will read ~/.aws itself and ignore the injected credentials; remove it (use AWS_PROFILE / MFA_EXEC_PROFILE instead)`);
     });
   }

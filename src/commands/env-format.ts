@@ -48,7 +48,9 @@ export function formatEnv(vars: Record<string, string>, format: EnvFormat): stri
     case 'sh':
       return [...(stale.length ? [`unset ${stale.join(' ')}`] : []), ...entries.map(([k, v]) => `export ${k}=${shQuote(v)}`)].join('\n') + '\n';
     case 'fish':
-      return [...stale.map((k) => `set -e ${k};`), ...entries.map(([k, v]) => `set -gx ${k} ${fishQuote(v)};`)].join('\n') + '\n';
+      // fish's `set` keeps the previous status, and `set -e` of an unset variable fails: reset the
+      // status after the unsets so `mfa-exec env --format fish | source; and aws …` works.
+      return [...stale.map((k) => `set -e ${k};`), 'true;', ...entries.map(([k, v]) => `set -gx ${k} ${fishQuote(v)};`)].join('\n') + '\n';
     case 'powershell':
       return [
         ...stale.map((k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue`),

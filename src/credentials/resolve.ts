@@ -44,7 +44,13 @@ export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promi
     cacheDir: ctx.cacheDir,
     logger,
     now: ctx.now,
-    runMfaProcess: (command, serial, profile) => runMfaProcess(command, { serial, profile, env: ctx.env }),
+    runMfaProcess: (command, serial, profile) =>
+      runMfaProcess(command, { serial, profile, env: ctx.env, timeoutMs: seconds(ctx.env.MFA_EXEC_MFA_PROCESS_TIMEOUT) }),
   });
   return fetchCredentials({ plan, refs, files: ctx.files, env: ctx.env, cacheDir: ctx.cacheDir, logger, now: ctx.now, tokens });
+}
+
+function seconds(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return text && Number.isFinite(n) && n > 0 ? n * 1000 : undefined;
 }
