@@ -8,9 +8,7 @@ import { findTarget } from '../child/find-target.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
 import type { Options } from '../invocation.ts';
-import { resolveCredentials } from '../credentials/resolve.ts';
-import type { Credentials } from '../credentials/types.ts';
-import { credentialsFor, type Resolution, type Runtime } from './profile-credentials.ts';
+import { credentialsFor, type Runtime } from './profile-credentials.ts';
 
 export interface ExecRequest {
   /** The command name as typed (shim name or first word after --). */
@@ -46,39 +44,12 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
   const injection = { profile: plan.profile, region: plan.region };
   if (!options.server) return run(buildChildEnv(env, { ...credentialVariables(creds, injection), ...markers }));
 
-  const { startCredentialServer } = await import('../server/credential-server.ts');
-  const server = await startCredentialServer(refresher(resolution, creds, name, options, rt), logger);
+  const [{ startCredentialServer }, { createRefresher }] = await Promise.all([import('../server/credential-server.ts'), import('../server/refresher.ts')]);
+  const refresh = createRefresher(plan, creds, name, { files: resolution.files, env, cacheDir: resolution.cacheDir, logger, now: rt.now });
+  const server = await startCredentialServer(refresh, logger);
   try {
     return await run(buildChildEnv(env, { ...serverVariables(server.url, server.token, injection), ...markers }));
   } finally {
     await server.close();
   }
-}
-
-/**
- * Each request of the --server endpoint resolves afresh (cache → silent refresh from the MFA
- * session → prompt when the session itself ran out). If that fails (no terminal, cancelled),
- * the last credentials are served while they are still valid, then the error reaches the child.
- */
-function refresher(resolution: Resolution, first: Credentials, name: string, options: Options, rt: Runtime): () => Promise<Credentials> {
-  let last = first;
-  return async () => {
-    try {
-      last = await resolveCredentials(resolution.plan, {
-        files: resolution.files,
-        env: rt.env,
-        cacheDir: resolution.cacheDir,
-        logger: rt.logger,
-        now: rt.now,
-        promptReason: `the MFA session for profile '${resolution.plan.profile}' has run out; '${name}' (still running) needs new credentials.`,
-      });
-      return last;
-    } catch (error) {
-      if (last.expiration && last.expiration.getTime() > rt.now()) {
-        rt.logger.warn(`${(error as Error).message} Serving the current credentials until they expire at ${last.expiration.toISOString()}.`);
-        return last;
-      }
-      throw error;
-    }
-  };
 }

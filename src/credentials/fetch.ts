@@ -25,6 +25,8 @@ export interface FetchContext {
   logger: Logger;
   now: () => number;
   tokens: TokenProvider;
+  /** Fetch from the source even if the cache holds fresh credentials for this chain. */
+  renew?: boolean;
 }
 
 const MAX_MFA_ATTEMPTS = 3;
@@ -41,7 +43,7 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
   }
   const release = cacheUsable ? await acquireLock(cacheDir, refs.lockKey, logger) : async () => {};
   try {
-    const read = (ref: CacheRef | undefined) => (cacheUsable && ref ? readCredentials(cacheDir, ref, ctx.now(), logger) : undefined);
+    const read = (ref: CacheRef | undefined) => (cacheUsable && !ctx.renew && ref ? readCredentials(cacheDir, ref, ctx.now(), logger) : undefined);
     const save = (ref: CacheRef, creds: Credentials) => {
       if (!cacheUsable) return;
       try {

@@ -18,6 +18,10 @@ export interface ResolveContext {
   mfaToken?: string;
   /** Said on the terminal before a prompt, when the prompt needs explaining (--server refresh). */
   promptReason?: string;
+  /** false: never open the terminal; a needed code fails at once with NoTerminalError. */
+  interactive?: boolean;
+  /** Ignore cached credentials of this chain and fetch from the source (--server renewing a session). */
+  renew?: boolean;
 }
 
 export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promise<Credentials> {
@@ -26,7 +30,7 @@ export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promi
     return { accessKeyId: plan.source.accessKeyId, secretAccessKey: plan.source.secretAccessKey, sessionToken: plan.source.sessionToken };
   }
   const refs = planCacheRefs(plan, ctx.env);
-  const cached = refs.final && readCredentials(ctx.cacheDir, refs.final, ctx.now(), logger);
+  const cached = !ctx.renew && refs.final && readCredentials(ctx.cacheDir, refs.final, ctx.now(), logger);
   if (cached) {
     logger.debug(`cache: hit for profile '${plan.profile}' (${refs.final!.kind}, valid until ${cached.expiration?.toISOString()})`);
     return cached;
@@ -40,6 +44,7 @@ export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promi
   const tokens = createTokenProvider({
     flagToken: ctx.mfaToken,
     reason: ctx.promptReason,
+    ...(ctx.interactive === false ? { open: () => undefined } : {}),
     env: ctx.env,
     cacheDir: ctx.cacheDir,
     logger,
@@ -47,7 +52,7 @@ export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promi
     runMfaProcess: (command, serial, profile) =>
       runMfaProcess(command, { serial, profile, env: ctx.env, timeoutMs: seconds(ctx.env.MFA_EXEC_MFA_PROCESS_TIMEOUT) }),
   });
-  return fetchCredentials({ plan, refs, files: ctx.files, env: ctx.env, cacheDir: ctx.cacheDir, logger, now: ctx.now, tokens });
+  return fetchCredentials({ plan, refs, files: ctx.files, env: ctx.env, cacheDir: ctx.cacheDir, logger, now: ctx.now, tokens, renew: ctx.renew });
 }
 
 function seconds(text: string | undefined): number | undefined {

@@ -86,11 +86,11 @@ describe('--server: refreshing credentials for long-running commands', { timeout
     assert.equal(refused, 'ECONNREFUSED');
   });
 
-  test('when the MFA session runs out mid-run, it says so and prompts on the terminal; the child gets fresh credentials', async () => {
+  test('when the MFA session runs out mid-run, requests are answered at once while a new code is asked for on the terminal', async () => {
     await login();
-    const r = await runInPty([CLI_PATH, '--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session'], {
+    const r = await runInPty([CLI_PATH, '--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session', 'until-renewed'], {
       env: s.env,
-      steps: [{ expect: 'has run out' }, { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) }],
+      steps: [{ expect: 'enter a new MFA code to keep it going' }, { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) }],
       timeoutMs: 60_000,
     });
     assert.equal(r.exitStatus, 0, r.output);
@@ -108,6 +108,7 @@ describe('--server: refreshing credentials for long-running commands', { timeout
     assert.equal(out.second.id, out.first.id, 'the same, still valid credentials');
     assert.match(r.stderr, /no terminal/);
     assert.match(r.stderr, /Serving the current credentials until/);
+    assert.equal(r.stderr.match(/no terminal/g)?.length, 1, 'said once, not on every request');
     assert.equal(aws.calls.GetSessionToken, 1);
   });
 });
