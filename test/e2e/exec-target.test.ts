@@ -96,15 +96,6 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       assert.equal(await runs('real.log'), 2);
     });
 
-    test('a hard-linked shim on its own (no chunks directory next to it) works', { todo: 'dist/cli.js imports ./chunks/* relative to the link: ERR_MODULE_NOT_FOUND (build, not src/child)' }, async () => {
-      const dir = join(s.home, 'hard');
-      await mkdir(dir);
-      await link(CLI_PATH, join(dir, 'mxtool'));
-      const r = await runCli(['x'], { env: env(`${dir}:${real}:${SYSTEM_PATH}`), argv0Path: join(dir, 'mxtool'), timeoutMs: 10_000 });
-      ok(r, 'hard link');
-      assert.equal(r.stdout, 'real mxtool: x\n');
-    });
-
     test('only shims by that name on PATH (twice, and through a symlinked dir): 127 at once, naming the command, no STS call', async () => {
       const shim = await s.shim('mxtool');
       const linkDir = join(s.home, 'shims-link');
