@@ -4,17 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { fileId } from './child/find-target.ts';
-import { clearCommand } from './commands/clear.ts';
-import { credentialProcessCommand } from './commands/credential-process.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { envCommand } from './commands/env.ts';
 import { execCommand } from './commands/exec.ts';
-import { listCommand } from './commands/list.ts';
-import { loginCommand } from './commands/login.ts';
-import { shimCommand } from './commands/shim.ts';
-import { statusCommand } from './commands/status.ts';
-import { ExitCode, MfaExecError } from './errors.ts';
-import { HELP } from './help.ts';
+import { ExitCode, isMfaExecError } from './errors.ts';
 import { parseInvocation, type Options } from './invocation.ts';
 import { createLogger } from './log.ts';
 
@@ -42,10 +33,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stdout.write(`mfa-exec ${__MFA_EXEC_VERSION__}\n`);
     return 0;
   }
-  if (options.help || (argv.length <= 2)) {
+  if (options.help || argv.length <= 2) {
+    const { HELP } = await import('./slow.ts');
     process.stdout.write(HELP);
     return argv.length <= 2 ? ExitCode.usage : 0;
   }
+  // Only exec is on the hot path (shims); every other subcommand is loaded when asked for.
   switch (invocation.command) {
     case 'exec': {
       const [name, ...args] = invocation.args;
@@ -53,26 +46,26 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       return execCommand({ name: command, args, options, selfIds }, rt);
     }
     case 'env':
-      return envCommand(options, rt, out);
+      return (await import('./slow.ts')).envCommand(options, rt, out);
     case 'credential-process':
-      return credentialProcessCommand(options, rt, out);
+      return (await import('./slow.ts')).credentialProcessCommand(options, rt, out);
     case 'status':
-      return statusCommand(options, rt, out);
+      return (await import('./slow.ts')).statusCommand(options, rt, out);
     case 'login':
-      return loginCommand(options, rt);
+      return (await import('./slow.ts')).loginCommand(options, rt);
     case 'list':
-      return listCommand(options, rt, out);
+      return (await import('./slow.ts')).listCommand(options, rt, out);
     case 'clear':
-      return clearCommand(options, rt);
+      return (await import('./slow.ts')).clearCommand(options, rt);
     case 'shim':
-      return shimCommand(invocation.args, options, rt, selfPath, out);
+      return (await import('./slow.ts')).shimCommand(invocation.args, options, rt, selfPath, out);
     case 'doctor':
-      return doctorCommand(rt, selfPath, out);
+      return (await import('./slow.ts')).doctorCommand(rt, selfPath, out);
   }
 }
 
 function report(error: unknown, debug: boolean): number {
-  if (error instanceof MfaExecError) {
+  if (isMfaExecError(error)) {
     process.stderr.write(`mfa-exec: ${error.message}\n`);
     if (debug && error.cause instanceof Error) process.stderr.write(`mfa-exec: cause: ${error.cause.name}: ${error.cause.message}\n`);
     return error.exitCode;

@@ -21,7 +21,10 @@ export const ExitCode = {
   cancelled: 130, // the MFA prompt was cancelled (Ctrl-C / Esc)
 } as const;
 
+const BRAND = Symbol.for('mfa-exec.error');
+
 export class MfaExecError extends Error {
+  readonly [BRAND] = true;
   constructor(
     message: string,
     readonly exitCode: number,
@@ -30,6 +33,14 @@ export class MfaExecError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+}
+
+/**
+ * The warm path (dist/cli.js) and the slow path (dist/slow.js) are separate bundles, each with
+ * its own copy of these classes; across them an error is recognised by its brand, not instanceof.
+ */
+export function isMfaExecError(error: unknown): error is MfaExecError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
 
 export class UsageError extends MfaExecError {

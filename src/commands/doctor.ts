@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configFilePaths, loadAwsFiles } from '../aws-config/load.ts';
 import { fileId, findTarget } from '../child/find-target.ts';
-import { MfaExecError } from '../errors.ts';
+import { isMfaExecError } from '../errors.ts';
 import type { Runtime } from './profile-credentials.ts';
 import { defaultShimDir } from './shim.ts';
 
@@ -24,7 +24,7 @@ export function doctorCommand(rt: Runtime, self: string, out: (text: string) => 
     const files = loadAwsFiles(rt.env, home);
     say('ok', `config files parse (${files.profiles.size} profiles in ${paths.configFile}, ${paths.credentialsFile})`);
   } catch (error) {
-    say('fail', error instanceof MfaExecError ? error.message : String(error));
+    say('fail', isMfaExecError(error) ? error.message : String(error));
   }
   // The credentials file holds long-term keys; the config file normally does not.
   for (const file of [paths.credentialsFile]) {

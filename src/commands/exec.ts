@@ -44,7 +44,7 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
   const injection = { profile: plan.profile, region: plan.region };
   if (!options.server) return run(buildChildEnv(env, { ...credentialVariables(creds, injection), ...markers }));
 
-  const [{ startCredentialServer }, { createRefresher }] = await Promise.all([import('../server/credential-server.ts'), import('../server/refresher.ts')]);
+  const { startCredentialServer, createRefresher } = await import('../slow.ts');
   const refresh = createRefresher(plan, creds, name, { files: resolution.files, env, cacheDir: resolution.cacheDir, logger, now: rt.now });
   const server = await startCredentialServer(refresh, logger);
   try {

@@ -4,7 +4,7 @@ import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan } from '../aws-config/plan.ts';
 import { cacheDir } from '../credentials/cache.ts';
 import { cacheState } from '../credentials/cache-state.ts';
-import { MfaExecError } from '../errors.ts';
+import { isMfaExecError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from './profile-credentials.ts';
 import { humanize } from './status.ts';
@@ -45,7 +45,7 @@ export function listCommand(options: Options, rt: Runtime, out: (text: string) =
         expiration: shown?.expiration,
       };
     } catch (error) {
-      if (!(error instanceof MfaExecError)) throw error;
+      if (!(isMfaExecError(error))) throw error;
       return { profile: name, chain: [], state: 'unusable', error: error.message };
     }
   });

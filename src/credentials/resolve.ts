@@ -36,11 +36,7 @@ export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promi
     return cached;
   }
   logger.debug(`cache: miss for profile '${plan.profile}'; loading the STS client`);
-  const [{ fetchCredentials }, { createTokenProvider }, { runMfaProcess }] = await Promise.all([
-    import('./fetch.ts'),
-    import('../mfa/token.ts'),
-    import('../mfa/mfa-process.ts'),
-  ]);
+  const { fetchCredentials, createTokenProvider, runMfaProcess } = await import('../slow.ts');
   const tokens = createTokenProvider({
     flagToken: ctx.mfaToken,
     reason: ctx.promptReason,

@@ -14,7 +14,7 @@ import http from 'node:http';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Credentials } from '../credentials/types.ts';
-import { MfaExecError } from '../errors.ts';
+import { isMfaExecError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 export const CREDENTIALS_PATH = '/mfa-exec/credentials';
@@ -62,7 +62,7 @@ export async function startCredentialServer(getCredentials: () => Promise<Creden
         });
       },
       (error: unknown) => {
-        const message = error instanceof MfaExecError ? error.message : 'internal error';
+        const message = isMfaExecError(error) ? error.message : 'internal error';
         logger.warn(`credential server: ${message}`);
         reply(500, { code: 'CredentialsUnavailable', message: `mfa-exec: ${message}` });
       },

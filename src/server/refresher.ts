@@ -13,7 +13,7 @@ import type { Credentials } from '../credentials/types.ts';
 import { readEntry, toCredentials } from '../credentials/cache.ts';
 import { planCacheRefs } from '../credentials/cache-key.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
-import { ExitCode, MfaExecError } from '../errors.ts';
+import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 import { NoTerminalError } from '../mfa/tty-prompt.ts';
 import type { Plan } from '../aws-config/plan.ts';
 
@@ -40,7 +40,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
       })
       .catch((error: unknown) => {
         renewFailed = true;
-        logger.warn(`${error instanceof MfaExecError ? error.message : String(error)} Serving the current credentials until they expire at ${last.expiration?.toISOString()}.`);
+        logger.warn(`${isMfaExecError(error) ? error.message : String(error)} Serving the current credentials until they expire at ${last.expiration?.toISOString()}.`);
       })
       .finally(() => (renewing = undefined));
   };

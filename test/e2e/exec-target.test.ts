@@ -70,11 +70,13 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       assert.equal(await runs('real.log'), 2);
     });
 
-    test('a shim that is a hard link to dist/cli.js (with the bundle chunks next to it) skips itself', async () => {
+    test('a shim that is a hard link to dist/cli.js (with the rest of the bundle next to it) skips itself', async () => {
       const dir = join(s.home, 'hard');
       await mkdir(dir);
       await link(CLI_PATH, join(dir, 'mxtool'));
+      // The rest of the bundle beside it (the warm entry loads slow.js on a miss, slow.js its chunks).
       await symlink(join(dirname(CLI_PATH), 'chunks'), join(dir, 'chunks'));
+      await symlink(join(dirname(CLI_PATH), 'slow.js'), join(dir, 'slow.js'));
       for (const path of [`${dir}:${real}:${SYSTEM_PATH}`, `${dir}:${s.shims}:${dir}:${real}:${SYSTEM_PATH}`]) {
         const r = await runCli(['x'], { env: env(path), argv0Path: join(dir, 'mxtool'), timeoutMs: 10_000 });
         ok(r, path);
