@@ -64,18 +64,21 @@ async function client(creds: Credentials, region: string) {
   return { sdk, c };
 }
 
-export async function getSessionToken(creds: Credentials, input: SessionTokenInput, ctx: StsContext): Promise<Credentials> {
+type Sdk = typeof import('@aws-sdk/client-sts');
+type StsAnswer = { Credentials?: Parameters<typeof fromSdk>[0] };
+
+/** One STS call: a client for these credentials, the request, the answer checked, errors explained. */
+async function call(
+  creds: Credentials,
+  ctx: StsContext,
+  durationSeconds: number,
+  send: (sdk: Sdk, c: InstanceType<Sdk['STSClient']>) => Promise<StsAnswer>,
+): Promise<Credentials> {
   const { sdk, c } = await client(creds, ctx.region);
   const requestedAt = Date.now();
   try {
-    const out = await c.send(
-      new sdk.GetSessionTokenCommand({
-        DurationSeconds: input.durationSeconds,
-        SerialNumber: input.serialNumber,
-        TokenCode: input.tokenCode,
-      }),
-    );
-    return fromSdk(out.Credentials, ctx, requestedAt, input.durationSeconds);
+    const out = await send(sdk, c);
+    return fromSdk(out.Credentials, ctx, requestedAt, durationSeconds);
   } catch (error) {
     throw describeStsError(error, ctx);
   } finally {
@@ -83,11 +86,15 @@ export async function getSessionToken(creds: Credentials, input: SessionTokenInp
   }
 }
 
-export async function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx: StsContext): Promise<Credentials> {
-  const { sdk, c } = await client(creds, ctx.region);
-  const requestedAt = Date.now();
-  try {
-    const out = await c.send(
+export function getSessionToken(creds: Credentials, input: SessionTokenInput, ctx: StsContext): Promise<Credentials> {
+  return call(creds, ctx, input.durationSeconds, (sdk, c) =>
+    c.send(new sdk.GetSessionTokenCommand({ DurationSeconds: input.durationSeconds, SerialNumber: input.serialNumber, TokenCode: input.tokenCode })),
+  );
+}
+
+export function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx: StsContext): Promise<Credentials> {
+  return call(creds, ctx, input.durationSeconds, (sdk, c) =>
+    c.send(
       new sdk.AssumeRoleCommand({
         RoleArn: input.roleArn,
         RoleSessionName: input.sessionName,
@@ -96,13 +103,8 @@ export async function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx
         SerialNumber: input.serialNumber,
         TokenCode: input.tokenCode,
       }),
-    );
-    return fromSdk(out.Credentials, ctx, requestedAt, input.durationSeconds);
-  } catch (error) {
-    throw describeStsError(error, ctx);
-  } finally {
-    c.destroy();
-  }
+    ),
+  );
 }
 
 function fromSdk(
