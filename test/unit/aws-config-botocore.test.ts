@@ -266,7 +266,7 @@ describe('property: random INI-ish files read the same as botocore', { skip }, (
   });
 
   // MFA_EXEC_FC_RUNS=100000 for a longer hunt; FC_SEED to replay a failure.
-  const numRuns = Number(process.env.MFA_EXEC_FC_RUNS ?? 3000);
+  const numRuns = Number(process.env.MFA_EXEC_FC_RUNS ?? 10_000);
   const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
   test(`${numRuns} random config/credentials pairs`, async (t) => {
     const refusals = new Map<string, number>(); // botocore's reason -> count

@@ -309,7 +309,7 @@ describe('parseIni performance and robustness', () => {
         }
         return performance.now() - started < 250; // generous: GC pauses, busy CI
       }),
-      { numRuns: 5000 },
+      { numRuns: 25_000 },
     );
   });
 });
