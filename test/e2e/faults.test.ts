@@ -23,22 +23,31 @@ describe('faults: STS and the cache', { timeout: 180_000 }, () => {
   });
   afterEach(() => s.cleanup());
 
-  /** Nothing secret in what the program wrote, and no temp or partial files in the cache. */
+  /**
+   * Nothing secret in what the program wrote (with --debug on: every run here sets MFA_EXEC_DEBUG):
+   * not the long-term secret, and not the temporary secrets and tokens now in the cache, which
+   * belong only in the 0600 cache files and the child's environment. No temp or partial files.
+   */
   async function clean(r: CliResult): Promise<void> {
-    const secret = aws.users[s.user]!.secretAccessKey;
-    assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'the long-term secret was printed');
-    assert.doesNotMatch(r.stderr, /internal error|\n\s+at \S+ \(/);
+    const secrets = [aws.users[s.user]!.secretAccessKey];
+    assert.doesNotMatch(r.stderr, /mfa-exec: internal error|\n\s+at \S+ \(/);
     const names = await readdir(cache).catch(() => [] as string[]);
     assert.deepEqual(names.filter((n) => n.startsWith('.tmp-') || n.startsWith('lock-')), [], 'leftover temp files or locks');
     for (const name of names) {
       const text = await readFile(join(cache, name), 'utf8').catch(() => '');
-      assert.ok(!text.includes(secret), `${name} holds the long-term secret`);
-      if (name.endsWith('.json')) assert.doesNotThrow(() => JSON.parse(text), `${name} is not whole JSON`);
+      assert.ok(!text.includes(secrets[0]!), `${name} holds the long-term secret`);
+      if (!name.endsWith('.json')) continue;
+      const entry = JSON.parse(text) as { secretAccessKey?: string; sessionToken?: string };
+      for (const value of [entry.secretAccessKey, entry.sessionToken]) if (value) secrets.push(value);
     }
+    for (const secret of secrets) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'a secret was printed');
   }
 
   const exec = async (extra: NodeJS.ProcessEnv = {}, args: string[] = []) =>
-    runCli(['-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial), ...args, '--', 'true'], { env: { ...s.env, MFA_EXEC_STS_TIMEOUT: '1', ...extra }, timeoutMs: 40_000 });
+    runCli(['-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial), ...args, '--', 'true'], {
+      env: { ...s.env, MFA_EXEC_STS_TIMEOUT: '1', MFA_EXEC_DEBUG: '1', ...extra },
+      timeoutMs: 40_000,
+    });
 
   test('STS unreachable (connection refused): exit 69 naming the endpoint, fast', async () => {
     const r = await exec({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
