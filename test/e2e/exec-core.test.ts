@@ -183,4 +183,21 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
     assert.equal(r.code, 77, 'the session is reused, but the role is assumed afresh and AWS refuses the wrong external id');
     assert.match(r.stderr, /AWS denied AssumeRole .*hc-master.* for profile 'GEHC-056'/);
   });
+
+  test('nested runs: the same profile reuses the injected credentials (no STS call); another profile resolves afresh', async () => {
+    const awsShim = await s.shim('aws');
+    const code = await aws.freshTotp(s.serial);
+    const inner = [
+      `${awsShim} sts get-caller-identity --output json`,
+      `MFA_EXEC_PROFILE=reader ${awsShim} sts get-caller-identity --output json`,
+    ].join(' && echo ---- && ');
+    const r = await runCli(['-p', 'GEHC-056', '--mfa-token', code, '--', 'sh', '-c', inner], { env: { ...s.env, MFA_EXEC_DEBUG: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    const [same, other] = r.stdout.split('----\n');
+    assert.match(callerArn(same!), /assumed-role\/hc-master\//);
+    assert.match(callerArn(other!), /assumed-role\/reader\//);
+    assert.equal(r.stderr.match(/nested run: AWS_VAULT=GEHC-056 already carries valid credentials/g)?.length, 1);
+    assert.equal(aws.calls.GetSessionToken, 1, 'the reader role came from the cached MFA session');
+    assert.equal(aws.calls.AssumeRole, 2);
+  });
 });
