@@ -20,7 +20,7 @@
  * configFilePaths); "~user" paths are not expanded.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { parseIni } from './ini.ts';
@@ -204,8 +204,9 @@ export const nodeFileSystem: FileSystemLike = {
   readFile(path: string): string | undefined {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path);
+      bytes = readBounded(path);
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       const problem =
@@ -227,6 +228,46 @@ export const nodeFileSystem: FileSystemLike = {
     return bytes.toString('utf8');
   },
 };
+
+const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+const PIPE_WAIT_MS = 5_000;
+
+/**
+ * A regular file is read whole. Anything else (a pipe from `AWS_CONFIG_FILE=<(…)`, a FIFO,
+ * /dev/null, /dev/zero) is opened without blocking and read with bounds: a FIFO nobody writes
+ * to reads as empty instead of hanging, a writer that stays silent for 5 s and a source that never
+ * ends are errors.
+ */
+function readBounded(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    if (stat.isFile()) return readFileSync(fd);
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(64 * 1024);
+    let total = 0;
+    let deadline = Date.now() + PIPE_WAIT_MS;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buffer);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        if (Date.now() > deadline) throw new ConfigError(`${path} is a pipe that gave nothing to read for ${PIPE_WAIT_MS / 1000} s; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file.`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (n === 0) return Buffer.concat(chunks);
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+      total += n;
+      deadline = Date.now() + PIPE_WAIT_MS;
+      if (total > MAX_CONFIG_BYTES) throw new ConfigError(`${path} is not a regular file and gave over ${MAX_CONFIG_BYTES / 1024 / 1024} MiB without ending; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file.`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Read both files synchronously (no stat calls: a missing file is just ENOENT) and parse them. */
 export function loadAwsFiles(env: NodeJS.ProcessEnv, homedir: string, fs: FileSystemLike = nodeFileSystem): AwsFiles {

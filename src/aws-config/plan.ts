@@ -187,6 +187,7 @@ function roleStep(p: Profile, index: number, count: number, overrides: PlanOverr
   const isTarget = index === count - 1;
   const configured = p.values.duration_seconds;
   let seconds = isTarget && overrides.durationSeconds !== undefined ? overrides.durationSeconds : undefined;
+  const from = seconds !== undefined ? '-d/--duration' : where(p, 'duration_seconds');
   if (seconds === undefined && configured !== undefined) {
     if (!/^\s*\d+\s*$/.test(configured)) {
       throw new ConfigError(
@@ -196,7 +197,7 @@ function roleStep(p: Profile, index: number, count: number, overrides: PlanOverr
     seconds = Number(configured);
   }
   seconds ??= DEFAULT_ROLE_SECONDS;
-  checkRange(seconds, ROLE_LIMITS, `role duration for profile '${p.name}'`, where(p, 'duration_seconds'));
+  checkRange(seconds, ROLE_LIMITS, `role duration for profile '${p.name}'`, configured !== undefined || from === '-d/--duration' ? from : 'the default');
   if (index > 0 && seconds > CHAINED_ROLE_MAX_SECONDS) {
     notes.push(`profile '${p.name}' is assumed from another role: AWS caps it at 1h, so ${formatDuration(seconds)} becomes 1h`);
     seconds = CHAINED_ROLE_MAX_SECONDS;
