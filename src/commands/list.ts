@@ -53,7 +53,7 @@ export function listCommand(options: Options, rt: Runtime, out: (text: string) =
     out(JSON.stringify(rows, null, 2) + '\n');
     return 0;
   }
-  const table = [['PROFILE', 'VIA', 'MFA DEVICE', 'STATE'], ...rows.map((r) => [r.profile, r.chain.join(' → ') || '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error}` : r.state])];
+  const table = [['PROFILE', 'VIA', 'MFA DEVICE', 'STATE'], ...rows.map((r) => [r.profile, r.chain.join(' → ') || '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state])];
   const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i]!.length)));
   out(table.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
   return 0;
