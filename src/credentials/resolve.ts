@@ -4,6 +4,7 @@
  */
 import type { Plan } from '../aws-config/plan.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
+import { envMilliseconds } from '../duration.ts';
 import type { Logger } from '../log.ts';
 import { readCredentials } from './cache.ts';
 import { planCacheRefs } from './cache-key.ts';
@@ -46,12 +47,8 @@ export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promi
     logger,
     now: ctx.now,
     runMfaProcess: (command, serial, profile) =>
-      runMfaProcess(command, { serial, profile, env: ctx.env, timeoutMs: seconds(ctx.env.MFA_EXEC_MFA_PROCESS_TIMEOUT) }),
+      runMfaProcess(command, { serial, profile, env: ctx.env, timeoutMs: envMilliseconds(ctx.env.MFA_EXEC_MFA_PROCESS_TIMEOUT) }),
   });
   return fetchCredentials({ plan, refs, files: ctx.files, env: ctx.env, cacheDir: ctx.cacheDir, logger, now: ctx.now, tokens, renew: ctx.renew });
 }
 
-function seconds(text: string | undefined): number | undefined {
-  const n = Number(text);
-  return text && Number.isFinite(n) && n > 0 ? n * 1000 : undefined;
-}

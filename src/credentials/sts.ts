@@ -4,6 +4,7 @@
  * AWS_ENDPOINT_URL_STS and endpoint_url, regional endpoints, proxies via the standard agent
  * settings, and retries with backoff for throttling and 5xx.
  */
+import { envMilliseconds } from '../duration.ts';
 import type { Credentials } from './types.ts';
 import { describeStsError } from './sts-errors.ts';
 
@@ -34,8 +35,7 @@ export interface AssumeRoleInput {
  * 10) to answer, connecting included; throttling and 5xx are retried with backoff.
  */
 export function requestHandlerOptions(env: NodeJS.ProcessEnv) {
-  const seconds = Number(env.MFA_EXEC_STS_TIMEOUT);
-  const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 10_000;
+  const ms = envMilliseconds(env.MFA_EXEC_STS_TIMEOUT) ?? 10_000;
   // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only logs a warning when the
   // request timeout passes, and a silent STS would hang us forever.
   return { connectionTimeout: Math.min(ms, 5_000), requestTimeout: ms, throwOnRequestTimeout: true };
