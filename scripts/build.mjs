@@ -1,9 +1,11 @@
 // Two bundles, so the warm path is one file:
-//   dist/cli.js   everything a cached run needs (argv, config, plan, cache read, spawn), unsplit:
-//                 one module to load, because each extra module costs more than its bytes;
-//   dist/slow.js  everything else (STS SDK, lock, prompt, server, other subcommands), loaded with
-//                 one import() on a cache miss; split, so the SDK is its own chunk that `status`
-//                 or `list` never parse.
+//   dist/cli.js        everything a cached run needs (argv, config, plan, cache read, spawn),
+//                      unsplit: one module to load, because each extra module costs more than
+//                      its bytes;
+//   dist/on-demand/    everything else, loaded with one import() when needed, from two entries:
+//                      credentials.js (STS SDK, lock, prompt, --server: a cache miss) and
+//                      commands.js (the other subcommands); split into shared chunks, so the SDK
+//                      is a chunk that `status` or `list` never parse.
 // Each bundle has its own copy of shared modules; errors cross by brand (errors.ts).
 import { build } from 'esbuild';
 import { rm, writeFile, chmod, readFile } from 'node:fs/promises';
@@ -30,11 +32,20 @@ const common = {
   logLevel: 'warning',
 };
 
-/** In the warm bundle, import('…/slow.ts') stays an import of the second bundle beside it. */
-const slowIsExternal = {
-  name: 'slow-is-external',
+/** The on-demand entries: src/on-demand/<name>.ts becomes dist/on-demand/<name>.js. */
+const ON_DEMAND = ['credentials', 'commands'];
+
+/** In the warm bundle, import('./on-demand/<name>.ts') (from src/cli.ts) stays an import of that file. */
+const onDemandIsExternal = {
+  name: 'on-demand-is-external',
   setup(b) {
-    b.onResolve({ filter: /(^|\/)slow\.ts$/ }, () => ({ path: './slow.js', external: true }));
+    for (const name of ON_DEMAND) {
+      const filter = new RegExp(`^\\./on-demand/${name}\\.ts$`);
+      b.onResolve({ filter }, (args) => {
+        if (!args.importer.endsWith('/src/cli.ts')) throw new Error(`only src/cli.ts loads the on-demand bundle (${args.importer})`);
+        return { path: `./on-demand/${name}.js`, external: true };
+      });
+    }
   },
 };
 
@@ -42,13 +53,19 @@ const warm = await build({
   ...common,
   entryPoints: { cli: 'src/cli.ts' },
   splitting: false,
-  plugins: [slowIsExternal],
+  plugins: [onDemandIsExternal],
   banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
 });
-const slow = await build({ ...common, entryPoints: { slow: 'src/slow.ts' }, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+const onDemand = await build({
+  ...common,
+  outdir: `${outdir}on-demand/`,
+  entryPoints: Object.fromEntries(ON_DEMAND.map((name) => [name, `src/on-demand/${name}.ts`])),
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
 await chmod(new URL('cli.js', new URL('../dist/', import.meta.url)), 0o755);
 // BUILD_META=1 keeps esbuild's metafiles (what went into which file) out of the package.
 if (process.env.BUILD_META === '1') {
   await writeFile(new URL('../.tmp/meta-cli.json', import.meta.url), JSON.stringify(warm.metafile));
-  await writeFile(new URL('../.tmp/meta-slow.json', import.meta.url), JSON.stringify(slow.metafile));
+  await writeFile(new URL('../.tmp/meta-on-demand.json', import.meta.url), JSON.stringify(onDemand.metafile));
 }

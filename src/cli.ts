@@ -1,66 +1,74 @@
 /**
- * Entry point: the only file that reads process.argv, writes the final error, or sets the exit
- * code. Everything else receives what it needs as parameters.
+ * Entry point: the only file that reads process.argv, process.env, the working and home
+ * directories, writes the final error, or sets the exit code. It builds the Runtime once and
+ * passes it down; only exec is part of this bundle, every other subcommand and everything a
+ * cache miss needs is loaded on demand (dist/on-demand/*.js).
  */
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { fileId } from './child/find-target.ts';
 import { execCommand } from './commands/exec.ts';
 import { ExitCode, isMfaExecError } from './errors.ts';
-import { parseInvocation, type Options } from './invocation.ts';
+import { defaultOptions, parseInvocation } from './invocation.ts';
 import { createLogger } from './log.ts';
+import type { Runtime } from './runtime.ts';
+import { readSettings } from './settings.ts';
 
 declare const __MFA_EXEC_VERSION__: string;
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const invocation = parseInvocation(argv.slice(2), argv[1] ?? 'mfa-exec');
-  const options: Options =
-    invocation.kind === 'command'
-      ? invocation.options
-      : { noSession: false, debug: false, server: false, json: false, help: false, version: false };
-  if (env.MFA_EXEC_SERVER === '1') options.server = true;
-  const logger = createLogger(options.debug || env.MFA_EXEC_DEBUG === '1');
-  const rt = { env, logger, now: Date.now };
+  const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
+  const settings = readSettings(env);
+  if (settings.server) options.server = true;
   // Us: the bundle, and the file we were started as (a shims/ launcher that imports the bundle).
   const selfPath = fileURLToPath(import.meta.url);
-  const selfIds = new Set([fileId(selfPath), argv[1] ? fileId(argv[1]) : undefined].filter((id): id is string => !!id));
-  const out = (text: string) => process.stdout.write(text);
+  const rt: Runtime = {
+    env,
+    settings,
+    homedir: os.homedir(),
+    cwd: process.cwd(),
+    now: Date.now,
+    logger: createLogger(options.debug || settings.debug),
+    out: (text) => process.stdout.write(text),
+    self: { path: selfPath, ids: new Set([fileId(selfPath), argv[1] ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)) },
+    onDemand: () => import('./on-demand/credentials.ts'),
+  };
 
   if (invocation.kind === 'shim') {
-    logger.debug(`shim mode: invoked as '${invocation.name}'`);
-    return execCommand({ name: invocation.name, args: invocation.args, options, selfIds }, rt);
+    rt.logger.debug(`shim mode: invoked as '${invocation.name}'`);
+    return execCommand({ name: invocation.name, args: invocation.args, options }, rt);
   }
   if (options.version) {
-    process.stdout.write(`mfa-exec ${__MFA_EXEC_VERSION__}\n`);
+    rt.out(`mfa-exec ${__MFA_EXEC_VERSION__}\n`);
     return 0;
   }
+  const commands = () => import('./on-demand/commands.ts');
   if (options.help || argv.length <= 2) {
-    const { HELP } = await import('./slow.ts');
-    process.stdout.write(HELP);
+    rt.out((await commands()).HELP);
     return argv.length <= 2 ? ExitCode.usage : 0;
   }
-  // Only exec is on the hot path (shims); every other subcommand is loaded when asked for.
   switch (invocation.command) {
     case 'exec': {
       const [name, ...args] = invocation.args;
-      const command = name ?? env.SHELL ?? '/bin/sh';
-      return execCommand({ name: command, args, options, selfIds }, rt);
+      return execCommand({ name: name ?? env.SHELL ?? '/bin/sh', args, options }, rt);
     }
     case 'env':
-      return (await import('./slow.ts')).envCommand(options, rt, out);
+      return (await commands()).envCommand(options, rt);
     case 'credential-process':
-      return (await import('./slow.ts')).credentialProcessCommand(options, rt, out);
+      return (await commands()).credentialProcessCommand(options, rt);
     case 'status':
-      return (await import('./slow.ts')).statusCommand(options, rt, out);
+      return (await commands()).statusCommand(options, rt);
     case 'login':
-      return (await import('./slow.ts')).loginCommand(options, rt);
+      return (await commands()).loginCommand(options, rt);
     case 'list':
-      return (await import('./slow.ts')).listCommand(options, rt, out);
+      return (await commands()).listCommand(options, rt);
     case 'clear':
-      return (await import('./slow.ts')).clearCommand(options, rt);
+      return (await commands()).clearCommand(options, rt);
     case 'shim':
-      return (await import('./slow.ts')).shimCommand(invocation.args, options, rt, selfPath, out);
+      return (await commands()).shimCommand(invocation.args, options, rt);
     case 'doctor':
-      return (await import('./slow.ts')).doctorCommand(rt, selfPath, out);
+      return (await commands()).doctorCommand(rt);
   }
 }
 

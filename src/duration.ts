@@ -32,12 +32,3 @@ export function formatDuration(seconds: number): string {
   const s = seconds % 60;
   return [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].join('');
 }
-
-/**
- * A count of seconds from an environment variable (MFA_EXEC_STS_TIMEOUT, …) in milliseconds;
- * undefined when unset or not a positive number, so the caller's default applies.
- */
-export function envMilliseconds(text: string | undefined): number | undefined {
-  const seconds = Number(text);
-  return text && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
-}

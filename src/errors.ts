@@ -6,51 +6,74 @@
 
 /** Documented exit codes (README "Exit codes"). The child's own code passes through unchanged. */
 export const ExitCode = {
+  status: 1, // `status`: a prompt would be needed; `doctor`: something needs attention
   usage: 64, // bad command line
   mfaInput: 65, // MFA code malformed, already used, or mfa_process gave no usable code
   noTerminal: 66, // an MFA code is needed and there is no terminal and no token
   stsUnavailable: 69, // STS unreachable, timing out, throttling, or answering garbage
   software: 70, // a bug in mfa-exec
-  cache: 73, // the cache directory or a cache file cannot be used safely
+  cantCreate: 73, // the cache directory or a cache file cannot be used safely, or a shim path is taken
   lockTimeout: 75, // another mfa-exec process held the cache lock too long
   stsDenied: 77, // STS refused: wrong MFA code, access denied, invalid or expired keys
   config: 78, // a profile or config file problem
-  status: 1, // `status`: no valid cached credentials (a prompt would be needed)
   cannotExecute: 126,
   notFound: 127,
-  cancelled: 130, // the MFA prompt was cancelled (Ctrl-C / Esc)
+  cancelled: 130, // the MFA prompt was cancelled (Ctrl-C / Ctrl-D)
 } as const;
+
+/**
+ * What went wrong, for the code that must tell errors apart (retry a rejected code, fall back
+ * when there is no terminal, go on without a cache). The warm bundle (dist/cli.js) and the
+ * on-demand bundle each hold a copy of this module, so errors are recognised by a brand and a
+ * kind, never by `instanceof`.
+ */
+export type ErrorKind =
+  | 'error'
+  | 'usage'
+  | 'config'
+  | 'cache'
+  | 'no-terminal'
+  | 'cancelled'
+  | 'mfa-input'
+  | 'mfa-rejected'
+  | 'target';
 
 const BRAND = Symbol.for('mfa-exec.error');
 
 export class MfaExecError extends Error {
   readonly [BRAND] = true;
+  readonly kind: ErrorKind;
   constructor(
     message: string,
     readonly exitCode: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kind?: ErrorKind },
   ) {
-    super(message, options);
-    this.name = new.target.name;
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = options?.kind ?? 'error';
+    this.name = 'MfaExecError';
   }
 }
 
-/**
- * The warm path (dist/cli.js) and the slow path (dist/slow.js) are separate bundles, each with
- * its own copy of these classes; across them an error is recognised by its brand, not instanceof.
- */
-export function isMfaExecError(error: unknown): error is MfaExecError {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+/** Whether `error` is one of ours (of the given kind, if one is named), from either bundle. */
+export function isMfaExecError(error: unknown, kind?: ErrorKind): error is MfaExecError {
+  if (typeof error !== 'object' || error === null || (error as Record<symbol, unknown>)[BRAND] !== true) return false;
+  return kind === undefined || (error as MfaExecError).kind === kind;
 }
 
 export class UsageError extends MfaExecError {
   constructor(message: string) {
-    super(`${message} Run 'mfa-exec --help' for usage.`, ExitCode.usage);
+    super(`${message} Run 'mfa-exec --help' for usage.`, ExitCode.usage, { kind: 'usage' });
   }
 }
 
 export class ConfigError extends MfaExecError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, ExitCode.config, options);
+    super(message, ExitCode.config, { ...options, kind: 'config' });
+  }
+}
+
+export class CacheError extends MfaExecError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.cantCreate, { ...options, kind: 'cache' });
   }
 }

@@ -44,8 +44,12 @@ export type Invocation =
   | { kind: 'shim'; name: string; args: string[] }
   | { kind: 'command'; command: CommandName; options: Options; args: string[] };
 
-/** Names under which we are mfa-exec itself rather than a shim. */
-const OWN_NAMES = new Set(['mfa-exec', 'cli.js', 'cli.ts', 'mfa-exec.js']);
+/** Names under which we are mfa-exec itself rather than a shim (the bin link, the bundle, the source). */
+export const OWN_NAMES: ReadonlySet<string> = new Set(['mfa-exec', 'cli.js', 'cli.ts', 'mfa-exec.js']);
+
+export function defaultOptions(): Options {
+  return { noSession: false, debug: false, server: false, json: false, help: false, version: false };
+}
 
 export function parseInvocation(argv: readonly string[], invokedAs: string): Invocation {
   const name = path.basename(invokedAs);
@@ -96,7 +100,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     command = first as CommandName;
     i = 1;
   }
-  const options: Options = { noSession: false, debug: false, server: false, json: false, help: false, version: false };
+  const options = defaultOptions();
   const args: string[] = [];
   for (; i < argv.length; i++) {
     const word = argv[i]!;

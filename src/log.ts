@@ -5,6 +5,8 @@
 export interface Logger {
   readonly debugEnabled: boolean;
   debug(message: string): void;
+  /** A line the user asked for (what `clear` removed, that `login` is done). */
+  info(message: string): void;
   warn(message: string): void;
 }
 
@@ -13,6 +15,9 @@ export function createLogger(debugEnabled: boolean, write: (line: string) => voi
     debugEnabled,
     debug(message) {
       if (debugEnabled) write(`mfa-exec: ${message}\n`);
+    },
+    info(message) {
+      write(`mfa-exec: ${message}\n`);
     },
     warn(message) {
       write(`mfa-exec: warning: ${message}\n`);

@@ -9,12 +9,13 @@
  * which would take its controlling terminal away from password managers that prompt on it, so
  * its descendants are found through /proc (Linux) before they are orphaned.
  */
-import fs from 'node:fs';
 import { execa } from 'execa';
+import { descendants } from './proc.ts';
 
 export interface ShellResult {
   stdout: string;
   failed: boolean;
+  /** The deadline passed and the command was killed. */
   timedOut: boolean;
   /** "exited with code 1", "was killed by SIGTERM", "could not be started (ENOENT)". */
   failure?: string;
@@ -38,10 +39,10 @@ export async function runShellCommand(command: string, env: NodeJS.ProcessEnv, t
     // Whatever still holds the pipe, we are done reading it.
     setTimeout(() => subprocess.stdout?.destroy(), 1_100).unref();
   }, timeoutMs);
-  const settled = await subprocess;
+  const result = await subprocess;
   clearTimeout(timer);
-  const result = { ...settled, timedOut: timedOut || settled.timedOut, failed: timedOut || settled.failed };
-  const failure = result.timedOut
+  const failed = timedOut || result.failed;
+  const failure = timedOut
     ? `did not finish within ${timeoutMs / 1000} s`
     : result.exitCode !== undefined && result.exitCode !== 0
       ? `exited with code ${result.exitCode}`
@@ -50,33 +51,7 @@ export async function runShellCommand(command: string, env: NodeJS.ProcessEnv, t
         : result.failed
           ? `could not be started (${result.code ?? 'unknown'})`
           : undefined;
-  return { stdout: String(result.stdout ?? ''), failed: result.failed, timedOut: result.timedOut, failure };
-}
-
-/** Every process below pid, from /proc's parent links; empty where there is no /proc. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  try {
-    for (const name of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-      } catch {
-        // The process ended while we looked.
-      }
-    }
-  } catch {
-    return [];
-  }
-  const found: number[] = [];
-  for (let queue = [pid]; queue.length > 0; ) {
-    const next = children.get(queue.shift()!) ?? [];
-    found.push(...next);
-    queue.push(...next);
-  }
-  return found;
+  return { stdout: String(result.stdout ?? ''), failed, timedOut, failure };
 }
 
 function signalAll(pids: number[], signal: NodeJS.Signals): void {

@@ -24,20 +24,25 @@ export type SourceCredentials =
   | { kind: 'environment'; profile: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
   | { kind: 'process'; profile: string; file: string; command: string };
 
-export interface SessionStep {
-  /** MFA device; absent for a plain (MFA-less) session. */
+/** Where the code for an MFA device comes from when no flag or variable gives one. */
+export interface MfaDevice {
+  /** MFA device; absent for a step without MFA. */
   mfaSerial?: string;
+  /** The mfa_process of the first profile in the chain that names this device and has one. */
+  mfaProcess?: string;
+}
+
+export interface SessionStep extends MfaDevice {
   durationSeconds: number;
 }
 
-export interface RoleStep {
+export interface RoleStep extends MfaDevice {
   profile: string;
   roleArn: string;
   externalId?: string;
   sessionName?: string;
   durationSeconds: number;
-  /** Sent with this AssumeRole call (the code is asked for this step). */
-  mfaSerial?: string;
+  // mfaSerial: sent with this AssumeRole call (the code is asked for this step).
 }
 
 export interface Plan {
@@ -135,6 +140,10 @@ export function resolvePlan(
   const sourceSerial = nonEmpty(sourceProfile?.values.mfa_serial);
   const sessionSeconds = sessionDuration(overrides);
   const base = { profile: target.name, chain, region, source, notes };
+  const device = (mfaSerial: string | undefined): MfaDevice => {
+    const mfaProcess = mfaProcessFor(files, chain, mfaSerial);
+    return mfaProcess === undefined ? { mfaSerial } : { mfaSerial, mfaProcess };
+  };
 
   if (roles.length === 0) {
     if (source.kind !== 'process' && source.sessionToken !== undefined) {
@@ -143,7 +152,7 @@ export function resolvePlan(
     }
     if (overrides.noSession) notes.push('--no-session ignored: a profile without role_arn is served by a session');
     notes.push(sourceSerial ? `GetSessionToken with MFA device ${sourceSerial}` : 'GetSessionToken without MFA (no mfa_serial)');
-    return { ...base, roles, passThrough: false, session: { mfaSerial: sourceSerial, durationSeconds: sessionSeconds } };
+    return { ...base, roles, passThrough: false, session: { ...device(sourceSerial), durationSeconds: sessionSeconds } };
   }
 
   // The MFA device of the first hop: the first role's mfa_serial, else the source profile's own.
@@ -152,12 +161,23 @@ export function resolvePlan(
   if (reason === undefined && firstSerial !== undefined) {
     notes.push(`GetSessionToken with MFA device ${firstSerial}, then AssumeRole from the session (no further MFA prompt while it lasts)`);
     for (const role of roles) delete role.mfaSerial;
-    return { ...base, roles, passThrough: false, session: { mfaSerial: firstSerial, durationSeconds: sessionSeconds } };
+    return { ...base, roles, passThrough: false, session: { ...device(firstSerial), durationSeconds: sessionSeconds } };
   }
   if (firstSerial !== undefined && roles[0]!.mfaSerial === undefined) roles[0]!.mfaSerial = firstSerial;
+  for (const role of roles) Object.assign(role, role.mfaSerial === undefined ? {} : device(role.mfaSerial));
   if (reason !== undefined) notes.push(`no MFA session: ${reason}; AssumeRole is called with the MFA code directly`);
   else notes.push('no mfa_serial anywhere in the chain: AssumeRole without MFA');
   return { ...base, roles, passThrough: false };
+}
+
+/** aws-vault's rule: the code for a device comes from the mfa_process of a profile in the chain naming that device. */
+function mfaProcessFor(files: AwsFiles, chain: readonly string[], serial: string | undefined): string | undefined {
+  if (serial === undefined) return undefined;
+  for (const name of chain) {
+    const values = files.profiles.get(name)?.values;
+    if (values?.mfa_serial?.trim() === serial && values.mfa_process !== undefined) return values.mfa_process;
+  }
+  return undefined;
 }
 
 function whyNoSession(

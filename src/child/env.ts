@@ -30,23 +30,18 @@ export function credentialVariables(creds: Credentials, injection: Injection): R
   };
   if (creds.sessionToken) vars.AWS_SESSION_TOKEN = creds.sessionToken;
   if (creds.expiration) vars.AWS_CREDENTIAL_EXPIRATION = creds.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (injection.region) {
-    vars.AWS_REGION = injection.region;
-    vars.AWS_DEFAULT_REGION = injection.region;
-  }
-  vars.AWS_VAULT = injection.profile;
-  return vars;
+  return { ...vars, ...profileVariables(injection) };
 }
 
 /** --server: where the child's SDK asks for credentials, instead of static keys. */
 export function serverVariables(url: string, token: string, injection: Injection): Record<string, string> {
-  const vars: Record<string, string> = { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token };
-  if (injection.region) {
-    vars.AWS_REGION = injection.region;
-    vars.AWS_DEFAULT_REGION = injection.region;
-  }
-  vars.AWS_VAULT = injection.profile;
-  return vars;
+  return { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token, ...profileVariables(injection) };
+}
+
+/** The region (both names the SDKs read) and the AWS_VAULT nesting marker. */
+function profileVariables(injection: Injection): Record<string, string> {
+  const region: Record<string, string> = injection.region ? { AWS_REGION: injection.region, AWS_DEFAULT_REGION: injection.region } : {};
+  return { ...region, AWS_VAULT: injection.profile };
 }
 
 export function buildChildEnv(parent: NodeJS.ProcessEnv, vars: Record<string, string>): NodeJS.ProcessEnv {

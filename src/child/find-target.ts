@@ -10,7 +10,11 @@ import path from 'node:path';
 import which from 'which';
 import { ExitCode, MfaExecError } from '../errors.ts';
 
-export class TargetError extends MfaExecError {}
+export class TargetError extends MfaExecError {
+  constructor(message: string, exitCode: number) {
+    super(message, exitCode, { kind: 'target' });
+  }
+}
 
 export interface LookupOptions {
   pathEnv: string;

@@ -8,8 +8,8 @@
  * Ordinary nesting (terraform → sh → terraform, terragrunt → terraform) is not affected.
  * MFA_EXEC_DEPTH is a hard stop for whatever slips through.
  */
-import fs from 'node:fs';
 import { ExitCode, MfaExecError } from '../errors.ts';
+import { procStat } from '../proc.ts';
 
 export const MAX_DEPTH = 16;
 
@@ -18,7 +18,7 @@ export function calledBackFrom(name: string, env: NodeJS.ProcessEnv, ppid: numbe
   const marker = env.MFA_EXEC_LAUNCHED?.split(' ');
   if (!marker || marker.length !== 3 || marker[1] !== name) return undefined;
   const launcher = Number(marker[0]);
-  if (ppid === launcher || parentOf(ppid) === launcher) return marker[2];
+  if (ppid === launcher || procStat(ppid)?.ppid === launcher) return marker[2];
   return undefined;
 }
 
@@ -35,13 +35,4 @@ export function checkDepth(env: NodeJS.ProcessEnv, name: string): number {
 
 export function launchMarkers(name: string, targetId: string, depth: number): Record<string, string> {
   return { MFA_EXEC_LAUNCHED: `${process.pid} ${name} ${targetId}`, MFA_EXEC_DEPTH: String(depth) };
-}
-
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
 }

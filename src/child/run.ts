@@ -10,10 +10,10 @@
  * never sent to a group by a terminal, so it is always forwarded.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import tty from 'node:tty';
 import { ExitCode, MfaExecError } from '../errors.ts';
+import { procStat } from '../proc.ts';
 import { shebang } from './find-target.ts';
 import type { Logger } from '../log.ts';
 
@@ -77,12 +77,7 @@ function spawnError(error: NodeJS.ErrnoException, file: string): MfaExecError {
 
 /** Whether the terminal sends its signals to our process group (Linux: tpgid == pgrp). */
 export function inTerminalForegroundGroup(): boolean {
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const [pgrp, ttyNr, tpgid] = [Number(fields[2]), Number(fields[4]), Number(fields[5])];
-    return ttyNr !== 0 && tpgid === pgrp;
-  } catch {
-    return tty.isatty(0) || tty.isatty(2);
-  }
+  const stat = procStat('self');
+  if (stat) return stat.ttyNr !== 0 && stat.tpgid === stat.pgrp;
+  return tty.isatty(0) || tty.isatty(2);
 }

@@ -8,15 +8,14 @@ import { findTarget } from '../child/find-target.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
 import type { Options } from '../invocation.ts';
-import { credentialsFor, type Runtime } from './profile-credentials.ts';
+import type { Runtime } from '../runtime.ts';
+import { credentialsFor, resolveContext } from './profile-resolution.ts';
 
 export interface ExecRequest {
   /** The command name as typed (shim name or first word after --). */
   name: string;
   args: string[];
   options: Options;
-  /** Identities of our own entry point, never to be run as a target. */
-  selfIds: ReadonlySet<string>;
 }
 
 export async function execCommand(request: ExecRequest, rt: Runtime): Promise<number> {
@@ -25,8 +24,8 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
   const depth = checkDepth(env, name);
   const target = findTarget(name, {
     pathEnv: env.PATH ?? '',
-    cwd: process.cwd(),
-    selfIds: request.selfIds,
+    cwd: rt.cwd,
+    selfIds: rt.self.ids,
     calledBackFrom: calledBackFrom(name, env),
   });
   logger.debug(`target '${name}' is ${target.path}`);
@@ -39,13 +38,12 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
     logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
     return run({ ...env, ...markers });
   }
-  const resolution = await credentialsFor(options, rt);
-  const { plan, creds } = resolution;
+  const { plan, creds, cacheDir } = await credentialsFor(options, rt);
   const injection = { profile: plan.profile, region: plan.region };
   if (!options.server) return run(buildChildEnv(env, { ...credentialVariables(creds, injection), ...markers }));
 
-  const { startCredentialServer, createRefresher } = await import('../slow.ts');
-  const refresh = createRefresher(plan, creds, name, { files: resolution.files, env, cacheDir: resolution.cacheDir, logger, now: rt.now });
+  const { startCredentialServer, createRefresher } = await rt.onDemand();
+  const refresh = createRefresher(plan, creds, name, resolveContext(rt, cacheDir, {})); // a --mfa-token code is spent by now
   const server = await startCredentialServer(refresh, logger);
   try {
     return await run(buildChildEnv(env, { ...serverVariables(server.url, server.token, injection), ...markers }));

@@ -1,13 +1,12 @@
 /** list: every profile, what it chains through, its MFA device and its cache state. No secrets. */
-import os from 'node:os';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan } from '../aws-config/plan.ts';
 import { cacheDir } from '../credentials/cache.ts';
 import { cacheState } from '../credentials/cache-state.ts';
 import { isMfaExecError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
-import type { Runtime } from './profile-credentials.ts';
-import { humanize } from './status.ts';
+import type { Runtime } from '../runtime.ts';
+import { timeLeft } from './state-summary.ts';
 
 interface Row {
   profile: string;
@@ -19,22 +18,21 @@ interface Row {
   error?: string;
 }
 
-export function listCommand(options: Options, rt: Runtime, out: (text: string) => void): number {
-  const home = rt.homedir ?? os.homedir();
-  const files = loadAwsFiles(rt.env, home);
-  const dir = cacheDir(rt.env, home);
+export function listCommand(options: Options, rt: Runtime): number {
+  const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
+  const dir = cacheDir(rt.env, rt.homedir);
   const now = rt.now();
   const rows: Row[] = [...files.profiles.keys()].map((name) => {
     try {
       const plan = resolvePlan(files, name, rt.env);
-      const state = cacheState(plan, rt.env, dir, now, rt.logger);
+      const state = cacheState(plan, rt.settings.stsEndpoint, dir, now, rt.logger);
       const shown = state.credentials ?? state.session;
       const label = !shown
         ? plan.passThrough
           ? 'own session token'
           : 'not cached'
         : shown.fresh
-          ? `${shown.kind === 'role' ? 'role' : 'session'} ${humanize(Date.parse(shown.expiration) - now)} left`
+          ? `${shown.kind === 'role' ? 'role' : 'session'} ${timeLeft(Date.parse(shown.expiration) - now)} left`
           : 'expired';
       return {
         profile: name,
@@ -45,16 +43,16 @@ export function listCommand(options: Options, rt: Runtime, out: (text: string) =
         expiration: shown?.expiration,
       };
     } catch (error) {
-      if (!(isMfaExecError(error))) throw error;
+      if (!isMfaExecError(error)) throw error;
       return { profile: name, chain: [], state: 'unusable', error: error.message };
     }
   });
   if (options.json) {
-    out(JSON.stringify(rows, null, 2) + '\n');
+    rt.out(JSON.stringify(rows, null, 2) + '\n');
     return 0;
   }
   const table = [['PROFILE', 'VIA', 'MFA DEVICE', 'STATE'], ...rows.map((r) => [r.profile, r.chain.join(' → ') || '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state])];
   const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i]!.length)));
-  out(table.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
+  rt.out(table.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
   return 0;
 }

@@ -3,24 +3,25 @@
  * in ${XDG_DATA_HOME:-~/.local/share}/mfa-exec/shims (or --dir).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileId, findTarget } from '../child/find-target.ts';
-import { MfaExecError, UsageError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from './profile-credentials.ts';
+import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
+import { OWN_NAMES, type Options } from '../invocation.ts';
+import type { Runtime } from '../runtime.ts';
 
-export function defaultShimDir(env: NodeJS.ProcessEnv, homedir: string = os.homedir()): string {
+export function defaultShimDir(env: NodeJS.ProcessEnv, homedir: string): string {
   const xdg = env.XDG_DATA_HOME;
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir, '.local', 'share'), 'mfa-exec', 'shims');
 }
 
-const OWN_NAMES = new Set(['mfa-exec', 'cli.js', 'mfa-exec.js', 'node']);
+/** A shim by these names would run instead of mfa-exec itself (`node`: our #! line runs it). */
+const RESERVED_NAMES = new Set([...OWN_NAMES, 'node']);
 
-export function shimCommand(args: string[], options: Options, rt: Runtime, self: string, out: (text: string) => void): number {
+export function shimCommand(args: string[], options: Options, rt: Runtime): number {
+  const out = rt.out;
   const [action, ...names] = args;
-  const dir = path.resolve(options.dir ?? defaultShimDir(rt.env, rt.homedir));
-  const selfReal = fs.realpathSync(self);
+  const dir = path.resolve(rt.cwd, options.dir ?? defaultShimDir(rt.env, rt.homedir));
+  const selfReal = fs.realpathSync(rt.self.path);
   const selfId = fileId(selfReal)!;
   const isOurs = (file: string) => {
     try {
@@ -38,14 +39,14 @@ export function shimCommand(args: string[], options: Options, rt: Runtime, self:
       fs.mkdirSync(dir, { recursive: true });
       for (const name of names) {
         checkName(name);
-        if (OWN_NAMES.has(name)) throw new UsageError(`Refusing to install a shim named '${name}': it would shadow mfa-exec itself.`);
+        if (RESERVED_NAMES.has(name)) throw new UsageError(`Refusing to install a shim named '${name}': it would shadow mfa-exec itself.`);
         const file = path.join(dir, name);
         if (isOurs(file)) {
           out(`${name}: already installed\n`);
           continue;
         }
         if (fs.existsSync(file) || isDanglingLink(file)) {
-          throw new MfaExecError(`${file} already exists and is not an mfa-exec shim; remove it first if you want a shim there.`, 73);
+          throw new MfaExecError(`${file} already exists and is not an mfa-exec shim; remove it first if you want a shim there.`, ExitCode.cantCreate);
         }
         fs.symlinkSync(selfReal, file);
         out(`${name}: installed ${file} → ${selfReal}\n`);
@@ -60,7 +61,7 @@ export function shimCommand(args: string[], options: Options, rt: Runtime, self:
       for (const name of entries.sort()) {
         let real: string;
         try {
-          real = findTarget(name, { pathEnv: rt.env.PATH ?? '', cwd: process.cwd(), selfIds: new Set([selfId]) }).path;
+          real = findTarget(name, { pathEnv: rt.env.PATH ?? '', cwd: rt.cwd, selfIds: new Set([selfId]) }).path;
         } catch (error) {
           real = `(${(error as Error).message})`;
         }
@@ -74,7 +75,7 @@ export function shimCommand(args: string[], options: Options, rt: Runtime, self:
         checkName(name);
         const file = path.join(dir, name);
         if (!isOurs(file)) {
-          if (fs.existsSync(file)) throw new MfaExecError(`${file} is not an mfa-exec shim; not removing it.`, 73);
+          if (fs.existsSync(file)) throw new MfaExecError(`${file} is not an mfa-exec shim; not removing it.`, ExitCode.cantCreate);
           out(`${name}: not installed\n`);
           continue;
         }

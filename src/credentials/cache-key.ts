@@ -25,8 +25,9 @@ export interface PlanCacheRefs {
   lockKey: string;
 }
 
-export function planCacheRefs(plan: Plan, env: NodeJS.ProcessEnv): PlanCacheRefs {
-  const endpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? '';
+/** `stsEndpoint`: AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (settings.ts), part of every key. */
+export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): PlanCacheRefs {
+  const endpoint = stsEndpoint ?? '';
   const source = plan.source;
   const sourceId =
     source.kind === 'process' ? `process\0${source.profile}\0${source.command}` : `${source.kind}\0${source.accessKeyId}`;
@@ -43,6 +44,18 @@ export function planCacheRefs(plan: Plan, env: NodeJS.ProcessEnv): PlanCacheRefs
     return { kind: 'role' as const, key: parent, describe };
   });
   return { session, roles, final: roles.at(-1) ?? session, lockKey };
+}
+
+/**
+ * Where a fetch starts: the deepest role step that `cached` finds usable, so that only the steps
+ * after it need STS. `start` is the index of the first step left to run (0: none is cached).
+ */
+export function deepestCachedRole<T>(refs: PlanCacheRefs, cached: (ref: CacheRef) => T | undefined): { start: number; found?: T } {
+  for (let i = refs.roles.length; i > 0; i--) {
+    const found = cached(refs.roles[i - 1]!);
+    if (found !== undefined) return { start: i, found };
+  }
+  return { start: 0 };
 }
 
 function hash(parts: string[]): string {

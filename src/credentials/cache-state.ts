@@ -5,7 +5,7 @@
 import type { Plan } from '../aws-config/plan.ts';
 import type { Logger } from '../log.ts';
 import { readEntry } from './cache.ts';
-import { planCacheRefs, type CacheRef } from './cache-key.ts';
+import { deepestCachedRole, planCacheRefs, type CacheRef } from './cache-key.ts';
 import { isFresh } from './types.ts';
 
 export interface EntryState {
@@ -25,10 +25,10 @@ export interface CacheState {
   promptNeeded: boolean;
 }
 
-export function cacheState(plan: Plan, env: NodeJS.ProcessEnv, dir: string, now: number, logger: Logger): CacheState {
+export function cacheState(plan: Plan, stsEndpoint: string | undefined, dir: string, now: number, logger: Logger): CacheState {
   const mfaSerials = [plan.session?.mfaSerial, ...plan.roles.map((r) => r.mfaSerial)].filter((s): s is string => !!s);
   if (plan.passThrough) return { mfaSerials, promptNeeded: false };
-  const refs = planCacheRefs(plan, env);
+  const refs = planCacheRefs(plan, stsEndpoint);
   const state = (ref: CacheRef | undefined): EntryState | undefined => {
     const entry = ref && readEntry(dir, ref, logger);
     if (!entry) return undefined;
@@ -37,8 +37,7 @@ export function cacheState(plan: Plan, env: NodeJS.ProcessEnv, dir: string, now:
   const credentials = state(refs.final);
   const session = refs.session === refs.final ? credentials : state(refs.session);
   // The deepest fresh role: the steps after it would run on a fetch.
-  let start = plan.roles.length;
-  while (start > 0 && !state(refs.roles[start - 1])?.fresh) start--;
+  const { start } = deepestCachedRole(refs, (ref) => (state(ref)?.fresh ? true : undefined));
   const remaining = plan.roles.slice(start);
   const sessionNeedsCode = start === 0 && !!plan.session?.mfaSerial && !session?.fresh;
   const promptNeeded = sessionNeedsCode || remaining.some((r) => r.mfaSerial !== undefined);

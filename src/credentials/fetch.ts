@@ -1,30 +1,30 @@
 /**
- * The slow path, loaded with import() on a cache miss: take the chain's lock, re-check the
- * cache (another process may have just filled it), then run the plan's STS steps from the
- * deepest step still cached, writing each result to the cache as it arrives.
+ * A cache miss: take the chain's lock, re-check the cache (another process may have just filled
+ * it), then run the plan's STS steps from the deepest step still cached, writing each result to
+ * the cache as it arrives. STS, the MFA codes and the clock come in as parameters.
  */
-import type { Plan, RoleStep } from '../aws-config/plan.ts';
-import type { AwsFiles } from '../aws-config/types.ts';
-import type { Logger } from '../log.ts';
-import { mask } from '../log.ts';
+import type { MfaDevice, Plan, RoleStep } from '../aws-config/plan.ts';
+import { isMfaExecError } from '../errors.ts';
+import { mask, type Logger } from '../log.ts';
 import type { TokenProvider } from '../mfa/token.ts';
-import { CacheError, ensureCacheDir, readCredentials, writeEntry } from './cache.ts';
-import type { CacheRef, PlanCacheRefs } from './cache-key.ts';
+import { ensureCacheDir, readCredentials, writeEntry } from './cache.ts';
+import { deepestCachedRole, type CacheRef, type PlanCacheRefs } from './cache-key.ts';
 import { runCredentialProcess } from './credential-process.ts';
 import { acquireLock } from './lock.ts';
-import { assumeRole, getSessionToken, type StsContext } from './sts.ts';
-import { InvalidMfaCodeError } from './sts-errors.ts';
+import type { StsApi, StsContext } from './sts.ts';
 import type { Credentials } from './types.ts';
 
 export interface FetchContext {
   plan: Plan;
   refs: PlanCacheRefs;
-  files: AwsFiles;
   env: NodeJS.ProcessEnv;
   cacheDir: string;
   logger: Logger;
   now: () => number;
   tokens: TokenProvider;
+  sts: StsApi;
+  /** Where STS calls go, for the SDK and error messages (see StsContext). */
+  stsPlace: Pick<StsContext, 'region' | 'endpoint' | 'timeoutMs'>;
   /** Fetch from the source even if the cache holds fresh credentials for this chain. */
   renew?: boolean;
 }
@@ -37,7 +37,7 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
   try {
     ensureCacheDir(cacheDir, logger);
   } catch (error) {
-    if (!(error instanceof CacheError)) throw error;
+    if (!isMfaExecError(error, 'cache')) throw error;
     cacheUsable = false;
     logger.warn(`${error.message} Credentials will not be cached, so the next run asks again.`);
   }
@@ -57,23 +57,22 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
       logger.debug('cache: filled by another mfa-exec while we waited for the lock');
       return done;
     }
-    let start = plan.roles.length;
-    let creds: Credentials | undefined;
-    while (start > 0 && !(creds = read(refs.roles[start - 1]))) start--;
+    const { start, found } = deepestCachedRole(refs, read);
+    let creds = found;
     if (creds) logger.debug(`cache: reusing role credentials of '${plan.roles[start - 1]!.profile}'`);
-    let firstRoleMfa: string | undefined;
+    let firstRoleDevice: MfaDevice | undefined;
     if (!creds) {
       creds = await sourceCredentials(ctx);
       if (plan.session && creds.sessionToken !== undefined) {
         logger.debug(`credential_process of '${plan.source.profile}' gave temporary credentials: GetSessionToken cannot take them, so MFA goes with the first AssumeRole`);
-        firstRoleMfa = plan.session.mfaSerial;
+        firstRoleDevice = { mfaSerial: plan.session.mfaSerial, mfaProcess: plan.session.mfaProcess };
       } else if (plan.session) {
         creds = read(refs.session) ?? (await session(ctx, creds, save));
         logger.debug(`MFA session ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`);
       }
     }
     for (let i = start; i < plan.roles.length; i++) {
-      const role = i === start && firstRoleMfa ? { ...plan.roles[i]!, mfaSerial: firstRoleMfa } : plan.roles[i]!;
+      const role = i === start && firstRoleDevice ? { ...plan.roles[i]!, ...firstRoleDevice } : plan.roles[i]!;
       creds = await assume(ctx, creds, role);
       save(refs.roles[i]!, creds);
     }
@@ -87,7 +86,9 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
 async function sourceCredentials(ctx: FetchContext): Promise<Credentials> {
   const source = ctx.plan.source;
   if (source.kind !== 'process') {
-    ctx.logger.debug(`source credentials: ${source.kind === 'static' ? `keys of profile '${source.profile}' (${source.file})` : 'AWS_ACCESS_KEY_ID from the environment'} ${mask(source.accessKeyId)}`);
+    ctx.logger.debug(
+      `source credentials: ${source.kind === 'static' ? `keys of profile '${source.profile}' (${source.file})` : 'AWS_ACCESS_KEY_ID from the environment'} ${mask(source.accessKeyId)}`,
+    );
     return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
   }
   ctx.logger.debug(`source credentials: running credential_process of profile '${source.profile}'`);
@@ -98,9 +99,10 @@ async function session(ctx: FetchContext, source: Credentials, save: (ref: Cache
   const step = ctx.plan.session!;
   const sts = stsContext(ctx, `GetSessionToken${step.mfaSerial ? ' with MFA' : ''} (keys of profile '${ctx.plan.source.profile}')`);
   ctx.logger.debug(`STS GetSessionToken for ${step.durationSeconds} s${step.mfaSerial ? ` with MFA device ${step.mfaSerial}` : ''}`);
+  const input = { durationSeconds: step.durationSeconds };
   const creds = step.mfaSerial
-    ? await withMfa(ctx, step.mfaSerial, (code) => getSessionToken(source, { durationSeconds: step.durationSeconds, serialNumber: step.mfaSerial, tokenCode: code }, sts))
-    : await getSessionToken(source, { durationSeconds: step.durationSeconds }, sts);
+    ? await withMfa(ctx, step, (serialNumber, tokenCode) => ctx.sts.getSessionToken(source, { ...input, serialNumber, tokenCode }, sts))
+    : await ctx.sts.getSessionToken(source, input, sts);
   save(ctx.refs.session!, creds);
   return creds;
 }
@@ -113,26 +115,26 @@ async function assume(ctx: FetchContext, creds: Credentials, role: RoleStep): Pr
     durationSeconds: role.durationSeconds,
     externalId: role.externalId,
   };
-  ctx.logger.debug(`STS AssumeRole ${role.roleArn} for ${role.durationSeconds} s${role.externalId ? ' with external id' : ''}${role.mfaSerial ? ` with MFA device ${role.mfaSerial}` : ''}`);
-  if (!role.mfaSerial) return assumeRole(creds, input, sts);
-  const serial = role.mfaSerial;
-  return withMfa(ctx, serial, (code) => assumeRole(creds, { ...input, serialNumber: serial, tokenCode: code }, sts));
+  ctx.logger.debug(
+    `STS AssumeRole ${role.roleArn} for ${role.durationSeconds} s${role.externalId ? ' with external id' : ''}${role.mfaSerial ? ` with MFA device ${role.mfaSerial}` : ''}`,
+  );
+  if (!role.mfaSerial) return ctx.sts.assumeRole(creds, input, sts);
+  return withMfa(ctx, role, (serialNumber, tokenCode) => ctx.sts.assumeRole(creds, { ...input, serialNumber, tokenCode }, sts));
 }
 
-async function withMfa<T>(ctx: FetchContext, serial: string, call: (code: string) => Promise<T>): Promise<T> {
-  const mfaProcess = ctx.plan.chain
-    .map((name) => ctx.files.profiles.get(name)?.values)
-    .find((v) => v?.mfa_serial?.trim() === serial && v.mfa_process !== undefined)?.mfa_process;
+/** One STS call with an MFA code; a code AWS rejects is asked for again where the source allows. */
+async function withMfa<T>(ctx: FetchContext, device: MfaDevice, call: (serial: string, code: string) => Promise<T>): Promise<T> {
+  const serial = device.mfaSerial!;
   let retry = false;
   for (let attempt = 1; ; attempt++) {
-    const { code, source, canRetry } = await ctx.tokens.next({ serial, profile: ctx.plan.profile, mfaProcess, retry });
+    const { code, source, canRetry } = await ctx.tokens.next({ serial, profile: ctx.plan.profile, mfaProcess: device.mfaProcess, retry });
     try {
-      const result = await call(code);
+      const result = await call(serial, code);
       ctx.tokens.accepted(serial, code);
       ctx.logger.debug(`MFA code from ${source} accepted`);
       return result;
     } catch (error) {
-      if (!(error instanceof InvalidMfaCodeError) || !canRetry || attempt >= MAX_MFA_ATTEMPTS) throw error;
+      if (!isMfaExecError(error, 'mfa-rejected') || !canRetry || attempt >= MAX_MFA_ATTEMPTS) throw error;
       retry = true;
     }
   }
@@ -140,6 +142,5 @@ async function withMfa<T>(ctx: FetchContext, serial: string, call: (code: string
 
 /** Errors name the profile the user asked for; `what` names the step and the profile it came from. */
 function stsContext(ctx: FetchContext, what: string): StsContext {
-  const env = ctx.env;
-  return { region: ctx.plan.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1', what, profile: ctx.plan.profile };
+  return { ...ctx.stsPlace, what, profile: ctx.plan.profile };
 }

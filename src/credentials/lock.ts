@@ -13,7 +13,7 @@ import type { Logger } from '../log.ts';
 const STALE_MS = 10_000;
 const RETRY_MS = 150;
 /** A holder may be waiting for a human at the MFA prompt: wait for it, but not forever. */
-export const LOCK_WAIT_MS = 10 * 60 * 1000;
+const LOCK_WAIT_MS = 10 * 60 * 1000;
 
 export async function acquireLock(dir: string, key: string, logger: Logger, waitMs = LOCK_WAIT_MS): Promise<() => Promise<void>> {
   const lockPath = path.join(dir, `lock-${key}`);
@@ -33,7 +33,7 @@ export async function acquireLock(dir: string, key: string, logger: Logger, wait
       return () => release().catch(() => {});
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') {
-        throw new MfaExecError(`Cannot take the cache lock ${lockPath}: ${(error as Error).message}.`, ExitCode.cache, { cause: error });
+        throw new MfaExecError(`Cannot take the cache lock ${lockPath}: ${(error as Error).message}.`, ExitCode.cantCreate, { cause: error });
       }
     }
     if (!announced) {

@@ -2,7 +2,6 @@
  * SDK errors → one clear paragraph with an exit code. AWS's own message is kept where it helps
  * (it names ARNs, never secrets); network failures name the endpoint and what to check.
  */
-import { envMilliseconds } from '../duration.ts';
 import { ExitCode, MfaExecError } from '../errors.ts';
 import type { StsContext } from './sts.ts';
 
@@ -12,6 +11,7 @@ export class InvalidMfaCodeError extends MfaExecError {
     super(
       `AWS rejected the MFA code for profile '${ctx.profile}' (${ctx.what}): it is wrong, expired, or was already used. Wait for the next code and try again.`,
       ExitCode.stsDenied,
+      { kind: 'mfa-rejected' },
     );
   }
 }
@@ -23,7 +23,7 @@ export function describeStsError(error: unknown, ctx: StsContext): MfaExecError 
   const name = e.name ?? '';
   // AWS's own sentence, without its final period (we add ours).
   const awsMessage = (e.message ?? '').trim().replace(/\s+/g, ' ').replace(/\.+$/, '');
-  const endpoint = process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL ?? `the STS endpoint for ${ctx.region}`;
+  const endpoint = ctx.endpoint ?? `the STS endpoint for ${ctx.region}`;
   const at = `${ctx.what} for profile '${ctx.profile}'`;
 
   if (name === 'AccessDenied' && /MultiFactorAuthentication/i.test(awsMessage)) return new InvalidMfaCodeError(ctx);
@@ -46,7 +46,7 @@ export function describeStsError(error: unknown, ctx: StsContext): MfaExecError 
     return new MfaExecError(`STS is throttling requests (${at}), even after retries. Wait a minute and try again.`, ExitCode.stsUnavailable, { cause: error });
   }
   if (name === 'TimeoutError' || name === 'RequestTimeout' || /timed? ?out|exceeded the configured/i.test(awsMessage)) {
-    return new MfaExecError(`STS at ${endpoint} did not answer in time during ${at} (MFA_EXEC_STS_TIMEOUT allows ${(envMilliseconds(process.env.MFA_EXEC_STS_TIMEOUT) ?? 10_000) / 1000} s per attempt, 3 attempts). Check the network and try again.`, ExitCode.stsUnavailable, { cause: error });
+    return new MfaExecError(`STS at ${endpoint} did not answer in time during ${at} (MFA_EXEC_STS_TIMEOUT allows ${ctx.timeoutMs / 1000} s per attempt, 3 attempts). Check the network and try again.`, ExitCode.stsUnavailable, { cause: error });
   }
   if (e.code && NETWORK_CODES.has(e.code)) {
     return new MfaExecError(`Cannot reach STS at ${endpoint} (${e.code}) during ${at}. Check the network, proxy settings and AWS_ENDPOINT_URL_STS.`, ExitCode.stsUnavailable, { cause: error });

@@ -4,7 +4,6 @@
  * AWS_ENDPOINT_URL_STS and endpoint_url, regional endpoints, proxies via the standard agent
  * settings, and retries with backoff for throttling and 5xx.
  */
-import { envMilliseconds } from '../duration.ts';
 import type { Credentials } from './types.ts';
 import { describeStsError } from './sts-errors.ts';
 
@@ -13,6 +12,10 @@ export interface StsContext {
   /** What is being done, for error messages: "GetSessionToken for profile 'x'". */
   what: string;
   profile: string;
+  /** For error messages: where STS was asked (undefined: the SDK's endpoint for the region). */
+  endpoint: string | undefined;
+  /** Each attempt's bound (MFA_EXEC_STS_TIMEOUT). */
+  timeoutMs: number;
 }
 
 export interface SessionTokenInput {
@@ -30,12 +33,20 @@ export interface AssumeRoleInput {
   tokenCode?: string;
 }
 
+/** The two STS calls mfa-exec makes; fetch.ts takes them as a parameter (unit tests pass a fake). */
+export interface StsApi {
+  getSessionToken(creds: Credentials, input: SessionTokenInput, ctx: StsContext): Promise<Credentials>;
+  assumeRole(creds: Credentials, input: AssumeRoleInput, ctx: StsContext): Promise<Credentials>;
+}
+
+/** The real STS, through @aws-sdk/client-sts. */
+export const awsSts: StsApi = { getSessionToken, assumeRole };
+
 /**
- * Bounded network: each of the SDK's 3 attempts may take MFA_EXEC_STS_TIMEOUT seconds (default
- * 10) to answer, connecting included; throttling and 5xx are retried with backoff.
+ * Bounded network: each of the SDK's 3 attempts may take `ms` (MFA_EXEC_STS_TIMEOUT, default
+ * 10 s) to answer, connecting included; throttling and 5xx are retried with backoff.
  */
-export function requestHandlerOptions(env: NodeJS.ProcessEnv) {
-  const ms = envMilliseconds(env.MFA_EXEC_STS_TIMEOUT) ?? 10_000;
+export function requestHandlerOptions(ms: number) {
   // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only logs a warning when the
   // request timeout passes, and a silent STS would hang us forever.
   return { connectionTimeout: Math.min(ms, 5_000), requestTimeout: ms, throwOnRequestTimeout: true };
@@ -50,16 +61,16 @@ export function safeExpiry(stated: Date, requestedAt: number, durationSeconds: n
   return new Date(Math.min(stated.getTime(), requestedAt + durationSeconds * 1000));
 }
 
-async function client(creds: Credentials, region: string) {
+async function client(creds: Credentials, ctx: StsContext) {
   // Node 20 triggers a multi-line NodeVersionSupportWarning; silence it in our own process only
   // (the child's environment was built from a copy taken at startup).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const sdk = await import('@aws-sdk/client-sts');
   const c = new sdk.STSClient({
-    region,
+    region: ctx.region,
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
     maxAttempts: 3,
-    requestHandler: requestHandlerOptions(process.env),
+    requestHandler: requestHandlerOptions(ctx.timeoutMs),
   });
   return { sdk, c };
 }
@@ -74,7 +85,7 @@ async function call(
   durationSeconds: number,
   send: (sdk: Sdk, c: InstanceType<Sdk['STSClient']>) => Promise<StsAnswer>,
 ): Promise<Credentials> {
-  const { sdk, c } = await client(creds, ctx.region);
+  const { sdk, c } = await client(creds, ctx);
   const requestedAt = Date.now();
   try {
     const out = await send(sdk, c);
@@ -86,13 +97,13 @@ async function call(
   }
 }
 
-export function getSessionToken(creds: Credentials, input: SessionTokenInput, ctx: StsContext): Promise<Credentials> {
+function getSessionToken(creds: Credentials, input: SessionTokenInput, ctx: StsContext): Promise<Credentials> {
   return call(creds, ctx, input.durationSeconds, (sdk, c) =>
     c.send(new sdk.GetSessionTokenCommand({ DurationSeconds: input.durationSeconds, SerialNumber: input.serialNumber, TokenCode: input.tokenCode })),
   );
 }
 
-export function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx: StsContext): Promise<Credentials> {
+function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx: StsContext): Promise<Credentials> {
   return call(creds, ctx, input.durationSeconds, (sdk, c) =>
     c.send(
       new sdk.AssumeRoleCommand({

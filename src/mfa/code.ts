@@ -3,13 +3,8 @@ import { ExitCode, MfaExecError } from '../errors.ts';
 
 export class MfaInputError extends MfaExecError {
   constructor(message: string) {
-    super(message, ExitCode.mfaInput);
+    super(message, ExitCode.mfaInput, { kind: 'mfa-input' });
   }
-}
-
-export function codeLength(env: NodeJS.ProcessEnv): number {
-  const n = Number(env.MFA_EXEC_MFA_DIGITS ?? 6);
-  return Number.isInteger(n) && n >= 6 && n <= 8 ? n : 6;
 }
 
 /**

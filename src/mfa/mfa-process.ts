@@ -5,13 +5,11 @@
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { runShellCommand } from '../shell-command.ts';
 
-export const MFA_PROCESS_TIMEOUT_MS = 60_000;
-
 export async function runMfaProcess(
   command: string,
-  context: { serial: string; profile: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+  context: { serial: string; profile: string; env: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<string> {
-  const timeout = context.timeoutMs ?? MFA_PROCESS_TIMEOUT_MS;
+  const timeout = context.timeoutMs;
   const result = await runShellCommand(command, { ...context.env, MFA_EXEC_MFA_SERIAL: context.serial }, timeout);
   if (result.failed) {
     const why = result.timedOut ? `did not print a code within ${timeout / 1000} s` : result.failure;

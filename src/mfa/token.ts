@@ -3,9 +3,8 @@
  * the profile's mfa_process, then a prompt on the terminal. Only the terminal can be asked
  * again after AWS rejects a code; a code given up front that fails is final.
  */
-import { ExitCode } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { MfaInputError, codeLength, normalizeCode } from './code.ts';
+import { MfaInputError, normalizeCode } from './code.ts';
 import { NoTerminalError, openTerminal, type Terminal } from './tty-prompt.ts';
 import { lastUsed, recordUsed, secondsToNextCode, wasUsed } from './used-codes.ts';
 
@@ -28,8 +27,12 @@ export interface TokenProvider {
 }
 
 export interface TokenProviderOptions {
+  /** --mfa-token. */
   flagToken?: string;
-  env: NodeJS.ProcessEnv;
+  /** MFA_EXEC_MFA_TOKEN. */
+  envToken?: string;
+  /** The code length (MFA_EXEC_MFA_DIGITS). */
+  digits: number;
   cacheDir: string;
   logger: Logger;
   now?: () => number;
@@ -42,9 +45,9 @@ export interface TokenProviderOptions {
 const LOCAL_TRIES = 5;
 
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
-  const { env, cacheDir, logger } = options;
+  const { cacheDir, logger } = options;
   const now = options.now ?? Date.now;
-  const length = codeLength(env);
+  const length = options.digits;
   let terminal: Terminal | undefined;
   const spent = new Set<string>();
 
@@ -62,7 +65,6 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     if (!terminal) {
       throw new NoTerminalError(
         `Profile '${request.profile}' needs an MFA code for ${request.serial}, but there is no terminal to ask on. Pass one with --mfa-token CODE or MFA_EXEC_MFA_TOKEN, set mfa_process in the profile, or run 'mfa-exec login --profile ${request.profile}' in a terminal first.`,
-        ExitCode.noTerminal,
       );
     }
     if (options.reason && !request.retry) terminal.write(`mfa-exec: ${options.reason}\n`);
@@ -96,8 +98,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       if (options.flagToken !== undefined) {
         return { code: given(options.flagToken, '--mfa-token', request.serial), source: '--mfa-token', canRetry: false };
       }
-      if (env.MFA_EXEC_MFA_TOKEN) {
-        return { code: given(env.MFA_EXEC_MFA_TOKEN, 'MFA_EXEC_MFA_TOKEN', request.serial), source: 'MFA_EXEC_MFA_TOKEN', canRetry: false };
+      if (options.envToken) {
+        return { code: given(options.envToken, 'MFA_EXEC_MFA_TOKEN', request.serial), source: 'MFA_EXEC_MFA_TOKEN', canRetry: false };
       }
       if (request.mfaProcess !== undefined && options.runMfaProcess) {
         logger.debug(`MFA code for ${request.serial}: running mfa_process of profile '${request.profile}'`);

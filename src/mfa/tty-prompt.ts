@@ -11,11 +11,15 @@
 import fs from 'node:fs';
 import { ExitCode, MfaExecError } from '../errors.ts';
 
-export class NoTerminalError extends MfaExecError {}
+export class NoTerminalError extends MfaExecError {
+  constructor(message: string) {
+    super(message, ExitCode.noTerminal, { kind: 'no-terminal' });
+  }
+}
 
 export class PromptCancelledError extends MfaExecError {
   constructor() {
-    super('MFA prompt cancelled.', ExitCode.cancelled);
+    super('MFA prompt cancelled.', ExitCode.cancelled, { kind: 'cancelled' });
   }
 }
 

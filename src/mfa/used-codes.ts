@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { isPrivateDir, writeFileAtomic } from '../credentials/cache.ts';
+import { isPrivateDir, writeFileAtomic } from '../private-file.ts';
 
 export const CODE_REUSE_WINDOW_MS = 90_000;
 

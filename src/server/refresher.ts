@@ -14,17 +14,16 @@ import { readEntry, toCredentials } from '../credentials/cache.ts';
 import { planCacheRefs } from '../credentials/cache-key.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
-import { NoTerminalError } from '../mfa/tty-prompt.ts';
 import type { Plan } from '../aws-config/plan.ts';
 
-export const RENEW_BEFORE_MS = 15 * 60 * 1000;
+const RENEW_BEFORE_MS = 15 * 60 * 1000;
 
 export function createRefresher(plan: Plan, first: Credentials, command: string, ctx: ResolveContext): () => Promise<Credentials> {
   const { logger } = ctx;
   let last = first;
   let renewing: Promise<void> | undefined;
   let renewFailed = false;
-  const refs = planCacheRefs(plan, ctx.env);
+  const refs = planCacheRefs(plan, ctx.settings.stsEndpoint);
   const valid = (c: Credentials) => !c.expiration || c.expiration.getTime() > ctx.now();
   const left = (c: Credentials) => (c.expiration ? c.expiration.getTime() - ctx.now() : Infinity);
 
@@ -49,7 +48,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
     try {
       last = await resolveCredentials(plan, { ...ctx, interactive: false });
     } catch (error) {
-      if (!(error instanceof NoTerminalError)) throw error;
+      if (!isMfaExecError(error, 'no-terminal')) throw error;
       // The cache is the shared truth: another mfa-exec may have renewed these credentials.
       const cached = refs.final && readEntry(ctx.cacheDir, refs.final, logger);
       const candidate = cached ? toCredentials(cached) : undefined;

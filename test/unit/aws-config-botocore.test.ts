@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { parseNestedValue } from '../../src/aws-config/ini.ts';
-import { configFilePaths, loadAwsFiles } from '../../src/aws-config/load.ts';
+import { loadAwsFiles } from '../../src/aws-config/load.ts';
+import { configFilePaths } from '../../src/aws-config/paths.ts';
 import { ConfigError } from '../../src/errors.ts';
 
 const HELPER = fileURLToPath(new URL('../helpers/botocore_profiles.py', import.meta.url));
@@ -28,7 +29,7 @@ type Result = { profiles: Record<string, Values>; names: string[] } | { error: s
 function ours(configFile: string, credentialsFile: string): Result {
   let files;
   try {
-    files = loadAwsFiles({ AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile }, '/nonexistent-home');
+    files = loadAwsFiles({ AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile }, '/nonexistent-home', process.cwd());
   } catch (e) {
     if (e instanceof ConfigError) return { error: 'ConfigError', detail: e.message };
     throw e;

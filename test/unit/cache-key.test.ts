@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseAwsFiles } from '../../src/aws-config/load.ts';
 import { resolvePlan, type Plan, type PlanOverrides } from '../../src/aws-config/plan.ts';
-import { planCacheRefs, type PlanCacheRefs } from '../../src/credentials/cache-key.ts';
+import { planCacheRefs as refsFor, type PlanCacheRefs } from '../../src/credentials/cache-key.ts';
+import { readSettings } from '../../src/settings.ts';
+
+/** The refs for a plan under an environment: the STS endpoint is read from it as mfa-exec reads it. */
+function planCacheRefs(plan: Plan, env: NodeJS.ProcessEnv): PlanCacheRefs {
+  return refsFor(plan, readSettings(env).stsEndpoint);
+}
 
 const MFA_A = 'arn:aws:iam::111111111111:mfa/alice';
 const MFA_B = 'arn:aws:iam::111111111111:mfa/bob';

@@ -21,7 +21,6 @@ import { after, describe, test } from 'node:test';
 import type { CacheRef } from '../../src/credentials/cache-key.ts';
 import {
   CACHE_SCHEMA_VERSION,
-  CacheError,
   cacheDir,
   ensureCacheDir,
   entryPath,
@@ -30,7 +29,7 @@ import {
   writeEntry,
 } from '../../src/credentials/cache.ts';
 import type { Credentials } from '../../src/credentials/types.ts';
-import { ExitCode } from '../../src/errors.ts';
+import { CacheError, ExitCode } from '../../src/errors.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'mfa-exec-cache-'));
@@ -150,7 +149,7 @@ describe('write then read', () => {
     mkdirSync(entryPath(dir, REF)); // a directory where the file should go: rename fails
     assert.throws(
       () => writeEntry(dir, REF, creds(60 * MIN), NOW),
-      (e: unknown) => e instanceof CacheError && e.exitCode === ExitCode.cache && !e.message.includes(SECRET),
+      (e: unknown) => e instanceof CacheError && e.exitCode === ExitCode.cantCreate && !e.message.includes(SECRET),
     );
     assert.deepEqual(readdirSync(dir), [`role-${REF.key}.json`]);
   });
@@ -345,7 +344,7 @@ describe('ensureCacheDir', () => {
     symlinkSync(real, link);
     assert.throws(
       () => ensureCacheDir(link, silentLogger),
-      (e: unknown) => e instanceof CacheError && e.exitCode === ExitCode.cache && e.message.includes(link),
+      (e: unknown) => e instanceof CacheError && e.exitCode === ExitCode.cantCreate && e.message.includes(link),
     );
   });
 

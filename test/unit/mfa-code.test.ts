@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ExitCode } from '../../src/errors.ts';
-import { MfaInputError, codeLength, normalizeCode } from '../../src/mfa/code.ts';
+import { MfaInputError, normalizeCode } from '../../src/mfa/code.ts';
+import { readSettings } from '../../src/settings.ts';
 import { CODE_REUSE_WINDOW_MS, lastUsed, recordUsed, secondsToNextCode, wasUsed } from '../../src/mfa/used-codes.ts';
 
 describe('normalizeCode: accepted inputs', () => {
@@ -58,7 +59,7 @@ describe('normalizeCode: refusals say why', () => {
   });
 });
 
-describe('codeLength: MFA_EXEC_MFA_DIGITS, 6 to 8, else 6', () => {
+describe('settings.mfaDigits: MFA_EXEC_MFA_DIGITS, 6 to 8, else 6', () => {
   const cases: [string | undefined, number][] = [
     [undefined, 6],
     ['6', 6],
@@ -76,7 +77,7 @@ describe('codeLength: MFA_EXEC_MFA_DIGITS, 6 to 8, else 6', () => {
   for (const [value, want] of cases) {
     test(`${JSON.stringify(value)} → ${want}`, () => {
       const env: NodeJS.ProcessEnv = value === undefined ? {} : { MFA_EXEC_MFA_DIGITS: value };
-      assert.equal(codeLength(env), want);
+      assert.equal(readSettings(env).mfaDigits, want);
     });
   }
 });

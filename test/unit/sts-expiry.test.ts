@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { requestHandlerOptions, safeExpiry } from '../../src/credentials/sts.ts';
+import { readSettings } from '../../src/settings.ts';
 
 const MIN = 60_000;
 const local = Date.parse('2026-11-23T12:00:00Z');
@@ -35,7 +36,7 @@ describe('requestHandlerOptions: every attempt is bounded and a timeout is an er
   ];
   for (const [env, request, connect] of table) {
     test(JSON.stringify(env), () => {
-      assert.deepEqual(requestHandlerOptions(env), { requestTimeout: request, connectionTimeout: connect, throwOnRequestTimeout: true });
+      assert.deepEqual(requestHandlerOptions(readSettings(env).stsTimeoutMs), { requestTimeout: request, connectionTimeout: connect, throwOnRequestTimeout: true });
     });
   }
 });

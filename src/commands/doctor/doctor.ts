@@ -1,0 +1,19 @@
+/**
+ * doctor: checks what makes credential injection work or silently fail. Prints one line per
+ * finding (ok / warn / fail) on stdout; exit 0 when nothing needs attention, 1 otherwise.
+ * Each check lives in its own file and returns its findings.
+ */
+import { ExitCode } from '../../errors.ts';
+import type { Runtime } from '../../runtime.ts';
+import { checkConfigFiles } from './config-files.ts';
+import type { Finding } from './finding.ts';
+import { checkOverrides } from './overrides.ts';
+import { checkShims } from './shims.ts';
+
+const CHECKS: readonly ((rt: Runtime) => Finding[])[] = [checkConfigFiles, checkShims, checkOverrides];
+
+export function doctorCommand(rt: Runtime): number {
+  const findings = CHECKS.flatMap((check) => check(rt));
+  for (const [level, text] of findings) rt.out(`${level.padEnd(4)}  ${text}\n`);
+  return findings.some(([level]) => level !== 'ok') ? ExitCode.status : 0;
+}

@@ -1,0 +1,56 @@
+/**
+ * A cache miss, wired: the token sources (flag, variable, mfa_process, terminal), the real STS
+ * client and the fetch. Part of the on-demand bundle: nothing here loads on the warm path.
+ */
+import type { Plan } from '../aws-config/plan.ts';
+import type { Logger } from '../log.ts';
+import { runMfaProcess } from '../mfa/mfa-process.ts';
+import { createTokenProvider } from '../mfa/token.ts';
+import type { Settings } from '../settings.ts';
+import type { PlanCacheRefs } from './cache-key.ts';
+import { fetchCredentials } from './fetch.ts';
+import { awsSts } from './sts.ts';
+import type { Credentials } from './types.ts';
+
+export interface MissContext {
+  env: NodeJS.ProcessEnv;
+  settings: Settings;
+  cacheDir: string;
+  logger: Logger;
+  now: () => number;
+  /** --mfa-token. */
+  mfaToken?: string;
+  /** Said on the terminal before a prompt, when the prompt needs explaining. */
+  promptReason?: string;
+  /** false: never open the terminal; a needed code fails at once (kind 'no-terminal'). */
+  interactive?: boolean;
+  /** Ignore cached credentials of this chain and fetch from the source. */
+  renew?: boolean;
+}
+
+export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): Promise<Credentials> {
+  const { env, settings, cacheDir, logger, now } = ctx;
+  const tokens = createTokenProvider({
+    flagToken: ctx.mfaToken,
+    envToken: settings.mfaToken,
+    digits: settings.mfaDigits,
+    reason: ctx.promptReason,
+    ...(ctx.interactive === false ? { open: () => undefined } : {}),
+    cacheDir,
+    logger,
+    now,
+    runMfaProcess: (command, serial, profile) => runMfaProcess(command, { serial, profile, env, timeoutMs: settings.mfaProcessTimeoutMs }),
+  });
+  return fetchCredentials({
+    plan,
+    refs,
+    env,
+    cacheDir,
+    logger,
+    now,
+    tokens,
+    sts: awsSts,
+    stsPlace: { region: plan.region ?? settings.region ?? 'us-east-1', endpoint: settings.stsEndpoint, timeoutMs: settings.stsTimeoutMs },
+    renew: ctx.renew,
+  });
+}

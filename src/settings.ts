@@ -1,0 +1,58 @@
+/**
+ * mfa-exec's own environment variables, read in one place. Numbers that do not parse fall back
+ * to their default (a typo must not break every shim); a duration is checked only when it is
+ * used, so that a bad MFA_EXEC_SESSION_DURATION fails the run that needs it with a clear error.
+ */
+import { parseDuration } from './duration.ts';
+
+export const DEFAULT_STS_TIMEOUT_MS = 10_000;
+export const DEFAULT_MFA_PROCESS_TIMEOUT_MS = 60_000;
+
+export interface Settings {
+  /** MFA_EXEC_DEBUG=1: --debug, also for shims. */
+  readonly debug: boolean;
+  /** MFA_EXEC_SERVER=1: --server, also for shims. */
+  readonly server: boolean;
+  /** MFA_EXEC_MFA_TOKEN: an MFA code for automation. */
+  readonly mfaToken: string | undefined;
+  /** MFA_EXEC_MFA_DIGITS: the code length, 6 (default) to 8. */
+  readonly mfaDigits: number;
+  /** MFA_EXEC_STS_TIMEOUT (seconds): how long each STS attempt may take. */
+  readonly stsTimeoutMs: number;
+  /** MFA_EXEC_MFA_PROCESS_TIMEOUT (seconds): how long mfa_process may take. */
+  readonly mfaProcessTimeoutMs: number;
+  /** AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL: where STS is (the SDK reads the same variables). */
+  readonly stsEndpoint: string | undefined;
+  /** AWS_REGION, else AWS_DEFAULT_REGION. */
+  readonly region: string | undefined;
+  /** MFA_EXEC_SESSION_DURATION in seconds; throws UsageError when it is not a duration. */
+  sessionDurationSeconds(): number | undefined;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  return {
+    debug: env.MFA_EXEC_DEBUG === '1',
+    server: env.MFA_EXEC_SERVER === '1',
+    mfaToken: env.MFA_EXEC_MFA_TOKEN || undefined,
+    mfaDigits: digits(env.MFA_EXEC_MFA_DIGITS),
+    stsTimeoutMs: milliseconds(env.MFA_EXEC_STS_TIMEOUT) ?? DEFAULT_STS_TIMEOUT_MS,
+    mfaProcessTimeoutMs: milliseconds(env.MFA_EXEC_MFA_PROCESS_TIMEOUT) ?? DEFAULT_MFA_PROCESS_TIMEOUT_MS,
+    stsEndpoint: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+    sessionDurationSeconds() {
+      const text = env.MFA_EXEC_SESSION_DURATION;
+      return text ? parseDuration(text, 'MFA_EXEC_SESSION_DURATION') : undefined;
+    },
+  };
+}
+
+function digits(text: string | undefined): number {
+  const n = Number(text ?? 6);
+  return Number.isInteger(n) && n >= 6 && n <= 8 ? n : 6;
+}
+
+/** A count of seconds in milliseconds; undefined when unset or not a positive number. */
+function milliseconds(text: string | undefined): number | undefined {
+  const seconds = Number(text);
+  return text && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
