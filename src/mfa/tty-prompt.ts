@@ -3,10 +3,13 @@
  * the target (`cat plan | terraform apply -`, `… | jq`) or are captured (credential_process).
  *
  * The terminal stays in canonical mode: the kernel echoes and edits the line (Backspace, Ctrl-U,
- * Ctrl-W), one read() returns one line and leaves anything typed after it in the terminal for
- * the target, and there is no raw mode to restore afterwards. Ctrl-C raises SIGINT in the
- * foreground process group, which we turn into a cancel. Only one read is ever in flight, and
- * the descriptor is closed before we return, so nothing of ours is left reading the terminal.
+ * Ctrl-W), one read() returns at most one line and leaves anything typed after it in the
+ * terminal for the target, and there is no mode to restore afterwards.
+ *
+ * The reading descriptor is non-blocking and polled. A blocking read() would sit in libuv's
+ * thread pool, and Node cannot exit while it waits there: Ctrl-C would print "cancelled" and
+ * then hang until Enter, and that Enter would be swallowed. Polling leaves nothing pending, so
+ * Ctrl-C (SIGINT to the foreground group) or a hang-up ends the prompt at once.
  */
 import fs from 'node:fs';
 import { ExitCode, MfaExecError } from '../errors.ts';
@@ -29,24 +32,31 @@ export interface Terminal {
   close(): void;
 }
 
+const POLL_MS = 20;
+const CANCEL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
 /** Opens /dev/tty, or returns undefined when this process has no controlling terminal. */
 export function openTerminal(): Terminal | undefined {
-  let fd: number;
+  const fds: number[] = [];
   try {
-    fd = fs.openSync('/dev/tty', fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+    // Two open file descriptions: O_NONBLOCK on ours for reading touches no one else's.
+    fds.push(fs.openSync('/dev/tty', fs.constants.O_WRONLY | fs.constants.O_NOCTTY));
+    fds.push(fs.openSync('/dev/tty', fs.constants.O_RDONLY | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK));
   } catch {
+    for (const fd of fds) fs.closeSync(fd);
     return undefined; // ENXIO (no controlling terminal), ENOENT, EACCES
   }
+  const [writeFd, readFd] = fds as [number, number];
   let closed = false;
   return {
     write(text) {
-      fs.writeSync(fd, text);
+      fs.writeSync(writeFd, text);
     },
     readLine() {
-      return readOneLine(fd);
+      return readOneLine(readFd);
     },
     close() {
-      if (!closed) fs.closeSync(fd);
+      if (!closed) for (const fd of fds) fs.closeSync(fd);
       closed = true;
     },
   };
@@ -54,23 +64,36 @@ export function openTerminal(): Terminal | undefined {
 
 function readOneLine(fd: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const onSignal = () => finish(() => reject(new PromptCancelledError()));
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
-    let done = false;
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(1024);
+    let timer: NodeJS.Timeout | undefined;
     const finish = (settle: () => void) => {
-      if (done) return;
-      done = true;
-      for (const s of signals) process.off(s, onSignal);
+      clearTimeout(timer);
+      for (const s of CANCEL_SIGNALS) process.off(s, onSignal);
       settle();
     };
-    for (const s of signals) process.on(s, onSignal);
-    const buffer = Buffer.alloc(1024);
-    fs.read(fd, buffer, 0, buffer.length, null, (error, bytes) => {
-      if (error) return finish(() => reject(new PromptCancelledError()));
-      const text = buffer.subarray(0, bytes).toString('utf8');
-      // bytes === 0: end of file (Ctrl-D on an empty line).
-      if (bytes === 0 || text.includes('\x03') || text.includes('\x04')) return finish(() => reject(new PromptCancelledError()));
-      finish(() => resolve(text.replace(/\r?\n$/, '')));
-    });
+    const onSignal = () => finish(() => reject(new PromptCancelledError()));
+    for (const s of CANCEL_SIGNALS) process.on(s, onSignal);
+    const poll = () => {
+      let bytes: number;
+      try {
+        bytes = fs.readSync(fd, buffer, 0, buffer.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+          timer = setTimeout(poll, POLL_MS);
+          return;
+        }
+        return finish(() => reject(new PromptCancelledError())); // EIO: the terminal hung up
+      }
+      const chunk = buffer.subarray(0, bytes);
+      // 0 bytes: end of file (Ctrl-D on an empty line); ^C / ^D bytes: a terminal in raw mode.
+      if (bytes === 0 || chunk.includes(0x03) || chunk.includes(0x04)) return finish(() => reject(new PromptCancelledError()));
+      chunks.push(Buffer.from(chunk));
+      if (chunk.includes(0x0a) || chunk.includes(0x0d)) {
+        return finish(() => resolve(Buffer.concat(chunks).toString('utf8').replace(/\r?\n$|\r$/, '')));
+      }
+      timer = setTimeout(poll, 0); // a line longer than the buffer: read on
+    };
+    poll();
   });
 }

@@ -19,6 +19,8 @@ export interface PtyStep {
   target?: 'child' | 'foreground';
   /** Pause after the step. */
   sleepMs?: number;
+  /** This step's `expect` must match within this many ms (a bound tighter than the whole run's). */
+  timeoutMs?: number;
 }
 
 export interface PtyResult {
@@ -53,6 +55,7 @@ function toWire(step: PtyStep): Record<string, unknown> {
   else if (step.sendCode) w['ask'] = true;
   else if (step.signal) Object.assign(w, { signal: step.signal, target: step.target ?? 'child' });
   if (step.sleepMs) w['sleepMs'] = step.sleepMs;
+  if (step.timeoutMs) w['timeoutMs'] = step.timeoutMs;
   return w;
 }
 

@@ -9,6 +9,7 @@ Protocol (one JSON object per line):
                                    it writes {"need": index} and reads {"text": "..."}
           {"signal": "SIGINT", "target": "child" | "foreground"}
           {"sleepMs": N}
+          {"timeoutMs": N}         this step's expect must match within N ms (else the overall bound)
   stdout, last line:  {"done": {"ok": bool, "error": str|null, "step": int|null,
                        "exitStatus": int|null, "signalStatus": int|null, "output": str}}
 The child gets the pty as its controlling terminal (pexpect: new session, TIOCSCTTY).
@@ -74,14 +75,18 @@ def main():
     threading.Thread(target=read_replies, daemon=True).start()
 
     for i, step in enumerate(spec["steps"]):
+        bound = remaining()
+        if "timeoutMs" in step:
+            bound = min(bound, step["timeoutMs"] / 1000.0)
         try:
             if "expect" in step:
-                child.expect_exact(step["expect"].encode(), timeout=remaining())
+                child.expect_exact(step["expect"].encode(), timeout=bound)
             elif "expectRe" in step:
-                child.expect(step["expectRe"].encode(), timeout=remaining())
+                child.expect(step["expectRe"].encode(), timeout=bound)
         except pexpect.TIMEOUT:
             child.terminate(force=True)
-            return finish(False, "timed out waiting for %r" % (step.get("expect") or step.get("expectRe")), i)
+            within = " within %d ms" % step["timeoutMs"] if "timeoutMs" in step else ""
+            return finish(False, "timed out waiting for %r%s" % (step.get("expect") or step.get("expectRe"), within), i)
         except pexpect.EOF:
             child.wait()
             return finish(False, "the program ended before %r appeared" % (step.get("expect") or step.get("expectRe")), i)
