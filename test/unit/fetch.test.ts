@@ -1,0 +1,233 @@
+/**
+ * The cache-miss orchestration (credentials/fetch.ts) with a fake STS and a fake token source:
+ * where a fetch starts when part of the chain is cached, where the MFA code goes when a
+ * credential_process gives temporary keys, and how a rejected code is asked for again. The real
+ * cache directory, lock and /bin/sh are used; only STS and the person at the terminal are fakes.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { parseAwsFiles } from '../../src/aws-config/load.ts';
+import { resolvePlan, type Plan } from '../../src/aws-config/plan.ts';
+import { writeEntry } from '../../src/credentials/cache.ts';
+import { planCacheRefs } from '../../src/credentials/cache-key.ts';
+import { fetchCredentials } from '../../src/credentials/fetch.ts';
+import type { AssumeRoleInput, SessionTokenInput, StsApi } from '../../src/credentials/sts.ts';
+import { InvalidMfaCodeError } from '../../src/credentials/sts-errors.ts';
+import type { Credentials } from '../../src/credentials/types.ts';
+import { isMfaExecError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/log.ts';
+import type { TokenProvider, TokenRequest } from '../../src/mfa/token.ts';
+
+const ROOT = mkdtempSync(join(tmpdir(), 'mfa-exec-fetch-'));
+after(() => rmSync(ROOT, { recursive: true, force: true }));
+
+const NOW = Date.parse('2026-11-28T12:00:00Z');
+const HOUR = 3_600_000;
+const MFA = 'arn:aws:iam::111111111111:mfa/alice';
+const ROLE_A = 'arn:aws:iam::222222222222:role/a';
+const ROLE_B = 'arn:aws:iam::333333333333:role/b';
+const KEYS = 'aws_access_key_id = AKIABASE000EXAMPLE00\naws_secret_access_key = baseSecret/EXAMPLE+000000000000000000\n';
+
+/** base (keys, MFA device) → role a → role b (chained: a's session assumes b). */
+const CHAIN = `[profile base]
+${KEYS}mfa_serial = ${MFA}
+mfa_process = echo 123456
+
+[profile a]
+source_profile = base
+role_arn = ${ROLE_A}
+mfa_serial = ${MFA}
+
+[profile b]
+source_profile = a
+role_arn = ${ROLE_B}
+`;
+
+let dirs = 0;
+function planOf(config: string, profile: string): { plan: Plan; cacheDir: string } {
+  const files = parseAwsFiles(config, '/home/u/.aws/config', undefined, '/home/u/.aws/credentials');
+  return { plan: resolvePlan(files, profile, {}), cacheDir: join(ROOT, `c${++dirs}`) };
+}
+
+interface Call {
+  action: 'GetSessionToken' | 'AssumeRole';
+  with: string;
+  input: SessionTokenInput | AssumeRoleInput;
+}
+
+/** STS that mints numbered temporary keys and remembers every call; `reject` codes fail as AWS does. */
+function fakeSts(reject: ReadonlySet<string> = new Set()) {
+  const calls: Call[] = [];
+  let n = 0;
+  const mint = (): Credentials => ({
+    accessKeyId: `ASIAFAKE${String(++n).padStart(12, '0')}`,
+    secretAccessKey: `secret-${n}`,
+    sessionToken: `token-${n}`,
+    expiration: new Date(NOW + HOUR),
+  });
+  const answer = (action: Call['action'], creds: Credentials, input: Call['input'], ctx: Parameters<StsApi['assumeRole']>[2]) => {
+    calls.push({ action, with: creds.accessKeyId, input });
+    if (input.tokenCode !== undefined && reject.has(input.tokenCode)) return Promise.reject(new InvalidMfaCodeError(ctx));
+    return Promise.resolve(mint());
+  };
+  const sts: StsApi = {
+    getSessionToken: (creds, input, ctx) => answer('GetSessionToken', creds, input, ctx),
+    assumeRole: (creds, input, ctx) => answer('AssumeRole', creds, input, ctx),
+  };
+  return { sts, calls };
+}
+
+/** A person typing codes from a list (or a source that cannot be asked again). */
+function fakeTokens(codes: string[], canRetry = true) {
+  const requests: TokenRequest[] = [];
+  const accepted: string[] = [];
+  const tokens: TokenProvider = {
+    next(request) {
+      requests.push(request);
+      const code = codes.shift();
+      return code === undefined ? Promise.reject(new Error('no more codes')) : Promise.resolve({ code, source: 'test', canRetry });
+    },
+    accepted: (_serial, code) => void accepted.push(code),
+    close: () => {},
+  };
+  return { tokens, requests, accepted };
+}
+
+function fetch(plan: Plan, cacheDir: string, sts: StsApi, tokens: TokenProvider) {
+  return fetchCredentials({
+    plan,
+    refs: planCacheRefs(plan, undefined),
+    env: { PATH: '/usr/bin:/bin' },
+    cacheDir,
+    logger: silentLogger,
+    now: () => NOW,
+    tokens,
+    sts,
+    stsPlace: { region: 'us-east-1', endpoint: undefined, timeoutMs: 1000 },
+  });
+}
+
+const cached = (id: string, hoursLeft: number): Credentials => ({
+  accessKeyId: id,
+  secretAccessKey: 'cached-secret',
+  sessionToken: 'cached-token',
+  expiration: new Date(NOW + hoursLeft * HOUR),
+});
+
+describe('fetch restarts from the deepest cached step', () => {
+  test('nothing cached: GetSessionToken with MFA, then each role from the one before', async () => {
+    const { plan, cacheDir } = planOf(CHAIN, 'b');
+    const { sts, calls } = fakeSts();
+    const { tokens, requests } = fakeTokens(['123456']);
+    await fetch(plan, cacheDir, sts, tokens);
+    assert.deepEqual(
+      calls.map((c) => [c.action, c.with]),
+      [
+        ['GetSessionToken', 'AKIABASE000EXAMPLE00'],
+        ['AssumeRole', 'ASIAFAKE000000000001'],
+        ['AssumeRole', 'ASIAFAKE000000000002'],
+      ],
+    );
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0]!.mfaProcess, 'echo 123456', 'the mfa_process decided by the plan reaches the token source');
+  });
+
+  test('the first role cached: only the second AssumeRole runs, from the cached role, with no MFA code', async () => {
+    const { plan, cacheDir } = planOf(CHAIN, 'b');
+    const refs = planCacheRefs(plan, undefined);
+    mkdirSync(cacheDir, { mode: 0o700 });
+    writeEntry(cacheDir, refs.roles[0]!, cached('ASIACACHEDROLEA00000', 1), NOW);
+    const { sts, calls } = fakeSts();
+    const { tokens, requests } = fakeTokens([]);
+    await fetch(plan, cacheDir, sts, tokens);
+    assert.deepEqual(calls.map((c) => [c.action, c.with, (c.input as AssumeRoleInput).roleArn]), [['AssumeRole', 'ASIACACHEDROLEA00000', ROLE_B]]);
+    assert.equal(requests.length, 0);
+  });
+
+  test('the session cached, the role too close to expiry: both roles run from the cached session, no MFA code', async () => {
+    const { plan, cacheDir } = planOf(CHAIN, 'b');
+    const refs = planCacheRefs(plan, undefined);
+    mkdirSync(cacheDir, { mode: 0o700 });
+    writeEntry(cacheDir, refs.session!, cached('ASIACACHEDSESSION000', 6), NOW);
+    writeEntry(cacheDir, refs.roles[0]!, cached('ASIACACHEDSTALEROLE0', 0.05), NOW); // 3 minutes left
+    const { sts, calls } = fakeSts();
+    const { tokens, requests } = fakeTokens([]);
+    await fetch(plan, cacheDir, sts, tokens);
+    assert.deepEqual(
+      calls.map((c) => [c.action, c.with]),
+      [
+        ['AssumeRole', 'ASIACACHEDSESSION000'],
+        ['AssumeRole', 'ASIAFAKE000000000001'],
+      ],
+    );
+    assert.equal(requests.length, 0);
+  });
+});
+
+describe('credential_process with temporary keys: the MFA code goes with the first AssumeRole', () => {
+  const json = JSON.stringify({ Version: 1, AccessKeyId: 'ASIAPROCESS000000000', SecretAccessKey: 's', SessionToken: 't' });
+  const config = `[profile base]
+credential_process = printf '%s' '${json}'
+mfa_serial = ${MFA}
+mfa_process = echo 654321
+
+[profile a]
+source_profile = base
+role_arn = ${ROLE_A}
+`;
+  test('no GetSessionToken (it cannot take session keys); AssumeRole carries the device and the code', async () => {
+    const { plan, cacheDir } = planOf(config, 'a');
+    assert.ok(plan.session, 'the plan wanted an MFA session in front of the role');
+    const { sts, calls } = fakeSts();
+    const { tokens, requests, accepted } = fakeTokens(['654321']);
+    await fetch(plan, cacheDir, sts, tokens);
+    assert.deepEqual(calls.map((c) => c.action), ['AssumeRole']);
+    const input = calls[0]!.input as AssumeRoleInput;
+    assert.equal(calls[0]!.with, 'ASIAPROCESS000000000');
+    assert.equal(input.serialNumber, MFA);
+    assert.equal(input.tokenCode, '654321');
+    assert.equal(requests[0]!.mfaProcess, 'echo 654321', 'the session step’s mfa_process moves with its device');
+    assert.deepEqual(accepted, ['654321']);
+  });
+});
+
+describe('a code AWS rejects is asked for again', () => {
+  test('from the terminal: asked again with retry set, up to the accepted one', async () => {
+    const { plan, cacheDir } = planOf(CHAIN, 'a');
+    const { sts, calls } = fakeSts(new Set(['111111']));
+    const { tokens, requests, accepted } = fakeTokens(['111111', '222222']);
+    await fetch(plan, cacheDir, sts, tokens);
+    assert.deepEqual(
+      calls.map((c) => [c.action, c.input.tokenCode]),
+      [
+        ['GetSessionToken', '111111'],
+        ['GetSessionToken', '222222'],
+        ['AssumeRole', undefined],
+      ],
+    );
+    assert.deepEqual(
+      requests.map((r) => r.retry),
+      [false, true],
+    );
+    assert.deepEqual(accepted, ['222222'], 'only the accepted code is recorded as used');
+  });
+
+  test('at most three attempts, then the rejection is the error', async () => {
+    const { plan, cacheDir } = planOf(CHAIN, 'a');
+    const { sts, calls } = fakeSts(new Set(['111111', '222222', '333333']));
+    const { tokens } = fakeTokens(['111111', '222222', '333333', '444444']);
+    await assert.rejects(fetch(plan, cacheDir, sts, tokens), (e: unknown) => isMfaExecError(e, 'mfa-rejected'));
+    assert.equal(calls.length, 3);
+  });
+
+  test('a source that cannot be asked again (--mfa-token, mfa_process) fails on the first rejection', async () => {
+    const { plan, cacheDir } = planOf(CHAIN, 'a');
+    const { sts, calls } = fakeSts(new Set(['111111']));
+    const { tokens } = fakeTokens(['111111', '222222'], false);
+    await assert.rejects(fetch(plan, cacheDir, sts, tokens), (e: unknown) => isMfaExecError(e, 'mfa-rejected'));
+    assert.equal(calls.length, 1);
+  });
+});
