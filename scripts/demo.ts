@@ -42,17 +42,33 @@ The user's policy denies AssumeRole without MFA. PATH starts with ${s.shims}, wh
 symlink to mfa-exec; AWS_PROFILE=GEHC-056.`);
 
   const code = aws.totp(s.serial);
-  const secondsLeft = 30 - Math.floor(Date.now() / 1000) % 30;
+  const secondsLeft = 30 - (Math.floor(Date.now() / 1000) % 30);
   console.log(`\n${bold(`Virtual MFA device ${s.serial} shows: ${code}`)} (for ${secondsLeft} more s; the next code also works)`);
   if (hasTerminal) {
     console.log('Type it at the prompt below.');
     await run('aws sts get-caller-identity        # through the shim: one MFA prompt', [awsShim, 'sts', 'get-caller-identity']);
   } else {
     console.log('No terminal here, so the demo passes it with --mfa-token.');
-    await run(`mfa-exec --mfa-token ${code} -- aws sts get-caller-identity`, [CLI_PATH, '--mfa-token', await aws.freshTotp(s.serial), '--', 'aws', 'sts', 'get-caller-identity']);
+    await run(`mfa-exec --mfa-token ${code} -- aws sts get-caller-identity`, [
+      CLI_PATH,
+      '--mfa-token',
+      await aws.freshTotp(s.serial),
+      '--',
+      'aws',
+      'sts',
+      'get-caller-identity',
+    ]);
   }
   await run('aws sts get-caller-identity        # again: served from the cache, no prompt', [awsShim, 'sts', 'get-caller-identity']);
-  await run('mfa-exec -p reader -- aws sts get-caller-identity   # another role, same MFA session', [CLI_PATH, '-p', 'reader', '--', 'aws', 'sts', 'get-caller-identity']);
+  await run('mfa-exec -p reader -- aws sts get-caller-identity   # another role, same MFA session', [
+    CLI_PATH,
+    '-p',
+    'reader',
+    '--',
+    'aws',
+    'sts',
+    'get-caller-identity',
+  ]);
   await run('mfa-exec status', [CLI_PATH, 'status']);
   await run('mfa-exec list', [CLI_PATH, 'list']);
   console.log(`\n${bold('STS calls the local AWS saw:')} ${JSON.stringify(aws.calls)}`);

@@ -79,7 +79,9 @@ function report(error: unknown, debug: boolean): number {
     return error.exitCode;
   }
   const e = error as Error;
-  process.stderr.write(`mfa-exec: internal error: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}. Please report this with the output of --debug.\n`);
+  process.stderr.write(
+    `mfa-exec: internal error: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}. Please report this with the output of --debug.\n`,
+  );
   if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
   return ExitCode.software;
 }

@@ -11,9 +11,7 @@ export function parseDuration(text: string, what: string): number {
   if (/^\d+$/.test(trimmed)) return checked(Number(trimmed), text, what);
   const parts = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
   if (!parts || trimmed === '') {
-    throw new UsageError(
-      `${what} '${text}' is not a duration: use seconds (3600) or units like 15m, 1h, 1h30m.`,
-    );
+    throw new UsageError(`${what} '${text}' is not a duration: use seconds (3600) or units like 15m, 1h, 1h30m.`);
   }
   const [, h = '0', m = '0', s = '0'] = parts;
   return checked(Number(h) * UNIT_SECONDS.h! + Number(m) * UNIT_SECONDS.m! + Number(s), text, what);

@@ -27,16 +27,7 @@ export const ExitCode = {
  * on-demand bundle each hold a copy of this module, so errors are recognised by a brand and a
  * kind, never by `instanceof`.
  */
-export type ErrorKind =
-  | 'error'
-  | 'usage'
-  | 'config'
-  | 'cache'
-  | 'no-terminal'
-  | 'cancelled'
-  | 'mfa-input'
-  | 'mfa-rejected'
-  | 'target';
+export type ErrorKind = 'error' | 'usage' | 'config' | 'cache' | 'no-terminal' | 'cancelled' | 'mfa-input' | 'mfa-rejected' | 'target';
 
 const BRAND = Symbol.for('mfa-exec.error');
 

@@ -9,17 +9,7 @@ import path from 'node:path';
 import { parseDuration } from './duration.ts';
 import { UsageError } from './errors.ts';
 
-export const COMMANDS = [
-  'exec',
-  'env',
-  'credential-process',
-  'status',
-  'login',
-  'list',
-  'clear',
-  'shim',
-  'doctor',
-] as const;
+export const COMMANDS = ['exec', 'env', 'credential-process', 'status', 'login', 'list', 'clear', 'shim', 'doctor'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface Options {
@@ -41,8 +31,7 @@ export interface Options {
 }
 
 export type Invocation =
-  | { kind: 'shim'; name: string; args: string[] }
-  | { kind: 'command'; command: CommandName; options: Options; args: string[] };
+  { kind: 'shim'; name: string; args: string[] } | { kind: 'command'; command: CommandName; options: Options; args: string[] };
 
 /** Names under which we are mfa-exec itself rather than a shim (the bin link, the bundle, the source). */
 export const OWN_NAMES: ReadonlySet<string> = new Set(['mfa-exec', 'cli.js', 'cli.ts', 'mfa-exec.js']);
@@ -83,9 +72,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   version: { key: 'version', short: 'v' },
 };
 
-const BY_SHORT = new Map(
-  Object.entries(OPTIONS).flatMap(([long, spec]) => (spec.short ? [[spec.short, long] as const] : [])),
-);
+const BY_SHORT = new Map(Object.entries(OPTIONS).flatMap(([long, spec]) => (spec.short ? [[spec.short, long] as const] : [])));
 
 /**
  * `mfa-exec [command] [options] [--] [args…]`. Without a command word, `exec` is meant.

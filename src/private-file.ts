@@ -67,9 +67,12 @@ export function ensurePrivateDir(dir: string, logger: Logger, place: { what: str
     try {
       fs.chmodSync(dir, 0o700);
     } catch (error) {
-      throw new CacheError(`The ${what} ${dir} has mode ${(stat.mode & 0o777).toString(8)} and cannot be made private: ${describeErrno(error)}.`, {
-        cause: error,
-      });
+      throw new CacheError(
+        `The ${what} ${dir} has mode ${(stat.mode & 0o777).toString(8)} and cannot be made private: ${describeErrno(error)}.`,
+        {
+          cause: error,
+        },
+      );
     }
     logger.warn(`the ${what} ${dir} had mode ${(stat.mode & 0o777).toString(8)}; changed it to 700 so only you can read it`);
   }

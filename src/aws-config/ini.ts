@@ -336,10 +336,13 @@ function sectionHeader(stripped: string): string | undefined {
   return close >= 2 ? stripped.slice(1, close) : undefined;
 }
 
+// Python's line boundaries include the control characters \x1c-\x1e (file, group, record separators).
+// eslint-disable-next-line no-control-regex
 const LINE_BREAK = /[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 
 /** Python's str.splitlines() boundaries (more than file iteration: \v, \f, \x1c-\x1e, \x85, U+2028/9). */
 function pySplitlines(s: string): string[] {
   if (!LINE_BREAK.test(s)) return [s];
+  // eslint-disable-next-line no-control-regex
   return s.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
 }

@@ -14,11 +14,7 @@ import { resolve } from 'node:path';
  * resolved against `cwd`. A variable set to the empty string counts as unset (botocore would
  * read no file at all; the AWS SDKs for JS and Go use the default path, and so do we).
  */
-export function configFilePaths(
-  env: NodeJS.ProcessEnv,
-  homedir: string,
-  cwd: string,
-): { configFile: string; credentialsFile: string } {
+export function configFilePaths(env: NodeJS.ProcessEnv, homedir: string, cwd: string): { configFile: string; credentialsFile: string } {
   const locate = (variable: string, fallback: string): string => {
     const raw = env[variable] || fallback;
     return resolve(cwd, expandUser(expandVars(raw, env), homedir));

@@ -73,12 +73,7 @@ export const CHAINED_ROLE_MAX_SECONDS = 3600;
 const SESSION_LIMITS = { min: 900, max: 129600 };
 const ROLE_LIMITS = { min: 900, max: 43200 };
 
-export function resolvePlan(
-  files: AwsFiles,
-  profileName: string,
-  env: NodeJS.ProcessEnv,
-  overrides: PlanOverrides = {},
-): Plan {
+export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.ProcessEnv, overrides: PlanOverrides = {}): Plan {
   const notes: string[] = [];
   const target = lookup(files, profileName, undefined);
   const chain: string[] = [];
@@ -94,7 +89,8 @@ export function resolvePlan(
     const v = current.values;
     // botocore's order: keys in the credentials file, then credential_process, then keys in the
     // config file. So config-file keys count only when there is no credential_process.
-    const keysIn = (file: string) => ['aws_access_key_id', 'aws_secret_access_key'].some((k) => v[k] !== undefined && current.origin[k] === file);
+    const keysIn = (file: string) =>
+      ['aws_access_key_id', 'aws_secret_access_key'].some((k) => v[k] !== undefined && current.origin[k] === file);
     const hasStatic =
       (v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined) &&
       (v.credential_process === undefined || keysIn(files.credentialsFile));
@@ -217,7 +213,12 @@ function roleStep(p: Profile, index: number, count: number, overrides: PlanOverr
     seconds = Number(configured);
   }
   seconds ??= DEFAULT_ROLE_SECONDS;
-  checkRange(seconds, ROLE_LIMITS, `role duration for profile '${p.name}'`, configured !== undefined || from === '-d/--duration' ? from : 'the default');
+  checkRange(
+    seconds,
+    ROLE_LIMITS,
+    `role duration for profile '${p.name}'`,
+    configured !== undefined || from === '-d/--duration' ? from : 'the default',
+  );
   if (index > 0 && seconds > CHAINED_ROLE_MAX_SECONDS) {
     notes.push(`profile '${p.name}' is assumed from another role: AWS caps it at 1h, so ${formatDuration(seconds)} becomes 1h`);
     seconds = CHAINED_ROLE_MAX_SECONDS;
@@ -255,7 +256,14 @@ function staticSource(p: Profile): SourceCredentials {
       `Profile '${p.name}' in ${where(p, present)} has ${present} but no ${missing}. Add the missing key or remove both.`,
     );
   }
-  return { kind: 'static', profile: p.name, file: where(p, 'aws_access_key_id'), accessKeyId: id, secretAccessKey: secret, sessionToken: nonEmpty(token) };
+  return {
+    kind: 'static',
+    profile: p.name,
+    file: where(p, 'aws_access_key_id'),
+    accessKeyId: id,
+    secretAccessKey: secret,
+    sessionToken: nonEmpty(token),
+  };
 }
 
 function environmentSource(p: Profile, env: NodeJS.ProcessEnv): SourceCredentials {
@@ -279,7 +287,10 @@ function lookup(files: AwsFiles, name: string, referrer: Profile | undefined): P
   const found = files.profiles.get(name);
   if (found) return found;
   const known = [...files.profiles.keys()];
-  const list = known.length === 0 ? 'no profiles are defined there' : `defined profiles: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`;
+  const list =
+    known.length === 0
+      ? 'no profiles are defined there'
+      : `defined profiles: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`;
   const how = referrer
     ? `Profile '${referrer.name}' in ${where(referrer, 'source_profile')} names source_profile '${name}', which`
     : `Profile '${name}'`;

@@ -31,10 +31,9 @@ export const nodeFileSystem: FileSystemLike = {
           : code === 'EACCES' || code === 'EPERM'
             ? 'cannot be read: permission denied. Give your user read access to it (for example chmod 600)'
             : `cannot be read (${code ?? 'unknown error'}). Fix the file`;
-      throw new ConfigError(
-        `${path} ${problem}, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the file you mean.`,
-        { cause: error },
-      );
+      throw new ConfigError(`${path} ${problem}, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the file you mean.`, {
+        cause: error,
+      });
     }
     if (!isUtf8(bytes)) {
       throw new ConfigError(
@@ -70,7 +69,10 @@ function readBounded(path: string): Buffer {
         n = readSync(fd, buffer);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-        if (Date.now() > deadline) throw new ConfigError(`${path} is a pipe that gave nothing to read for ${PIPE_WAIT_MS / 1000} s; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file.`);
+        if (Date.now() > deadline)
+          throw new ConfigError(
+            `${path} is a pipe that gave nothing to read for ${PIPE_WAIT_MS / 1000} s; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file.`,
+          );
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
         continue;
       }
@@ -78,7 +80,10 @@ function readBounded(path: string): Buffer {
       chunks.push(Buffer.from(buffer.subarray(0, n)));
       total += n;
       deadline = Date.now() + PIPE_WAIT_MS;
-      if (total > MAX_CONFIG_BYTES) throw new ConfigError(`${path} is not a regular file and gave over ${MAX_CONFIG_BYTES / 1024 / 1024} MiB without ending; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file.`);
+      if (total > MAX_CONFIG_BYTES)
+        throw new ConfigError(
+          `${path} is not a regular file and gave over ${MAX_CONFIG_BYTES / 1024 / 1024} MiB without ending; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file.`,
+        );
     }
   } finally {
     closeSync(fd);

@@ -66,7 +66,11 @@ function spawnError(error: NodeJS.ErrnoException, file: string): MfaExecError {
   if (error.code === 'ENOENT') {
     // The file exists (we checked): it is the #! interpreter that is missing.
     const interpreter = shebang(file);
-    if (interpreter) return new MfaExecError(`Cannot execute ${file}: its interpreter '${interpreter}' (the #! line) was not found.`, ExitCode.cannotExecute);
+    if (interpreter)
+      return new MfaExecError(
+        `Cannot execute ${file}: its interpreter '${interpreter}' (the #! line) was not found.`,
+        ExitCode.cannotExecute,
+      );
     return new MfaExecError(`Command not found: ${file} disappeared before it could be started.`, ExitCode.notFound);
   }
   if (error.code === 'EACCES' || error.code === 'ENOEXEC' || error.code === 'EISDIR') {

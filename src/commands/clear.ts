@@ -30,6 +30,8 @@ export function clearCommand(options: Options, rt: Runtime): number {
     const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
     for (const name of names) if (OURS.test(name)) remove(path.join(dir, name));
   }
-  rt.logger.info(`removed ${removed} cached ${removed === 1 ? 'entry' : 'entries'}${options.profile ? ` for profile '${options.profile}'` : ''} from ${dir}`);
+  rt.logger.info(
+    `removed ${removed} cached ${removed === 1 ? 'entry' : 'entries'}${options.profile ? ` for profile '${options.profile}'` : ''} from ${dir}`,
+  );
   return 0;
 }

@@ -38,7 +38,10 @@ export function powershellQuote(value: string): string {
 
 /** dotenv double quotes, as direnv's and docker-compose's dotenv readers unescape them. */
 export function dotenvQuote(value: string): string {
-  return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`).replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
+  return `"${value
+    .replace(/[\\"$`]/g, (c) => `\\${c}`)
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')}"`;
 }
 
 export function formatEnv(vars: Record<string, string>, format: EnvFormat): string {
@@ -46,16 +49,20 @@ export function formatEnv(vars: Record<string, string>, format: EnvFormat): stri
   const stale = staleNames(vars);
   switch (format) {
     case 'sh':
-      return [...(stale.length ? [`unset ${stale.join(' ')}`] : []), ...entries.map(([k, v]) => `export ${k}=${shQuote(v)}`)].join('\n') + '\n';
+      return (
+        [...(stale.length ? [`unset ${stale.join(' ')}`] : []), ...entries.map(([k, v]) => `export ${k}=${shQuote(v)}`)].join('\n') + '\n'
+      );
     case 'fish':
       // fish's `set` keeps the previous status, and `set -e` of an unset variable fails: reset the
       // status after the unsets so `mfa-exec env --format fish | source; and aws …` works.
       return [...stale.map((k) => `set -e ${k};`), 'true;', ...entries.map(([k, v]) => `set -gx ${k} ${fishQuote(v)};`)].join('\n') + '\n';
     case 'powershell':
-      return [
-        ...stale.map((k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue`),
-        ...entries.map(([k, v]) => `$Env:${k} = ${powershellQuote(v)}`),
-      ].join('\n') + '\n';
+      return (
+        [
+          ...stale.map((k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue`),
+          ...entries.map(([k, v]) => `$Env:${k} = ${powershellQuote(v)}`),
+        ].join('\n') + '\n'
+      );
     case 'dotenv':
       return entries.map(([k, v]) => `${k}=${dotenvQuote(v)}`).join('\n') + '\n';
     case 'json':
@@ -66,7 +73,11 @@ export function formatEnv(vars: Record<string, string>, format: EnvFormat): stri
       return (
         JSON.stringify(
           {
-            awsCredentials: { ACCESS_KEY_ID: AWS_ACCESS_KEY_ID, SECRET_ACCESS_KEY: AWS_SECRET_ACCESS_KEY, SESSION_TOKEN: AWS_SESSION_TOKEN ?? '' },
+            awsCredentials: {
+              ACCESS_KEY_ID: AWS_ACCESS_KEY_ID,
+              SECRET_ACCESS_KEY: AWS_SECRET_ACCESS_KEY,
+              SESSION_TOKEN: AWS_SESSION_TOKEN ?? '',
+            },
             envs,
           },
           null,

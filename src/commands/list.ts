@@ -51,7 +51,15 @@ export function listCommand(options: Options, rt: Runtime): number {
     rt.out(JSON.stringify(rows, null, 2) + '\n');
     return 0;
   }
-  const table = [['PROFILE', 'VIA', 'MFA DEVICE', 'STATE'], ...rows.map((r) => [r.profile, r.chain.join(' → ') || '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state])];
+  const table = [
+    ['PROFILE', 'VIA', 'MFA DEVICE', 'STATE'],
+    ...rows.map((r) => [
+      r.profile,
+      r.chain.join(' → ') || '-',
+      r.mfaSerial ?? '-',
+      r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state,
+    ]),
+  ];
   const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i]!.length)));
   rt.out(table.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
   return 0;

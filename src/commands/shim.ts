@@ -46,13 +46,20 @@ export function shimCommand(args: string[], options: Options, rt: Runtime): numb
           continue;
         }
         if (fs.existsSync(file) || isDanglingLink(file)) {
-          throw new MfaExecError(`${file} already exists and is not an mfa-exec shim; remove it first if you want a shim there.`, ExitCode.cantCreate);
+          throw new MfaExecError(
+            `${file} already exists and is not an mfa-exec shim; remove it first if you want a shim there.`,
+            ExitCode.cantCreate,
+          );
         }
         fs.symlinkSync(selfReal, file);
         out(`${name}: installed ${file} → ${selfReal}\n`);
       }
       const onPath = (rt.env.PATH ?? '').split(path.delimiter).some((p) => p && path.resolve(p) === dir);
-      out(onPath ? `${dir} is on PATH.\n` : `Add the shims to PATH, before the real programs (e.g. in ~/.bashrc):\n  export PATH="${dir}:$PATH"\n`);
+      out(
+        onPath
+          ? `${dir} is on PATH.\n`
+          : `Add the shims to PATH, before the real programs (e.g. in ~/.bashrc):\n  export PATH="${dir}:$PATH"\n`,
+      );
       return 0;
     }
     case 'list': {

@@ -16,7 +16,18 @@ export function statusCommand(options: Options, rt: Runtime): number {
   if (options.json) {
     const { promptNeeded, mfaSerials, credentials, session } = state;
     rt.out(
-      JSON.stringify({ profile: plan.profile, valid: !promptNeeded, promptNeeded, mfaSerials, credentials: credentials ?? null, session: session ?? null }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          profile: plan.profile,
+          valid: !promptNeeded,
+          promptNeeded,
+          mfaSerials,
+          credentials: credentials ?? null,
+          session: session ?? null,
+        },
+        null,
+        2,
+      ) + '\n',
     );
   } else {
     const parts = summarize(state, now);

@@ -29,8 +29,7 @@ export interface PlanCacheRefs {
 export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): PlanCacheRefs {
   const endpoint = stsEndpoint ?? '';
   const source = plan.source;
-  const sourceId =
-    source.kind === 'process' ? `process\0${source.profile}\0${source.command}` : `${source.kind}\0${source.accessKeyId}`;
+  const sourceId = source.kind === 'process' ? `process\0${source.profile}\0${source.command}` : `${source.kind}\0${source.accessKeyId}`;
   let parent = hash(['source', endpoint, sourceId]);
   let session: CacheRef | undefined;
   if (plan.session) {

@@ -32,7 +32,12 @@ export function cacheState(plan: Plan, stsEndpoint: string | undefined, dir: str
   const state = (ref: CacheRef | undefined): EntryState | undefined => {
     const entry = ref && readEntry(dir, ref, logger);
     if (!entry) return undefined;
-    return { kind: entry.kind, profile: entry.profile, expiration: entry.expiration, fresh: isFresh({ expiration: new Date(entry.expiration) }, now) };
+    return {
+      kind: entry.kind,
+      profile: entry.profile,
+      expiration: entry.expiration,
+      fresh: isFresh({ expiration: new Date(entry.expiration) }, now),
+    };
   };
   const credentials = state(refs.final);
   const session = refs.session === refs.final ? credentials : state(refs.session);

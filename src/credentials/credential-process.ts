@@ -22,7 +22,9 @@ export async function runCredentialProcess(command: string, profile: string, env
   }
   const { Version, AccessKeyId, SecretAccessKey, SessionToken, Expiration } = parsed;
   if (Version !== 1 || typeof AccessKeyId !== 'string' || typeof SecretAccessKey !== 'string') {
-    throw new ConfigError(`The credential_process of profile '${profile}' printed JSON without Version 1, AccessKeyId and SecretAccessKey.`);
+    throw new ConfigError(
+      `The credential_process of profile '${profile}' printed JSON without Version 1, AccessKeyId and SecretAccessKey.`,
+    );
   }
   const expiration = typeof Expiration === 'string' ? new Date(Expiration) : undefined;
   return {

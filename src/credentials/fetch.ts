@@ -43,7 +43,8 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
   }
   const release = cacheUsable ? await acquireLock(cacheDir, refs.lockKey, logger) : async () => {};
   try {
-    const read = (ref: CacheRef | undefined) => (cacheUsable && !ctx.renew && ref ? readCredentials(cacheDir, ref, ctx.now(), logger) : undefined);
+    const read = (ref: CacheRef | undefined) =>
+      cacheUsable && !ctx.renew && ref ? readCredentials(cacheDir, ref, ctx.now(), logger) : undefined;
     const save = (ref: CacheRef, creds: Credentials) => {
       if (!cacheUsable) return;
       try {
@@ -64,7 +65,9 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     if (!creds) {
       creds = await sourceCredentials(ctx);
       if (plan.session && creds.sessionToken !== undefined) {
-        logger.debug(`credential_process of '${plan.source.profile}' gave temporary credentials: GetSessionToken cannot take them, so MFA goes with the first AssumeRole`);
+        logger.debug(
+          `credential_process of '${plan.source.profile}' gave temporary credentials: GetSessionToken cannot take them, so MFA goes with the first AssumeRole`,
+        );
         firstRoleDevice = { mfaSerial: plan.session.mfaSerial, mfaProcess: plan.session.mfaProcess };
       } else if (plan.session) {
         creds = read(refs.session) ?? (await session(ctx, creds, save));

@@ -33,7 +33,9 @@ export async function acquireLock(dir: string, key: string, logger: Logger, wait
       return () => release().catch(() => {});
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') {
-        throw new MfaExecError(`Cannot take the cache lock ${lockPath}: ${(error as Error).message}.`, ExitCode.cantCreate, { cause: error });
+        throw new MfaExecError(`Cannot take the cache lock ${lockPath}: ${(error as Error).message}.`, ExitCode.cantCreate, {
+          cause: error,
+        });
       }
     }
     if (!announced) {

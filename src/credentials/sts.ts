@@ -4,6 +4,7 @@
  * AWS_ENDPOINT_URL_STS and endpoint_url, regional endpoints, proxies via the standard agent
  * settings, and retries with backoff for throttling and 5xx.
  */
+import type * as StsSdk from '@aws-sdk/client-sts';
 import type { Credentials } from './types.ts';
 import { describeStsError } from './sts-errors.ts';
 
@@ -75,7 +76,7 @@ async function client(creds: Credentials, ctx: StsContext) {
   return { sdk, c };
 }
 
-type Sdk = typeof import('@aws-sdk/client-sts');
+type Sdk = typeof StsSdk;
 type StsAnswer = { Credentials?: Parameters<typeof fromSdk>[0] };
 
 /** One STS call: a client for these credentials, the request, the answer checked, errors explained. */
@@ -99,7 +100,13 @@ async function call(
 
 function getSessionToken(creds: Credentials, input: SessionTokenInput, ctx: StsContext): Promise<Credentials> {
   return call(creds, ctx, input.durationSeconds, (sdk, c) =>
-    c.send(new sdk.GetSessionTokenCommand({ DurationSeconds: input.durationSeconds, SerialNumber: input.serialNumber, TokenCode: input.tokenCode })),
+    c.send(
+      new sdk.GetSessionTokenCommand({
+        DurationSeconds: input.durationSeconds,
+        SerialNumber: input.serialNumber,
+        TokenCode: input.tokenCode,
+      }),
+    ),
   );
 }
 
@@ -124,7 +131,13 @@ function fromSdk(
   requestedAt: number,
   durationSeconds: number,
 ): Credentials {
-  if (!raw?.AccessKeyId || !raw.SecretAccessKey || !raw.SessionToken || !(raw.Expiration instanceof Date) || Number.isNaN(raw.Expiration.getTime())) {
+  if (
+    !raw?.AccessKeyId ||
+    !raw.SecretAccessKey ||
+    !raw.SessionToken ||
+    !(raw.Expiration instanceof Date) ||
+    Number.isNaN(raw.Expiration.getTime())
+  ) {
     throw describeStsError(Object.assign(new Error('incomplete credentials in the STS answer'), { name: 'IncompleteAnswer' }), ctx);
   }
   return {

@@ -13,7 +13,10 @@ export async function runMfaProcess(
   const result = await runShellCommand(command, { ...context.env, MFA_EXEC_MFA_SERIAL: context.serial }, timeout);
   if (result.failed) {
     const why = result.timedOut ? `did not print a code within ${timeout / 1000} s` : result.failure;
-    throw new MfaExecError(`The mfa_process of profile '${context.profile}' ${why}. Run it by hand to check it prints the current code for ${context.serial}.`, ExitCode.mfaInput);
+    throw new MfaExecError(
+      `The mfa_process of profile '${context.profile}' ${why}. Run it by hand to check it prints the current code for ${context.serial}.`,
+      ExitCode.mfaInput,
+    );
   }
   return result.stdout;
 }

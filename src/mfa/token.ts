@@ -55,7 +55,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     const result = normalizeCode(text, length);
     if ('problem' in result) throw new MfaInputError(`The MFA code from ${source} is unusable: ${result.problem}.`);
     if (wasUsed(cacheDir, serial, result.code, now())) {
-      throw new MfaInputError(`The MFA code from ${source} was already accepted by AWS for ${serial}, and AWS refuses a code twice. Wait for the next code (about ${secondsToNextCode(lastUsed(cacheDir, serial)!.at, now())} s).`);
+      throw new MfaInputError(
+        `The MFA code from ${source} was already accepted by AWS for ${serial}, and AWS refuses a code twice. Wait for the next code (about ${secondsToNextCode(lastUsed(cacheDir, serial)!.at, now())} s).`,
+      );
     }
     return result.code;
   }
@@ -70,7 +72,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     if (options.reason && !request.retry) terminal.write(`mfa-exec: ${options.reason}\n`);
     const used = lastUsed(cacheDir, request.serial);
     if (!request.retry && used && now() - used.at < 30_000) {
-      terminal.write(`mfa-exec: a code for ${request.serial} was used ${Math.round((now() - used.at) / 1000)} s ago; AWS accepts each code once, so wait for the next one (about ${secondsToNextCode(used.at, now())} s).\n`);
+      terminal.write(
+        `mfa-exec: a code for ${request.serial} was used ${Math.round((now() - used.at) / 1000)} s ago; AWS accepts each code once, so wait for the next one (about ${secondsToNextCode(used.at, now())} s).\n`,
+      );
     }
     for (let i = 0; i < LOCAL_TRIES; i++) {
       terminal.write(`Enter MFA code for ${request.serial}: `);
@@ -104,7 +108,11 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       if (request.mfaProcess !== undefined && options.runMfaProcess) {
         logger.debug(`MFA code for ${request.serial}: running mfa_process of profile '${request.profile}'`);
         const output = await options.runMfaProcess(request.mfaProcess, request.serial, request.profile);
-        return { code: given(output, `mfa_process of profile '${request.profile}'`, request.serial), source: 'mfa_process', canRetry: false };
+        return {
+          code: given(output, `mfa_process of profile '${request.profile}'`, request.serial),
+          source: 'mfa_process',
+          canRetry: false,
+        };
       }
       logger.debug(`MFA code for ${request.serial}: asking on the terminal`);
       return { code: await ask(request), source: 'terminal', canRetry: true };

@@ -90,7 +90,13 @@ function readOneLine(fd: number): Promise<string> {
       if (bytes === 0 || chunk.includes(0x03) || chunk.includes(0x04)) return finish(() => reject(new PromptCancelledError()));
       chunks.push(Buffer.from(chunk));
       if (chunk.includes(0x0a) || chunk.includes(0x0d)) {
-        return finish(() => resolve(Buffer.concat(chunks).toString('utf8').replace(/\r?\n$|\r$/, '')));
+        return finish(() =>
+          resolve(
+            Buffer.concat(chunks)
+              .toString('utf8')
+              .replace(/\r?\n$|\r$/, ''),
+          ),
+        );
       }
       timer = setTimeout(poll, 0); // a line longer than the buffer: read on
     };

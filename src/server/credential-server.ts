@@ -43,7 +43,8 @@ export async function startCredentialServer(getCredentials: () => Promise<Creden
       logger.debug(`credential server: refused a request with Host '${host.slice(0, 80)}'`);
       return reply(403, { code: 'Forbidden', message: 'mfa-exec credential server: unexpected Host header' });
     }
-    if ((req.url ?? '').split('?')[0] !== CREDENTIALS_PATH) return reply(404, { code: 'NotFound', message: 'mfa-exec credential server: unknown path' });
+    if ((req.url ?? '').split('?')[0] !== CREDENTIALS_PATH)
+      return reply(404, { code: 'NotFound', message: 'mfa-exec credential server: unknown path' });
     if (req.method !== 'GET') return reply(405, { code: 'MethodNotAllowed', message: 'mfa-exec credential server: GET only' });
     const given = req.headers.authorization;
     if (!given) return reply(401, { code: 'Unauthorized', message: 'mfa-exec credential server: missing authorization token' });

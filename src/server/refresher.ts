@@ -39,7 +39,9 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
       })
       .catch((error: unknown) => {
         renewFailed = true;
-        logger.warn(`${isMfaExecError(error) ? error.message : String(error)} Serving the current credentials until they expire at ${last.expiration?.toISOString()}.`);
+        logger.warn(
+          `${isMfaExecError(error) ? error.message : String(error)} Serving the current credentials until they expire at ${last.expiration?.toISOString()}.`,
+        );
       })
       .finally(() => (renewing = undefined));
   };

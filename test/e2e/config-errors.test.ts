@@ -39,7 +39,12 @@ const CASES: Case[] = [
     credentials: `[keys]\n${KEYS}`,
     args: ['-p', 'nope', ...TARGET],
     code: 78,
-    says: ["Profile 'nope' is not defined", '{home}/.aws/config (as [profile nope])', '{home}/.aws/credentials (as [nope])', /defined profiles: a, keys/],
+    says: [
+      "Profile 'nope' is not defined",
+      '{home}/.aws/config (as [profile nope])',
+      '{home}/.aws/credentials (as [nope])',
+      /defined profiles: a, keys/,
+    ],
   },
   {
     name: 'unknown profile from AWS_PROFILE',
@@ -156,7 +161,8 @@ const CASES: Case[] = [
   },
   {
     name: 'sso-only profile',
-    config: '[profile a]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Admin\n',
+    config:
+      '[profile a]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Admin\n',
     credentials: `[keys]\n${KEYS}`,
     args: ['-p', 'a', ...TARGET],
     code: 78,
@@ -257,7 +263,10 @@ describe('config and usage errors: a clear message, never a stack trace or a han
     test(c.name, { ...(c.todo ? { todo: c.todo } : {}) }, async () => {
       const { home, cleanup } = await makeHome();
       try {
-        await writeAwsFiles(home, { ...(c.config !== undefined ? { config: c.config } : {}), ...(c.credentials !== undefined ? { credentials: c.credentials } : {}) });
+        await writeAwsFiles(home, {
+          ...(c.config !== undefined ? { config: c.config } : {}),
+          ...(c.credentials !== undefined ? { credentials: c.credentials } : {}),
+        });
         const env = { ...baseEnv(home, NO_STS), ...c.env };
         const r = await runCli(c.args, { env, timeoutMs: 10_000 });
         assertCleanError(r, c.code, c.name);
@@ -295,19 +304,23 @@ describe('config and usage errors: a clear message, never a stack trace or a han
   });
 
   // root reads a mode-000 file anyway (CAP_DAC_OVERRIDE), so EACCES cannot be provoked as root.
-  test('an unreadable credentials file (chmod 000): permission denied, names the path', { skip: process.getuid?.() === 0 ? 'running as root: chmod 000 does not stop root from reading' : false }, async () => {
-    const { home, cleanup } = await makeHome();
-    try {
-      await writeAwsFiles(home, { config: '[profile a]\n', credentials: `[a]\n${KEYS}` });
-      await chmod(join(home, '.aws', 'credentials'), 0o000);
-      const r = await runCli(['-p', 'a', ...TARGET], { env: baseEnv(home, NO_STS) });
-      assertCleanError(r, 78, 'chmod 000');
-      assertOneParagraph(r.stderr, 'chmod 000');
-      assert.ok(r.stderr.includes(`${join(home, '.aws', 'credentials')} cannot be read: permission denied`), r.stderr);
-    } finally {
-      await cleanup();
-    }
-  });
+  test(
+    'an unreadable credentials file (chmod 000): permission denied, names the path',
+    { skip: process.getuid?.() === 0 ? 'running as root: chmod 000 does not stop root from reading' : false },
+    async () => {
+      const { home, cleanup } = await makeHome();
+      try {
+        await writeAwsFiles(home, { config: '[profile a]\n', credentials: `[a]\n${KEYS}` });
+        await chmod(join(home, '.aws', 'credentials'), 0o000);
+        const r = await runCli(['-p', 'a', ...TARGET], { env: baseEnv(home, NO_STS) });
+        assertCleanError(r, 78, 'chmod 000');
+        assertOneParagraph(r.stderr, 'chmod 000');
+        assert.ok(r.stderr.includes(`${join(home, '.aws', 'credentials')} cannot be read: permission denied`), r.stderr);
+      } finally {
+        await cleanup();
+      }
+    },
+  );
 
   test('a config file that is a FIFO nobody writes to reads as empty at once, never a hang', async () => {
     const { home, cleanup } = await makeHome();
@@ -325,7 +338,10 @@ describe('config and usage errors: a clear message, never a stack trace or a han
   test('a config source that never ends (/dev/zero): a config error, bounded in time and memory', async () => {
     const { home, cleanup } = await makeHome();
     try {
-      const r = await runCli(['-p', 'a', ...TARGET], { env: { ...baseEnv(home, NO_STS), AWS_CONFIG_FILE: '/dev/zero' }, timeoutMs: 10_000 });
+      const r = await runCli(['-p', 'a', ...TARGET], {
+        env: { ...baseEnv(home, NO_STS), AWS_CONFIG_FILE: '/dev/zero' },
+        timeoutMs: 10_000,
+      });
       assertCleanError(r, 78, '/dev/zero');
       assert.match(r.stderr, /\/dev\/zero is not a regular file and gave over 64 MiB/);
     } finally {
@@ -341,7 +357,8 @@ describe('unusual but valid input works end to end against moto', { timeout: 60_
   });
   after(() => aws?.close());
 
-  const carolKeys = () => `aws_access_key_id = ${aws.users.carol!.accessKeyId}\naws_secret_access_key = ${aws.users.carol!.secretAccessKey}\n`;
+  const carolKeys = () =>
+    `aws_access_key_id = ${aws.users.carol!.accessKeyId}\naws_secret_access_key = ${aws.users.carol!.secretAccessKey}\n`;
   const roleProfile = (header: string) => `${header}\nsource_profile = carol\nrole_arn = ${aws.roles.reader!.arn}\nregion = eu-west-1\n`;
   const identity = 'echo "vault=$AWS_VAULT"; aws sts get-caller-identity --output json';
 

@@ -64,7 +64,12 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
       },
     });
     assert.equal(r.code, 0, r.stderr);
-    const env = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     assert.match(env.AWS_ACCESS_KEY_ID ?? '', /^[A-Z0-9]{16,}$/);
     assert.notEqual(env.AWS_ACCESS_KEY_ID, 'AKIASTALESTALESTALE');
     assert.ok(env.AWS_SECRET_ACCESS_KEY && env.AWS_SECRET_ACCESS_KEY !== 'stale');
@@ -80,7 +85,21 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
 
   test('--region overrides the profile region; the MFA-only user gets the MFA session itself', async () => {
     const code = await aws.freshTotp(s.bobSerial);
-    const r = await runCli(['--profile', 'bob', '--region', 'us-east-2', '--mfa-token', code, '--', 'sh', '-c', 'echo $AWS_REGION $AWS_VAULT; aws sts get-caller-identity --output json'], { env: s.env });
+    const r = await runCli(
+      [
+        '--profile',
+        'bob',
+        '--region',
+        'us-east-2',
+        '--mfa-token',
+        code,
+        '--',
+        'sh',
+        '-c',
+        'echo $AWS_REGION $AWS_VAULT; aws sts get-caller-identity --output json',
+      ],
+      { env: s.env },
+    );
     assert.equal(r.code, 0, r.stderr);
     const [line, ...json] = r.stdout.split('\n');
     assert.equal(line, 'us-east-2 bob');
@@ -106,7 +125,10 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
     assert.match(bad.stderr, /rejected the MFA code/);
     const cacheDir = join(s.home, '.cache', 'mfa-exec');
     const files = await readdir(cacheDir).catch(() => []);
-    assert.deepEqual(files.filter((f) => f.endsWith('.json') && !f.startsWith('mfa-used')), []);
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.json') && !f.startsWith('mfa-used')),
+      [],
+    );
 
     const code = await aws.freshTotp(s.serial);
     const ok = await runCli(['-p', 'reader', '--no-session', '--mfa-token', code, '--', 'true'], { env: s.env });
@@ -137,7 +159,10 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
 
   test('--no-session and a role duration over 1h skip the MFA session and say why under --debug', async () => {
     const code = await aws.freshTotp(s.serial);
-    const r = await runCli(['--debug', '-p', 'GEHC-056', '-d', '2h', '--mfa-token', code, '--', 'sh', '-c', 'echo $AWS_CREDENTIAL_EXPIRATION'], { env: s.env });
+    const r = await runCli(
+      ['--debug', '-p', 'GEHC-056', '-d', '2h', '--mfa-token', code, '--', 'sh', '-c', 'echo $AWS_CREDENTIAL_EXPIRATION'],
+      { env: s.env },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /no MFA session: duration 2h .* over the 1h/);
     assert.equal(aws.calls.GetSessionToken ?? 0, 0);
@@ -162,7 +187,10 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
     assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret));
 
     // Make the role credentials expire in 4 minutes: they must not be reused.
-    const roleFile = join(dir, files.find((f) => f.startsWith('role-'))!);
+    const roleFile = join(
+      dir,
+      files.find((f) => f.startsWith('role-'))!,
+    );
     const entry = JSON.parse(await readFile(roleFile, 'utf8')) as { expiration: string };
     const { writeFile } = await import('node:fs/promises');
     await writeFile(roleFile, JSON.stringify({ ...entry, expiration: new Date(Date.now() + 4 * 60_000).toISOString() }), { mode: 0o600 });
@@ -178,7 +206,10 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
     assert.equal((await runCli(['-p', 'GEHC-056', '--mfa-token', code, '--', 'true'], { env: s.env })).code, 0);
     const { writeAwsFiles } = await import('../harness/index.ts');
     const { configText, credentialsText } = await import('./scenario.ts');
-    await writeAwsFiles(s.home, { config: configText(aws, s.user).replace('external_id = 730993910069', 'external_id = 111'), credentials: credentialsText(aws, s.user) });
+    await writeAwsFiles(s.home, {
+      config: configText(aws, s.user).replace('external_id = 730993910069', 'external_id = 111'),
+      credentials: credentialsText(aws, s.user),
+    });
     const r = await runCli(['-p', 'GEHC-056', '--', 'true'], { env: s.env });
     assert.equal(r.code, 77, 'the session is reused, but the role is assumed afresh and AWS refuses the wrong external id');
     assert.match(r.stderr, /AWS denied AssumeRole .*hc-master.* for profile 'GEHC-056'/);

@@ -32,14 +32,19 @@ function startCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 10_000): R
   const waiters: Array<{ re: RegExp; resolve: (s: string) => void }> = [];
   child.stdout.setEncoding('utf8').on('data', (s: string) => {
     stdout += s;
-    for (const w of waiters.splice(0)) (w.re.test(stdout) ? w.resolve(stdout) : waiters.push(w));
+    for (const w of waiters.splice(0)) {
+      if (w.re.test(stdout)) w.resolve(stdout);
+      else waiters.push(w);
+    }
   });
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const done = new Promise<Awaited<Running['done']>>((resolve, reject) => {
     const timer = setTimeout(() => {
       killGroup(pid, 'SIGKILL');
       untrackGroup(pid);
-      reject(new Error(`mfa-exec ${args.join(' ')} still running after ${timeoutMs} ms (killed)\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+      reject(
+        new Error(`mfa-exec ${args.join(' ')} still running after ${timeoutMs} ms (killed)\n--- stdout\n${stdout}\n--- stderr\n${stderr}`),
+      );
     }, timeoutMs);
     child.once('close', (code, signal) => {
       const endedAt = Date.now();
@@ -57,7 +62,9 @@ function startCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 10_000): R
         ? Promise.resolve(stdout)
         : Promise.race([
             new Promise<string>((resolve) => waiters.push({ re, resolve })),
-            done.then((r) => Promise.reject(new Error(`ended (${r.code ?? r.signal}) before ${re}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`))),
+            done.then((r) =>
+              Promise.reject(new Error(`ended (${r.code ?? r.signal}) before ${re}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)),
+            ),
           ]),
   };
 }
@@ -174,7 +181,7 @@ describe('exec: signals, stdio and the terminal', { timeout: 120_000 }, () => {
       assert.deepEqual(r.output.match(/WINCH count=\d+/g), ['WINCH count=1'], r.output);
     });
 
-    test('after the MFA prompt the terminal is the target\'s: canonical mode and echo on, a typed line reaches it', async () => {
+    test("after the MFA prompt the terminal is the target's: canonical mode and echo on, a typed line reaches it", async () => {
       const r = await runInPty([CLI_PATH, '-p', 'GEHC-056', '--', 'sh', '-c', 'stty -a; echo ready; read line; echo "got:$line"'], {
         env,
         steps: [

@@ -140,7 +140,11 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
         await mkdir(dir);
         await script(join(dir, 'mxtool'), `#!/bin/sh\necho "$$" >> "$HOME/wrap${i + 1}.log"\nmxtool "$@"\n`);
       }
-      const r = await runCli(['y'], { env: env(`${s.shims}:${dirs[0]}:${dirs[1]}:${real}:${SYSTEM_PATH}`), argv0Path: shim, timeoutMs: 10_000 });
+      const r = await runCli(['y'], {
+        env: env(`${s.shims}:${dirs[0]}:${dirs[1]}:${real}:${SYSTEM_PATH}`),
+        argv0Path: shim,
+        timeoutMs: 10_000,
+      });
       ok(r, 'stacked wrappers');
       assert.equal(r.stdout, 'real mxtool: y\n');
       assert.deepEqual([await runs('wrap1.log'), await runs('wrap2.log'), await runs('real.log')], [1, 1, 1]);
@@ -163,7 +167,10 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
     test('legit nesting: a real tool that runs another shimmed tool through sh -c', async () => {
       const mytool = await s.shim('mytool');
       await s.shim('mytool2');
-      await script(join(real, 'mytool'), `#!/bin/sh\necho "mytool: $*"\nsh -c 'mytool2 "$@"' sh "from mytool"\necho "mytool: inner status $?"\n`);
+      await script(
+        join(real, 'mytool'),
+        `#!/bin/sh\necho "mytool: $*"\nsh -c 'mytool2 "$@"' sh "from mytool"\necho "mytool: inner status $?"\n`,
+      );
       await script(join(real, 'mytool2'), '#!/bin/sh\necho "mytool2: $*, vault=$AWS_VAULT"\nexit 5\n');
       const r = await runCli(['go'], { env: env(`${s.shims}:${real}:${SYSTEM_PATH}`), argv0Path: mytool, timeoutMs: 10_000 });
       ok(r, 'mytool');
@@ -243,8 +250,31 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       const shim = await s.shim('mxtool');
       await writeFile(join(real, 'mxtool'), '#!/usr/bin/env node\nprocess.stdout.write(JSON.stringify(process.argv.slice(2)));\n');
       const args = [
-        '--profile', 'GEHC-056', '-p', 'x', '--', '--help', '-h', '--version', '--debug', '--mfa-token', '123456',
-        '', ' ', 'two words', '  lead and trail  ', 'ünïcødé ✓ 日本', 'line1\nline2', 'tab\there', '$HOME', '*', "'q'", '"dq"', 'exec', 'env', '-',
+        '--profile',
+        'GEHC-056',
+        '-p',
+        'x',
+        '--',
+        '--help',
+        '-h',
+        '--version',
+        '--debug',
+        '--mfa-token',
+        '123456',
+        '',
+        ' ',
+        'two words',
+        '  lead and trail  ',
+        'ünïcødé ✓ 日本',
+        'line1\nline2',
+        'tab\there',
+        '$HOME',
+        '*',
+        "'q'",
+        '"dq"',
+        'exec',
+        'env',
+        '-',
       ];
       const r = await runCli(args, { env: env(`${s.shims}:${real}:${SYSTEM_PATH}`), argv0Path: shim, timeoutMs: 10_000 });
       ok(r, 'argv');
@@ -258,7 +288,11 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       await mkdir(shDir);
       await symlink('/bin/sh', join(shDir, 'mxtool'));
       // `sh -c CMD` with no further arguments sets $0 to its own argv[0].
-      const r = await runCli(['-c', 'echo "argv0=$0"'], { env: env(`${s.shims}:${shDir}:${SYSTEM_PATH}`), argv0Path: shim, timeoutMs: 10_000 });
+      const r = await runCli(['-c', 'echo "argv0=$0"'], {
+        env: env(`${s.shims}:${shDir}:${SYSTEM_PATH}`),
+        argv0Path: shim,
+        timeoutMs: 10_000,
+      });
       ok(r, 'argv0');
       assert.equal(r.stdout, 'argv0=mxtool\n');
     });
@@ -278,7 +312,9 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
         ['kill -SEGV $$', 139],
         ['kill -HUP $$', 129],
       ];
-      const results = await Promise.all(cases.map(([cmd]) => runCli(['-p', 'carol-reader', '--', 'sh', '-c', cmd], { env: s.env, timeoutMs: 10_000 })));
+      const results = await Promise.all(
+        cases.map(([cmd]) => runCli(['-p', 'carol-reader', '--', 'sh', '-c', cmd], { env: s.env, timeoutMs: 10_000 })),
+      );
       for (const [i, [cmd, code]] of cases.entries()) {
         const r = results[i]!;
         assert.equal(r.signal, null, `${cmd}: mfa-exec itself was killed`);

@@ -32,7 +32,11 @@ describe('faults: STS and the cache', { timeout: 180_000 }, () => {
     const secrets = [aws.users[s.user]!.secretAccessKey];
     assert.doesNotMatch(r.stderr, /mfa-exec: internal error|\n\s+at \S+ \(/);
     const names = await readdir(cache).catch(() => [] as string[]);
-    assert.deepEqual(names.filter((n) => n.startsWith('.tmp-') || n.startsWith('lock-')), [], 'leftover temp files or locks');
+    assert.deepEqual(
+      names.filter((n) => n.startsWith('.tmp-') || n.startsWith('lock-')),
+      [],
+      'leftover temp files or locks',
+    );
     for (const name of names) {
       const text = await readFile(join(cache, name), 'utf8').catch(() => '');
       assert.ok(!text.includes(secrets[0]!), `${name} holds the long-term secret`);
@@ -68,7 +72,11 @@ describe('faults: STS and the cache', { timeout: 180_000 }, () => {
 
   // 500 and throttling are retried (3 attempts with backoff); an answer that is not STS XML is
   // not going to improve on a retry, so it fails at once.
-  for (const [kind, attempts, pattern] of [['500', 3, /failed with HTTP 500/], ['throttle', 3, /throttling/], ['malformed', 1, /cannot read/]] as const) {
+  for (const [kind, attempts, pattern] of [
+    ['500', 3, /failed with HTTP 500/],
+    ['throttle', 3, /throttling/],
+    ['malformed', 1, /cannot read/],
+  ] as const) {
     test(`STS answering ${kind} every time: ${attempts} attempt(s), then exit 69`, async () => {
       aws.failNext('GetSessionToken', attempts, kind);
       const r = await exec();
@@ -88,7 +96,11 @@ describe('faults: STS and the cache', { timeout: 180_000 }, () => {
 
   test('corrupt, truncated and other-schema cache files are misses, replaced by whole new ones', async () => {
     assert.equal((await exec()).code, 0);
-    for (const mangle of [(t: string) => t.slice(0, t.length / 2), () => 'not json at all', (t: string) => t.replace('"version":1', '"version":99')]) {
+    for (const mangle of [
+      (t: string) => t.slice(0, t.length / 2),
+      () => 'not json at all',
+      (t: string) => t.replace('"version":1', '"version":99'),
+    ]) {
       for (const name of await readdir(cache)) {
         if (!name.startsWith('role-') && !name.startsWith('session-')) continue;
         const file = join(cache, name);
@@ -160,7 +172,10 @@ describe('faults: STS and the cache', { timeout: 180_000 }, () => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /no space left|Cannot (write|create)/);
       const names = await readdir(join(mnt, 'mfa-exec')).catch(() => [] as string[]);
-      assert.deepEqual(names.filter((n) => n.startsWith('.tmp-')), []);
+      assert.deepEqual(
+        names.filter((n) => n.startsWith('.tmp-')),
+        [],
+      );
     } finally {
       spawnSync('umount', [mnt]);
     }

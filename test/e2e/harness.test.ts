@@ -40,7 +40,8 @@ function wrongCode(aws: FakeAws, serial: string): string {
 
 describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, () => {
   let aws: FakeAws;
-  const sts = (credentials: Creds): STSClient => new STSClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const sts = (credentials: Creds): STSClient =>
+    new STSClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   const longTerm = (user: string): Creds => aws.users[user]!;
   const asCreds = (c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } | undefined): Creds => ({
     accessKeyId: c!.AccessKeyId!,
@@ -50,12 +51,7 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
 
   before(async () => {
     aws = await startFakeAws({
-      users: [
-        { name: 'alice', mfa: true, mfaRequired: true },
-        { name: 'bob', mfa: true },
-        { name: 'carol' },
-        { name: 'dave', mfa: true },
-      ],
+      users: [{ name: 'alice', mfa: true, mfaRequired: true }, { name: 'bob', mfa: true }, { name: 'carol' }, { name: 'dave', mfa: true }],
       roles: [
         { name: 'dev', trustedUsers: ['alice', 'carol'] },
         { name: 'partner', path: '/ext/', trustedUsers: ['carol'], externalId: 'xyz-123' },
@@ -69,7 +65,9 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
   test('GetSessionToken with the current code mints keys that work for GetCallerIdentity and AssumeRole', async () => {
     const alice = aws.users['alice']!;
     const before = Date.now();
-    const got = await sts(longTerm('alice')).send(new GetSessionTokenCommand({ SerialNumber: alice.mfaSerial, TokenCode: aws.totp(alice.mfaSerial!) }));
+    const got = await sts(longTerm('alice')).send(
+      new GetSessionTokenCommand({ SerialNumber: alice.mfaSerial, TokenCode: aws.totp(alice.mfaSerial!) }),
+    );
     const c = got.Credentials!;
     assert.match(c.AccessKeyId!, /^ASIA[A-Z0-9]{16}$/);
     assert.equal(c.SecretAccessKey!.length, 40);
@@ -88,8 +86,13 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
   test('a wrong code, a reused code and another user’s device are refused like AWS does', async () => {
     const bob = aws.users['bob']!;
     const serial = bob.mfaSerial!;
-    const gst = (code: string, s = serial): Promise<unknown> => sts(longTerm('bob')).send(new GetSessionTokenCommand({ SerialNumber: s, TokenCode: code }));
-    const mfaFailed = { name: 'AccessDenied', message: 'MultiFactorAuthentication failed with invalid MFA one time pass code. ', status: 403 };
+    const gst = (code: string, s = serial): Promise<unknown> =>
+      sts(longTerm('bob')).send(new GetSessionTokenCommand({ SerialNumber: s, TokenCode: code }));
+    const mfaFailed = {
+      name: 'AccessDenied',
+      message: 'MultiFactorAuthentication failed with invalid MFA one time pass code. ',
+      status: 403,
+    };
 
     // Stay clear of a 30 s boundary, so that 'current' and 'next' mean the same all along.
     const intoWindow = Date.now() % 30_000;
@@ -103,10 +106,15 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
     await gst(aws.totp(serial, 1, now)); // the next window's code is good too
     assert.deepEqual(await stsError(gst(aws.totp(serial, 1, now))), mfaFailed, 'the next window’s code twice');
     assert.deepEqual(await stsError(gst(aws.totp(serial, 2, now))), mfaFailed, 'two windows ahead');
-    assert.deepEqual(await stsError(gst(aws.totp(aws.users['alice']!.mfaSerial!), aws.users['alice']!.mfaSerial)), mfaFailed, 'alice’s device');
+    assert.deepEqual(
+      await stsError(gst(aws.totp(aws.users['alice']!.mfaSerial!), aws.users['alice']!.mfaSerial)),
+      mfaFailed,
+      'alice’s device',
+    );
     assert.deepEqual(await stsError(gst('12345')), {
       name: 'ValidationError',
-      message: "1 validation error detected: Value '12345' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6",
+      message:
+        "1 validation error detected: Value '12345' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6",
       status: 400,
     });
   });
@@ -125,12 +133,18 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
 
   test('AssumeRole: deny-unless-MFA, ExternalId, trust, chaining and duration limits', async () => {
     const alice = aws.users['alice']!;
-    const assume = (c: Creds, input: Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]>): Promise<{ AssumedRoleUser?: { Arn?: string }; Credentials?: object }> =>
+    const assume = (
+      c: Creds,
+      input: Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]>,
+    ): Promise<{ AssumedRoleUser?: { Arn?: string }; Credentials?: object }> =>
       sts(c).send(new AssumeRoleCommand({ RoleSessionName: 'e2e', RoleArn: aws.roles['dev']!.arn, ...input }));
 
     const explicitDeny = await stsError(assume(longTerm('alice'), {}));
     assert.equal(explicitDeny.name, 'AccessDenied');
-    assert.equal(explicitDeny.message, `User: ${alice.arn} is not authorized to perform: sts:AssumeRole on resource: ${aws.roles['dev']!.arn} with an explicit deny in an identity-based policy`);
+    assert.equal(
+      explicitDeny.message,
+      `User: ${alice.arn} is not authorized to perform: sts:AssumeRole on resource: ${aws.roles['dev']!.arn} with an explicit deny in an identity-based policy`,
+    );
     await assume(longTerm('alice'), { SerialNumber: alice.mfaSerial, TokenCode: await aws.freshTotp(alice.mfaSerial!) });
 
     // A session minted without MFA does not satisfy deny-unless-MFA either.
@@ -140,7 +154,11 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
     const partner = aws.roles['partner']!.arn;
     assert.match(partner, /:role\/ext\/partner$/);
     assert.equal((await stsError(assume(longTerm('carol'), { RoleArn: partner }))).name, 'AccessDenied', 'missing ExternalId');
-    assert.equal((await stsError(assume(longTerm('carol'), { RoleArn: partner, ExternalId: 'nope' }))).name, 'AccessDenied', 'wrong ExternalId');
+    assert.equal(
+      (await stsError(assume(longTerm('carol'), { RoleArn: partner, ExternalId: 'nope' }))).name,
+      'AccessDenied',
+      'wrong ExternalId',
+    );
     await assume(longTerm('carol'), { RoleArn: partner, ExternalId: 'xyz-123' });
 
     const notTrusted = await stsError(assume(longTerm('bob'), {}));
@@ -153,8 +171,14 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
     const chained = await assume(dev, { RoleArn: aws.roles['chained']!.arn, RoleSessionName: 'hop' });
     assert.equal(chained.AssumedRoleUser?.Arn, `arn:aws:sts::${aws.accountId}:assumed-role/chained/hop`);
     assert.equal((await stsError(assume(longTerm('carol'), { RoleArn: aws.roles['chained']!.arn }))).name, 'AccessDenied');
-    assert.match((await stsError(assume(dev, { RoleArn: aws.roles['chained']!.arn, DurationSeconds: 7200 }))).message, /1 hour session limit/);
-    assert.match((await stsError(assume(longTerm('carol'), { RoleArn: aws.roles['short']!.arn, DurationSeconds: 7200 }))).message, /MaxSessionDuration/);
+    assert.match(
+      (await stsError(assume(dev, { RoleArn: aws.roles['chained']!.arn, DurationSeconds: 7200 }))).message,
+      /1 hour session limit/,
+    );
+    assert.match(
+      (await stsError(assume(longTerm('carol'), { RoleArn: aws.roles['short']!.arn, DurationSeconds: 7200 }))).message,
+      /MaxSessionDuration/,
+    );
   });
 
   test('GetSessionToken: duration bounds, session credentials refused, expiry enforced', async () => {
@@ -164,8 +188,14 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
     assert.equal((await stsError(sts(carol).send(new GetSessionTokenCommand({ DurationSeconds: 129_601 })))).name, 'ValidationError');
     const got = await sts(carol).send(new GetSessionTokenCommand({ DurationSeconds: 129_600 }));
     const session = asCreds(got.Credentials);
-    assert.equal((await stsError(sts(session).send(new GetSessionTokenCommand({})))).message, 'Cannot call GetSessionToken with session credentials');
-    assert.equal((await stsError(sts({ ...session, sessionToken: 'garbage' }).send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+    assert.equal(
+      (await stsError(sts(session).send(new GetSessionTokenCommand({})))).message,
+      'Cannot call GetSessionToken with session credentials',
+    );
+    assert.equal(
+      (await stsError(sts({ ...session, sessionToken: 'garbage' }).send(new GetCallerIdentityCommand({})))).name,
+      'InvalidClientTokenId',
+    );
     aws.expireCredentials(session.accessKeyId);
     const expired = await stsError(sts(session).send(new GetCallerIdentityCommand({})));
     assert.deepEqual(expired, { name: 'ExpiredToken', message: 'The security token included in the request is expired', status: 403 });
@@ -173,7 +203,8 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
 
   test('faults: throttle, 500, malformed XML, closed socket, hang', async () => {
     const carol = sts(longTerm('carol'));
-    const gci = (signal?: AbortSignal): Promise<unknown> => carol.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
+    const gci = (signal?: AbortSignal): Promise<unknown> =>
+      carol.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
     aws.failNext('GetCallerIdentity', 1, 'throttle');
     assert.deepEqual(await stsError(gci()), { name: 'Throttling', message: 'Rate exceeded', status: 400 });
     aws.failNext('GetCallerIdentity', 1, '500');
@@ -186,7 +217,16 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
     const started = Date.now();
     assert.ok(await stsError(gci(AbortSignal.timeout(300))));
     assert.ok(Date.now() - started < 2000);
-    assert.deepEqual(aws.log.slice(-5).map((e) => [e.by, e.status]), [['fault', 400], ['fault', 500], ['fault', 200], ['fault', 0], ['fault', 0]]);
+    assert.deepEqual(
+      aws.log.slice(-5).map((e) => [e.by, e.status]),
+      [
+        ['fault', 400],
+        ['fault', 500],
+        ['fault', 200],
+        ['fault', 0],
+        ['fault', 0],
+      ],
+    );
     await gci(); // faults are used up
   });
 
@@ -209,11 +249,25 @@ describe('fake AWS: moto in auth mode behind the front', { timeout: 25_000 }, ()
 
     // botocore's signing of GetSessionToken, and of calls with the keys it gets back.
     const dave = aws.users['dave']!;
-    const daveEnv = { ...env, AWS_ACCESS_KEY_ID: dave.accessKeyId, AWS_SECRET_ACCESS_KEY: dave.secretAccessKey, AWS_SESSION_TOKEN: undefined };
+    const daveEnv = {
+      ...env,
+      AWS_ACCESS_KEY_ID: dave.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: dave.secretAccessKey,
+      AWS_SESSION_TOKEN: undefined,
+    };
     const code = await aws.freshTotp(dave.mfaSerial!);
-    const gst = await run('aws', ['sts', 'get-session-token', '--serial-number', dave.mfaSerial!, '--token-code', code, '--output', 'json'], { env: daveEnv, timeout: 15_000 });
+    const gst = await run(
+      'aws',
+      ['sts', 'get-session-token', '--serial-number', dave.mfaSerial!, '--token-code', code, '--output', 'json'],
+      { env: daveEnv, timeout: 15_000 },
+    );
     const s = JSON.parse(gst.stdout).Credentials;
-    const asDave = { ...env, AWS_ACCESS_KEY_ID: s.AccessKeyId, AWS_SECRET_ACCESS_KEY: s.SecretAccessKey, AWS_SESSION_TOKEN: s.SessionToken };
+    const asDave = {
+      ...env,
+      AWS_ACCESS_KEY_ID: s.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: s.SecretAccessKey,
+      AWS_SESSION_TOKEN: s.SessionToken,
+    };
     const who = await run('aws', ['sts', 'get-caller-identity', '--query', 'Arn', '--output', 'text'], { env: asDave, timeout: 15_000 });
     assert.equal(who.stdout.trim(), dave.arn);
   });

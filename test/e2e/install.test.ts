@@ -43,7 +43,10 @@ describe('clean install from the packed tarball', { timeout: 120_000 }, () => {
 
   test('the package holds the bundle and the shims, and no dev dependencies', async () => {
     const files = await readdir(pkg);
-    assert.deepEqual(files.filter((f) => !['package.json', 'README.md', 'dist', 'shims'].includes(f)), []);
+    assert.deepEqual(
+      files.filter((f) => !['package.json', 'README.md', 'dist', 'shims'].includes(f)),
+      [],
+    );
     assert.deepEqual((await readdir(join(pkg, 'shims'))).sort(), ['aws', 'terraform', 'terragrunt', 'tofu']);
     const r = await runCli(['--version'], { env: s.env, argv0Path: bin });
     assert.equal(r.code, 0, r.stderr);
@@ -52,7 +55,10 @@ describe('clean install from the packed tarball', { timeout: 120_000 }, () => {
 
   test('the installed entry point and its aws shim run the real aws CLI with role credentials', async () => {
     const code = await aws.freshTotp(s.serial);
-    const wrapped = await runCli(['-p', 'GEHC-056', '--mfa-token', code, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], { env: s.env, argv0Path: bin });
+    const wrapped = await runCli(['-p', 'GEHC-056', '--mfa-token', code, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], {
+      env: s.env,
+      argv0Path: bin,
+    });
     assert.equal(wrapped.code, 0, wrapped.stderr);
     assert.match(callerArn(wrapped.stdout), /assumed-role\/hc-master\//);
     const env = { ...s.env, PATH: `${join(pkg, 'shims')}:${s.env.PATH}`, AWS_PROFILE: 'GEHC-056' };

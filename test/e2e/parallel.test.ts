@@ -17,8 +17,16 @@ async function assertTidyCache(s: Scenario): Promise<string[]> {
   const files = await readdir(cacheDirOf(s));
   assert.equal(files.filter((f) => /^session-.*\.json$/.test(f)).length, 1, files.join(' '));
   assert.equal(files.filter((f) => /^role-.*\.json$/.test(f)).length, 1, files.join(' '));
-  assert.deepEqual(files.filter((f) => f.startsWith('.tmp-')), [], 'temporary files left behind');
-  assert.deepEqual(files.filter((f) => f.startsWith('lock-')), [], 'lock directories left behind');
+  assert.deepEqual(
+    files.filter((f) => f.startsWith('.tmp-')),
+    [],
+    'temporary files left behind',
+  );
+  assert.deepEqual(
+    files.filter((f) => f.startsWith('lock-')),
+    [],
+    'lock directories left behind',
+  );
   return files;
 }
 
@@ -39,7 +47,9 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     const awsShim = await s.shim('aws');
     const env = { ...s.env, AWS_PROFILE: 'GEHC-056', MFA_EXEC_MFA_TOKEN: await aws.freshTotp(s.serial) };
     const runs = await Promise.all(
-      Array.from({ length: 8 }, () => runCli(['sts', 'get-caller-identity', '--output', 'json'], { env, argv0Path: awsShim, timeoutMs: 30_000 })),
+      Array.from({ length: 8 }, () =>
+        runCli(['sts', 'get-caller-identity', '--output', 'json'], { env, argv0Path: awsShim, timeoutMs: 30_000 }),
+      ),
     );
     for (const [i, r] of runs.entries()) {
       assert.equal(r.code, 0, `run ${i}: ${r.stderr}`);
@@ -56,7 +66,10 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     const started = Date.now();
     const runs = await Promise.all(
       Array.from({ length: 20 }, () =>
-        runCli(['-p', 'GEHC-056', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && echo "$AWS_ACCESS_KEY_ID"'], { env, timeoutMs: 30_000 }),
+        runCli(['-p', 'GEHC-056', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && echo "$AWS_ACCESS_KEY_ID"'], {
+          env,
+          timeoutMs: 30_000,
+        }),
       ),
     );
     const elapsed = Date.now() - started;
@@ -86,7 +99,6 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     await assertTidyCache(s);
   });
 
-
   test('two profiles behind the same MFA device at once (4 + 4 runs, one code): one GetSessionToken, one AssumeRole per role', async () => {
     const env = { ...s.env, MFA_EXEC_MFA_TOKEN: await aws.freshTotp(s.serial) };
     const run = (profile: string) => runCli(['-p', profile, '--', 'sh', '-c', 'echo "$AWS_ACCESS_KEY_ID"'], { env, timeoutMs: 30_000 });
@@ -98,11 +110,16 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     const files = await readdir(cacheDirOf(s));
     assert.equal(files.filter((f) => /^session-.*\.json$/.test(f)).length, 1, files.join(' '));
     assert.equal(files.filter((f) => /^role-.*\.json$/.test(f)).length, 2, files.join(' '));
-    assert.deepEqual(files.filter((f) => f.startsWith('.tmp-') || f.startsWith('lock-')), []);
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('.tmp-') || f.startsWith('lock-')),
+      [],
+    );
   });
 
   test('8 runs with no terminal and no code: all fail at once with 66, no STS call, no lock left', async () => {
-    const runs = await Promise.all(Array.from({ length: 8 }, () => runCli(['-p', 'GEHC-056', '--', 'true'], { env: s.env, timeoutMs: 15_000 })));
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, () => runCli(['-p', 'GEHC-056', '--', 'true'], { env: s.env, timeoutMs: 15_000 })),
+    );
     for (const [i, r] of runs.entries()) {
       assert.equal(r.code, 66, `run ${i}: ${r.stderr}`);
       assert.match(r.stderr, /no terminal/);
@@ -110,7 +127,10 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     }
     assert.deepEqual(aws.calls, {});
     const files = await readdir(cacheDirOf(s)).catch(() => [] as string[]);
-    assert.deepEqual(files.filter((f) => f.startsWith('lock-') || f.startsWith('.tmp-') || f.endsWith('.json')), []);
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('lock-') || f.startsWith('.tmp-') || f.endsWith('.json')),
+      [],
+    );
   });
 
   test('a holder waiting 12 s at the MFA prompt keeps its lock (no takeover after 10 s); the waiter then reads its result', async (t) => {
@@ -170,7 +190,10 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     const first = await runCli(['-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env: s.env });
     assert.equal(first.code, 0, first.stderr);
     const dir = cacheDirOf(s);
-    const roleFile = join(dir, (await readdir(dir)).find((f) => f.startsWith('role-'))!);
+    const roleFile = join(
+      dir,
+      (await readdir(dir)).find((f) => f.startsWith('role-'))!,
+    );
     const DURATION_MS = 3_000;
     const deadline = Date.now() + DURATION_MS;
 
@@ -231,11 +254,19 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     };
 
     const [writerFailures, raw, ...readers] = await Promise.all([writer, rawReader, reader(), reader(), reader()]);
-    t.diagnostic(`rewrites ${rewrites}, mfa-exec reader runs ${readers.map((r) => r.runs).join('+')}, raw reads ${raw.ok}, AssumeRole ${aws.calls.AssumeRole}`);
-    assert.deepEqual(writerFailures.map((r) => r.stderr), []);
+    t.diagnostic(
+      `rewrites ${rewrites}, mfa-exec reader runs ${readers.map((r) => r.runs).join('+')}, raw reads ${raw.ok}, AssumeRole ${aws.calls.AssumeRole}`,
+    );
+    assert.deepEqual(
+      writerFailures.map((r) => r.stderr),
+      [],
+    );
     for (const { failures, runs } of readers) {
       assert.ok(runs >= 2, `each reader ran repeatedly (${runs})`);
-      assert.deepEqual(failures.map((r) => `${r.code}: ${r.stderr}`), []);
+      assert.deepEqual(
+        failures.map((r) => `${r.code}: ${r.stderr}`),
+        [],
+      );
     }
     assert.ok(rewrites >= 3, `the writer rewrote the file repeatedly (${rewrites})`);
     assert.ok((aws.calls.AssumeRole ?? 0) >= rewrites, `each rewrite assumed the role again (${aws.calls.AssumeRole} for ${rewrites})`);

@@ -30,7 +30,8 @@ describe('Ctrl-C at the MFA prompt ends mfa-exec at once', { timeout: 60_000 }, 
   ];
   for (const [what, args] of commands) {
     test(`${what}: exit 130 within a second, terminal settings unchanged, the next typed line not swallowed`, async () => {
-      const script = 'before=$(stty -g); "$MFA" "$@"; echo "rc=$?"; [ "$(stty -g)" = "$before" ] && echo tty-same; read line; echo "got=$line"';
+      const script =
+        'before=$(stty -g); "$MFA" "$@"; echo "rc=$?"; [ "$(stty -g)" = "$before" ] && echo tty-same; read line; echo "got=$line"';
       const r = await runInPty(['/bin/bash', '-c', script, 'bash', ...args], {
         env: { ...s.env, MFA: CLI_PATH },
         steps: [
@@ -46,7 +47,11 @@ describe('Ctrl-C at the MFA prompt ends mfa-exec at once', { timeout: 60_000 }, 
       assert.match(r.output, /MFA prompt cancelled/, r.output);
       assert.equal(aws.calls.GetSessionToken ?? 0, 0, 'no STS call after a cancel');
       const left = await readdir(join(s.home, '.cache', 'mfa-exec')).catch(() => [] as string[]);
-      assert.deepEqual(left.filter((n) => n.startsWith('lock-') || n.startsWith('.tmp-')), [], 'the lock is released');
+      assert.deepEqual(
+        left.filter((n) => n.startsWith('lock-') || n.startsWith('.tmp-')),
+        [],
+        'the lock is released',
+      );
     });
   }
 });

@@ -30,12 +30,16 @@ describe('--server: refreshing credentials for long-running commands', { timeout
 
   test('the child gets the endpoint and token, no static keys; the real aws CLI uses it', async () => {
     await login();
-    const r = await runCli(['--server', '-p', 'GEHC-056', '--', 'sh', '-c', 'env | grep ^AWS_ | sort; aws sts get-caller-identity --output json'], { env: s.env });
+    const r = await runCli(
+      ['--server', '-p', 'GEHC-056', '--', 'sh', '-c', 'env | grep ^AWS_ | sort; aws sts get-caller-identity --output json'],
+      { env: s.env },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:\d+\/mfa-exec\/credentials$/m);
     assert.match(r.stdout, /^AWS_CONTAINER_AUTHORIZATION_TOKEN=[A-Za-z0-9_-]{43}$/m, '256 bits, base64url');
     assert.match(r.stdout, /^AWS_VAULT=GEHC-056$/m);
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) assert.doesNotMatch(r.stdout, new RegExp(`^${name}=`, 'm'));
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
+      assert.doesNotMatch(r.stdout, new RegExp(`^${name}=`, 'm'));
     assert.match(callerArn(r.stdout.slice(r.stdout.indexOf('{'))), /assumed-role\/hc-master\//);
   });
 
@@ -43,7 +47,10 @@ describe('--server: refreshing credentials for long-running commands', { timeout
     await login();
     const awsShim = await s.shim('aws');
     const calls = { ...aws.calls };
-    const r = await runCli(['sts', 'get-caller-identity', '--output', 'json'], { env: { ...s.env, AWS_PROFILE: 'GEHC-056', MFA_EXEC_SERVER: '1' }, argv0Path: awsShim });
+    const r = await runCli(['sts', 'get-caller-identity', '--output', 'json'], {
+      env: { ...s.env, AWS_PROFILE: 'GEHC-056', MFA_EXEC_SERVER: '1' },
+      argv0Path: awsShim,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(callerArn(r.stdout), /assumed-role\/hc-master\//);
     const nested = await runCli(['--server', '-p', 'GEHC-056', '--', 'sh', '-c', `${awsShim} sts get-caller-identity --output json`], {
@@ -58,9 +65,16 @@ describe('--server: refreshing credentials for long-running commands', { timeout
 
   test('the JS SDK default chain gets credentials, and renewed ones once they near expiry, without a prompt', async () => {
     await login();
-    const r = await runCli(['--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-role'], { env: s.env, timeoutMs: 40_000 });
+    const r = await runCli(['--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-role'], {
+      env: s.env,
+      timeoutMs: 40_000,
+    });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { first: { id: string; expiration: string }; second: { id: string; expiration: string }; arn: string };
+    const out = JSON.parse(r.stdout) as {
+      first: { id: string; expiration: string };
+      second: { id: string; expiration: string };
+      arn: string;
+    };
     assert.match(out.arn, /assumed-role\/hc-master\//);
     assert.notEqual(out.second.id, out.first.id, 'renewed credentials');
     assert.ok(Date.parse(out.second.expiration) - Date.now() > 50 * 60_000);
@@ -74,7 +88,14 @@ describe('--server: refreshing credentials for long-running commands', { timeout
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as Record<string, number | string>;
     assert.deepEqual(
-      { noToken: out.noToken, wrongToken: out.wrongToken, wrongHost: out.wrongHost, otherPath: out.otherPath, post: out.post, good: out.good },
+      {
+        noToken: out.noToken,
+        wrongToken: out.wrongToken,
+        wrongHost: out.wrongHost,
+        otherPath: out.otherPath,
+        post: out.post,
+        good: out.good,
+      },
       { noToken: 401, wrongToken: 403, wrongHost: 403, otherPath: 404, post: 405, good: 200 },
     );
     const port = Number(new URL(String(out.url)).port);
@@ -88,13 +109,23 @@ describe('--server: refreshing credentials for long-running commands', { timeout
 
   test('when the MFA session runs out mid-run, requests are answered at once while a new code is asked for on the terminal', async () => {
     await login();
-    const r = await runInPty([CLI_PATH, '--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session', 'until-renewed'], {
-      env: s.env,
-      steps: [{ expect: 'enter a new MFA code to keep it going' }, { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) }],
-      timeoutMs: 60_000,
-    });
+    const r = await runInPty(
+      [CLI_PATH, '--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session', 'until-renewed'],
+      {
+        env: s.env,
+        steps: [
+          { expect: 'enter a new MFA code to keep it going' },
+          { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) },
+        ],
+        timeoutMs: 60_000,
+      },
+    );
     assert.equal(r.exitStatus, 0, r.output);
-    const out = JSON.parse(r.output.slice(r.output.lastIndexOf('{"first"')).trim()) as { first: { id: string }; second: { id: string }; arn: string };
+    const out = JSON.parse(r.output.slice(r.output.lastIndexOf('{"first"')).trim()) as {
+      first: { id: string };
+      second: { id: string };
+      arn: string;
+    };
     assert.notEqual(out.second.id, out.first.id);
     assert.match(out.arn, /assumed-role\/hc-master\//);
     assert.equal(aws.calls.GetSessionToken, 2);
@@ -102,7 +133,10 @@ describe('--server: refreshing credentials for long-running commands', { timeout
 
   test('with no terminal when the session runs out, it keeps serving the current credentials and says why', async () => {
     await login();
-    const r = await runCli(['--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session'], { env: s.env, timeoutMs: 40_000 });
+    const r = await runCli(['--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session'], {
+      env: s.env,
+      timeoutMs: 40_000,
+    });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { first: { id: string }; second: { id: string } };
     assert.equal(out.second.id, out.first.id, 'the same, still valid credentials');

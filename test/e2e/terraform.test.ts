@@ -73,7 +73,7 @@ ${extra}  }
 `;
 }
 
-describe('terraform init with an S3 backend and an MFA role profile (the user\'s bug)', { timeout: 120_000 }, () => {
+describe("terraform init with an S3 backend and an MFA role profile (the user's bug)", { timeout: 120_000 }, () => {
   let aws: FakeAws;
   let s3Moto: Moto;
   let s3: S3Recorder;
@@ -167,7 +167,9 @@ describe('terraform init with an S3 backend and an MFA role profile (the user\'s
     assert.equal(aws.calls.GetSessionToken ?? 0, 0, 'served from the cache');
     assert.equal(aws.calls.AssumeRole ?? 0, 0, 'served from the cache');
     assertValidatedWith(keyId);
-    const local = JSON.parse(await readFile(join(env.TF_DATA_DIR!, 'terraform.tfstate'), 'utf8')) as { backend: { type: string; config: Record<string, unknown> } };
+    const local = JSON.parse(await readFile(join(env.TF_DATA_DIR!, 'terraform.tfstate'), 'utf8')) as {
+      backend: { type: string; config: Record<string, unknown> };
+    };
     assert.equal(local.backend.type, 's3');
     assert.equal(local.backend.config['bucket'], BUCKET);
 
@@ -198,13 +200,16 @@ describe('terraform init with an S3 backend and an MFA role profile (the user\'s
     assertValidatedWith(await roleKeyId());
   });
 
-
   test('wrapper mode `mfa-exec -p GEHC-056 -- terraform init` with the shim first on PATH runs the real terraform once', async () => {
     await writeBackend();
     const keyId = await login();
     aws.resetCalls();
     const { AWS_PROFILE: _unused, ...wrapperEnv } = env;
-    const r = await runCli(['-p', 'GEHC-056', '--', 'terraform', 'init', '-input=false', '-no-color'], { env: wrapperEnv, cwd: work, timeoutMs: 45_000 });
+    const r = await runCli(['-p', 'GEHC-056', '--', 'terraform', 'init', '-input=false', '-no-color'], {
+      env: wrapperEnv,
+      cwd: work,
+      timeoutMs: 45_000,
+    });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.stdout.split('Initializing the backend...').length - 1, 1, 'terraform ran once, not once per shim layer');
     assert.match(r.stdout, /Successfully configured the backend "s3"!/);
@@ -215,7 +220,10 @@ describe('terraform init with an S3 backend and an MFA role profile (the user\'s
     await writeBackend();
     const keyId = await login();
     const dir = join(s.home, '.cache', 'mfa-exec');
-    const file = join(dir, (await readdir(dir)).find((f) => f.startsWith('role-'))!);
+    const file = join(
+      dir,
+      (await readdir(dir)).find((f) => f.startsWith('role-'))!,
+    );
     const entry = JSON.parse(await readFile(file, 'utf8')) as { secretAccessKey: string };
     const wrong = entry.secretAccessKey.slice(0, -4) + (entry.secretAccessKey.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     await writeFile(file, JSON.stringify({ ...entry, secretAccessKey: wrong }), { mode: 0o600 });

@@ -77,7 +77,11 @@ export function runCli(args: string[], opts: RunCliOptions): Promise<CliResult> 
     const timer = setTimeout(() => {
       killGroup(pgid, 'SIGKILL');
       untrackGroup(pgid);
-      reject(new Error(`runCli: \`${file} ${args.join(' ')}\` still running after ${timeoutMs} ms (killed)\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+      reject(
+        new Error(
+          `runCli: \`${file} ${args.join(' ')}\` still running after ${timeoutMs} ms (killed)\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.once('error', (err) => {
       clearTimeout(timer);

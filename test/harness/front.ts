@@ -29,7 +29,10 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
 function faultReply(kind: '500' | 'throttle' | 'malformed', action: string): StsReply {
   if (kind === '500') return stsError(500, 'InternalFailure', 'An internal error has occurred', 'Receiver');
   if (kind === 'throttle') return stsError(400, 'Throttling', 'Rate exceeded');
-  return { status: 200, body: `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result><Credentials><AccessKeyId>ASIA` };
+  return {
+    status: 200,
+    body: `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result><Credentials><AccessKeyId>ASIA`,
+  };
 }
 
 export class Front {
@@ -102,7 +105,12 @@ export class Front {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString() };
+    const raw: RawRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString(),
+    };
     const params = new URL(raw.url, 'http://x').searchParams;
     if (String(req.headers['content-type']).includes('application/x-www-form-urlencoded')) {
       for (const [k, v] of new URLSearchParams(raw.body)) params.append(k, v);

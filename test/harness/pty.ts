@@ -66,7 +66,15 @@ export function runInPty(argv: string[], opts: RunInPtyOptions): Promise<PtyResu
   trackGroup(pgid);
   const env = Object.fromEntries(Object.entries(opts.env).filter(([, v]) => v !== undefined));
   env['TERM'] ??= 'xterm'; // a terminal always has one; baseEnv does not set it
-  const spec = { argv, env, cwd: opts.cwd ?? env['HOME'], timeoutMs: opts.timeoutMs, rows: opts.rows, cols: opts.cols, steps: opts.steps.map(toWire) };
+  const spec = {
+    argv,
+    env,
+    cwd: opts.cwd ?? env['HOME'],
+    timeoutMs: opts.timeoutMs,
+    rows: opts.rows,
+    cols: opts.cols,
+    steps: opts.steps.map(toWire),
+  };
   driver.stdin.write(JSON.stringify(spec) + '\n');
   let stderr = '';
   driver.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -84,7 +92,9 @@ export function runInPty(argv: string[], opts: RunInPtyOptions): Promise<PtyResu
     const timer = setTimeout(() => {
       killGroup(pgid, 'SIGTERM');
       setTimeout(() => killGroup(pgid, 'SIGKILL'), 1000).unref();
-      settle(() => reject(new Error(`runInPty: driver still running ${opts.timeoutMs + 3000} ms after start: ${argv.join(' ')}\n${stderr}`)));
+      settle(() =>
+        reject(new Error(`runInPty: driver still running ${opts.timeoutMs + 3000} ms after start: ${argv.join(' ')}\n${stderr}`)),
+      );
     }, opts.timeoutMs + 3000);
 
     createInterface({ input: driver.stdout }).on('line', (line) => {
@@ -101,7 +111,12 @@ export function runInPty(argv: string[], opts: RunInPtyOptions): Promise<PtyResu
         const d = msg.done;
         settle(() => {
           if (d.ok) resolve({ exitStatus: d.exitStatus, signalStatus: d.signalStatus, output: d.output });
-          else reject(new Error(`runInPty: ${d.error}${d.step !== null ? ` (step ${d.step})` : ''}: ${argv.join(' ')}\n--- terminal output\n${d.output}`));
+          else
+            reject(
+              new Error(
+                `runInPty: ${d.error}${d.step !== null ? ` (step ${d.step})` : ''}: ${argv.join(' ')}\n--- terminal output\n${d.output}`,
+              ),
+            );
         });
       }
     });

@@ -14,9 +14,10 @@ export interface AuthHeader {
 }
 
 export function parseAuthorization(value: string | undefined): AuthHeader | undefined {
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]+)$/.exec(
-    value?.trim() ?? '',
-  );
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]+)$/.exec(
+      value?.trim() ?? '',
+    );
   if (!m) return undefined;
   return {
     accessKeyId: m[1]!,

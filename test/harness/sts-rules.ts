@@ -37,9 +37,12 @@ const denied = (message: string): { reply: StsReply } => ({ reply: stsError(403,
 function durationError(value: string | null, min: number, max: number): string | undefined {
   if (value === null) return undefined;
   const d = Number(value);
-  if (!Number.isInteger(d)) return `1 validation error detected: Value '${value}' at 'durationSeconds' failed to satisfy constraint: Member must be an integer`;
-  if (d < min) return `1 validation error detected: Value '${value}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to ${min}`;
-  if (d > max) return `1 validation error detected: Value '${value}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to ${max}`;
+  if (!Number.isInteger(d))
+    return `1 validation error detected: Value '${value}' at 'durationSeconds' failed to satisfy constraint: Member must be an integer`;
+  if (d < min)
+    return `1 validation error detected: Value '${value}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to ${min}`;
+  if (d > max)
+    return `1 validation error detected: Value '${value}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to ${max}`;
   return undefined;
 }
 
@@ -105,7 +108,8 @@ function assumeRole(ctx: RulesContext, params: URLSearchParams, key: KnownKey, n
   const duration = Number(params.get('DurationSeconds') ?? 3600);
   if (key.kind === 'role' && duration > 3600)
     return validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
-  if (duration > role.maxSessionDuration) return validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  if (duration > role.maxSessionDuration)
+    return validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
   return undefined;
 }
 

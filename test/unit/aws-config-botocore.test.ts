@@ -86,13 +86,22 @@ const corpus: Case[] = [
     expect: 'reads',
   },
   { name: 'full-line and indented comments', config: '# top\n; top\n[default]\n  # in\na = 1\n   ; between\n  cont\n', expect: 'reads' },
-  { name: 'CRLF', config: '[default]\r\nregion = us-east-1\r\n\r\n[profile x]\r\na = 1\r\n', credentials: '[x]\r\nb = 2\r\n', expect: 'reads' },
+  {
+    name: 'CRLF',
+    config: '[default]\r\nregion = us-east-1\r\n\r\n[profile x]\r\na = 1\r\n',
+    credentials: '[x]\r\nb = 2\r\n',
+    expect: 'reads',
+  },
   { name: 'lone CR line ends', config: '[default]\rregion = a\r[profile x]\rb = c', expect: 'reads' },
   { name: 'BOM in config', config: '\ufeff[default]\nregion = x\n', expect: 'refuses' },
   { name: 'BOM in credentials', config: '[default]\n', credentials: '\ufeff[default]\n', expect: 'refuses' },
   { name: 'BOM before a comment', config: '\ufeff# c\n[default]\n', expect: 'refuses' },
   { name: 'continuation lines and blank lines inside values', config: '[default]\na = 1\n  two\n\n  three\n\n\nb = x\n', expect: 'reads' },
-  { name: 'colon delimiter, = and : inside values', config: '[profile p]\nrole_arn: arn:aws:iam::1:role/a=b\nk = v:w=x\n', expect: 'reads' },
+  {
+    name: 'colon delimiter, = and : inside values',
+    config: '[profile p]\nrole_arn: arn:aws:iam::1:role/a=b\nk = v:w=x\n',
+    expect: 'reads',
+  },
   { name: 'duplicate section', config: '[default]\na=1\n[default]\nb=2\n', expect: 'refuses' },
   { name: 'duplicate section via trailing text after ]', config: '[profile a]\n[profile a] # again\n', expect: 'refuses' },
   { name: 'duplicate option differing in case', config: '[default]\nRegion = a\nregion = b\n', expect: 'refuses' },
@@ -105,25 +114,50 @@ const corpus: Case[] = [
   },
   {
     name: 'sections that are not profiles',
-    config: '[profile a b]\na=1\n[profile]\nb=2\n[profileX]\nc=3\n[profile "unbal]\nd=4\n[sso-session s]\ne=5\n[services t]\nf=6\n[preview]\ng=7\n[Default]\nh=8\n[ default ]\ni=9\n',
+    config:
+      '[profile a b]\na=1\n[profile]\nb=2\n[profileX]\nc=3\n[profile "unbal]\nd=4\n[sso-session s]\ne=5\n[services t]\nf=6\n[preview]\ng=7\n[Default]\nh=8\n[ default ]\ni=9\n',
     expect: 'reads',
   },
   { name: '[profileX y] is the profile y', config: '[profileX y]\na=1\n[profiles z]\nb=2\n', expect: 'reads' },
   {
     name: 'unicode, dots, spaces, brackets in names',
-    config: '[profile café]\na=1\n[profile dev.eu-west-1]\nb=2\n[profile 日本]\nc=3\n[profile "a.b c"]\nd=4\n[profile q]]\ne=5\n[profile r]tail\nf=6\n',
+    config:
+      '[profile café]\na=1\n[profile dev.eu-west-1]\nb=2\n[profile 日本]\nc=3\n[profile "a.b c"]\nd=4\n[profile q]]\ne=5\n[profile r]tail\nf=6\n',
     credentials: '[a.b]\nx=1\n[with space]\ny=2\n[日本]\nz=3\n',
     expect: 'reads',
   },
   { name: '[default] then [profile default]', config: '[default]\na=1\n[profile default]\nb=2\n', expect: 'reads' },
-  { name: '[profile default] then [default]', config: '[profile default]\nb=2\n[default]\na=1\n', credentials: '[default]\nc=3\n', expect: 'reads' },
-  { name: 'credentials override config per key, add profiles', config: '[default]\na=1\nb=1\n[profile x]\nc=1\n', credentials: '[default]\nb=2\n[x]\nc=2\nd=2\n[new]\ne=1\n[profile x]\nf=1\n', expect: 'reads' },
+  {
+    name: '[profile default] then [default]',
+    config: '[profile default]\nb=2\n[default]\na=1\n',
+    credentials: '[default]\nc=3\n',
+    expect: 'reads',
+  },
+  {
+    name: 'credentials override config per key, add profiles',
+    config: '[default]\na=1\nb=1\n[profile x]\nc=1\n',
+    credentials: '[default]\nb=2\n[x]\nc=2\nd=2\n[new]\ne=1\n[profile x]\nf=1\n',
+    expect: 'reads',
+  },
   { name: 'config missing, credentials present', credentials: '[default]\naws_access_key_id = A\n[other]\n', expect: 'reads' },
   { name: 'credentials missing, config present', config: '[default]\nregion = r\n', expect: 'reads' },
-  { name: '[DEFAULT] in config is inherited', config: '[DEFAULT]\nregion = d\n[default]\na=1\n[profile x]\nregion = own\n[DEFAULT]\nlate = 1\n', expect: 'reads' },
-  { name: '[DEFAULT] in credentials is inherited', config: '[profile a]\n', credentials: '[DEFAULT]\naws_access_key_id = K\n[a]\n[b]\n', expect: 'reads' },
+  {
+    name: '[DEFAULT] in config is inherited',
+    config: '[DEFAULT]\nregion = d\n[default]\na=1\n[profile x]\nregion = own\n[DEFAULT]\nlate = 1\n',
+    expect: 'reads',
+  },
+  {
+    name: '[DEFAULT] in credentials is inherited',
+    config: '[profile a]\n',
+    credentials: '[DEFAULT]\naws_access_key_id = K\n[a]\n[b]\n',
+    expect: 'reads',
+  },
   { name: 'repeated key across [DEFAULT] blocks', config: '[DEFAULT]\na=1\n[DEFAULT]\na=2\n[default]\n', expect: 'refuses' },
-  { name: 'nested s3 block', config: '[default]\ns3 =\n  addressing_style = path\n  Signature_Version = s3v4\n\n  max = 1=2\nregion = r\n', expect: 'reads' },
+  {
+    name: 'nested s3 block',
+    config: '[default]\ns3 =\n  addressing_style = path\n  Signature_Version = s3v4\n\n  max = 1=2\nregion = r\n',
+    expect: 'reads',
+  },
   { name: 'nested block in credentials', config: '[default]\n', credentials: '[default]\ns3 =\n  a = b\n', expect: 'reads' },
   { name: 'nested block with a colon line', config: '[default]\ns3 =\n  addressing_style: path\n', expect: 'refuses' },
   { name: 'nested block via blank line', config: '[default]\ns3 =\n\n   a=b\n', expect: 'reads' },
@@ -136,11 +170,24 @@ const corpus: Case[] = [
   { name: 'indented header is a continuation', config: '[default]\na = 1\n  [profile x]\n  b = 2\n', expect: 'reads' },
   { name: 'indented first key', config: '[default]\n   a = 1\n   b = 2\n    c\n', expect: 'reads' },
   { name: 'key case and whitespace', config: '[default]\n  AWS_Access_Key_ID   =   A B  \n\tTab\t:\tv\t\n', expect: 'reads' },
-  { name: 'Python whitespace: NBSP, \\v, \\f, \\x1c, U+3000, U+2028', config: '[default]\n\u00a0a\u3000=\u000b1\u000c\nb = x\x1c\n\u2028c = 3\n', expect: 'reads' },
+  {
+    name: 'Python whitespace: NBSP, \\v, \\f, \\x1c, U+3000, U+2028',
+    config: '[default]\n\u00a0a\u3000=\u000b1\u000c\nb = x\x1c\n\u2028c = 3\n',
+    expect: 'reads',
+  },
   { name: 'U+FEFF inside a value is not whitespace', config: '[default]\nb = \ufeffx\n', expect: 'reads' },
   { name: 'invalid UTF-8 in config', config: Buffer.from('[default]\nregion = caf\xe9\n', 'latin1'), expect: 'refuses' },
-  { name: 'invalid UTF-8 in credentials', config: '', credentials: Buffer.from([0x5b, 0x61, 0x5d, 0x0a, 0x6b, 0x3d, 0xc3, 0x28, 0x0a]), expect: 'refuses' },
-  { name: 'JS-special keys and names', config: '[profile __proto__]\n__proto__ = a\nconstructor = b\n[profile constructor]\ntoString = c\n', expect: 'reads' },
+  {
+    name: 'invalid UTF-8 in credentials',
+    config: '',
+    credentials: Buffer.from([0x5b, 0x61, 0x5d, 0x0a, 0x6b, 0x3d, 0xc3, 0x28, 0x0a]),
+    expect: 'refuses',
+  },
+  {
+    name: 'JS-special keys and names',
+    config: '[profile __proto__]\n__proto__ = a\nconstructor = b\n[profile constructor]\ntoString = c\n',
+    expect: 'reads',
+  },
   { name: 'integer-like profile names keep file order', config: '[profile 2]\n[profile 1]\n[default]\n[profile 0]\n', expect: 'reads' },
   { name: 'no newline at end, trailing whitespace', config: '[default]\nregion = r   ', expect: 'reads' },
   { name: 'unicode key lower-casing', config: '[default]\nÄÖ = 1\nΣΑΣ = 2\nİ = 3\n', expect: 'reads' },
@@ -210,11 +257,45 @@ class Botocore {
 // default], DEFAULT) and every odd character class appear often; the structure (a header, then
 // settings) keeps most files valid so that values get compared, not just refusals.
 const ws = fc.constantFrom('', '', '', ' ', '  ', '\t', '\u00a0', '\u000b', '\u3000', '\u2028', '\x1c');
-const nameChar = fc.constantFrom('a', 'b', 'c', 'A', ' ', '"', "'", '\\', '.', '-', 'é', '日', ']', '[', '#', '=', ':', '\t', '\ufeff', '\u0085');
+const nameChar = fc.constantFrom(
+  'a',
+  'b',
+  'c',
+  'A',
+  ' ',
+  '"',
+  "'",
+  '\\',
+  '.',
+  '-',
+  'é',
+  '日',
+  ']',
+  '[',
+  '#',
+  '=',
+  ':',
+  '\t',
+  '\ufeff',
+  '\u0085',
+);
 const word = fc.array(nameChar, { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
 const sectionName = fc.oneof(
-  fc.constantFrom('default', 'DEFAULT', 'profile default', 'profile a', 'profile "a"', 'profile b', 'sso-session s', 'services x', 'a', 'b'),
-  fc.tuple(fc.constantFrom('profile ', 'profile ', 'profile', 'profileX ', ''), word, fc.constantFrom('', '', ' ', ' x', ' "y z"')).map((p) => p.join('')),
+  fc.constantFrom(
+    'default',
+    'DEFAULT',
+    'profile default',
+    'profile a',
+    'profile "a"',
+    'profile b',
+    'sso-session s',
+    'services x',
+    'a',
+    'b',
+  ),
+  fc
+    .tuple(fc.constantFrom('profile ', 'profile ', 'profile', 'profileX ', ''), word, fc.constantFrom('', '', ' ', ' x', ' "y z"'))
+    .map((p) => p.join('')),
 );
 const keyChar = fc.constantFrom('a', 'b', 'c', 'A', 'B', ' ', '"', "'", '\\', '.', '-', 'é', 'É', '日', ']', '\t', '\ufeff', '\u0085');
 const keyName = fc.oneof(
@@ -223,9 +304,7 @@ const keyName = fc.oneof(
   { weight: 1, arbitrary: word },
 );
 const valueText = fc.oneof(fc.constantFrom('', '1', 'true', 'v # c', 'a=b', 'x:y', 'p = q', secret), word);
-const header = fc
-  .tuple(ws, sectionName, fc.constantFrom(']', ']', ']', '] # c', ']]', ']x'))
-  .map(([w, n, close]) => `${w}[${n}${close}`);
+const header = fc.tuple(ws, sectionName, fc.constantFrom(']', ']', ']', '] # c', ']]', ']x')).map(([w, n, close]) => `${w}[${n}${close}`);
 const setting = fc.tuple(keyName, ws, fc.constantFrom('=', ':', ' = ', ' : '), ws, valueText, ws).map((p) => p.join(''));
 const bodyLine = fc.oneof(
   { weight: 20, arbitrary: setting },
@@ -246,12 +325,46 @@ const structured = fc
   )
   .map(([preamble, sections, end, bom]) => bom + [...preamble, ...sections.flat()].join(end) + end);
 const raw = fc
-  .array(fc.constantFrom('[', ']', '=', ':', '#', ';', ' ', '\t', '\n', '\r', 'a', 'B', 'profile ', 'default', 'DEFAULT', '"', "'", '\\', 'é', '日', '\u00a0', '\u000b', '\u0085', '\u2028', '\ufeff', '\n  '), {
-    maxLength: 60,
-  })
+  .array(
+    fc.constantFrom(
+      '[',
+      ']',
+      '=',
+      ':',
+      '#',
+      ';',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      'a',
+      'B',
+      'profile ',
+      'default',
+      'DEFAULT',
+      '"',
+      "'",
+      '\\',
+      'é',
+      '日',
+      '\u00a0',
+      '\u000b',
+      '\u0085',
+      '\u2028',
+      '\ufeff',
+      '\n  ',
+    ),
+    {
+      maxLength: 60,
+    },
+  )
   .map((a) => a.join(''));
 /** undefined = file missing. */
-const fileText = fc.oneof({ weight: 8, arbitrary: structured }, { weight: 1, arbitrary: raw }, { weight: 1, arbitrary: fc.constant(undefined) });
+const fileText = fc.oneof(
+  { weight: 8, arbitrary: structured },
+  { weight: 1, arbitrary: raw },
+  { weight: 1, arbitrary: fc.constant(undefined) },
+);
 
 describe('property: random INI-ish files read the same as botocore', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-exec-botocore-fc-'));
@@ -299,11 +412,20 @@ describe('property: AWS_CONFIG_FILE is expanded like os.path.expanduser(os.path.
   test('2000 random paths against Python, one process', () => {
     const env = { HOME: '/home/u', A: '/va', AB: '$B', B: '~', _1: 'x}y', 'A B': 'space', '{': 'brace' };
     const paths = fc.sample(
-      fc.array(fc.constantFrom('$', '{', '}', 'A', 'B', '_', '1', ' ', '/', '~', 'x', '$A', '${', '${A}', '~/'), { minLength: 1, maxLength: 12 }).map((a) => a.join('')),
+      fc
+        .array(fc.constantFrom('$', '{', '}', 'A', 'B', '_', '1', ' ', '/', '~', 'x', '$A', '${', '${A}', '~/'), {
+          minLength: 1,
+          maxLength: 12,
+        })
+        .map((a) => a.join('')),
       { numRuns: 2000, seed: 42 },
     );
     const script = 'import json, os, sys\nprint(json.dumps([os.path.expanduser(os.path.expandvars(p)) for p in json.load(sys.stdin)]))';
-    const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(paths), encoding: 'utf8', env: { ...env, PATH: process.env.PATH } });
+    const run = spawnSync(PYTHON, ['-c', script], {
+      input: JSON.stringify(paths),
+      encoding: 'utf8',
+      env: { ...env, PATH: process.env.PATH },
+    });
     assert.equal(run.status, 0, run.stderr);
     const expected = JSON.parse(run.stdout) as string[];
     paths.forEach((path, i) => {

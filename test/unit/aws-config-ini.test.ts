@@ -136,7 +136,11 @@ const bad: { name: string; text: string; message: RegExp }[] = [
   { name: 'empty header [] is not a header', text: '[s]\n[]\n', message: /line 2: '\[\]' is neither/ },
   { name: 'empty key before =', text: '[s]\n= x\n', message: /line 2: '= x' has no setting name before the '='/ },
   { name: 'empty key before :', text: '[s]\n  : x\n', message: /line 2: ': x' has no setting name before the ':'/ },
-  { name: 'duplicate section', text: '[a]\nx=1\n[b]\n[a]\n', message: /line 4: the section \[a\] appears a second time \(first at line 1\)/ },
+  {
+    name: 'duplicate section',
+    text: '[a]\nx=1\n[b]\n[a]\n',
+    message: /line 4: the section \[a\] appears a second time \(first at line 1\)/,
+  },
   {
     name: 'duplicate section via trailing text',
     text: '[a]\n[a] ; again\n',
@@ -144,7 +148,11 @@ const bad: { name: string; text: string; message: RegExp }[] = [
   },
   { name: 'duplicate key', text: '[a]\nx=1\nx=2\n', message: /line 3: 'x' is set twice in the section \[a\] \(first at line 2\)/ },
   { name: 'duplicate key differing in case', text: '[a]\nRegion=1\nregion : 2\n', message: /'region' is set twice/ },
-  { name: 'duplicate key across two [DEFAULT] blocks', text: '[DEFAULT]\nx=1\n[DEFAULT]\nx=2\n', message: /line 4: 'x' is set twice in the section \[DEFAULT\]/ },
+  {
+    name: 'duplicate key across two [DEFAULT] blocks',
+    text: '[DEFAULT]\nx=1\n[DEFAULT]\nx=2\n',
+    message: /line 4: 'x' is set twice in the section \[DEFAULT\]/,
+  },
   {
     name: 'nested block line without = (botocore _parse_nested ValueError)',
     text: '[s]\ns3 =\n  addressing_style: path\n',
@@ -171,7 +179,14 @@ describe('parseIni accepts what botocore accepts', () => {
   });
   test('own keys first, then inherited [DEFAULT] keys (configparser options() order)', () => {
     const s = parseIni('[DEFAULT]\nz=1\na=2\n[s]\nm=3\na=4\n', FILE).get('s');
-    assert.deepEqual([...(s ?? [])], [['m', '3'], ['a', '4'], ['z', '1']]);
+    assert.deepEqual(
+      [...(s ?? [])],
+      [
+        ['m', '3'],
+        ['a', '4'],
+        ['z', '1'],
+      ],
+    );
   });
   test('[DEFAULT] without any section: a bad nested block there is not checked (botocore never reads it)', () => {
     assert.deepEqual(parsed('[DEFAULT]\nx =\n  y\n'), {});
@@ -296,19 +311,47 @@ describe('parseIni performance and robustness', () => {
 
   test('property: any INI-ish text parses or throws ConfigError, quickly', () => {
     const piece = fc.constantFrom(
-      '[', ']', '=', ':', '#', ';', ' ', '\t', '\n', '\r', '\r\n', 'a', 'B', 'profile ', 'default', 'DEFAULT',
-      '"', "'", '\\', 'é', '日', '\u00a0', '\u000b', '\u0085', '\u2028', '\ufeff', 's3 =\n  ',
+      '[',
+      ']',
+      '=',
+      ':',
+      '#',
+      ';',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\r\n',
+      'a',
+      'B',
+      'profile ',
+      'default',
+      'DEFAULT',
+      '"',
+      "'",
+      '\\',
+      'é',
+      '日',
+      '\u00a0',
+      '\u000b',
+      '\u0085',
+      '\u2028',
+      '\ufeff',
+      's3 =\n  ',
     );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 80 }).map((p) => p.join('')), (text) => {
-        const started = performance.now();
-        try {
-          parseIni(text, FILE);
-        } catch (e) {
-          if (!(e instanceof ConfigError)) throw e;
-        }
-        return performance.now() - started < 250; // generous: GC pauses, busy CI
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 80 }).map((p) => p.join('')),
+        (text) => {
+          const started = performance.now();
+          try {
+            parseIni(text, FILE);
+          } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+          }
+          return performance.now() - started < 250; // generous: GC pauses, busy CI
+        },
+      ),
       { numRuns: 25_000 },
     );
   });

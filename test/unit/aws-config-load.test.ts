@@ -159,8 +159,14 @@ describe('parseAwsFiles', () => {
   });
 
   test('an error in either file names that file', () => {
-    assert.throws(() => parse('[default]\nbad line\n', ''), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${CONFIG} line 2:`));
-    assert.throws(() => parse('', '[default]\nbad line\n'), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${CREDS} line 2:`));
+    assert.throws(
+      () => parse('[default]\nbad line\n', ''),
+      (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${CONFIG} line 2:`),
+    );
+    assert.throws(
+      () => parse('', '[default]\nbad line\n'),
+      (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${CREDS} line 2:`),
+    );
   });
 });
 
@@ -188,11 +194,31 @@ describe('configFilePaths (botocore: expandvars, then expanduser)', () => {
       config: '/home/u/from-var',
       credentials: '/home/u/.aws/credentials',
     },
-    { name: 'relative path resolved against cwd', env: { AWS_CONFIG_FILE: 'conf/aws' }, config: '/work/dir/conf/aws', credentials: '/home/u/.aws/credentials' },
-    { name: 'empty variable counts as unset', env: { AWS_CONFIG_FILE: '' }, config: '/home/u/.aws/config', credentials: '/home/u/.aws/credentials' },
-    { name: '~user is not expanded (relative to cwd)', env: { AWS_CONFIG_FILE: '~bob/c' }, config: '/work/dir/~bob/c', credentials: '/home/u/.aws/credentials' },
+    {
+      name: 'relative path resolved against cwd',
+      env: { AWS_CONFIG_FILE: 'conf/aws' },
+      config: '/work/dir/conf/aws',
+      credentials: '/home/u/.aws/credentials',
+    },
+    {
+      name: 'empty variable counts as unset',
+      env: { AWS_CONFIG_FILE: '' },
+      config: '/home/u/.aws/config',
+      credentials: '/home/u/.aws/credentials',
+    },
+    {
+      name: '~user is not expanded (relative to cwd)',
+      env: { AWS_CONFIG_FILE: '~bob/c' },
+      config: '/work/dir/~bob/c',
+      credentials: '/home/u/.aws/credentials',
+    },
     { name: 'a ~ not at the start stays', env: { AWS_CONFIG_FILE: '/a/~/c' }, config: '/a/~/c', credentials: '/home/u/.aws/credentials' },
-    { name: 'unclosed ${ stays', env: { AWS_CONFIG_FILE: '/a/${X/c', X: 'no' }, config: '/a/${X/c', credentials: '/home/u/.aws/credentials' },
+    {
+      name: 'unclosed ${ stays',
+      env: { AWS_CONFIG_FILE: '/a/${X/c', X: 'no' },
+      config: '/a/${X/c',
+      credentials: '/home/u/.aws/credentials',
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -259,13 +285,19 @@ describe('loadAwsFiles', () => {
   test('unreadable file is a ConfigError naming it', { skip: process.getuid?.() === 0 ? 'root can read anything' : false }, () => {
     const path = join(dir, 'locked');
     writeFileSync(path, '[default]\n', { mode: 0o000 });
-    assert.throws(() => nodeFileSystem.readFile(path), (e: unknown) => e instanceof ConfigError && e.message.includes(path) && /permission denied/.test(e.message));
+    assert.throws(
+      () => nodeFileSystem.readFile(path),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(path) && /permission denied/.test(e.message),
+    );
   });
 
   test('invalid UTF-8 is a ConfigError (Python: UnicodeDecodeError)', () => {
     const path = join(dir, 'latin1');
     writeFileSync(path, Buffer.from('[default]\nregion = caf\xe9\n', 'latin1'));
-    assert.throws(() => nodeFileSystem.readFile(path), (e: unknown) => e instanceof ConfigError && e.message.includes(path) && /UTF-8/.test(e.message));
+    assert.throws(
+      () => nodeFileSystem.readFile(path),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(path) && /UTF-8/.test(e.message),
+    );
   });
 
   test('regression: a UTF-8 BOM is kept (not silently dropped) so the file is refused like the AWS CLI does', () => {

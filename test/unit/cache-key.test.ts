@@ -155,7 +155,16 @@ describe('planCacheRefs: the shape of the refs', () => {
   });
 
   test('a profile without a role: the session is final', () => {
-    const p = resolvePlan(parseAwsFiles(`[profile base]\nmfa_serial = ${MFA_A}\n`, '/c', `[base]\naws_access_key_id = ${AK}\naws_secret_access_key = ${SK}\n`, '/k'), 'base', {});
+    const p = resolvePlan(
+      parseAwsFiles(
+        `[profile base]\nmfa_serial = ${MFA_A}\n`,
+        '/c',
+        `[base]\naws_access_key_id = ${AK}\naws_secret_access_key = ${SK}\n`,
+        '/k',
+      ),
+      'base',
+      {},
+    );
     const refs = planCacheRefs(p, {});
     assert.equal(refs.roles.length, 0);
     assert.ok(refs.session);
@@ -163,7 +172,16 @@ describe('planCacheRefs: the shape of the refs', () => {
   });
 
   test('a pass-through plan has nothing to cache', () => {
-    const p = resolvePlan(parseAwsFiles('[profile base]\n', '/c', `[base]\naws_access_key_id = ${AK}\naws_secret_access_key = ${SK}\naws_session_token = ${TOKEN}\n`, '/k'), 'base', {});
+    const p = resolvePlan(
+      parseAwsFiles(
+        '[profile base]\n',
+        '/c',
+        `[base]\naws_access_key_id = ${AK}\naws_secret_access_key = ${SK}\naws_session_token = ${TOKEN}\n`,
+        '/k',
+      ),
+      'base',
+      {},
+    );
     assert.equal(p.passThrough, true);
     const refs = planCacheRefs(p, {});
     assert.equal(refs.final, undefined);
@@ -176,7 +194,11 @@ describe('planCacheRefs: the shape of the refs', () => {
       `[profile base]\nmfa_serial = ${MFA_A}\n` +
       '[profile jump]\nrole_arn = arn:aws:iam::1:role/Jump\nsource_profile = base\n' +
       '[profile target]\nrole_arn = arn:aws:iam::1:role/Target\nsource_profile = jump\n';
-    const p = resolvePlan(parseAwsFiles(config, '/c', `[base]\naws_access_key_id = ${AK}\naws_secret_access_key = ${SK}\n`, '/k'), 'target', {});
+    const p = resolvePlan(
+      parseAwsFiles(config, '/c', `[base]\naws_access_key_id = ${AK}\naws_secret_access_key = ${SK}\n`, '/k'),
+      'target',
+      {},
+    );
     const refs = planCacheRefs(p, {});
     assert.equal(refs.roles.length, 2);
     const keys = new Set([refs.session?.key, ...refs.roles.map((r) => r.key)]);
@@ -193,14 +215,29 @@ describe('regression: no secret ever appears in a key or a describe', () => {
     { name: 'temporary source credentials', plan: () => plan({ ...BASE, sessionToken: TOKEN }), secrets: [SK, TOKEN] },
     {
       name: 'profile without a role',
-      plan: () => resolvePlan(parseAwsFiles(`[profile base]\nmfa_serial = ${MFA_A}\n`, '/c', `[base]\naws_access_key_id = ${AK}\naws_secret_access_key = ${SK}\n`, '/k'), 'base', {}),
+      plan: () =>
+        resolvePlan(
+          parseAwsFiles(
+            `[profile base]\nmfa_serial = ${MFA_A}\n`,
+            '/c',
+            `[base]\naws_access_key_id = ${AK}\naws_secret_access_key = ${SK}\n`,
+            '/k',
+          ),
+          'base',
+          {},
+        ),
       secrets: [SK],
     },
     {
       name: 'credential_source = Environment with a session token',
       plan: () =>
         resolvePlan(
-          parseAwsFiles(`[profile ci]\nrole_arn = arn:aws:iam::1:role/Ci\ncredential_source = Environment\nmfa_serial = ${MFA_A}\n`, '/c', undefined, '/k'),
+          parseAwsFiles(
+            `[profile ci]\nrole_arn = arn:aws:iam::1:role/Ci\ncredential_source = Environment\nmfa_serial = ${MFA_A}\n`,
+            '/c',
+            undefined,
+            '/k',
+          ),
           'ci',
           { AWS_ACCESS_KEY_ID: 'AKIAENV0000EXAMPLE00', AWS_SECRET_ACCESS_KEY: SK_ENV, AWS_SESSION_TOKEN: TOKEN },
         ),

@@ -54,7 +54,11 @@ const REF: CacheRef = {
   key: '0123456789abcdef0123456789abcdef01234567',
   describe: { profile: 'admin', roleArn: 'arn:aws:iam::1:role/Admin', mfaSerial: 'arn:aws:iam::1:mfa/alice' },
 };
-const SESSION_REF: CacheRef = { kind: 'session', key: 'fedcba9876543210fedcba9876543210fedcba98', describe: { profile: 'base', mfaSerial: 'arn:aws:iam::1:mfa/alice' } };
+const SESSION_REF: CacheRef = {
+  kind: 'session',
+  key: 'fedcba9876543210fedcba9876543210fedcba98',
+  describe: { profile: 'base', mfaSerial: 'arn:aws:iam::1:mfa/alice' },
+};
 
 function creds(msLeft: number): Credentials {
   return { accessKeyId: 'ASIACACHED00EXAMPLE0', secretAccessKey: SECRET, sessionToken: TOKEN, expiration: new Date(NOW + msLeft) };
@@ -62,7 +66,10 @@ function creds(msLeft: number): Credentials {
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createLogger(true, (l) => lines.push(l)), { lines });
+  return Object.assign(
+    createLogger(true, (l) => lines.push(l)),
+    { lines },
+  );
 }
 
 function validEntryJson(overrides: Record<string, unknown> = {}): string {
@@ -252,7 +259,10 @@ describe('anything suspicious at the entry path is a miss, never a throw', () =>
     symlinkSync(join(dir, 'nowhere'), entryPath(dir, REF));
     const logger = recordingLogger();
     readEntry(dir, REF, logger);
-    assert.ok(logger.lines.some((l) => /symbolic link/.test(l)), logger.lines.join(''));
+    assert.ok(
+      logger.lines.some((l) => /symbolic link/.test(l)),
+      logger.lines.join(''),
+    );
   });
 });
 
@@ -334,7 +344,10 @@ describe('ensureCacheDir', () => {
       const logger = recordingLogger();
       ensureCacheDir(dir, logger);
       assert.equal(statSync(dir).mode & 0o777, 0o700);
-      assert.ok(logger.lines.some((l) => l.includes('warning') && l.includes(mode.toString(8)) && l.includes(dir)), logger.lines.join(''));
+      assert.ok(
+        logger.lines.some((l) => l.includes('warning') && l.includes(mode.toString(8)) && l.includes(dir)),
+        logger.lines.join(''),
+      );
     });
   }
 
@@ -381,7 +394,10 @@ describe('ensureCacheDir', () => {
   test('a directory owned by another user is refused', { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false }, () => {
     const dir = freshDir();
     chownSync(dir, 65534, 65534);
-    assert.throws(() => ensureCacheDir(dir, silentLogger), (e: unknown) => e instanceof CacheError && /belongs to uid 65534/.test(e.message));
+    assert.throws(
+      () => ensureCacheDir(dir, silentLogger),
+      (e: unknown) => e instanceof CacheError && /belongs to uid 65534/.test(e.message),
+    );
   });
 });
 

@@ -99,7 +99,10 @@ describe('credentialVariables + buildChildEnv', () => {
   });
 
   test('a known region replaces the parent’s', () => {
-    const env = buildChildEnv({ AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-2' }, credentialVariables(CREDS, { profile: 'p', region: 'ap-south-1' }));
+    const env = buildChildEnv(
+      { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-2' },
+      credentialVariables(CREDS, { profile: 'p', region: 'ap-south-1' }),
+    );
     assert.equal(env.AWS_REGION, 'ap-south-1');
     assert.equal(env.AWS_DEFAULT_REGION, 'ap-south-1');
   });
@@ -121,7 +124,15 @@ describe('credentialVariables + buildChildEnv', () => {
   });
 
   test('the stale list covers every credential, profile and container variable', () => {
-    for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', ...REMOVED]) {
+    for (const name of [
+      'AWS_PROFILE',
+      'AWS_DEFAULT_PROFILE',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_SECURITY_TOKEN',
+      ...REMOVED,
+    ]) {
       assert.ok((STALE_VARIABLES as readonly string[]).includes(name), name);
     }
   });
@@ -145,7 +156,10 @@ describe('AWS_CREDENTIAL_EXPIRATION is RFC 3339 without milliseconds', () => {
 
 describe('serverVariables (--server): container endpoint instead of keys', () => {
   test('the child gets the endpoint and token, no keys, and the marker', () => {
-    const env = buildChildEnv(PARENT, serverVariables('http://127.0.0.1:40001/creds', 'authtoken', { profile: 'prod', region: 'eu-west-1' }));
+    const env = buildChildEnv(
+      PARENT,
+      serverVariables('http://127.0.0.1:40001/creds', 'authtoken', { profile: 'prod', region: 'eu-west-1' }),
+    );
     assert.equal(env.AWS_CONTAINER_CREDENTIALS_FULL_URI, 'http://127.0.0.1:40001/creds');
     assert.equal(env.AWS_CONTAINER_AUTHORIZATION_TOKEN, 'authtoken');
     assert.equal(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, undefined);
@@ -203,7 +217,11 @@ describe('canReuseInjected: a nested run may use what the outer run injected', (
     { name: 'container credentials (--server) with the marker', env: container(), requested: 'prod', want: true },
     { name: 'container credentials, no profile requested', env: container(), want: true },
     { name: 'container credentials for another profile', env: container(), requested: 'dev', want: false },
-    { name: 'container URI without the authorization token', env: container({ AWS_CONTAINER_AUTHORIZATION_TOKEN: undefined }), want: false },
+    {
+      name: 'container URI without the authorization token',
+      env: container({ AWS_CONTAINER_AUTHORIZATION_TOKEN: undefined }),
+      want: false,
+    },
     { name: 'container credentials without the marker', env: container({ AWS_VAULT: undefined }), want: false },
   ];
   for (const c of cases) {

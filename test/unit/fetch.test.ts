@@ -143,7 +143,10 @@ describe('fetch restarts from the deepest cached step', () => {
     const { sts, calls } = fakeSts();
     const { tokens, requests } = fakeTokens([]);
     await fetch(plan, cacheDir, sts, tokens);
-    assert.deepEqual(calls.map((c) => [c.action, c.with, (c.input as AssumeRoleInput).roleArn]), [['AssumeRole', 'ASIACACHEDROLEA00000', ROLE_B]]);
+    assert.deepEqual(
+      calls.map((c) => [c.action, c.with, (c.input as AssumeRoleInput).roleArn]),
+      [['AssumeRole', 'ASIACACHEDROLEA00000', ROLE_B]],
+    );
     assert.equal(requests.length, 0);
   });
 
@@ -184,7 +187,10 @@ role_arn = ${ROLE_A}
     const { sts, calls } = fakeSts();
     const { tokens, requests, accepted } = fakeTokens(['654321']);
     await fetch(plan, cacheDir, sts, tokens);
-    assert.deepEqual(calls.map((c) => c.action), ['AssumeRole']);
+    assert.deepEqual(
+      calls.map((c) => c.action),
+      ['AssumeRole'],
+    );
     const input = calls[0]!.input as AssumeRoleInput;
     assert.equal(calls[0]!.with, 'ASIAPROCESS000000000');
     assert.equal(input.serialNumber, MFA);

@@ -72,7 +72,12 @@ describe('findTarget: the first real executable in PATH order, never ourselves',
     { name: 'a symlink to ourselves is skipped', path: ['shims', 'real'], want: 'real/terraform' },
     { name: 'a hard link to ourselves is skipped', path: ['hard', 'real'], want: 'real/terraform' },
     { name: 'a symlinked shim directory is skipped', path: ['shimlink', 'real'], want: 'real/terraform' },
-    { name: 'ourselves reached every way at once', path: ['shimlink', 'hard', 'shims', 'self', 'real2'], target: 'terraform', want: 'real2/terraform' },
+    {
+      name: 'ourselves reached every way at once',
+      path: ['shimlink', 'hard', 'shims', 'self', 'real2'],
+      target: 'terraform',
+      want: 'real2/terraform',
+    },
     { name: 'the shim directory listed twice', path: ['shims', 'shims', 'real'], want: 'real/terraform' },
     { name: 'the real directory listed twice', path: ['real', 'real', 'real2'], want: 'real/terraform' },
     { name: 'a non-executable file earlier in PATH is passed over', path: ['noexec', 'real'], want: 'real/terraform' },
@@ -81,10 +86,30 @@ describe('findTarget: the first real executable in PATH order, never ourselves',
     { name: 'a dangling symlink earlier in PATH is passed over', path: ['broken', 'real'], want: 'real/terraform' },
     { name: 'an empty and a missing PATH entry are harmless', path: ['empty', 'no-such-dir', 'real'], want: 'real/terraform' },
     { name: 'another name in the same dirs', path: ['shims', 'real'], target: 'aws', want: 'real/aws' },
-    { name: 'called back by a target: the program after it in PATH', path: ['real', 'real2'], calledBack: 'real/terraform', want: 'real2/terraform' },
-    { name: 'called back, with shims in between', path: ['real', 'shims', 'hard', 'real2'], calledBack: 'real/terraform', want: 'real2/terraform' },
-    { name: 'called back by the last program: it called itself, found again', path: ['real', 'real2'], calledBack: 'real2/terraform', want: 'real/terraform' },
-    { name: 'called back by a program not in PATH: the first one', path: ['real', 'real2'], calledBack: 'real/aws', want: 'real/terraform' },
+    {
+      name: 'called back by a target: the program after it in PATH',
+      path: ['real', 'real2'],
+      calledBack: 'real/terraform',
+      want: 'real2/terraform',
+    },
+    {
+      name: 'called back, with shims in between',
+      path: ['real', 'shims', 'hard', 'real2'],
+      calledBack: 'real/terraform',
+      want: 'real2/terraform',
+    },
+    {
+      name: 'called back by the last program: it called itself, found again',
+      path: ['real', 'real2'],
+      calledBack: 'real2/terraform',
+      want: 'real/terraform',
+    },
+    {
+      name: 'called back by a program not in PATH: the first one',
+      path: ['real', 'real2'],
+      calledBack: 'real/aws',
+      want: 'real/terraform',
+    },
   ];
   for (const c of cases) {
     test(`${c.name}: ${c.path.join(':')}`, () => {
@@ -106,11 +131,29 @@ describe('findTarget: failures are TargetErrors with the shell’s exit codes', 
     { name: 'not in PATH at all', target: 'nosuch', path: ['real', 'noexec'], code: 127, message: [/'nosuch'/, /not found/i] },
     { name: 'empty PATH', target: 'terraform', path: [], code: 127, message: [/'terraform'/] },
     { name: 'only our own shims', target: 'terraform', path: ['shims', 'shimlink', 'hard'], code: 127, message: [/shims/] },
-    { name: 'only a non-executable file', target: 'only', path: ['empty', 'noexec'], code: 126, message: [/not executable/, /noexec\/only/] },
-    { name: 'shims, then only a non-executable file', target: 'terraform', path: ['shims', 'noexec'], code: 126, message: [/not executable/] },
+    {
+      name: 'only a non-executable file',
+      target: 'only',
+      path: ['empty', 'noexec'],
+      code: 126,
+      message: [/not executable/, /noexec\/only/],
+    },
+    {
+      name: 'shims, then only a non-executable file',
+      target: 'terraform',
+      path: ['shims', 'noexec'],
+      code: 126,
+      message: [/not executable/],
+    },
     { name: 'only a directory', target: 'onlydir', path: ['dirs'], code: 126, message: [/directory/] },
     { name: 'only a dangling symlink', target: 'terraform', path: ['broken'], code: 127, message: [/'terraform'/] },
-    { name: 'a script whose #! interpreter is missing', target: 'terraform', path: ['badinterp', 'real'], code: 126, message: [/interpreter/, /\/no\/such\/interpreter/] },
+    {
+      name: 'a script whose #! interpreter is missing',
+      target: 'terraform',
+      path: ['badinterp', 'real'],
+      code: 126,
+      message: [/interpreter/, /\/no\/such\/interpreter/],
+    },
   ];
   for (const c of cases) {
     test(`${c.name} → ${c.code}`, () => {
@@ -208,8 +251,19 @@ describe('recursion guard (MFA_EXEC_LAUNCHED / MFA_EXEC_DEPTH)', () => {
   const launcher = 4242;
   const cases: { name: string; name_: string; env: NodeJS.ProcessEnv; ppid: number; want?: string }[] = [
     { name: 'no marker', name_: 'terraform', env: {}, ppid: launcher },
-    { name: 'called back directly by the target we launched', name_: 'terraform', env: { MFA_EXEC_LAUNCHED: `${launcher} terraform 1:2` }, ppid: launcher, want: '1:2' },
-    { name: 'another name (terragrunt → terraform) is ordinary nesting', name_: 'terraform', env: { MFA_EXEC_LAUNCHED: `${launcher} terragrunt 1:2` }, ppid: launcher },
+    {
+      name: 'called back directly by the target we launched',
+      name_: 'terraform',
+      env: { MFA_EXEC_LAUNCHED: `${launcher} terraform 1:2` },
+      ppid: launcher,
+      want: '1:2',
+    },
+    {
+      name: 'another name (terragrunt → terraform) is ordinary nesting',
+      name_: 'terraform',
+      env: { MFA_EXEC_LAUNCHED: `${launcher} terragrunt 1:2` },
+      ppid: launcher,
+    },
     { name: 'an unrelated parent', name_: 'terraform', env: { MFA_EXEC_LAUNCHED: `${launcher} terraform 1:2` }, ppid: 999_999_999 },
     { name: 'a malformed marker', name_: 'terraform', env: { MFA_EXEC_LAUNCHED: `${launcher} terraform` }, ppid: launcher },
     { name: 'a marker with extra words', name_: 'terraform', env: { MFA_EXEC_LAUNCHED: `${launcher} terraform 1:2 x` }, ppid: launcher },
@@ -237,7 +291,10 @@ describe('recursion guard (MFA_EXEC_LAUNCHED / MFA_EXEC_DEPTH)', () => {
     test(`checkDepth: MFA_EXEC_DEPTH=${String(value)} → ${want}`, () => {
       const env: NodeJS.ProcessEnv = value === undefined ? {} : { MFA_EXEC_DEPTH: value };
       if (want === 'throws') {
-        assert.throws(() => checkDepth(env, 'terraform'), (e: unknown) => e instanceof MfaExecError && e.exitCode === 126 && /'terraform'/.test(e.message));
+        assert.throws(
+          () => checkDepth(env, 'terraform'),
+          (e: unknown) => e instanceof MfaExecError && e.exitCode === 126 && /'terraform'/.test(e.message),
+        );
       } else {
         assert.equal(checkDepth(env, 'terraform'), want);
       }

@@ -80,7 +80,12 @@ describe('command mode: subcommands, options and the target command', () => {
   const cases: { name: string; argv: string[]; command: string; options?: Partial<Options>; args?: string[] }[] = [
     { name: 'no arguments means exec', argv: [], command: 'exec', args: [] },
     { name: 'exec with a target', argv: ['exec', 'aws', 's3', 'ls'], command: 'exec', args: ['aws', 's3', 'ls'] },
-    { name: 'without a subcommand word, exec is meant', argv: ['aws', 'sts', 'get-caller-identity'], command: 'exec', args: ['aws', 'sts', 'get-caller-identity'] },
+    {
+      name: 'without a subcommand word, exec is meant',
+      argv: ['aws', 'sts', 'get-caller-identity'],
+      command: 'exec',
+      args: ['aws', 'sts', 'get-caller-identity'],
+    },
     {
       name: 'the target starts at the first non-option word; its options stay its own',
       argv: ['-p', 'x', 'terraform', 'plan', '-out', 'f'],
@@ -95,8 +100,20 @@ describe('command mode: subcommands, options and the target command', () => {
       options: { profile: 'x' },
       args: ['aws', '--profile', 'other', '-d', 'junk', '--help', '-v'],
     },
-    { name: '-- ends options', argv: ['-p', 'x', '--', '-weird-binary', '--flag'], command: 'exec', options: { profile: 'x' }, args: ['-weird-binary', '--flag'] },
-    { name: 'exec -- target', argv: ['exec', '--profile', 'x', '--', 'terraform', '--', 'y'], command: 'exec', options: { profile: 'x' }, args: ['terraform', '--', 'y'] },
+    {
+      name: '-- ends options',
+      argv: ['-p', 'x', '--', '-weird-binary', '--flag'],
+      command: 'exec',
+      options: { profile: 'x' },
+      args: ['-weird-binary', '--flag'],
+    },
+    {
+      name: 'exec -- target',
+      argv: ['exec', '--profile', 'x', '--', 'terraform', '--', 'y'],
+      command: 'exec',
+      options: { profile: 'x' },
+      args: ['terraform', '--', 'y'],
+    },
     { name: 'a -- after the target belongs to it', argv: ['terraform', '--', 'x'], command: 'exec', args: ['terraform', '--', 'x'] },
     { name: '--profile NAME', argv: ['--profile', 'prod', 'make'], command: 'exec', options: { profile: 'prod' }, args: ['make'] },
     { name: '--profile=NAME', argv: ['--profile=prod', 'make'], command: 'exec', options: { profile: 'prod' }, args: ['make'] },
@@ -117,11 +134,23 @@ describe('command mode: subcommands, options and the target command', () => {
     { name: '--version', argv: ['--version'], command: 'exec', options: { version: true } },
     { name: '--server (exec)', argv: ['exec', '--server', 'x'], command: 'exec', options: { server: true }, args: ['x'] },
     { name: '--server without the exec word', argv: ['--server', 'x'], command: 'exec', options: { server: true }, args: ['x'] },
-    { name: 'env --format', argv: ['env', '--format', 'json', '-p', 'x'], command: 'env', options: { format: 'json', profile: 'x' }, args: [] },
+    {
+      name: 'env --format',
+      argv: ['env', '--format', 'json', '-p', 'x'],
+      command: 'env',
+      options: { format: 'json', profile: 'x' },
+      args: [],
+    },
     { name: 'env --format=dotenv', argv: ['env', '--format=dotenv'], command: 'env', options: { format: 'dotenv' }, args: [] },
     { name: 'status --json', argv: ['status', '--json'], command: 'status', options: { json: true }, args: [] },
     { name: 'list --json', argv: ['list', '--json'], command: 'list', options: { json: true }, args: [] },
-    { name: 'shim --dir', argv: ['shim', '--dir', '/s', 'terraform', 'aws'], command: 'shim', options: { dir: '/s' }, args: ['terraform', 'aws'] },
+    {
+      name: 'shim --dir',
+      argv: ['shim', '--dir', '/s', 'terraform', 'aws'],
+      command: 'shim',
+      options: { dir: '/s' },
+      args: ['terraform', 'aws'],
+    },
     {
       name: 'non-exec commands keep parsing options after a positional word',
       argv: ['shim', 'terraform', '--dir', '/s', 'aws'],
@@ -129,11 +158,23 @@ describe('command mode: subcommands, options and the target command', () => {
       options: { dir: '/s' },
       args: ['terraform', 'aws'],
     },
-    { name: 'credential-process', argv: ['credential-process', '-p', 'x', '-d', '1h'], command: 'credential-process', options: { profile: 'x', duration: 3600 }, args: [] },
+    {
+      name: 'credential-process',
+      argv: ['credential-process', '-p', 'x', '-d', '1h'],
+      command: 'credential-process',
+      options: { profile: 'x', duration: 3600 },
+      args: [],
+    },
     { name: 'login', argv: ['login', '-p', 'x'], command: 'login', options: { profile: 'x' }, args: [] },
     { name: 'clear', argv: ['clear', '--debug'], command: 'clear', options: { debug: true }, args: [] },
     { name: 'doctor', argv: ['doctor'], command: 'doctor', args: [] },
-    { name: 'a subcommand word after an option is the target', argv: ['-p', 'x', 'env'], command: 'exec', options: { profile: 'x' }, args: ['env'] },
+    {
+      name: 'a subcommand word after an option is the target',
+      argv: ['-p', 'x', 'env'],
+      command: 'exec',
+      options: { profile: 'x' },
+      args: ['env'],
+    },
     { name: 'a lone - is a word, not an option', argv: ['-'], command: 'exec', args: ['-'] },
     { name: 'a value may be a lone -', argv: ['-p', '-', 'x'], command: 'exec', options: { profile: '-' }, args: ['x'] },
   ];
@@ -217,12 +258,37 @@ describe('regression: an empty option value is a missing value, not a silent fal
 describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE, then default', () => {
   const cases: { name: string; flag?: string; env: NodeJS.ProcessEnv; want: { name: string; requested?: string; from: string } }[] = [
     { name: 'nothing asked', env: {}, want: { name: 'default', from: 'the default' } },
-    { name: 'flag wins over everything', flag: 'f', env: { MFA_EXEC_PROFILE: 'm', AWS_PROFILE: 'a', AWS_DEFAULT_PROFILE: 'd' }, want: { name: 'f', requested: 'f', from: '--profile' } },
-    { name: 'MFA_EXEC_PROFILE over AWS_PROFILE', env: { MFA_EXEC_PROFILE: 'm', AWS_PROFILE: 'a' }, want: { name: 'm', requested: 'm', from: 'MFA_EXEC_PROFILE' } },
-    { name: 'AWS_PROFILE over AWS_DEFAULT_PROFILE', env: { AWS_PROFILE: 'a', AWS_DEFAULT_PROFILE: 'd' }, want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' } },
-    { name: 'AWS_DEFAULT_PROFILE alone', env: { AWS_DEFAULT_PROFILE: 'd' }, want: { name: 'd', requested: 'd', from: 'AWS_DEFAULT_PROFILE' } },
-    { name: 'an empty variable counts as unset', env: { MFA_EXEC_PROFILE: '', AWS_PROFILE: 'a' }, want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' } },
-    { name: 'asking for "default" explicitly is a request', env: { AWS_PROFILE: 'default' }, want: { name: 'default', requested: 'default', from: 'AWS_PROFILE' } },
+    {
+      name: 'flag wins over everything',
+      flag: 'f',
+      env: { MFA_EXEC_PROFILE: 'm', AWS_PROFILE: 'a', AWS_DEFAULT_PROFILE: 'd' },
+      want: { name: 'f', requested: 'f', from: '--profile' },
+    },
+    {
+      name: 'MFA_EXEC_PROFILE over AWS_PROFILE',
+      env: { MFA_EXEC_PROFILE: 'm', AWS_PROFILE: 'a' },
+      want: { name: 'm', requested: 'm', from: 'MFA_EXEC_PROFILE' },
+    },
+    {
+      name: 'AWS_PROFILE over AWS_DEFAULT_PROFILE',
+      env: { AWS_PROFILE: 'a', AWS_DEFAULT_PROFILE: 'd' },
+      want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' },
+    },
+    {
+      name: 'AWS_DEFAULT_PROFILE alone',
+      env: { AWS_DEFAULT_PROFILE: 'd' },
+      want: { name: 'd', requested: 'd', from: 'AWS_DEFAULT_PROFILE' },
+    },
+    {
+      name: 'an empty variable counts as unset',
+      env: { MFA_EXEC_PROFILE: '', AWS_PROFILE: 'a' },
+      want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' },
+    },
+    {
+      name: 'asking for "default" explicitly is a request',
+      env: { AWS_PROFILE: 'default' },
+      want: { name: 'default', requested: 'default', from: 'AWS_PROFILE' },
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {

@@ -137,7 +137,10 @@ describe('used codes (per device, in the cache directory)', () => {
       assert.ok(!readFileSync(join(dir, f), 'utf8').includes('987654'));
       assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600);
     }
-    assert.ok(readdirSync(dir).every((f) => !f.startsWith('.tmp-')), 'no temporary files left');
+    assert.ok(
+      readdirSync(dir).every((f) => !f.startsWith('.tmp-')),
+      'no temporary files left',
+    );
   });
 
   test('a corrupt record counts as nothing recorded', () => {

@@ -110,12 +110,19 @@ function check(plan: Plan, want: Want): void {
         roleArn: want.roles?.some((w) => w.roleArn) ? r.roleArn : undefined,
       }),
     );
-    assert.deepEqual(got, want.roles.map((w) => dropUndefined({ ...w })), 'roles (source first, target last)');
+    assert.deepEqual(
+      got,
+      want.roles.map((w) => dropUndefined({ ...w })),
+      'roles (source first, target last)',
+    );
   }
   if (want.passThrough !== undefined) assert.equal(plan.passThrough, want.passThrough, 'passThrough');
   if (want.region !== undefined) assert.equal(plan.region, want.region ?? undefined, 'region');
   for (const note of want.notes ?? []) {
-    assert.ok(plan.notes.some((n) => note.test(n)), `no note matches ${note}; notes: ${JSON.stringify(plan.notes)}`);
+    assert.ok(
+      plan.notes.some((n) => note.test(n)),
+      `no note matches ${note}; notes: ${JSON.stringify(plan.notes)}`,
+    );
   }
 }
 
@@ -340,9 +347,7 @@ table('configuration errors about sources (ConfigError, exit 78)', [
   },
   {
     name: 'unknown source_profile deep in a chain names the profile that refers to it',
-    config:
-      `[profile a]\nrole_arn = ${role('A')}\nsource_profile = b\n` +
-      `[profile b]\nrole_arn = ${role('B')}\nsource_profile = ghost\n`,
+    config: `[profile a]\nrole_arn = ${role('A')}\nsource_profile = b\n` + `[profile b]\nrole_arn = ${role('B')}\nsource_profile = ghost\n`,
     profile: 'a',
     error: [/Profile 'b'/, /'ghost'/],
   },
@@ -361,9 +366,7 @@ table('configuration errors about sources (ConfigError, exit 78)', [
   },
   {
     name: 'a two-profile cycle is named',
-    config:
-      `[profile a]\nrole_arn = ${role('A')}\nsource_profile = b\n` +
-      `[profile b]\nrole_arn = ${role('B')}\nsource_profile = a\n`,
+    config: `[profile a]\nrole_arn = ${role('A')}\nsource_profile = b\n` + `[profile b]\nrole_arn = ${role('B')}\nsource_profile = a\n`,
     profile: 'a',
     error: [/cycle/, /a → b → a/],
   },
@@ -378,9 +381,7 @@ table('configuration errors about sources (ConfigError, exit 78)', [
   },
   {
     name: 'a cycle back to a target that has keys is still a cycle (only direct self-reference is allowed)',
-    config:
-      `[profile t]\nrole_arn = ${role('T')}\nsource_profile = s\n` +
-      `[profile s]\nrole_arn = ${role('S')}\nsource_profile = t\n`,
+    config: `[profile t]\nrole_arn = ${role('T')}\nsource_profile = s\n` + `[profile s]\nrole_arn = ${role('S')}\nsource_profile = t\n`,
     credentials: `[t]\naws_access_key_id = ${AK_OWN}\naws_secret_access_key = own\n`,
     profile: 't',
     error: [/cycle/, /t → s → t/],
@@ -428,13 +429,15 @@ table('configuration errors about sources (ConfigError, exit 78)', [
   },
   {
     name: 'sso_* only: IAM Identity Center is named',
-    config: '[profile sso]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 123456789012\nsso_role_name = Admin\n',
+    config:
+      '[profile sso]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 123456789012\nsso_role_name = Admin\n',
     profile: 'sso',
     error: [/'sso'/, /IAM Identity Center/],
   },
   {
     name: 'sso_session only',
-    config: '[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://x\n',
+    config:
+      '[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://x\n',
     profile: 'sso',
     error: [/IAM Identity Center/],
   },
@@ -792,16 +795,64 @@ table('durations', [
       ],
     },
   },
-  { name: 'role duration at the AWS minimum (900)', config: ADMIN_FROM_BASE, credentials: BASE_KEYS, profile: 'admin', overrides: { durationSeconds: 900 }, want: { roles: [{ profile: 'admin', durationSeconds: 900 }] } },
-  { name: 'role duration at the AWS maximum (43200)', config: ADMIN_FROM_BASE, credentials: BASE_KEYS, profile: 'admin', overrides: { durationSeconds: 43200 }, want: { roles: [{ profile: 'admin', durationSeconds: 43200 }] } },
-  { name: 'session duration at the AWS minimum (900)', config: BASE_WITH_MFA, credentials: BASE_KEYS, profile: 'base', overrides: { sessionDurationSeconds: 900 }, want: { session: { mfaSerial: MFA_A, durationSeconds: 900 } } },
-  { name: 'session duration at the AWS maximum (129600)', config: BASE_WITH_MFA, credentials: BASE_KEYS, profile: 'base', overrides: { sessionDurationSeconds: 129600 }, want: { session: { mfaSerial: MFA_A, durationSeconds: 129600 } } },
-  { name: 'default session is 8h', config: BASE_WITH_MFA, credentials: BASE_KEYS, profile: 'base', want: { session: { mfaSerial: MFA_A, durationSeconds: 8 * 3600 } } },
+  {
+    name: 'role duration at the AWS minimum (900)',
+    config: ADMIN_FROM_BASE,
+    credentials: BASE_KEYS,
+    profile: 'admin',
+    overrides: { durationSeconds: 900 },
+    want: { roles: [{ profile: 'admin', durationSeconds: 900 }] },
+  },
+  {
+    name: 'role duration at the AWS maximum (43200)',
+    config: ADMIN_FROM_BASE,
+    credentials: BASE_KEYS,
+    profile: 'admin',
+    overrides: { durationSeconds: 43200 },
+    want: { roles: [{ profile: 'admin', durationSeconds: 43200 }] },
+  },
+  {
+    name: 'session duration at the AWS minimum (900)',
+    config: BASE_WITH_MFA,
+    credentials: BASE_KEYS,
+    profile: 'base',
+    overrides: { sessionDurationSeconds: 900 },
+    want: { session: { mfaSerial: MFA_A, durationSeconds: 900 } },
+  },
+  {
+    name: 'session duration at the AWS maximum (129600)',
+    config: BASE_WITH_MFA,
+    credentials: BASE_KEYS,
+    profile: 'base',
+    overrides: { sessionDurationSeconds: 129600 },
+    want: { session: { mfaSerial: MFA_A, durationSeconds: 129600 } },
+  },
+  {
+    name: 'default session is 8h',
+    config: BASE_WITH_MFA,
+    credentials: BASE_KEYS,
+    profile: 'base',
+    want: { session: { mfaSerial: MFA_A, durationSeconds: 8 * 3600 } },
+  },
 ]);
 
 table('duration errors (ConfigError)', [
-  { name: '-d below 15m', config: ADMIN_FROM_BASE, credentials: BASE_KEYS, profile: 'admin', overrides: { durationSeconds: 899 }, error: [/'admin'/, /15m/, /12h/] },
-  { name: '-d above 12h', config: ADMIN_FROM_BASE, credentials: BASE_KEYS, profile: 'admin', overrides: { durationSeconds: 43201 }, error: [/'admin'/, /12h/] },
+  {
+    name: '-d below 15m',
+    config: ADMIN_FROM_BASE,
+    credentials: BASE_KEYS,
+    profile: 'admin',
+    overrides: { durationSeconds: 899 },
+    error: [/'admin'/, /15m/, /12h/],
+  },
+  {
+    name: '-d above 12h',
+    config: ADMIN_FROM_BASE,
+    credentials: BASE_KEYS,
+    profile: 'admin',
+    overrides: { durationSeconds: 43201 },
+    error: [/'admin'/, /12h/],
+  },
   {
     name: 'duration_seconds below 900 names the profile and file',
     config: `${ADMIN_FROM_BASE}duration_seconds = 600\n`,
@@ -828,8 +879,22 @@ table('duration errors (ConfigError)', [
     overrides: { durationSeconds: 900 },
     error: [/'jump'/],
   },
-  { name: 'session below 15m', config: BASE_WITH_MFA, credentials: BASE_KEYS, profile: 'base', overrides: { sessionDurationSeconds: 899 }, error: [/session/, /36h/] },
-  { name: 'session above 36h', config: BASE_WITH_MFA, credentials: BASE_KEYS, profile: 'base', overrides: { sessionDurationSeconds: 129601 }, error: [/session/, /36h/] },
+  {
+    name: 'session below 15m',
+    config: BASE_WITH_MFA,
+    credentials: BASE_KEYS,
+    profile: 'base',
+    overrides: { sessionDurationSeconds: 899 },
+    error: [/session/, /36h/],
+  },
+  {
+    name: 'session above 36h',
+    config: BASE_WITH_MFA,
+    credentials: BASE_KEYS,
+    profile: 'base',
+    overrides: { sessionDurationSeconds: 129601 },
+    error: [/session/, /36h/],
+  },
   {
     name: 'non-numeric duration_seconds names the profile and the file',
     config: `${ADMIN_FROM_BASE}duration_seconds = 1h\n`,
@@ -844,8 +909,20 @@ table('duration errors (ConfigError)', [
     profile: 'admin',
     error: [/'admin'/, new RegExp(CREDS)],
   },
-  { name: 'negative duration_seconds', config: `${ADMIN_FROM_BASE}duration_seconds = -3600\n`, credentials: BASE_KEYS, profile: 'admin', error: [/'admin'/, /duration_seconds/] },
-  { name: 'empty duration_seconds', config: `${ADMIN_FROM_BASE}duration_seconds =\n`, credentials: BASE_KEYS, profile: 'admin', error: [/'admin'/, /duration_seconds/] },
+  {
+    name: 'negative duration_seconds',
+    config: `${ADMIN_FROM_BASE}duration_seconds = -3600\n`,
+    credentials: BASE_KEYS,
+    profile: 'admin',
+    error: [/'admin'/, /duration_seconds/],
+  },
+  {
+    name: 'empty duration_seconds',
+    config: `${ADMIN_FROM_BASE}duration_seconds =\n`,
+    credentials: BASE_KEYS,
+    profile: 'admin',
+    error: [/'admin'/, /duration_seconds/],
+  },
 ]);
 
 table('region', [
@@ -931,7 +1008,10 @@ describe('role step details', () => {
       assert.ok(plan.source.kind === 'environment');
       assert.equal(plan.source.accessKeyId, AK_ENV);
     } finally {
-      for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      for (const [k, v] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -950,7 +1030,11 @@ describe('role step details', () => {
     const cases: [string, string | undefined, string][] = [
       ['', `[half]\naws_secret_access_key = ${SK_BASE}\n`, 'half'],
       [`[profile admin]\nrole_arn = ${role('A')}\nsource_profile = ghost\n`, BASE_KEYS, 'admin'],
-      [`[profile admin]\nrole_arn = ${role('A')}\n`, `[admin]\naws_access_key_id = ${AK_OWN}\naws_secret_access_key = ${SK_BASE}\n`, 'admin'],
+      [
+        `[profile admin]\nrole_arn = ${role('A')}\n`,
+        `[admin]\naws_access_key_id = ${AK_OWN}\naws_secret_access_key = ${SK_BASE}\n`,
+        'admin',
+      ],
       [`${ADMIN_FROM_BASE}duration_seconds = 1h\n`, BASE_KEYS, 'admin'],
     ];
     for (const [config, credentials, profile] of cases) {

@@ -36,7 +36,11 @@ describe('requestHandlerOptions: every attempt is bounded and a timeout is an er
   ];
   for (const [env, request, connect] of table) {
     test(JSON.stringify(env), () => {
-      assert.deepEqual(requestHandlerOptions(readSettings(env).stsTimeoutMs), { requestTimeout: request, connectionTimeout: connect, throwOnRequestTimeout: true });
+      assert.deepEqual(requestHandlerOptions(readSettings(env).stsTimeoutMs), {
+        requestTimeout: request,
+        connectionTimeout: connect,
+        throwOnRequestTimeout: true,
+      });
     });
   }
 });

@@ -19,7 +19,8 @@ export function checkConfigFiles(rt: Runtime): Finding[] {
   const file = paths.credentialsFile;
   try {
     const mode = fs.statSync(file).mode & 0o777;
-    if (mode & 0o077) findings.push(['warn', `${file} holds long-term keys and has mode ${mode.toString(8)}: others can read it; run chmod 600 ${file}`]);
+    if (mode & 0o077)
+      findings.push(['warn', `${file} holds long-term keys and has mode ${mode.toString(8)}: others can read it; run chmod 600 ${file}`]);
     else findings.push(['ok', `${file} is private (mode ${mode.toString(8)})`]);
   } catch {
     findings.push(['ok', `${file} does not exist`]);

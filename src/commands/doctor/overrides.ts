@@ -23,7 +23,7 @@ export function checkOverrides(rt: Runtime): Finding[] {
  */
 function pinnedCredentialSettings(dir: string): string[] {
   const findings: string[] = [];
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => /\.(tf|tf\.json|hcl)$/.test(n));
   } catch {
@@ -40,7 +40,10 @@ function pinnedCredentialSettings(dir: string): string[] {
     }
     text.split(/\r?\n/).forEach((line, i) => {
       const m = pattern.exec(line.replace(/(#|\/\/).*$/, ''));
-      if (m) findings.push(`${name}:${i + 1} sets ${m[1]}: Terraform will read ~/.aws itself and ignore the injected credentials; remove it (use AWS_PROFILE / MFA_EXEC_PROFILE instead)`);
+      if (m)
+        findings.push(
+          `${name}:${i + 1} sets ${m[1]}: Terraform will read ~/.aws itself and ignore the injected credentials; remove it (use AWS_PROFILE / MFA_EXEC_PROFILE instead)`,
+        );
     });
   }
   return findings;

@@ -13,7 +13,7 @@ export function checkShims(rt: Runtime): Finding[] {
   const pathDirs = (rt.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const shimDirs = new Set<string>();
   for (const dir of [...pathDirs, defaultShimDir(rt.env, rt.homedir)]) {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = fs.readdirSync(dir);
     } catch {
@@ -31,7 +31,8 @@ export function checkShims(rt: Runtime): Finding[] {
       try {
         const real = findTarget(name, { pathEnv: rt.env.PATH ?? '', cwd: rt.cwd, selfIds: new Set(selfId ? [selfId] : []) });
         const realIndex = pathDirs.findIndex((p) => path.resolve(p) === path.dirname(real.path));
-        if (realIndex >= 0 && realIndex < shimIndex) findings.push(['warn', `'${name}' resolves to ${real.path} before the shim in ${dir}: move ${dir} earlier in PATH`]);
+        if (realIndex >= 0 && realIndex < shimIndex)
+          findings.push(['warn', `'${name}' resolves to ${real.path} before the shim in ${dir}: move ${dir} earlier in PATH`]);
         else findings.push(['ok', `shim '${name}' → ${real.path}`]);
       } catch (error) {
         findings.push(['fail', `shim '${name}' in ${dir}: ${(error as Error).message}`]);
