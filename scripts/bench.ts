@@ -4,7 +4,7 @@
 // --mfa-token run), then these commands run interleaved, each as an executable with the same
 // #!/usr/bin/env node line and the same environment:
 //   baseline  a bare Node script that only spawns `true` and mirrors its exit code
-//   wrapper   mfa-exec -p GEHC-056 -- true
+//   wrapper   mfa-exec -p role -- true
 //   shim      a shim named `true` on PATH (shim mode, the way terraform/aws are used)
 // It prints the median wall time of each and the ratios to the baseline. Target: ≤ 1.25.
 import { spawnSync } from 'node:child_process';
@@ -22,10 +22,10 @@ const s = await makeScenario(aws);
 try {
   // Same environment for every command: the scenario's, plus what the developer's shell sets
   // that changes Node's start-up (NODE_EXTRA_CA_CERTS costs ~30 ms here), if anything.
-  const env: NodeJS.ProcessEnv = { ...s.env, AWS_PROFILE: 'GEHC-056' };
+  const env: NodeJS.ProcessEnv = { ...s.env, AWS_PROFILE: 'role' };
   for (const name of ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'] as const) if (process.env[name]) env[name] = process.env[name];
 
-  const fill = await runCli(['-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env });
+  const fill = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env });
   if (fill.code !== 0) throw new Error(`could not fill the cache: ${fill.stderr}`);
 
   const dir = join(s.home, 'bench');
@@ -42,7 +42,7 @@ try {
 
   const commands: Record<string, string[]> = {
     baseline: [baseline],
-    wrapper: [CLI_PATH, '-p', 'GEHC-056', '--', 'true'],
+    wrapper: [CLI_PATH, '-p', 'role', '--', 'true'],
     shim: [join(s.shims, 'true')],
   };
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));

@@ -23,7 +23,7 @@ console.log(bold('Starting a local AWS (moto in auth mode + an MFA-checking fron
 const aws = await startFakeAws(SPEC);
 const s = await makeScenario(aws);
 const awsShim = await s.shim('aws');
-const env = { ...s.env, AWS_PROFILE: 'GEHC-056' };
+const env = { ...s.env, AWS_PROFILE: 'role' };
 // Asynchronous: the fake AWS front runs in this process and must keep answering.
 const run = (title: string, argv: string[]) => {
   console.log(`\n${bold(`$ ${title}`)}`);
@@ -35,11 +35,11 @@ const run = (title: string, argv: string[]) => {
 try {
   console.log(`
 A temporary HOME holds the user's setup from the issue:
-  ${join(s.home, '.aws/config')}: [profile GEHC-056] role_arn = ${aws.roles['hc-master']!.arn}
-                                  source_profile = GEHC-000, mfa_serial = ${s.serial}, external_id
-  ${join(s.home, '.aws/credentials')}: [GEHC-000] long-term keys of IAM user ${s.user}
+  ${join(s.home, '.aws/config')}: [profile role] role_arn = ${aws.roles['hc-master']!.arn}
+                                  source_profile = source, mfa_serial = ${s.serial}, external_id
+  ${join(s.home, '.aws/credentials')}: [source] long-term keys of IAM user ${s.user}
 The user's policy denies AssumeRole without MFA. PATH starts with ${s.shims}, where 'aws' is a
-symlink to mfa-exec; AWS_PROFILE=GEHC-056.`);
+symlink to mfa-exec; AWS_PROFILE=role.`);
 
   const code = aws.totp(s.serial);
   const secondsLeft = 30 - (Math.floor(Date.now() / 1000) % 30);

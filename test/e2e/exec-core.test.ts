@@ -20,10 +20,10 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
   });
   afterEach(() => s.cleanup());
 
-  test('the GEHC setup: one MFA prompt on the terminal, then every role behind that device without one', async () => {
+  test('the reported setup (keys, a role in another account behind MFA with an external id): one MFA prompt on the terminal, then every role behind that device without one', async () => {
     const awsShim = await s.shim('aws');
     const first = await runInPty([awsShim, 'sts', 'get-caller-identity', '--output', 'json'], {
-      env: { ...s.env, AWS_PROFILE: 'GEHC-056' },
+      env: { ...s.env, AWS_PROFILE: 'role' },
       steps: [{ expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) }],
       timeoutMs: 30_000,
     });
@@ -34,7 +34,7 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
 
     // No terminal from here on: a prompt would fail, so success proves the cache served.
     const again = await runCli(['sts', 'get-caller-identity', '--output', 'json'], {
-      env: { ...s.env, AWS_PROFILE: 'GEHC-056' },
+      env: { ...s.env, AWS_PROFILE: 'role' },
       argv0Path: awsShim,
     });
     assert.equal(again.code, 0, again.stderr);
@@ -53,7 +53,7 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
 
   test('wrapper mode with --mfa-token; the child gets keys, expiry, region and the AWS_VAULT marker, and no stale AWS variables', async () => {
     const code = await aws.freshTotp(s.serial);
-    const r = await runCli(['-p', 'GEHC-056', '--mfa-token', code, '--', 'sh', '-c', 'env'], {
+    const r = await runCli(['-p', 'role', '--mfa-token', code, '--', 'sh', '-c', 'env'], {
       env: {
         ...s.env,
         AWS_PROFILE: 'reader',
@@ -74,7 +74,7 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
     assert.notEqual(env.AWS_ACCESS_KEY_ID, 'AKIASTALESTALESTALE');
     assert.ok(env.AWS_SECRET_ACCESS_KEY && env.AWS_SECRET_ACCESS_KEY !== 'stale');
     assert.ok(env.AWS_SESSION_TOKEN);
-    assert.equal(env.AWS_VAULT, 'GEHC-056');
+    assert.equal(env.AWS_VAULT, 'role');
     assert.equal(env.AWS_REGION, 'eu-central-1');
     assert.equal(env.AWS_DEFAULT_REGION, 'eu-central-1');
     assert.match(env.AWS_CREDENTIAL_EXPIRATION ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -109,18 +109,18 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
   });
 
   test('no terminal and no token: fails at once, says how to pass a code, calls no STS', async () => {
-    const r = await runCli(['-p', 'GEHC-056', '--', 'true'], { env: s.env, timeoutMs: 10_000 });
+    const r = await runCli(['-p', 'role', '--', 'true'], { env: s.env, timeoutMs: 10_000 });
     assert.equal(r.code, 66);
     assert.match(r.stderr, /no terminal/);
     assert.match(r.stderr, /--mfa-token/);
-    assert.match(r.stderr, /GEHC-056/);
+    assert.match(r.stderr, /role/);
     assert.equal(r.durationMs < 5_000, true);
     assert.equal(aws.calls.GetSessionToken ?? 0, 0);
   });
 
   test('a wrong --mfa-token is refused by AWS: exit 77, nothing cached; a code AWS already accepted is not sent again: exit 65', async () => {
     const wrong = String((Number(aws.totp(s.serial)) + 500_000) % 1_000_000).padStart(6, '0');
-    const bad = await runCli(['-p', 'GEHC-056', '--mfa-token', wrong, '--', 'true'], { env: s.env });
+    const bad = await runCli(['-p', 'role', '--mfa-token', wrong, '--', 'true'], { env: s.env });
     assert.equal(bad.code, 77, bad.stderr);
     assert.match(bad.stderr, /rejected the MFA code/);
     const cacheDir = join(s.home, '.cache', 'mfa-exec');
@@ -134,7 +134,7 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
     const ok = await runCli(['-p', 'reader', '--no-session', '--mfa-token', code, '--', 'true'], { env: s.env });
     assert.equal(ok.code, 0, ok.stderr);
     const calls = aws.calls.AssumeRole;
-    const reused = await runCli(['-p', 'GEHC-056', '--no-session', '--mfa-token', code, '--', 'true'], { env: s.env });
+    const reused = await runCli(['-p', 'role', '--no-session', '--mfa-token', code, '--', 'true'], { env: s.env });
     assert.equal(reused.code, 65, reused.stderr);
     assert.match(reused.stderr, /already accepted/);
     assert.equal(aws.calls.AssumeRole, calls, 'the used code never reached STS');
@@ -142,7 +142,7 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
 
   test('a rejected code at the prompt asks again, and the right one then works', async () => {
     const wrong = String((Number(aws.totp(s.serial)) + 500_000) % 1_000_000).padStart(6, '0');
-    const r = await runInPty([CLI_PATH, '-p', 'GEHC-056', '--', 'true'], {
+    const r = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
       env: s.env,
       steps: [
         { expect: `Enter MFA code for ${s.serial}: `, send: `${wrong}\r` },
@@ -160,7 +160,7 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
   test('--no-session and a role duration over 1h skip the MFA session and say why under --debug', async () => {
     const code = await aws.freshTotp(s.serial);
     const r = await runCli(
-      ['--debug', '-p', 'GEHC-056', '-d', '2h', '--mfa-token', code, '--', 'sh', '-c', 'echo $AWS_CREDENTIAL_EXPIRATION'],
+      ['--debug', '-p', 'role', '-d', '2h', '--mfa-token', code, '--', 'sh', '-c', 'echo $AWS_CREDENTIAL_EXPIRATION'],
       { env: s.env },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -173,7 +173,7 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
 
   test('cache: directory 0700, files 0600, no long-term secret anywhere; credentials near expiry are refreshed from the session without a prompt', async () => {
     const code = await aws.freshTotp(s.serial);
-    const r = await runCli(['--debug', '-p', 'GEHC-056', '--mfa-token', code, '--', 'true'], { env: s.env });
+    const r = await runCli(['--debug', '-p', 'role', '--mfa-token', code, '--', 'true'], { env: s.env });
     assert.equal(r.code, 0, r.stderr);
     const dir = join(s.home, '.cache', 'mfa-exec');
     assert.equal((await stat(dir)).mode & 0o777, 0o700);
@@ -194,7 +194,7 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
     const entry = JSON.parse(await readFile(roleFile, 'utf8')) as { expiration: string };
     const { writeFile } = await import('node:fs/promises');
     await writeFile(roleFile, JSON.stringify({ ...entry, expiration: new Date(Date.now() + 4 * 60_000).toISOString() }), { mode: 0o600 });
-    const refreshed = await runCli(['-p', 'GEHC-056', '--', 'sh', '-c', 'echo $AWS_CREDENTIAL_EXPIRATION'], { env: s.env });
+    const refreshed = await runCli(['-p', 'role', '--', 'sh', '-c', 'echo $AWS_CREDENTIAL_EXPIRATION'], { env: s.env });
     assert.equal(refreshed.code, 0, refreshed.stderr);
     assert.ok(Date.parse(refreshed.stdout.trim()) - Date.now() > 50 * 60_000);
     assert.equal(aws.calls.GetSessionToken, 1);
@@ -203,16 +203,16 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
 
   test('a change of external id or role never returns the old cached credentials', async () => {
     const code = await aws.freshTotp(s.serial);
-    assert.equal((await runCli(['-p', 'GEHC-056', '--mfa-token', code, '--', 'true'], { env: s.env })).code, 0);
+    assert.equal((await runCli(['-p', 'role', '--mfa-token', code, '--', 'true'], { env: s.env })).code, 0);
     const { writeAwsFiles } = await import('../harness/index.ts');
     const { configText, credentialsText } = await import('./scenario.ts');
     await writeAwsFiles(s.home, {
       config: configText(aws, s.user).replace('external_id = 730993910069', 'external_id = 111'),
       credentials: credentialsText(aws, s.user),
     });
-    const r = await runCli(['-p', 'GEHC-056', '--', 'true'], { env: s.env });
+    const r = await runCli(['-p', 'role', '--', 'true'], { env: s.env });
     assert.equal(r.code, 77, 'the session is reused, but the role is assumed afresh and AWS refuses the wrong external id');
-    assert.match(r.stderr, /AWS denied AssumeRole .*hc-master.* for profile 'GEHC-056'/);
+    assert.match(r.stderr, /AWS denied AssumeRole .*hc-master.* for profile 'role'/);
   });
 
   test('nested runs: the same profile reuses the injected credentials (no STS call); another profile resolves afresh', async () => {
@@ -222,12 +222,12 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
       `${awsShim} sts get-caller-identity --output json`,
       `MFA_EXEC_PROFILE=reader ${awsShim} sts get-caller-identity --output json`,
     ].join(' && echo ---- && ');
-    const r = await runCli(['-p', 'GEHC-056', '--mfa-token', code, '--', 'sh', '-c', inner], { env: { ...s.env, MFA_EXEC_DEBUG: '1' } });
+    const r = await runCli(['-p', 'role', '--mfa-token', code, '--', 'sh', '-c', inner], { env: { ...s.env, MFA_EXEC_DEBUG: '1' } });
     assert.equal(r.code, 0, r.stderr);
     const [same, other] = r.stdout.split('----\n');
     assert.match(callerArn(same!), /assumed-role\/hc-master\//);
     assert.match(callerArn(other!), /assumed-role\/reader\//);
-    assert.equal(r.stderr.match(/nested run: AWS_VAULT=GEHC-056 already carries valid credentials/g)?.length, 1);
+    assert.equal(r.stderr.match(/nested run: AWS_VAULT=role already carries valid credentials/g)?.length, 1);
     assert.equal(aws.calls.GetSessionToken, 1, 'the reader role came from the cached MFA session');
     assert.equal(aws.calls.AssumeRole, 2);
   });

@@ -182,7 +182,7 @@ describe('exec: signals, stdio and the terminal', { timeout: 120_000 }, () => {
     });
 
     test("after the MFA prompt the terminal is the target's: canonical mode and echo on, a typed line reaches it", async () => {
-      const r = await runInPty([CLI_PATH, '-p', 'GEHC-056', '--', 'sh', '-c', 'stty -a; echo ready; read line; echo "got:$line"'], {
+      const r = await runInPty([CLI_PATH, '-p', 'role', '--', 'sh', '-c', 'stty -a; echo ready; read line; echo "got:$line"'], {
         env,
         steps: [
           { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) },

@@ -217,7 +217,7 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
         ['badbang', 126, /interpreter '\/nonexistent\/interp'/],
       ];
       for (const [name, code, message] of cases) {
-        for (const profile of ['GEHC-056', 'carol-reader']) {
+        for (const profile of ['role', 'carol-reader']) {
           const r = await runCli(['-p', profile, '--', name, 'arg'], { env: e, timeoutMs: 10_000 });
           assert.equal(r.code, code, `${name} (${profile}): ${r.stderr}`);
           assert.match(r.stderr, message, name);
@@ -251,7 +251,7 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       await writeFile(join(real, 'mxtool'), '#!/usr/bin/env node\nprocess.stdout.write(JSON.stringify(process.argv.slice(2)));\n');
       const args = [
         '--profile',
-        'GEHC-056',
+        'role',
         '-p',
         'x',
         '--',
@@ -279,7 +279,7 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       const r = await runCli(args, { env: env(`${s.shims}:${real}:${SYSTEM_PATH}`), argv0Path: shim, timeoutMs: 10_000 });
       ok(r, 'argv');
       assert.deepEqual(JSON.parse(r.stdout), args);
-      assert.equal(aws.calls.GetSessionToken ?? 0, 0, '--profile GEHC-056 was not taken as ours (it would need MFA)');
+      assert.equal(aws.calls.GetSessionToken ?? 0, 0, '--profile role was not taken as ours (it would need MFA)');
     });
 
     test('argv[0] the target sees is the shim name', async () => {

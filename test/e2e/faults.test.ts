@@ -48,7 +48,7 @@ describe('faults: STS and the cache', { timeout: 180_000 }, () => {
   }
 
   const exec = async (extra: NodeJS.ProcessEnv = {}, args: string[] = []) =>
-    runCli(['-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial), ...args, '--', 'true'], {
+    runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), ...args, '--', 'true'], {
       env: { ...s.env, MFA_EXEC_STS_TIMEOUT: '1', MFA_EXEC_DEBUG: '1', ...extra },
       timeoutMs: 40_000,
     });

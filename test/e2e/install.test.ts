@@ -55,13 +55,13 @@ describe('clean install from the packed tarball', { timeout: 120_000 }, () => {
 
   test('the installed entry point and its aws shim run the real aws CLI with role credentials', async () => {
     const code = await aws.freshTotp(s.serial);
-    const wrapped = await runCli(['-p', 'GEHC-056', '--mfa-token', code, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], {
+    const wrapped = await runCli(['-p', 'role', '--mfa-token', code, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], {
       env: s.env,
       argv0Path: bin,
     });
     assert.equal(wrapped.code, 0, wrapped.stderr);
     assert.match(callerArn(wrapped.stdout), /assumed-role\/hc-master\//);
-    const env = { ...s.env, PATH: `${join(pkg, 'shims')}:${s.env.PATH}`, AWS_PROFILE: 'GEHC-056' };
+    const env = { ...s.env, PATH: `${join(pkg, 'shims')}:${s.env.PATH}`, AWS_PROFILE: 'role' };
     const shimmed = await runCli(['sts', 'get-caller-identity', '--output', 'json'], { env, argv0Path: join(pkg, 'shims', 'aws') });
     assert.equal(shimmed.code, 0, shimmed.stderr);
     assert.match(callerArn(shimmed.stdout), /assumed-role\/hc-master\//);
@@ -71,17 +71,17 @@ describe('clean install from the packed tarball', { timeout: 120_000 }, () => {
     const shimDir = join(s.home, 'installed-shims');
     const cases: [string[], number, RegExp][] = [
       [['--help'], 0, /Usage:/],
-      [['status', '-p', 'GEHC-056'], 0, /ready/],
+      [['status', '-p', 'role'], 0, /ready/],
       [['status', '-p', 'bob', '--json'], 1, /"promptNeeded": true/],
-      [['list'], 0, /GEHC-056\s+GEHC-000/],
-      [['env', '-p', 'GEHC-056', '--format', 'json'], 0, /"AWS_VAULT": "GEHC-056"/],
-      [['credential-process', '-p', 'GEHC-056'], 0, /^\{"Version":1,"AccessKeyId"/],
-      [['login', '-p', 'GEHC-056'], 0, /^$/],
+      [['list'], 0, /role\s+source/],
+      [['env', '-p', 'role', '--format', 'json'], 0, /"AWS_VAULT": "role"/],
+      [['credential-process', '-p', 'role'], 0, /^\{"Version":1,"AccessKeyId"/],
+      [['login', '-p', 'role'], 0, /^$/],
       [['shim', 'install', 'terraform', '--dir', shimDir], 0, /terraform: installed/],
       [['shim', 'list', '--dir', shimDir], 0, /terraform/],
       [['shim', 'remove', 'terraform', '--dir', shimDir], 0, /terraform: removed/],
       [['doctor'], 0, /config files parse/],
-      [['clear', '-p', 'GEHC-056'], 0, /^$/],
+      [['clear', '-p', 'role'], 0, /^$/],
     ];
     for (const [args, code, stdout] of cases) {
       const r = await runCli(args, { env: s.env, argv0Path: bin });

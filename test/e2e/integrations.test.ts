@@ -102,7 +102,7 @@ describe(
     };
 
     const addConfig = (text: string) => appendFile(join(s.home, '.aws', 'config'), `\n${text}\n`);
-    const warm = async (profile = 'GEHC-056') => {
+    const warm = async (profile = 'role') => {
       const r = await runCli(['login', '--profile', profile, '--mfa-token', await aws.freshTotp(s.serial)], { env: s.env });
       assert.equal(r.code, 0, r.stderr);
     };
@@ -110,7 +110,7 @@ describe(
     describe('credential_process', () => {
       test('the real aws CLI prompts on the terminal through credential_process, then runs from the cache without one; boto3 takes the same output', async () => {
         s = await scenario();
-        await addConfig(`[profile tf]\ncredential_process = ${CLI_PATH} credential-process --profile GEHC-056\nregion = us-west-2`);
+        await addConfig(`[profile tf]\ncredential_process = ${CLI_PATH} credential-process --profile role\nregion = us-west-2`);
         const awsCli = pythonTool('aws');
         // The aws CLI captures our stdout and stderr: the prompt can only appear because it goes to /dev/tty.
         const first = await runInPty([awsCli, '--profile', 'tf', 'sts', 'get-caller-identity', '--output', 'json'], {
@@ -132,7 +132,7 @@ describe(
         assert.equal(aws.calls.AssumeRole, 1);
 
         // The process output itself: one JSON object, the five fields, nothing else.
-        const cp = await runCli(['credential-process', '--profile', 'GEHC-056'], { env: s.env });
+        const cp = await runCli(['credential-process', '--profile', 'role'], { env: s.env });
         assert.equal(cp.code, 0, cp.stderr);
         assert.equal(cp.stderr, '');
         assert.match(cp.stdout, /^\{[^\n]*\}\n$/, 'exactly one JSON object on one line');
@@ -155,8 +155,8 @@ describe(
 
       test('no terminal and nothing cached: fails at once (66), the reason on stderr, stdout empty, no STS call', async () => {
         s = await scenario({ codes: false });
-        const r = await runCli(['credential-process', '--profile', 'GEHC-056'], { env: s.env, timeoutMs: 10_000 });
-        assertCleanError(r, 66, /GEHC-056/, /no terminal/, /--mfa-token/);
+        const r = await runCli(['credential-process', '--profile', 'role'], { env: s.env, timeoutMs: 10_000 });
+        assertCleanError(r, 66, /role/, /no terminal/, /--mfa-token/);
         assert.equal(r.stdout, '');
         assert.ok(r.durationMs < 5_000, `${r.durationMs} ms`);
         assert.deepEqual({ ...aws.calls }, {});
@@ -167,7 +167,7 @@ describe(
       test('eval "$(mfa-exec env)" in real sh and bash: aws runs as the role, stale AWS variables are unset', async () => {
         s = await scenario();
         await warm();
-        const script = 'eval "$("$MFA" env --profile GEHC-056)" && aws sts get-caller-identity --output json';
+        const script = 'eval "$("$MFA" env --profile role)" && aws sts get-caller-identity --output json';
         // A stale profile that does not exist: the aws CLI fails on it unless the env output unsets it.
         const env = { ...s.env, AWS_PROFILE: 'no-such-profile', AWS_SECURITY_TOKEN: 'stale' };
         for (const sh of ['/bin/sh', '/bin/bash']) {
@@ -183,7 +183,7 @@ describe(
         s = await scenario();
         await warm();
         const run = async (format?: string) => {
-          const r = await runCli(['env', '--profile', 'GEHC-056', ...(format ? ['--format', format] : [])], { env: s.env });
+          const r = await runCli(['env', '--profile', 'role', ...(format ? ['--format', format] : [])], { env: s.env });
           assert.equal(r.code, 0, `${format}: ${r.stderr}`);
           assert.equal(r.stderr, '', format);
           return r.stdout;
@@ -191,7 +191,7 @@ describe(
         const json = JSON.parse(await run('json')) as Record<string, string>;
 
         // The same variables, with the same values, as `mfa-exec -- <target>` puts in the child env.
-        const child = await runCli(['-p', 'GEHC-056', '--', 'env'], { env: s.env });
+        const child = await runCli(['-p', 'role', '--', 'env'], { env: s.env });
         assert.equal(child.code, 0, child.stderr);
         const childEnv = parseEnvLines(child.stdout);
         const injected = Object.fromEntries(Object.entries(childEnv).filter(([k, v]) => s.env[k] !== v && !k.startsWith('MFA_EXEC_')));
@@ -206,7 +206,7 @@ describe(
         ]) {
           assert.ok(json[k], k);
         }
-        assert.equal(json.AWS_VAULT, 'GEHC-056');
+        assert.equal(json.AWS_VAULT, 'role');
         assert.equal(json.AWS_REGION, 'eu-central-1');
         assert.match(json.AWS_CREDENTIAL_EXPIRATION!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
@@ -255,7 +255,7 @@ describe(
           await warm();
           const r = await runNoTerminal(
             FISH!,
-            ['-c', '"$MFA" env --profile GEHC-056 --format fish | source; aws sts get-caller-identity --output json'],
+            ['-c', '"$MFA" env --profile role --format fish | source; aws sts get-caller-identity --output json'],
             {
               env: { ...s.env, MFA: CLI_PATH, AWS_PROFILE: 'no-such-profile' },
             },
@@ -286,7 +286,7 @@ describe(
         s = await scenario();
         await warm();
         await addConfig(
-          `[profile "${NASTY_PROFILE}"]\nsource_profile = GEHC-000\nrole_arn = ${aws.roles.reader!.arn}\nmfa_serial = ${s.serial}\nregion = ${NASTY_REGION}`,
+          `[profile "${NASTY_PROFILE}"]\nsource_profile = source\nrole_arn = ${aws.roles.reader!.arn}\nmfa_serial = ${s.serial}\nregion = ${NASTY_REGION}`,
         );
         // The first fetch needs a region the STS client accepts; afterwards the cache serves and the
         // profile's own region only ends up in the output.
@@ -319,7 +319,7 @@ describe(
         assert.equal(vars.AWS_VAULT, NASTY_PROFILE);
         assert.equal(vars.AWS_REGION, NASTY_REGION);
         // --region given on the command line is quoted as well.
-        const flag = await shell('/bin/sh', `eval "$("$MFA" env --profile GEHC-056 --region "$NASTY")" && printf "%s\\n" "$AWS_REGION"`, {
+        const flag = await shell('/bin/sh', `eval "$("$MFA" env --profile role --region "$NASTY")" && printf "%s\\n" "$AWS_REGION"`, {
           ...s.env,
           NASTY: NASTY_REGION,
         });
@@ -334,7 +334,7 @@ describe(
 
       test('an unknown --format is a usage error (64) before any credential work', async () => {
         s = await scenario({ codes: false });
-        const r = await runCli(['env', '--profile', 'GEHC-056', '--format', 'zsh'], { env: s.env });
+        const r = await runCli(['env', '--profile', 'role', '--format', 'zsh'], { env: s.env });
         assertCleanError(r, 64, /'zsh'/, /sh, fish, powershell, dotenv, json, terragrunt/);
         assert.equal(r.stdout, '');
         assert.deepEqual({ ...aws.calls }, {});
@@ -344,26 +344,26 @@ describe(
     describe('status, login, list, clear', () => {
       test('status needs no terminal and no STS; login prompts once; status then ready for both roles behind the session; list shows no secret; clear', async () => {
         s = await scenario();
-        const before = await runCli(['status', '--profile', 'GEHC-056'], { env: s.env, timeoutMs: 10_000 });
+        const before = await runCli(['status', '--profile', 'role'], { env: s.env, timeoutMs: 10_000 });
         assert.equal(before.code, 1, before.stderr);
-        assert.match(before.stdout, /^GEHC-056: needs an MFA code/);
+        assert.match(before.stdout, /^role: needs an MFA code/);
         assert.ok(before.stdout.includes(s.serial));
-        assert.match(before.stdout, /mfa-exec login --profile GEHC-056/);
+        assert.match(before.stdout, /mfa-exec login --profile role/);
         assert.ok(before.durationMs < 3_000, `${before.durationMs} ms`);
-        const beforeJson = await runCli(['status', '--profile', 'GEHC-056', '--json'], { env: s.env });
+        const beforeJson = await runCli(['status', '--profile', 'role', '--json'], { env: s.env });
         assert.equal(beforeJson.code, 1, beforeJson.stderr);
         const sj = JSON.parse(beforeJson.stdout) as { profile: string; valid: boolean; promptNeeded: boolean; mfaSerials: string[] };
         assert.equal(sj.promptNeeded, true);
         assert.equal(sj.valid, false);
-        assert.equal(sj.profile, 'GEHC-056');
+        assert.equal(sj.profile, 'role');
         assert.deepEqual(sj.mfaSerials, [s.serial]);
         assert.deepEqual({ ...aws.calls }, {}, 'status never calls STS');
 
-        const login = await runInPty([CLI_PATH, 'login', '--profile', 'GEHC-056'], {
+        const login = await runInPty([CLI_PATH, 'login', '--profile', 'role'], {
           env: s.env,
           steps: [
             { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) },
-            { expect: /profile 'GEHC-056' is ready/ },
+            { expect: /profile 'role' is ready/ },
           ],
           timeoutMs: 30_000,
         });
@@ -372,10 +372,10 @@ describe(
         assert.equal(aws.calls.GetSessionToken, 1);
         const calls = { ...aws.calls };
 
-        const ready = await runCli(['status', '--profile', 'GEHC-056'], { env: s.env });
+        const ready = await runCli(['status', '--profile', 'role'], { env: s.env });
         assert.equal(ready.code, 0, ready.stderr);
-        assert.match(ready.stdout, /^GEHC-056: ready, no MFA prompt needed; credentials valid until /);
-        const readyJsonRun = await runCli(['status', '--profile', 'GEHC-056', '--json'], { env: s.env });
+        assert.match(ready.stdout, /^role: ready, no MFA prompt needed; credentials valid until /);
+        const readyJsonRun = await runCli(['status', '--profile', 'role', '--json'], { env: s.env });
         assert.equal(readyJsonRun.code, 0, readyJsonRun.stderr);
         const readyJson = JSON.parse(readyJsonRun.stdout) as { valid: boolean; promptNeeded: boolean };
         assert.equal(readyJson.promptNeeded, false);
@@ -393,15 +393,15 @@ describe(
         assert.equal(list.code, 0, list.stderr);
         const rows = list.stdout.trimEnd().split('\n');
         assert.match(rows[0]!, /^PROFILE\s+VIA\s+MFA DEVICE\s+STATE$/);
-        for (const p of ['default', 'GEHC-000', 'GEHC-056', 'reader', 'bob', 'carol-reader', 'carol']) {
+        for (const p of ['default', 'source', 'role', 'reader', 'bob', 'carol-reader', 'carol']) {
           assert.ok(
             rows.some((r) => r.startsWith(`${p} `)),
             `list shows ${p}\n${list.stdout}`,
           );
         }
         const row = (p: string) => rows.find((r) => r.startsWith(`${p} `)) ?? '';
-        assert.match(row('GEHC-056'), new RegExp(`^GEHC-056\\s+GEHC-000\\s+${s.serial}\\s+role \\d+m left$`));
-        assert.match(row('reader'), new RegExp(`^reader\\s+GEHC-000\\s+${s.serial}\\s+role \\d+m left$`));
+        assert.match(row('role'), new RegExp(`^role\\s+source\\s+${s.serial}\\s+role \\d+m left$`));
+        assert.match(row('reader'), new RegExp(`^reader\\s+source\\s+${s.serial}\\s+role \\d+m left$`));
         assert.match(row('bob'), new RegExp(`^bob\\s+-\\s+${s.bobSerial}\\s+not cached; MFA needed$`));
         const listJson = await runCli(['list', '--json'], { env: s.env });
         assert.equal(listJson.code, 0, listJson.stderr);
@@ -412,8 +412,8 @@ describe(
           roleArn?: string;
           state: string;
         }[];
-        const j = jrows.find((r) => r.profile === 'GEHC-056');
-        assert.deepEqual(j?.chain, ['GEHC-000']);
+        const j = jrows.find((r) => r.profile === 'role');
+        assert.deepEqual(j?.chain, ['source']);
         assert.equal(j?.mfaSerial, s.serial);
         assert.equal(j?.roleArn, aws.roles['hc-master']!.arn);
         const secrets = [
@@ -431,10 +431,10 @@ describe(
           assert.ok(!ready.stdout.includes(secret) && !readyJsonRun.stdout.includes(secret), 'status shows a secret');
         }
 
-        const clear = await runCli(['clear', '--profile', 'GEHC-056'], { env: s.env });
+        const clear = await runCli(['clear', '--profile', 'role'], { env: s.env });
         assert.equal(clear.code, 0, clear.stderr);
-        assert.match(clear.stderr, /removed 2 cached entries for profile 'GEHC-056'/);
-        const cleared = await runCli(['status', '--profile', 'GEHC-056'], { env: s.env });
+        assert.match(clear.stderr, /removed 2 cached entries for profile 'role'/);
+        const cleared = await runCli(['status', '--profile', 'role'], { env: s.env });
         assert.equal(cleared.code, 1, cleared.stdout);
         assert.match(cleared.stdout, /needs an MFA code/);
         assert.ok(
@@ -480,9 +480,9 @@ describe(
         assertCleanError(await runCli(['shim', 'remove', 'terraform', '--dir', dir], { env: s.env }), 73, /not an mfa-exec shim/);
         assert.ok(existsSync(join(dir, 'terraform')));
 
-        // With the shim first on PATH, a plain `aws` gets the role (botocore alone would need a prompt for GEHC-056).
-        const env = { ...s.env, PATH: `${dir}:${s.env.PATH}`, AWS_PROFILE: 'GEHC-056' };
-        const first = await runCli(['-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env: s.env });
+        // With the shim first on PATH, a plain `aws` gets the role (botocore alone would need a prompt for role).
+        const env = { ...s.env, PATH: `${dir}:${s.env.PATH}`, AWS_PROFILE: 'role' };
+        const first = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env: s.env });
         assert.equal(first.code, 0, first.stderr);
         const r = await shell('/bin/sh', 'aws sts get-caller-identity --output json', env);
         assert.equal(r.code, 0, r.stderr);
@@ -558,14 +558,14 @@ describe(
 
       test('a main.tf that pins a profile (provider block over several lines): warns naming main.tf:<line>, exit 1', async () => {
         s = await scenario({ codes: false });
-        const r = await providerPinned('# project\n\nprovider "aws" {\n  region  = "eu-central-1"\n  profile = "GEHC-056"\n}\n');
+        const r = await providerPinned('# project\n\nprovider "aws" {\n  region  = "eu-central-1"\n  profile = "role"\n}\n');
         assert.equal(r.code, 1, r.stdout + r.stderr);
         assert.match(r.stdout, /^warn\s+main\.tf:5 sets profile: Terraform will read ~\/\.aws itself/m);
       });
 
-      test('a main.tf with the one-line block provider "aws" { profile = "GEHC-056" }: warns naming main.tf:<line>, exit 1', async () => {
+      test('a main.tf with the one-line block provider "aws" { profile = "role" }: warns naming main.tf:<line>, exit 1', async () => {
         s = await scenario({ codes: false });
-        const r = await providerPinned('terraform {}\n\nprovider "aws" { profile = "GEHC-056" }\n');
+        const r = await providerPinned('terraform {}\n\nprovider "aws" { profile = "role" }\n');
         assert.match(r.stdout, /^warn\s+main\.tf:3 sets profile/m);
         assert.equal(r.code, 1, r.stdout + r.stderr);
       });
@@ -587,7 +587,7 @@ describe(
       test('a TOTP mfa_process gives the code with no terminal; its stderr reaches ours', async () => {
         s = await scenario();
         await addConfig(
-          `[profile proc]\nsource_profile = GEHC-000\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = python3 ${TOTP_SCRIPT} ${aws.mfaSeed(s.serial)}`,
+          `[profile proc]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = python3 ${TOTP_SCRIPT} ${aws.mfaSeed(s.serial)}`,
         );
         const r = await runCli(['-p', 'proc', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], { env: s.env });
         assert.equal(r.code, 0, r.stderr);
@@ -596,7 +596,7 @@ describe(
         assert.equal(aws.calls.GetSessionToken, 1);
         // The seed may also come from the environment the process inherits.
         await addConfig(
-          `[profile proc-env]\nsource_profile = GEHC-000\nrole_arn = ${aws.roles.reader!.arn}\nmfa_serial = ${s.serial}\nmfa_process = python3 ${TOTP_SCRIPT}`,
+          `[profile proc-env]\nsource_profile = source\nrole_arn = ${aws.roles.reader!.arn}\nmfa_serial = ${s.serial}\nmfa_process = python3 ${TOTP_SCRIPT}`,
         );
         const cached = await runCli(['-p', 'proc-env', '--', 'true'], { env: { ...s.env, TOTP_SEED: aws.mfaSeed(s.serial) } });
         assert.equal(cached.code, 0, cached.stderr);
@@ -613,7 +613,7 @@ describe(
         ];
         for (const [name, command] of cases) {
           await addConfig(
-            `[profile ${name}]\nsource_profile = GEHC-000\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = ${command}`,
+            `[profile ${name}]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = ${command}`,
           );
         }
         for (const [name, , message] of cases) {
@@ -628,7 +628,7 @@ describe(
       test('an mfa_process that hangs: stopped after its deadline with a clear error', async () => {
         s = await scenario({ codes: false });
         await addConfig(
-          `[profile proc-hang]\nsource_profile = GEHC-000\nrole_arn = ${aws.roles['hc-master']!.arn}\nmfa_serial = ${s.serial}\nmfa_process = sleep 600`,
+          `[profile proc-hang]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nmfa_serial = ${s.serial}\nmfa_process = sleep 600`,
         );
         const r = await runCli(['-p', 'proc-hang', '--', 'true'], {
           env: { ...s.env, MFA_EXEC_MFA_PROCESS_TIMEOUT: '1' },
@@ -642,7 +642,7 @@ describe(
         s = await scenario();
         const marker = join(s.home, 'mfa-process-ran');
         await addConfig(
-          `[profile ord]\nsource_profile = GEHC-000\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = touch "$HOME/mfa-process-ran"; echo "mfa_process: no key" >&2; exit 1`,
+          `[profile ord]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = touch "$HOME/mfa-process-ran"; echo "mfa_process: no key" >&2; exit 1`,
         );
 
         // --mfa-token beats MFA_EXEC_MFA_TOKEN, even a bad one beats a good one.
@@ -685,16 +685,16 @@ describe(
       test('every bad input is one paragraph with its exit code, no stack trace, no internal error', async () => {
         s = await scenario({ codes: false });
         const cases: [string[], number, RegExp][] = [
-          [['env', '--profile', 'GEHC-056', '--format', 'yaml'], 64, /Unknown --format 'yaml'/],
-          [['env', '--profile', 'GEHC-056', '--json'], 64, /Unknown option '--json'/],
+          [['env', '--profile', 'role', '--format', 'yaml'], 64, /Unknown --format 'yaml'/],
+          [['env', '--profile', 'role', '--json'], 64, /Unknown option '--json'/],
           [['status', '--profile', 'no-such-profile'], 78, /no-such-profile/],
           [['status', '--mfa-token', '123456'], 64, /Unknown option '--mfa-token' for 'mfa-exec status'/],
           [['list', '--format', 'json'], 64, /Unknown option/],
           [['login', '--profile', 'no-such-profile'], 78, /no-such-profile/],
           [['credential-process', '--profile', 'no-such-profile'], 78, /no-such-profile/],
-          [['credential-process', '--profile', 'GEHC-056', '--mfa-token', '12'], 65, /--mfa-token is unusable/],
+          [['credential-process', '--profile', 'role', '--mfa-token', '12'], 65, /--mfa-token is unusable/],
           [['clear', '--profile', 'no-such-profile'], 78, /no-such-profile/],
-          [['login', '--profile', 'GEHC-056'], 66, /no terminal/],
+          [['login', '--profile', 'role'], 66, /no terminal/],
           [['doctor', '--profile'], 64, /needs a value/],
         ];
         for (const [args, code, message] of cases) {

@@ -45,7 +45,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
 
   test('8 aws shims on a cold cache with MFA_EXEC_MFA_TOKEN: all succeed, one GetSessionToken, one AssumeRole', async () => {
     const awsShim = await s.shim('aws');
-    const env = { ...s.env, AWS_PROFILE: 'GEHC-056', MFA_EXEC_MFA_TOKEN: await aws.freshTotp(s.serial) };
+    const env = { ...s.env, AWS_PROFILE: 'role', MFA_EXEC_MFA_TOKEN: await aws.freshTotp(s.serial) };
     const runs = await Promise.all(
       Array.from({ length: 8 }, () =>
         runCli(['sts', 'get-caller-identity', '--output', 'json'], { env, argv0Path: awsShim, timeoutMs: 30_000 }),
@@ -66,7 +66,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     const started = Date.now();
     const runs = await Promise.all(
       Array.from({ length: 20 }, () =>
-        runCli(['-p', 'GEHC-056', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && echo "$AWS_ACCESS_KEY_ID"'], {
+        runCli(['-p', 'role', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && echo "$AWS_ACCESS_KEY_ID"'], {
           env,
           timeoutMs: 30_000,
         }),
@@ -85,7 +85,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
   });
 
   test('4 background runs in one terminal: exactly one MFA prompt, all four succeed', async () => {
-    const loop = `for i in 1 2 3 4; do ( "$0" -p GEHC-056 -- true; echo "run $i exit $?" ) & done; wait; echo all-done`;
+    const loop = `for i in 1 2 3 4; do ( "$0" -p role -- true; echo "run $i exit $?" ) & done; wait; echo all-done`;
     const r = await runInPty(['/bin/sh', '-c', loop, CLI_PATH], {
       env: s.env,
       steps: [{ expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) }, { expect: 'all-done' }],
@@ -102,7 +102,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
   test('two profiles behind the same MFA device at once (4 + 4 runs, one code): one GetSessionToken, one AssumeRole per role', async () => {
     const env = { ...s.env, MFA_EXEC_MFA_TOKEN: await aws.freshTotp(s.serial) };
     const run = (profile: string) => runCli(['-p', profile, '--', 'sh', '-c', 'echo "$AWS_ACCESS_KEY_ID"'], { env, timeoutMs: 30_000 });
-    const runs = await Promise.all(['GEHC-056', 'reader', 'GEHC-056', 'reader', 'GEHC-056', 'reader', 'GEHC-056', 'reader'].map(run));
+    const runs = await Promise.all(['role', 'reader', 'role', 'reader', 'role', 'reader', 'role', 'reader'].map(run));
     for (const [i, r] of runs.entries()) assert.equal(r.code, 0, `run ${i}: ${r.stderr}`);
     assert.equal(new Set(runs.map((r) => r.stdout.trim())).size, 2, 'one set of credentials per role');
     assert.equal(aws.calls.GetSessionToken, 1, 'the lock is per MFA session, not per profile: the code is used once');
@@ -118,7 +118,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
 
   test('8 runs with no terminal and no code: all fail at once with 66, no STS call, no lock left', async () => {
     const runs = await Promise.all(
-      Array.from({ length: 8 }, () => runCli(['-p', 'GEHC-056', '--', 'true'], { env: s.env, timeoutMs: 15_000 })),
+      Array.from({ length: 8 }, () => runCli(['-p', 'role', '--', 'true'], { env: s.env, timeoutMs: 15_000 })),
     );
     for (const [i, r] of runs.entries()) {
       assert.equal(r.code, 66, `run ${i}: ${r.stderr}`);
@@ -135,7 +135,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
 
   test('a holder waiting 12 s at the MFA prompt keeps its lock (no takeover after 10 s); the waiter then reads its result', async (t) => {
     let waiter: Promise<CliResult> | undefined;
-    const holder = await runInPty([CLI_PATH, '-p', 'GEHC-056', '--', 'true'], {
+    const holder = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
       env: s.env,
       steps: [
         {
@@ -144,7 +144,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
             // A second process with a valid code of its own: if it broke the lock it would
             // make a second GetSessionToken instead of waiting.
             const own = await aws.freshTotp(s.serial);
-            waiter = runCli(['--debug', '-p', 'GEHC-056', '--', 'true'], { env: { ...s.env, MFA_EXEC_MFA_TOKEN: own }, timeoutMs: 40_000 });
+            waiter = runCli(['--debug', '-p', 'role', '--', 'true'], { env: { ...s.env, MFA_EXEC_MFA_TOKEN: own }, timeoutMs: 40_000 });
             await new Promise((resolve) => setTimeout(resolve, 12_000));
             return aws.freshTotp(s.serial);
           },
@@ -166,7 +166,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
   });
 
   test('a process SIGKILLed at the MFA prompt leaves its lock; the next run takes it over once stale (10 s), not never', async (t) => {
-    const killed = await runInPty([CLI_PATH, '-p', 'GEHC-056', '--', 'true'], {
+    const killed = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
       env: s.env,
       steps: [{ expect: `Enter MFA code for ${s.serial}: `, signal: 'SIGKILL', target: 'child' }],
       timeoutMs: 15_000,
@@ -176,7 +176,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     assert.equal(left.length, 1, 'the killed process held the lock');
 
     const code = await aws.freshTotp(s.serial);
-    const r = await runCli(['--debug', '-p', 'GEHC-056', '--mfa-token', code, '--', 'true'], { env: s.env, timeoutMs: 25_000 });
+    const r = await runCli(['--debug', '-p', 'role', '--mfa-token', code, '--', 'true'], { env: s.env, timeoutMs: 25_000 });
     t.diagnostic(`the next run took ${r.durationMs} ms`);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /another mfa-exec is fetching these credentials/, 'it did find the lock held');
@@ -187,7 +187,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
   });
 
   test('readers never see a partial cache file while other processes rewrite it', async (t) => {
-    const first = await runCli(['-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env: s.env });
+    const first = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env: s.env });
     assert.equal(first.code, 0, first.stderr);
     const dir = cacheDirOf(s);
     const roleFile = join(
@@ -234,7 +234,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
         const tmp = join(dir, `.tmp-test-${rewrites}`);
         await writeFile(tmp, JSON.stringify({ ...entry, expiration: new Date(Date.now() + 60_000).toISOString() }) + '\n', { mode: 0o600 });
         await rename(tmp, roleFile);
-        const r = await runCli(['-p', 'GEHC-056', '--', 'true'], { env: s.env });
+        const r = await runCli(['-p', 'role', '--', 'true'], { env: s.env });
         if (r.code !== 0) failures.push(r);
         rewrites++;
       }
@@ -246,7 +246,7 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
       const failures: CliResult[] = [];
       let runs = 0;
       while (Date.now() < deadline) {
-        const r = await runCli(['--debug', '-p', 'GEHC-056', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN"'], { env: s.env });
+        const r = await runCli(['--debug', '-p', 'role', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN"'], { env: s.env });
         if (r.code !== 0 || /corrupt|unreadable|schema version/.test(r.stderr)) failures.push(r);
         runs++;
       }

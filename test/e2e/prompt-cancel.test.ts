@@ -24,9 +24,9 @@ describe('Ctrl-C at the MFA prompt ends mfa-exec at once', { timeout: 60_000 }, 
   afterEach(() => s.cleanup());
 
   const commands: [string, string[]][] = [
-    ['exec', ['-p', 'GEHC-056', '--', 'true']],
-    ['credential-process', ['credential-process', '--profile', 'GEHC-056']],
-    ['login', ['login', '--profile', 'GEHC-056']],
+    ['exec', ['-p', 'role', '--', 'true']],
+    ['credential-process', ['credential-process', '--profile', 'role']],
+    ['login', ['login', '--profile', 'role']],
   ];
   for (const [what, args] of commands) {
     test(`${what}: exit 130 within a second, terminal settings unchanged, the next typed line not swallowed`, async () => {

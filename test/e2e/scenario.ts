@@ -1,6 +1,8 @@
-// The user's setup from the issue (GEHC-000 holds keys, GEHC-056 is a role behind MFA with an
-// external id), plus a second role behind the same MFA device and an MFA-only user, in a temp
-// HOME with a shim directory. Shared by the e2e tests of the built CLI.
+// The user's setup from the original report, with plain names: the profile 'source' holds the
+// long-term keys, the profile 'role' is a role in another account behind MFA with an external id
+// (GEHC-000 and GEHC-056 in the report). Plus a second role behind the same MFA device
+// ('reader') and an MFA-only user ('bob'), in a temp HOME with a shim directory. Shared by the
+// e2e tests of the built CLI.
 import { mkdir, symlink, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLI_PATH, baseEnv, makeHome, writeAwsFiles, type FakeAws, type TempHome } from '../harness/index.ts';
@@ -31,7 +33,7 @@ export interface Scenario {
   home: string;
   shims: string;
   env: NodeJS.ProcessEnv;
-  /** The MFA user behind GEHC-000 in this scenario, and its device. */
+  /** The MFA user whose keys the profile 'source' holds in this scenario, and its device. */
   user: string;
   serial: string;
   bobSerial: string;
@@ -44,19 +46,19 @@ export function configText(aws: FakeAws, user: string): string {
   return `[default]
 region = us-west-2
 
-[profile GEHC-000]
+[profile source]
 region = us-west-2
 output = json
 
-[profile GEHC-056]
-source_profile = GEHC-000
+[profile role]
+source_profile = source
 role_arn = ${aws.roles['hc-master']!.arn}
 mfa_serial = ${aws.users[user]!.mfaSerial}
 external_id = 730993910069
 region = eu-central-1
 
 [profile reader]
-source_profile = GEHC-000
+source_profile = source
 role_arn = ${aws.roles.reader!.arn}
 mfa_serial = ${aws.users[user]!.mfaSerial}
 
@@ -73,7 +75,7 @@ role_arn = ${aws.roles.reader!.arn}
 export function credentialsText(aws: FakeAws, user: string): string {
   const keys = (u: string) =>
     `aws_access_key_id = ${aws.users[u]!.accessKeyId}\naws_secret_access_key = ${aws.users[u]!.secretAccessKey}\n`;
-  return `[GEHC-000]\n${keys(user)}\n[bob]\n${keys('bob')}\n[carol]\n${keys('carol')}`;
+  return `[source]\n${keys(user)}\n[bob]\n${keys('bob')}\n[carol]\n${keys('carol')}`;
 }
 
 export async function makeScenario(aws: FakeAws, user: string = freshUser()): Promise<Scenario> {

@@ -24,20 +24,20 @@ describe('--server: refreshing credentials for long-running commands', { timeout
   afterEach(() => s.cleanup());
 
   const login = async () => {
-    const r = await runCli(['login', '-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial)], { env: s.env });
+    const r = await runCli(['login', '-p', 'role', '--mfa-token', await aws.freshTotp(s.serial)], { env: s.env });
     assert.equal(r.code, 0, r.stderr);
   };
 
   test('the child gets the endpoint and token, no static keys; the real aws CLI uses it', async () => {
     await login();
     const r = await runCli(
-      ['--server', '-p', 'GEHC-056', '--', 'sh', '-c', 'env | grep ^AWS_ | sort; aws sts get-caller-identity --output json'],
+      ['--server', '-p', 'role', '--', 'sh', '-c', 'env | grep ^AWS_ | sort; aws sts get-caller-identity --output json'],
       { env: s.env },
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:\d+\/mfa-exec\/credentials$/m);
     assert.match(r.stdout, /^AWS_CONTAINER_AUTHORIZATION_TOKEN=[A-Za-z0-9_-]{43}$/m, '256 bits, base64url');
-    assert.match(r.stdout, /^AWS_VAULT=GEHC-056$/m);
+    assert.match(r.stdout, /^AWS_VAULT=role$/m);
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
       assert.doesNotMatch(r.stdout, new RegExp(`^${name}=`, 'm'));
     assert.match(callerArn(r.stdout.slice(r.stdout.indexOf('{'))), /assumed-role\/hc-master\//);
@@ -48,16 +48,16 @@ describe('--server: refreshing credentials for long-running commands', { timeout
     const awsShim = await s.shim('aws');
     const calls = { ...aws.calls };
     const r = await runCli(['sts', 'get-caller-identity', '--output', 'json'], {
-      env: { ...s.env, AWS_PROFILE: 'GEHC-056', MFA_EXEC_SERVER: '1' },
+      env: { ...s.env, AWS_PROFILE: 'role', MFA_EXEC_SERVER: '1' },
       argv0Path: awsShim,
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(callerArn(r.stdout), /assumed-role\/hc-master\//);
-    const nested = await runCli(['--server', '-p', 'GEHC-056', '--', 'sh', '-c', `${awsShim} sts get-caller-identity --output json`], {
+    const nested = await runCli(['--server', '-p', 'role', '--', 'sh', '-c', `${awsShim} sts get-caller-identity --output json`], {
       env: { ...s.env, MFA_EXEC_SERVER: '1', MFA_EXEC_DEBUG: '1' },
     });
     assert.equal(nested.code, 0, nested.stderr);
-    assert.match(nested.stderr, /nested run: AWS_VAULT=GEHC-056/);
+    assert.match(nested.stderr, /nested run: AWS_VAULT=role/);
     assert.equal(nested.stderr.match(/credential server listening/g)?.length, 1, 'one server, not one per shim');
     assert.equal(aws.calls.GetSessionToken, calls.GetSessionToken);
     assert.equal(aws.calls.AssumeRole, calls.AssumeRole);
@@ -65,7 +65,7 @@ describe('--server: refreshing credentials for long-running commands', { timeout
 
   test('the JS SDK default chain gets credentials, and renewed ones once they near expiry, without a prompt', async () => {
     await login();
-    const r = await runCli(['--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-role'], {
+    const r = await runCli(['--server', '-p', 'role', '--', process.execPath, fixture('sdk-client.mjs'), 'age-role'], {
       env: s.env,
       timeoutMs: 40_000,
     });
@@ -84,7 +84,7 @@ describe('--server: refreshing credentials for long-running commands', { timeout
 
   test('unauthenticated, wrong-token, wrong-Host, other-path and POST requests are refused; the port is closed after exit', async () => {
     await login();
-    const r = await runCli(['--server', '-p', 'GEHC-056', '--', process.execPath, fixture('probe.mjs')], { env: s.env });
+    const r = await runCli(['--server', '-p', 'role', '--', process.execPath, fixture('probe.mjs')], { env: s.env });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as Record<string, number | string>;
     assert.deepEqual(
@@ -110,7 +110,7 @@ describe('--server: refreshing credentials for long-running commands', { timeout
   test('when the MFA session runs out mid-run, requests are answered at once while a new code is asked for on the terminal', async () => {
     await login();
     const r = await runInPty(
-      [CLI_PATH, '--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session', 'until-renewed'],
+      [CLI_PATH, '--server', '-p', 'role', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session', 'until-renewed'],
       {
         env: s.env,
         steps: [
@@ -133,7 +133,7 @@ describe('--server: refreshing credentials for long-running commands', { timeout
 
   test('with no terminal when the session runs out, it keeps serving the current credentials and says why', async () => {
     await login();
-    const r = await runCli(['--server', '-p', 'GEHC-056', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session'], {
+    const r = await runCli(['--server', '-p', 'role', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session'], {
       env: s.env,
       timeoutMs: 40_000,
     });

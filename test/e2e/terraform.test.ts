@@ -106,7 +106,7 @@ describe("terraform init with an S3 backend and an MFA role profile (the user's 
     env = {
       ...s.env,
       PATH: `${s.env.PATH}:${realDir}`,
-      AWS_PROFILE: 'GEHC-056',
+      AWS_PROFILE: 'role',
       TF_IN_AUTOMATION: '1',
       TF_DATA_DIR: join(s.home, 'tf-data'),
       TF_CLI_CONFIG_FILE: join(s.home, 'terraformrc'), // empty: no plugin cache, no credentials helpers
@@ -123,7 +123,7 @@ describe("terraform init with an S3 backend and an MFA role profile (the user's 
 
   /** Fills the cache as the user would once a day; returns the role credentials' key id. */
   async function login(): Promise<string> {
-    const r = await runCli(['-p', 'GEHC-056', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env: s.env });
+    const r = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env: s.env });
     assert.equal(r.code, 0, r.stderr);
     return roleKeyId();
   }
@@ -200,12 +200,12 @@ describe("terraform init with an S3 backend and an MFA role profile (the user's 
     assertValidatedWith(await roleKeyId());
   });
 
-  test('wrapper mode `mfa-exec -p GEHC-056 -- terraform init` with the shim first on PATH runs the real terraform once', async () => {
+  test('wrapper mode `mfa-exec -p role -- terraform init` with the shim first on PATH runs the real terraform once', async () => {
     await writeBackend();
     const keyId = await login();
     aws.resetCalls();
     const { AWS_PROFILE: _unused, ...wrapperEnv } = env;
-    const r = await runCli(['-p', 'GEHC-056', '--', 'terraform', 'init', '-input=false', '-no-color'], {
+    const r = await runCli(['-p', 'role', '--', 'terraform', 'init', '-input=false', '-no-color'], {
       env: wrapperEnv,
       cwd: work,
       timeoutMs: 45_000,
@@ -242,8 +242,8 @@ describe("terraform init with an S3 backend and an MFA role profile (the user's 
     assert.deepEqual(s3.keys, [], 'S3 is never reached with credentials STS refused');
   });
 
-  test('pitfall: `profile = "GEHC-056"` in the backend block makes Terraform ignore the injected credentials, so it fails again even through the shim', async () => {
-    await writeBackend('    profile = "GEHC-056"\n');
+  test('pitfall: `profile = "role"` in the backend block makes Terraform ignore the injected credentials, so it fails again even through the shim', async () => {
+    await writeBackend('    profile = "role"\n');
     await login();
     aws.resetCalls();
     const r = await init('shim');
