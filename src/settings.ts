@@ -5,8 +5,8 @@
  */
 import { parseDuration } from './duration.ts';
 
-export const DEFAULT_STS_TIMEOUT_MS = 10_000;
-export const DEFAULT_MFA_PROCESS_TIMEOUT_MS = 60_000;
+const DEFAULT_STS_TIMEOUT_MS = 10_000;
+const DEFAULT_MFA_PROCESS_TIMEOUT_MS = 60_000;
 
 export interface Settings {
   /** MFA_EXEC_DEBUG=1: --debug, also for shims. */

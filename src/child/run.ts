@@ -80,7 +80,7 @@ function spawnError(error: NodeJS.ErrnoException, file: string): MfaExecError {
 }
 
 /** Whether the terminal sends its signals to our process group (Linux: tpgid == pgrp). */
-export function inTerminalForegroundGroup(): boolean {
+function inTerminalForegroundGroup(): boolean {
   const stat = procStat('self');
   if (stat) return stat.ttyNr !== 0 && stat.tpgid === stat.pgrp;
   return tty.isatty(0) || tty.isatty(2);

@@ -5,7 +5,7 @@
 import { UsageError } from '../errors.ts';
 import { STALE_VARIABLES } from '../child/env.ts';
 
-export const ENV_FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'json', 'terragrunt'] as const;
+const ENV_FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'json', 'terragrunt'] as const;
 export type EnvFormat = (typeof ENV_FORMATS)[number];
 
 export function parseEnvFormat(text: string | undefined): EnvFormat {
@@ -22,22 +22,22 @@ function staleNames(vars: Record<string, string>): string[] {
 }
 
 /** POSIX sh single quotes: nothing inside is special; a ' is closed, escaped and reopened. */
-export function shQuote(value: string): string {
+function shQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /** fish single quotes: only \\ and \' are special inside. */
-export function fishQuote(value: string): string {
+function fishQuote(value: string): string {
   return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
 
 /** PowerShell single-quoted (verbatim) string: ' doubles; curly single quotes count too. */
-export function powershellQuote(value: string): string {
+function powershellQuote(value: string): string {
   return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }
 
 /** dotenv double quotes, as direnv's and docker-compose's dotenv readers unescape them. */
-export function dotenvQuote(value: string): string {
+function dotenvQuote(value: string): string {
   return `"${value
     .replace(/[\\"$`]/g, (c) => `\\${c}`)
     .replace(/\r/g, '\\r')

@@ -20,7 +20,7 @@ export class NoTerminalError extends MfaExecError {
   }
 }
 
-export class PromptCancelledError extends MfaExecError {
+class PromptCancelledError extends MfaExecError {
   constructor() {
     super('MFA prompt cancelled.', ExitCode.cancelled, { kind: 'cancelled' });
   }

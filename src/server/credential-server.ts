@@ -17,7 +17,7 @@ import type { Credentials } from '../credentials/types.ts';
 import { isMfaExecError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
-export const CREDENTIALS_PATH = '/mfa-exec/credentials';
+const CREDENTIALS_PATH = '/mfa-exec/credentials';
 
 export interface CredentialServer {
   url: string;
