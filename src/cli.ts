@@ -37,7 +37,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
   if (invocation.kind === 'shim') {
     rt.logger.debug(`shim mode: invoked as '${invocation.name}'`);
-    return execCommand({ name: invocation.name, args: invocation.args, options }, rt);
+    return execCommand({ name: invocation.name, args: invocation.args, options, shim: true }, rt);
   }
   if (options.version) {
     rt.out(`mfa-exec ${__MFA_EXEC_VERSION__}\n`);
@@ -51,7 +51,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   switch (invocation.command) {
     case 'exec': {
       const [name, ...args] = invocation.args;
-      return execCommand({ name: name ?? env.SHELL ?? '/bin/sh', args, options }, rt);
+      return execCommand({ name: name ?? env.SHELL ?? '/bin/sh', args, options, shim: false }, rt);
     }
     case 'env':
       return (await commands()).envCommand(options, rt);

@@ -33,6 +33,7 @@ Environment:
   MFA_EXEC_MFA_DIGITS       code length, 6 (default) to 8
   MFA_EXEC_SESSION_DURATION MFA session lifetime
   MFA_EXEC_SERVER=1         same as --server (for shims)
+  MFA_EXEC_DISABLE=1        shims run the real program straight through, nothing injected
   MFA_EXEC_STS_TIMEOUT      seconds per STS attempt (default 10)
   MFA_EXEC_MFA_PROCESS_TIMEOUT  seconds mfa_process may take (default 60)
   MFA_EXEC_DEBUG=1          same as --debug

@@ -13,6 +13,8 @@ export interface Settings {
   readonly debug: boolean;
   /** MFA_EXEC_SERVER=1: --server, also for shims. */
   readonly server: boolean;
+  /** MFA_EXEC_DISABLE=1: every shim runs its real program straight through, nothing injected. */
+  readonly disabled: boolean;
   /** MFA_EXEC_MFA_TOKEN: an MFA code for automation. */
   readonly mfaToken: string | undefined;
   /** MFA_EXEC_MFA_DIGITS: the code length, 6 (default) to 8. */
@@ -33,6 +35,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   return {
     debug: env.MFA_EXEC_DEBUG === '1',
     server: env.MFA_EXEC_SERVER === '1',
+    disabled: env.MFA_EXEC_DISABLE === '1',
     mfaToken: env.MFA_EXEC_MFA_TOKEN || undefined,
     mfaDigits: digits(env.MFA_EXEC_MFA_DIGITS),
     stsTimeoutMs: milliseconds(env.MFA_EXEC_STS_TIMEOUT) ?? DEFAULT_STS_TIMEOUT_MS,

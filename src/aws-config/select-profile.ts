@@ -1,3 +1,5 @@
+import type { Profile } from './types.ts';
+
 /** Which profile was asked for: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE. */
 export interface ProfileChoice {
   name: string;
@@ -13,4 +15,25 @@ export function selectProfile(flag: string | undefined, env: NodeJS.ProcessEnv):
     if (value) return { name: value, requested: value, from: variable };
   }
   return { name: 'default', from: 'the default' };
+}
+
+/** The settings through which a profile can give mfa-exec credentials (plan.ts reads each of them). */
+const CREDENTIAL_SETTINGS = [
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'aws_security_token',
+  'role_arn',
+  'source_profile',
+  'credential_source',
+  'credential_process',
+] as const;
+
+/**
+ * Whether a profile is meant to give credentials mfa-exec can produce. A [default] that only
+ * holds a region (or sso_*, or only mfa_serial) is not: with no profile selected, a shim then runs
+ * its program untouched rather than fail.
+ */
+export function hasCredentialSettings(profile: Profile | undefined): boolean {
+  return profile !== undefined && CREDENTIAL_SETTINGS.some((key) => Object.hasOwn(profile.values, key));
 }

@@ -1,10 +1,17 @@
 /**
  * exec (wrapper mode and shim mode): find the target, get credentials, run the target.
  * The target is looked up first, so a typo never costs an MFA code.
+ *
+ * A shim is never worse than no shim: with MFA_EXEC_DISABLE=1, for an invocation that cannot
+ * use credentials (needs-credentials.ts), and when no profile is selected and [default] gives no
+ * credentials, the real program runs untouched (runUntouched).
  */
-import { selectProfile } from '../aws-config/select-profile.ts';
+import { loadAwsFiles } from '../aws-config/load.ts';
+import { hasCredentialSettings, selectProfile } from '../aws-config/select-profile.ts';
+import type { AwsFiles } from '../aws-config/types.ts';
 import { buildChildEnv, canReuseInjected, credentialVariables, serverVariables } from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
+import { needsNoCredentials } from '../child/needs-credentials.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
 import type { Options } from '../invocation.ts';
@@ -16,7 +23,11 @@ export interface ExecRequest {
   name: string;
   args: string[];
   options: Options;
+  /** Invoked as a shim (a symlink named after the program), not as `mfa-exec`. */
+  shim: boolean;
 }
+
+type Run = (childEnv: NodeJS.ProcessEnv) => Promise<number>;
 
 export async function execCommand(request: ExecRequest, rt: Runtime): Promise<number> {
   const { env, logger } = rt;
@@ -30,7 +41,11 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
   });
   logger.debug(`target '${name}' is ${target.path}`);
   const markers = launchMarkers(name, target.id, depth);
-  const run = (childEnv: NodeJS.ProcessEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
+  const run: Run = (childEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
+
+  if (request.shim && rt.settings.disabled) return runUntouched(run, rt, markers, 'MFA_EXEC_DISABLE=1');
+  const noCredentials = request.shim ? needsNoCredentials(name, request.args) : undefined;
+  if (noCredentials) return runUntouched(run, rt, markers, noCredentials);
 
   const { requested } = selectProfile(options.profile, env);
   // Also under --server / MFA_EXEC_SERVER=1: a shim inside a served child must not start a second server.
@@ -38,7 +53,16 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
     logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
     return run({ ...env, ...markers });
   }
-  const { plan, creds, cacheDir } = await credentialsFor(options, rt);
+  let files: AwsFiles | undefined;
+  if (request.shim && requested === undefined) {
+    files = loadAwsFiles(env, rt.homedir, rt.cwd);
+    const fallback = files.profiles.get('default');
+    if (!hasCredentialSettings(fallback)) {
+      const why = fallback ? 'the [default] profile has no credential settings' : 'there is no [default] profile';
+      return runUntouched(run, rt, markers, `no profile selected (MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE unset) and ${why}`);
+    }
+  }
+  const { plan, creds, cacheDir } = await credentialsFor(options, rt, files);
   const injection = { profile: plan.profile, region: plan.region };
   if (!options.server) return run(buildChildEnv(env, { ...credentialVariables(creds, injection), ...markers }));
 
@@ -50,4 +74,14 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
   } finally {
     await server.close();
   }
+}
+
+/**
+ * The real program as it runs without mfa-exec: its arguments, stdio and environment as they
+ * are, no credentials injected and none removed. Only the recursion markers are added, so that a
+ * wrapper script calling the name again is still caught.
+ */
+function runUntouched(run: Run, rt: Runtime, markers: Record<string, string>, why: string): Promise<number> {
+  rt.logger.debug(`running the real program untouched, without credentials: ${why}`);
+  return run({ ...rt.env, ...markers });
 }

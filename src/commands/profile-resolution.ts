@@ -1,6 +1,7 @@
 /** The resolution every credential command shares: profile → files → plan → credentials. */
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan, type Plan } from '../aws-config/plan.ts';
+import type { AwsFiles } from '../aws-config/types.ts';
 import { selectProfile, type ProfileChoice } from '../aws-config/select-profile.ts';
 import { cacheDir } from '../credentials/cache.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
@@ -14,11 +15,11 @@ export interface Resolution {
   cacheDir: string;
 }
 
-export function planFor(options: Options, rt: Runtime): Resolution {
+/** `files`: the config files when the caller has loaded them already. */
+export function planFor(options: Options, rt: Runtime, files: AwsFiles = loadAwsFiles(rt.env, rt.homedir, rt.cwd)): Resolution {
   const { env, logger } = rt;
   const choice = selectProfile(options.profile, env);
   logger.debug(`profile '${choice.name}' (from ${choice.from})`);
-  const files = loadAwsFiles(env, rt.homedir, rt.cwd);
   logger.debug(`config files: ${files.configFile}, ${files.credentialsFile}`);
   const plan = resolvePlan(files, choice.name, env, {
     durationSeconds: options.duration,
@@ -37,8 +38,8 @@ export function resolveContext(rt: Runtime, dir: string, options: Pick<Options, 
   return { env, settings, logger, now, onDemand, cacheDir: dir, mfaToken: options.mfaToken };
 }
 
-export async function credentialsFor(options: Options, rt: Runtime): Promise<Resolution & { creds: Credentials }> {
-  const resolution = planFor(options, rt);
+export async function credentialsFor(options: Options, rt: Runtime, files?: AwsFiles): Promise<Resolution & { creds: Credentials }> {
+  const resolution = planFor(options, rt, files);
   const creds = await resolveCredentials(resolution.plan, resolveContext(rt, resolution.cacheDir, options));
   return { ...resolution, creds };
 }
