@@ -50,8 +50,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   switch (invocation.command) {
     case 'exec': {
+      const shell = env.SHELL || '/bin/sh';
       const [name, ...args] = invocation.args;
-      return execCommand({ name: name ?? env.SHELL ?? '/bin/sh', args, options, shim: false }, rt);
+      const first = invocation.profileFirst;
+      const profileFirst = first && { profile: first.profile, name: first.command[0] ?? shell, args: first.command.slice(1) };
+      return execCommand({ name: name ?? shell, args, options, shim: false, profileFirst }, rt);
     }
     case 'env':
       return (await commands()).envCommand(options, rt);

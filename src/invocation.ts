@@ -31,7 +31,18 @@ export interface Options {
 }
 
 export type Invocation =
-  { kind: 'shim'; name: string; args: string[] } | { kind: 'command'; command: CommandName; options: Options; args: string[] };
+  | { kind: 'shim'; name: string; args: string[] }
+  | {
+      kind: 'command';
+      command: CommandName;
+      options: Options;
+      args: string[];
+      /**
+       * aws-vault's `exec PROFILE -- cmd …` (or `exec PROFILE` alone): the first word may be a
+       * profile rather than the command. Only the config files can tell; exec decides with them.
+       */
+      profileFirst?: { profile: string; command: string[] };
+    };
 
 /** Names under which we are mfa-exec itself rather than a shim (the bin link, the bundle, the source). */
 export const OWN_NAMES: ReadonlySet<string> = new Set(['mfa-exec', 'cli.js', 'cli.ts', 'mfa-exec.js']);
@@ -75,37 +86,38 @@ const OPTIONS: Record<string, OptionSpec> = {
 const BY_SHORT = new Map(Object.entries(OPTIONS).flatMap(([long, spec]) => (spec.short ? [[spec.short, long] as const] : [])));
 
 /**
- * `mfa-exec [command] [options] [--] [args…]`. Without a command word, `exec` is meant.
- * For exec, the first word that is not an option starts the target command: everything from
- * there on is the target's, so `mfa-exec -p prod terraform plan -out x` works without `--`.
+ * `mfa-exec [options] [command] [options] [--] [args…]`. Without a command word, `exec` is meant.
+ * The command word may follow options (`mfa-exec -p prod status`); to run a program named like a
+ * subcommand, put it after `--`. For exec, the first word that is not an option starts the target
+ * command: everything from there on is the target's, so `mfa-exec -p prod terraform plan -out x`
+ * works without `--`.
  */
 export function parseCommandLine(argv: readonly string[]): Invocation {
-  let i = 0;
-  let command: CommandName = 'exec';
-  const first = argv[0];
-  if (first !== undefined && (COMMANDS as readonly string[]).includes(first)) {
-    command = first as CommandName;
-    i = 1;
-  }
+  const at = commandWordIndex(argv);
+  const command: CommandName = at < 0 ? 'exec' : (argv[at] as CommandName);
+  const words = at < 0 ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
   const options = defaultOptions();
   const args: string[] = [];
-  for (; i < argv.length; i++) {
-    const word = argv[i]!;
+  let profileFirst: { profile: string; command: string[] } | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
     if (word === '--') {
-      args.push(...argv.slice(i + 1));
+      args.push(...words.slice(i + 1));
       break;
     }
     if (!word.startsWith('-') || word === '-') {
       if (command === 'exec') {
-        args.push(...argv.slice(i));
+        if (at >= 0 && options.profile === undefined && (i === words.length - 1 || words[i + 1] === '--')) {
+          profileFirst = { profile: word, command: words.slice(i + 2) };
+        }
+        args.push(...words.slice(i));
         break;
       }
       args.push(word);
       continue;
     }
     const [flag, inline] = splitFlag(word);
-    const long = flag.startsWith('--') ? flag.slice(2) : BY_SHORT.get(flag.slice(1));
-    const spec = long === undefined ? undefined : OPTIONS[long];
+    const spec = specFor(flag);
     if (!spec || (spec.only && !spec.only.includes(command))) {
       throw new UsageError(`Unknown option '${flag}' for 'mfa-exec ${command}'.`);
     }
@@ -114,13 +126,35 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       (options as unknown as Record<string, unknown>)[spec.key] = true;
       continue;
     }
-    const text = inline ?? argv[++i];
+    const text = inline ?? words[++i];
     if (text === undefined || text === '' || (inline === undefined && text.startsWith('-') && text.length > 1)) {
       throw new UsageError(`Option '${flag}' needs a value.`);
     }
     (options as unknown as Record<string, unknown>)[spec.key] = spec.value(text, flag);
   }
-  return { kind: 'command', command, options, args };
+  return profileFirst ? { kind: 'command', command, options, args, profileFirst } : { kind: 'command', command, options, args };
+}
+
+/**
+ * Where the subcommand word is: the first word that is not an option or an option's value, if it
+ * names a subcommand; -1 when there is none (exec) or when `--` or an unknown option comes first.
+ */
+function commandWordIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--') return -1;
+    if (!word.startsWith('-') || word === '-') return (COMMANDS as readonly string[]).includes(word) ? i : -1;
+    const [flag, inline] = splitFlag(word);
+    const spec = specFor(flag);
+    if (!spec) return -1;
+    if (spec.value && inline === undefined) i++;
+  }
+  return -1;
+}
+
+function specFor(flag: string): OptionSpec | undefined {
+  const long = flag.startsWith('--') ? flag.slice(2) : BY_SHORT.get(flag.slice(1));
+  return long === undefined || !Object.hasOwn(OPTIONS, long) ? undefined : OPTIONS[long];
 }
 
 function splitFlag(word: string): [string, string | undefined] {

@@ -14,7 +14,9 @@ import { findTarget } from '../child/find-target.ts';
 import { needsNoCredentials } from '../child/needs-credentials.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
+import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
+import type { Logger } from '../log.ts';
 import type { Runtime } from '../runtime.ts';
 import { credentialsFor, resolveContext } from './profile-resolution.ts';
 
@@ -25,20 +27,30 @@ export interface ExecRequest {
   options: Options;
   /** Invoked as a shim (a symlink named after the program), not as `mfa-exec`. */
   shim: boolean;
+  /** aws-vault's `exec PROFILE -- cmd`: run this instead when `profile` is a defined profile. */
+  profileFirst?: { profile: string; name: string; args: string[] } | undefined;
 }
 
 type Run = (childEnv: NodeJS.ProcessEnv) => Promise<number>;
 
-export async function execCommand(request: ExecRequest, rt: Runtime): Promise<number> {
+export async function execCommand(given: ExecRequest, rt: Runtime): Promise<number> {
   const { env, logger } = rt;
+  let files: AwsFiles | undefined;
+  let request = given;
+  if (given.profileFirst) {
+    files = loadAwsFiles(env, rt.homedir, rt.cwd);
+    request = resolveProfileFirst(given, files, logger);
+  }
   const { name, options } = request;
   const depth = checkDepth(env, name);
-  const target = findTarget(name, {
-    pathEnv: env.PATH ?? '',
-    cwd: rt.cwd,
-    selfIds: rt.self.ids,
-    calledBackFrom: calledBackFrom(name, env),
-  });
+  const target = withProfileHint(given, request, () =>
+    findTarget(name, {
+      pathEnv: env.PATH ?? '',
+      cwd: rt.cwd,
+      selfIds: rt.self.ids,
+      calledBackFrom: calledBackFrom(name, env),
+    }),
+  );
   logger.debug(`target '${name}' is ${target.path}`);
   const markers = launchMarkers(name, target.id, depth);
   const run: Run = (childEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
@@ -53,9 +65,8 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
     logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
     return run({ ...env, ...markers });
   }
-  let files: AwsFiles | undefined;
   if (request.shim && requested === undefined) {
-    files = loadAwsFiles(env, rt.homedir, rt.cwd);
+    files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
     const fallback = files.profiles.get('default');
     if (!hasCredentialSettings(fallback)) {
       const why = fallback ? 'the [default] profile has no credential settings' : 'there is no [default] profile';
@@ -73,6 +84,33 @@ export async function execCommand(request: ExecRequest, rt: Runtime): Promise<nu
     return await run(buildChildEnv(env, { ...serverVariables(server.url, server.token, injection), ...markers }));
   } finally {
     await server.close();
+  }
+}
+
+/** `exec WORD -- cmd`: WORD is the profile when the config defines it, else it is the command (as before). */
+function resolveProfileFirst(request: ExecRequest, files: AwsFiles, logger: Logger): ExecRequest {
+  const { profile, name, args } = request.profileFirst!;
+  if (!files.profiles.has(profile)) {
+    logger.debug(`'${profile}' is not a defined profile: it is the command to run`);
+    return request;
+  }
+  logger.debug(`'${profile}' is a defined profile (aws-vault's form 'exec PROFILE -- command'): running '${name}' with it`);
+  return { ...request, name, args, options: { ...request.options, profile } };
+}
+
+/** A command not found after `exec WORD --`: say that WORD is no profile either (a typo, often). */
+function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () => T): T {
+  try {
+    return find();
+  } catch (error) {
+    if (given.profileFirst && chosen === given && isMfaExecError(error, 'target') && error.exitCode === ExitCode.notFound) {
+      throw new MfaExecError(
+        `${error.message} Nor is '${given.profileFirst.profile}' a profile defined in the AWS config files (run 'mfa-exec list').`,
+        ExitCode.notFound,
+        { kind: 'target' },
+      );
+    }
+    throw error;
   }
 }
 

@@ -168,12 +168,56 @@ describe('command mode: subcommands, options and the target command', () => {
     { name: 'login', argv: ['login', '-p', 'x'], command: 'login', options: { profile: 'x' }, args: [] },
     { name: 'clear', argv: ['clear', '--debug'], command: 'clear', options: { debug: true }, args: [] },
     { name: 'doctor', argv: ['doctor'], command: 'doctor', args: [] },
+    // Options before the subcommand (issue 9): `mfa-exec -p NAME status`, `mfa-exec --debug env`.
     {
-      name: 'a subcommand word after an option is the target',
-      argv: ['-p', 'x', 'env'],
+      name: 'options before the subcommand: -p NAME status',
+      argv: ['-p', 'x', 'status'],
+      command: 'status',
+      options: { profile: 'x' },
+      args: [],
+    },
+    {
+      name: 'options before the subcommand: --debug env',
+      argv: ['--debug', 'env', '--format', 'json'],
+      command: 'env',
+      options: { debug: true, format: 'json' },
+      args: [],
+    },
+    {
+      name: 'options on both sides of the subcommand',
+      argv: ['-p', 'x', 'login', '-d', '1h'],
+      command: 'login',
+      options: { profile: 'x', duration: 3600 },
+      args: [],
+    },
+    {
+      name: '--profile=NAME before the subcommand',
+      argv: ['--profile=x', 'status', '--json'],
+      command: 'status',
+      options: { profile: 'x', json: true },
+      args: [],
+    },
+    {
+      name: 'an option value that is a subcommand word is the value',
+      argv: ['-p', 'status', 'status'],
+      command: 'status',
+      options: { profile: 'status' },
+      args: [],
+    },
+    { name: 'options before exec', argv: ['--debug', 'exec', '--', 'aws'], command: 'exec', options: { debug: true }, args: ['aws'] },
+    {
+      name: 'a program named like a subcommand goes after --',
+      argv: ['-p', 'x', '--', 'env'],
       command: 'exec',
       options: { profile: 'x' },
       args: ['env'],
+    },
+    {
+      name: 'a subcommand word after the target is the target’s',
+      argv: ['-p', 'x', 'make', 'env'],
+      command: 'exec',
+      options: { profile: 'x' },
+      args: ['make', 'env'],
     },
     { name: 'a lone - is a word, not an option', argv: ['-'], command: 'exec', args: ['-'] },
     { name: 'a value may be a lone -', argv: ['-p', '-', 'x'], command: 'exec', options: { profile: '-' }, args: ['x'] },
@@ -229,10 +273,45 @@ describe('command mode: usage errors (exit 64) name the offending option', () =>
     { name: '--json is for status/list only (env)', argv: ['env', '--json'], error: [/'--json'/] },
     { name: '--dir is for shim only', argv: ['--dir', '/s', 'x'], error: [/'--dir'/] },
     { name: '--dir is for shim only (doctor)', argv: ['doctor', '--dir', '/s'], error: [/'--dir'/] },
+    { name: 'an option before the subcommand is checked against it', argv: ['--server', 'status'], error: [/'--server'/, /status/] },
+    { name: '--json before env', argv: ['--json', 'env'], error: [/'--json'/, /env/] },
+    { name: 'a name of Object.prototype is no option', argv: ['--constructor', 'x'], error: [/'--constructor'/] },
   ];
   for (const c of cases) {
     test(`${c.name}: ${JSON.stringify(c.argv)}`, () => {
       assert.throws(() => parseInvocation(c.argv, 'mfa-exec'), usageError(...c.error));
+    });
+  }
+});
+
+describe("aws-vault's `exec PROFILE -- cmd`: the first word may be a profile (exec decides with the config)", () => {
+  const cases: { argv: string[]; profileFirst?: { profile: string; command: string[] }; args: string[] }[] = [
+    {
+      argv: ['exec', 'prod', '--', 'aws', 's3', 'ls'],
+      profileFirst: { profile: 'prod', command: ['aws', 's3', 'ls'] },
+      args: ['prod', '--', 'aws', 's3', 'ls'],
+    },
+    { argv: ['exec', 'prod', '--'], profileFirst: { profile: 'prod', command: [] }, args: ['prod', '--'] },
+    { argv: ['exec', 'prod'], profileFirst: { profile: 'prod', command: [] }, args: ['prod'] },
+    {
+      argv: ['exec', '-d', '1h', 'prod', '--', 'make'],
+      profileFirst: { profile: 'prod', command: ['make'] },
+      args: ['prod', '--', 'make'],
+    },
+    { argv: ['--debug', 'exec', 'prod', '--', 'make'], profileFirst: { profile: 'prod', command: ['make'] }, args: ['prod', '--', 'make'] },
+    // not the form: a profile is already given, no `exec` word, or the word is not followed by `--`
+    { argv: ['exec', '-p', 'x', 'prod', '--', 'make'], args: ['prod', '--', 'make'] },
+    { argv: ['prod', '--', 'make'], args: ['prod', '--', 'make'] },
+    { argv: ['exec', 'terraform', 'plan'], args: ['terraform', 'plan'] },
+    { argv: ['exec', 'terraform', 'plan', '--', 'x'], args: ['terraform', 'plan', '--', 'x'] },
+    { argv: ['exec', '--', 'prod', '--', 'make'], args: ['prod', '--', 'make'] },
+  ];
+  for (const c of cases) {
+    test(JSON.stringify(c.argv), () => {
+      const inv = command(c.argv);
+      assert.equal(inv.command, 'exec');
+      assert.deepEqual(inv.args, c.args);
+      assert.deepEqual(inv.profileFirst, c.profileFirst);
     });
   }
 });
