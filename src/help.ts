@@ -3,8 +3,11 @@ export const HELP = `mfa-exec — run commands with MFA-backed AWS role credenti
 Usage:
   mfa-exec [options] [--] <command> [args…]     run a command with credentials
   mfa-exec exec [options] [--] <command> [args…]
+  mfa-exec exec [options] PROFILE [-- <command> [args…]]   aws-vault's form ($SHELL without a command)
   <shim-name> [args…]                           (symlinked as terraform, aws, …) run the real
                                                 program further down PATH with credentials
+                                                (or untouched: MFA_EXEC_DISABLE=1, no profile,
+                                                terraform version and the like; see README)
   mfa-exec env [--format sh|fish|powershell|dotenv|json|terragrunt] [options]
   mfa-exec credential-process [options]         credential_process JSON (prompts on /dev/tty)
   mfa-exec status [-p NAME] [--json]            0 if usable without a prompt, 1 if not
@@ -14,11 +17,16 @@ Usage:
   mfa-exec shim install|list|remove <name…> [--dir DIR]
   mfa-exec doctor                               check PATH, shims, config files
 
+Options may also come before the subcommand (mfa-exec -p prod status); a program named like a
+subcommand goes after -- (mfa-exec -p prod -- env).
+
 Options:
   -p, --profile NAME        profile from ~/.aws/config (default: $MFA_EXEC_PROFILE, $AWS_PROFILE,
                             $AWS_DEFAULT_PROFILE, then 'default')
-  -d, --duration DUR        role credential lifetime: 3600, 15m, 1h (default: duration_seconds or 1h)
-      --session-duration DUR  MFA session lifetime (default: $MFA_EXEC_SESSION_DURATION or 8h)
+  -d, --duration DUR        role credential lifetime: 3600, 15m, 1h (default: $AWS_ASSUME_ROLE_TTL,
+                            duration_seconds, then 1h)
+      --session-duration DUR  MFA session lifetime (default: $MFA_EXEC_SESSION_DURATION, aws-vault's
+                            $AWS_CHAINED_SESSION_TOKEN_TTL / $AWS_SESSION_TOKEN_TTL, then 8h)
       --mfa-token CODE      MFA code to use instead of prompting
       --no-session          call AssumeRole with the MFA code directly, without an MFA session
       --region REGION       set AWS_REGION / AWS_DEFAULT_REGION for the command
@@ -38,6 +46,8 @@ Environment:
   MFA_EXEC_MFA_PROCESS_TIMEOUT  seconds mfa_process may take (default 60)
   MFA_EXEC_DEBUG=1          same as --debug
   AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, XDG_CACHE_HOME
+  AWS_ASSUME_ROLE_TTL, AWS_SESSION_TOKEN_TTL, AWS_CHAINED_SESSION_TOKEN_TTL   aws-vault's lifetimes
+  AWS_VAULT_BACKEND, AWS_VAULT_PROMPT   not supported: a warning line when set (see README)
 
 Exit codes: the command's own; 128+N if a signal N killed it; 64 usage, 65 bad MFA code,
 66 no terminal for the MFA prompt, 69 STS unreachable, 73 cache unusable, 75 lock timeout,

@@ -29,6 +29,22 @@ export interface Settings {
   readonly region: string | undefined;
   /** MFA_EXEC_SESSION_DURATION in seconds; throws UsageError when it is not a duration. */
   sessionDurationSeconds(): number | undefined;
+  /**
+   * aws-vault's lifetimes, in seconds (each throws UsageError when it is not a duration):
+   * AWS_ASSUME_ROLE_TTL (role credentials, when -d is not given), AWS_SESSION_TOKEN_TTL (an MFA
+   * session that is itself the credentials) and AWS_CHAINED_SESSION_TOKEN_TTL (an MFA session
+   * that roles are assumed from), when neither --session-duration nor MFA_EXEC_SESSION_DURATION is set.
+   */
+  awsVaultTtls(): AwsVaultTtls;
+  /** AWS_VAULT_BACKEND and AWS_VAULT_PROMPT as set (aws-vault-compat.ts says what they mean here). */
+  readonly awsVaultBackend: string | undefined;
+  readonly awsVaultPrompt: string | undefined;
+}
+
+export interface AwsVaultTtls {
+  assumeRoleSeconds?: number;
+  sessionSeconds?: number;
+  chainedSessionSeconds?: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -43,10 +59,26 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     stsEndpoint: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
     sessionDurationSeconds() {
-      const text = env.MFA_EXEC_SESSION_DURATION;
-      return text ? parseDuration(text, 'MFA_EXEC_SESSION_DURATION') : undefined;
+      return duration(env, 'MFA_EXEC_SESSION_DURATION');
     },
+    awsVaultTtls() {
+      const ttls: AwsVaultTtls = {};
+      const role = duration(env, 'AWS_ASSUME_ROLE_TTL');
+      const session = duration(env, 'AWS_SESSION_TOKEN_TTL');
+      const chained = duration(env, 'AWS_CHAINED_SESSION_TOKEN_TTL');
+      if (role !== undefined) ttls.assumeRoleSeconds = role;
+      if (session !== undefined) ttls.sessionSeconds = session;
+      if (chained !== undefined) ttls.chainedSessionSeconds = chained;
+      return ttls;
+    },
+    awsVaultBackend: env.AWS_VAULT_BACKEND || undefined,
+    awsVaultPrompt: env.AWS_VAULT_PROMPT || undefined,
   };
+}
+
+function duration(env: NodeJS.ProcessEnv, variable: string): number | undefined {
+  const text = env[variable];
+  return text ? parseDuration(text, variable) : undefined;
 }
 
 function digits(text: string | undefined): number {

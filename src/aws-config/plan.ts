@@ -60,8 +60,20 @@ export interface Plan {
 }
 
 export interface PlanOverrides {
+  /** The target role's lifetime (-d/--duration, else AWS_ASSUME_ROLE_TTL): wins over duration_seconds. */
   durationSeconds?: number;
+  /** Where durationSeconds comes from, for messages (default '-d/--duration'). */
+  durationFrom?: string;
+  /** The MFA session's lifetime (--session-duration, else MFA_EXEC_SESSION_DURATION). */
   sessionDurationSeconds?: number;
+  /** Where sessionDurationSeconds comes from, for messages. */
+  sessionDurationFrom?: string;
+  /**
+   * aws-vault's session lifetimes, used when sessionDurationSeconds is not given: `direct` when
+   * the session is itself the credentials (AWS_SESSION_TOKEN_TTL), `chained` when roles are
+   * assumed from it (AWS_CHAINED_SESSION_TOKEN_TTL).
+   */
+  sessionTtl?: { direct?: number; chained?: number };
   noSession?: boolean;
   region?: string;
 }
@@ -134,7 +146,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   const roles = roleProfiles.map((p, index) => roleStep(p, index, roleProfiles.length, overrides, notes));
   const sourceProfile = files.profiles.get(source.profile);
   const sourceSerial = nonEmpty(sourceProfile?.values.mfa_serial);
-  const sessionSeconds = sessionDuration(overrides);
+  const sessionSeconds = sessionDuration(overrides, roles.length > 0);
   const base = { profile: target.name, chain, region, source, notes };
   const device = (mfaSerial: string | undefined): MfaDevice => {
     const mfaProcess = mfaProcessFor(files, chain, mfaSerial);
@@ -203,7 +215,12 @@ function roleStep(p: Profile, index: number, count: number, overrides: PlanOverr
   const isTarget = index === count - 1;
   const configured = p.values.duration_seconds;
   let seconds = isTarget && overrides.durationSeconds !== undefined ? overrides.durationSeconds : undefined;
-  const from = seconds !== undefined ? '-d/--duration' : where(p, 'duration_seconds');
+  const from =
+    seconds !== undefined
+      ? (overrides.durationFrom ?? '-d/--duration')
+      : configured !== undefined
+        ? where(p, 'duration_seconds')
+        : 'the default';
   if (seconds === undefined && configured !== undefined) {
     if (!/^\s*\d+\s*$/.test(configured)) {
       throw new ConfigError(
@@ -213,12 +230,7 @@ function roleStep(p: Profile, index: number, count: number, overrides: PlanOverr
     seconds = Number(configured);
   }
   seconds ??= DEFAULT_ROLE_SECONDS;
-  checkRange(
-    seconds,
-    ROLE_LIMITS,
-    `role duration for profile '${p.name}'`,
-    configured !== undefined || from === '-d/--duration' ? from : 'the default',
-  );
+  checkRange(seconds, ROLE_LIMITS, `role duration for profile '${p.name}'`, from);
   if (index > 0 && seconds > CHAINED_ROLE_MAX_SECONDS) {
     notes.push(`profile '${p.name}' is assumed from another role: AWS caps it at 1h, so ${formatDuration(seconds)} becomes 1h`);
     seconds = CHAINED_ROLE_MAX_SECONDS;
@@ -233,9 +245,18 @@ function roleStep(p: Profile, index: number, count: number, overrides: PlanOverr
   };
 }
 
-function sessionDuration(overrides: PlanOverrides): number {
-  const seconds = overrides.sessionDurationSeconds ?? DEFAULT_SESSION_SECONDS;
-  checkRange(seconds, SESSION_LIMITS, 'MFA session duration', '--session-duration / MFA_EXEC_SESSION_DURATION');
+/** --session-duration / MFA_EXEC_SESSION_DURATION, else aws-vault's variable for this kind of session, else 8h. */
+function sessionDuration(overrides: PlanOverrides, chained: boolean): number {
+  const [ttl, variable] = chained
+    ? [overrides.sessionTtl?.chained, 'AWS_CHAINED_SESSION_TOKEN_TTL']
+    : [overrides.sessionTtl?.direct, 'AWS_SESSION_TOKEN_TTL'];
+  const [seconds, from] =
+    overrides.sessionDurationSeconds !== undefined
+      ? [overrides.sessionDurationSeconds, overrides.sessionDurationFrom ?? '--session-duration / MFA_EXEC_SESSION_DURATION']
+      : ttl !== undefined
+        ? [ttl, variable]
+        : [DEFAULT_SESSION_SECONDS, 'the default'];
+  checkRange(seconds, SESSION_LIMITS, 'MFA session duration', from);
   return seconds;
 }
 

@@ -1,0 +1,34 @@
+/**
+ * aws-vault settings that have no effect here are reported, never silently ignored: one warning
+ * line each, on every run that resolves credentials (where the setting would have mattered).
+ * Pure. What each aws-vault command and setting maps to: README "Coming from aws-vault".
+ */
+import type { Settings } from './settings.ts';
+
+/**
+ * Key store backends mfa-exec reads long-term keys from. None yet: the keys come from the shared
+ * credentials file. Adding a name here (and reading that store) ends its warning.
+ */
+export const SUPPORTED_BACKENDS: ReadonlySet<string> = new Set();
+
+/** aws-vault prompt drivers that mean what mfa-exec does anyway: ask on the terminal. */
+const SUPPORTED_PROMPTS: ReadonlySet<string> = new Set(['terminal']);
+
+export function awsVaultWarnings(settings: Pick<Settings, 'awsVaultBackend' | 'awsVaultPrompt'>): string[] {
+  const warnings: string[] = [];
+  const backend = settings.awsVaultBackend;
+  if (backend !== undefined && !SUPPORTED_BACKENDS.has(backend)) {
+    warnings.push(
+      `AWS_VAULT_BACKEND=${backend} is ignored: mfa-exec does not read key stores yet, it takes long-term keys from the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials). Unset AWS_VAULT_BACKEND to silence this.`,
+    );
+  }
+  const prompt = settings.awsVaultPrompt;
+  if (prompt !== undefined && !SUPPORTED_PROMPTS.has(prompt)) {
+    const instead =
+      prompt === 'ykman'
+        ? "set 'mfa_process = ykman oath accounts code --single <account>' on the profile instead"
+        : "the code comes from --mfa-token, MFA_EXEC_MFA_TOKEN, the profile's mfa_process, or a prompt on the terminal";
+    warnings.push(`AWS_VAULT_PROMPT=${prompt} is not supported: ${instead}. Unset AWS_VAULT_PROMPT to silence this.`);
+  }
+  return warnings;
+}
