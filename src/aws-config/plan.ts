@@ -155,7 +155,9 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
 
   if (roles.length === 0) {
     if (source.kind !== 'process' && source.sessionToken !== undefined) {
-      notes.push(`profile '${source.profile}' already holds temporary credentials (aws_session_token): they are used as they are`);
+      notes.push(
+        `profile '${source.profile}' already holds temporary credentials (aws_session_token or aws_security_token): they are used as they are`,
+      );
       return { ...base, roles, passThrough: true };
     }
     if (overrides.noSession) notes.push('--no-session ignored: a profile without role_arn is served by a session');
@@ -269,7 +271,9 @@ function checkRange(seconds: number, limits: { min: number; max: number }, what:
 }
 
 function staticSource(p: Profile): SourceCredentials {
-  const { aws_access_key_id: id, aws_secret_access_key: secret, aws_session_token: token } = p.values;
+  const { aws_access_key_id: id, aws_secret_access_key: secret } = p.values;
+  // botocore reads the older name first: when aws_security_token is there at all, it is the token.
+  const token = Object.hasOwn(p.values, 'aws_security_token') ? p.values.aws_security_token : p.values.aws_session_token;
   if (!id || !secret) {
     const missing = id ? 'aws_secret_access_key' : 'aws_access_key_id';
     const present = id ? 'aws_access_key_id' : 'aws_secret_access_key';
@@ -301,7 +305,9 @@ function environmentSource(p: Profile, env: NodeJS.ProcessEnv): SourceCredential
       `Profile '${p.name}' in ${where(p, 'credential_source')} takes its source credentials from the environment (credential_source = Environment), but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set.`,
     );
   }
-  return { kind: 'environment', profile: p.name, accessKeyId: id, secretAccessKey: secret, sessionToken: nonEmpty(env.AWS_SESSION_TOKEN) };
+  // botocore's EnvProvider: the first of AWS_SECURITY_TOKEN, AWS_SESSION_TOKEN that is not empty.
+  const sessionToken = nonEmpty(env.AWS_SECURITY_TOKEN) ?? nonEmpty(env.AWS_SESSION_TOKEN);
+  return { kind: 'environment', profile: p.name, accessKeyId: id, secretAccessKey: secret, sessionToken };
 }
 
 function lookup(files: AwsFiles, name: string, referrer: Profile | undefined): Profile {
