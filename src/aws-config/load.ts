@@ -51,7 +51,8 @@ export function parseAwsFiles(
   }
   const result = new Map<string, Profile>();
   for (const [name, { values, origin }] of profiles) result.set(name, { name, values, origin });
-  return { configFile, credentialsFile, profiles: result };
+  const missing = [...(configText === undefined ? [configFile] : []), ...(credentialsText === undefined ? [credentialsFile] : [])];
+  return { configFile, credentialsFile, profiles: result, missing };
 }
 
 /**

@@ -87,7 +87,7 @@ const ROLE_LIMITS = { min: 900, max: 43200 };
 
 export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.ProcessEnv, overrides: PlanOverrides = {}): Plan {
   const notes: string[] = [];
-  const target = lookup(files, profileName, undefined);
+  const target = lookup(files, profileName, undefined, env);
   const chain: string[] = [];
   const roleProfiles: Profile[] = [];
   let source: SourceCredentials | undefined;
@@ -132,7 +132,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
           `Profile '${current.name}' in ${where(current, 'source_profile')} has a source_profile cycle: ${[...chain, next].join(' → ')}. Point source_profile at a profile that holds keys.`,
         );
       }
-      current = lookup(files, next, current);
+      current = lookup(files, next, current, env);
       continue;
     }
     if (v.credential_process !== undefined) {
@@ -310,7 +310,7 @@ function environmentSource(p: Profile, env: NodeJS.ProcessEnv): SourceCredential
   return { kind: 'environment', profile: p.name, accessKeyId: id, secretAccessKey: secret, sessionToken };
 }
 
-function lookup(files: AwsFiles, name: string, referrer: Profile | undefined): Profile {
+function lookup(files: AwsFiles, name: string, referrer: Profile | undefined, env: NodeJS.ProcessEnv): Profile {
   const found = files.profiles.get(name);
   if (found) return found;
   const known = [...files.profiles.keys()];
@@ -321,8 +321,13 @@ function lookup(files: AwsFiles, name: string, referrer: Profile | undefined): P
   const how = referrer
     ? `Profile '${referrer.name}' in ${where(referrer, 'source_profile')} names source_profile '${name}', which`
     : `Profile '${name}'`;
+  // A path that does not exist is said so: AWS_CONFIG_FILE=~/.aws/confg (a typo) reads as no file at all.
+  const inFile = (file: string, section: string, variable: string): string =>
+    files.missing.includes(file)
+      ? `${file} (which does not exist${env[variable] ? `: ${variable} points there` : ''})`
+      : `${file} (as ${section})`;
   throw new ConfigError(
-    `${how} is not defined in ${files.configFile} (as [profile ${name}]) or ${files.credentialsFile} (as [${name}]); ${list}.`,
+    `${how} is not defined in ${inFile(files.configFile, `[profile ${name}]`, 'AWS_CONFIG_FILE')} or ${inFile(files.credentialsFile, `[${name}]`, 'AWS_SHARED_CREDENTIALS_FILE')}; ${list}.`,
   );
 }
 

@@ -15,4 +15,6 @@ export interface AwsFiles {
   /** Absolute path of the shared credentials file consulted (it may not exist). */
   readonly credentialsFile: string;
   readonly profiles: ReadonlyMap<string, Profile>;
+  /** Which of the two paths do not exist (for messages: a typo in AWS_CONFIG_FILE reads as no file). */
+  readonly missing: readonly string[];
 }

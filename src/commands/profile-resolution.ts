@@ -22,7 +22,8 @@ export function planFor(options: Options, rt: Runtime, files: AwsFiles = loadAws
   const { env, logger } = rt;
   const choice = selectProfile(options.profile, env);
   logger.debug(`profile '${choice.name}' (from ${choice.from})`);
-  logger.debug(`config files: ${files.configFile}, ${files.credentialsFile}`);
+  const shown = (file: string) => (files.missing.includes(file) ? `${file} (does not exist)` : file);
+  logger.debug(`config files: ${shown(files.configFile)}, ${shown(files.credentialsFile)}`);
   const plan = resolvePlan(files, choice.name, env, planOverrides(options, rt.settings));
   logger.debug(`chain: ${plan.chain.join(' → ')}; source: ${plan.source.kind} credentials of '${plan.source.profile}'`);
   for (const note of plan.notes) logger.debug(`plan: ${note}`);

@@ -1,29 +1,57 @@
-/** doctor: do the config files parse, and is the credentials file private? */
+/** doctor: do the config files exist and parse, and is the credentials file private? */
 import fs from 'node:fs';
 import { loadAwsFiles } from '../../aws-config/load.ts';
 import { configFilePaths } from '../../aws-config/paths.ts';
+import type { AwsFiles } from '../../aws-config/types.ts';
 import { isMfaExecError } from '../../errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import type { Finding } from './finding.ts';
 
 export function checkConfigFiles(rt: Runtime): Finding[] {
-  const findings: Finding[] = [];
   const paths = configFilePaths(rt.env, rt.homedir, rt.cwd);
+  let files: AwsFiles;
   try {
-    const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
-    findings.push(['ok', `config files parse (${files.profiles.size} profiles in ${paths.configFile}, ${paths.credentialsFile})`]);
+    files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   } catch (error) {
-    findings.push(['fail', isMfaExecError(error) ? error.message : String(error)]);
+    return [['fail', isMfaExecError(error) ? error.message : String(error)], ...credentialsFileMode(paths.credentialsFile)];
   }
-  // The credentials file holds long-term keys; the config file normally does not.
-  const file = paths.credentialsFile;
+  return [...existence(files, rt.env), ...credentialsFileMode(paths.credentialsFile)];
+}
+
+/** A missing file is worth saying: a typo in AWS_CONFIG_FILE reads exactly like no file at all. */
+function existence(files: AwsFiles, env: NodeJS.ProcessEnv): Finding[] {
+  const { configFile, credentialsFile, missing } = files;
+  const from = (variable: string) => (env[variable] ? ` (${variable} points there: a typo?)` : '');
+  if (missing.includes(configFile) && missing.includes(credentialsFile)) {
+    return [
+      [
+        'fail',
+        `no AWS config files: neither ${configFile}${from('AWS_CONFIG_FILE')} nor ${credentialsFile}${from('AWS_SHARED_CREDENTIALS_FILE')} exists; profiles are defined there (aws configure creates them)`,
+      ],
+    ];
+  }
+  const findings: Finding[] = [];
+  if (missing.includes(configFile)) {
+    findings.push([
+      env.AWS_CONFIG_FILE ? 'fail' : 'warn',
+      `${configFile} does not exist${from('AWS_CONFIG_FILE')}: roles (role_arn, source_profile) and MFA devices (mfa_serial) are set there`,
+    ]);
+  } else if (missing.includes(credentialsFile) && env.AWS_SHARED_CREDENTIALS_FILE) {
+    findings.push(['fail', `${credentialsFile} does not exist${from('AWS_SHARED_CREDENTIALS_FILE')}`]);
+  }
+  if (findings.length === 0)
+    findings.push(['ok', `config files parse (${files.profiles.size} profiles in ${configFile}, ${credentialsFile})`]);
+  return findings;
+}
+
+/** The credentials file holds long-term keys; the config file normally does not. */
+function credentialsFileMode(file: string): Finding[] {
   try {
     const mode = fs.statSync(file).mode & 0o777;
     if (mode & 0o077)
-      findings.push(['warn', `${file} holds long-term keys and has mode ${mode.toString(8)}: others can read it; run chmod 600 ${file}`]);
-    else findings.push(['ok', `${file} is private (mode ${mode.toString(8)})`]);
+      return [['warn', `${file} holds long-term keys and has mode ${mode.toString(8)}: others can read it; run chmod 600 ${file}`]];
+    return [['ok', `${file} is private (mode ${mode.toString(8)})`]];
   } catch {
-    findings.push(['ok', `${file} does not exist`]);
+    return [['ok', `${file} does not exist`]];
   }
-  return findings;
 }

@@ -1,0 +1,41 @@
+/** doctor: does the profile that shims and `mfa-exec -- cmd` would use resolve (files only, no STS)? */
+import { loadAwsFiles } from '../../aws-config/load.ts';
+import { resolvePlan } from '../../aws-config/plan.ts';
+import { hasCredentialSettings, selectProfile } from '../../aws-config/select-profile.ts';
+import type { AwsFiles } from '../../aws-config/types.ts';
+import { isMfaExecError } from '../../errors.ts';
+import { defaultOptions } from '../../invocation.ts';
+import type { Runtime } from '../../runtime.ts';
+import { planOverrides } from '../profile-resolution.ts';
+import type { Finding } from './finding.ts';
+
+export function checkSelectedProfile(rt: Runtime): Finding[] {
+  const choice = selectProfile(undefined, rt.env);
+  let files: AwsFiles;
+  try {
+    files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
+  } catch {
+    return []; // config-files.ts reports it
+  }
+  if (choice.requested === undefined && !hasCredentialSettings(files.profiles.get('default'))) {
+    return [
+      [
+        'ok',
+        'no profile selected (MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE unset) and no [default] with credentials: shims run programs untouched',
+      ],
+    ];
+  }
+  try {
+    const plan = resolvePlan(files, choice.name, rt.env, planOverrides(defaultOptions(), rt.settings));
+    const mfa = [plan.session?.mfaSerial, ...plan.roles.map((r) => r.mfaSerial)].filter(Boolean);
+    return [
+      [
+        'ok',
+        `profile '${choice.name}' (from ${choice.from}) resolves: ${plan.chain.join(' → ')}${mfa.length ? `, MFA device ${mfa.join(', ')}` : ''}`,
+      ],
+    ];
+  } catch (error) {
+    if (!isMfaExecError(error)) throw error;
+    return [['fail', `profile '${choice.name}' (from ${choice.from}): ${error.message}`]];
+  }
+}

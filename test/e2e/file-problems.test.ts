@@ -1,0 +1,115 @@
+// Saying what is wrong with the files, through the built CLI: a config path that does not exist is
+// named as such (without breaking the usual setup where ~/.aws/config is simply absent), and
+// `doctor` reports missing files, an undefined selected profile and every shim exactly once,
+// launcher files included.
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { REPO_ROOT, pythonTool, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { SPEC, makeScenario, type Scenario } from './scenario.ts';
+
+const lines = (r: CliResult, level: string): string[] => r.stdout.split('\n').filter((l) => l.startsWith(`${level} `));
+
+describe('what is wrong with the files', { timeout: 120_000 }, () => {
+  let aws: FakeAws;
+  let s: Scenario;
+  before(async () => {
+    aws = await startFakeAws(SPEC);
+  });
+  after(() => aws?.close());
+  beforeEach(async () => {
+    s = await makeScenario(aws);
+    aws.resetCalls();
+  });
+  afterEach(() => s.cleanup());
+  const config = () => join(s.home, '.aws', 'config');
+
+  describe('AWS_CONFIG_FILE pointing at a file that does not exist', () => {
+    test('the error says the file does not exist and where the path came from; no STS call', async () => {
+      const env = { ...s.env, AWS_CONFIG_FILE: '~/.aws/confg' };
+      const r = await runCli(['-p', 'role', '--', 'true'], { env });
+      assert.equal(r.code, 78, r.stderr);
+      assert.ok(
+        r.stderr.includes(
+          `Profile 'role' is not defined in ${join(s.home, '.aws', 'confg')} (which does not exist: AWS_CONFIG_FILE points there)`,
+        ),
+        r.stderr,
+      );
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      assert.equal(Object.keys(aws.calls).length, 0);
+    });
+
+    test('the usual case still works: no ~/.aws/config at all, the profile in the credentials file', async () => {
+      await rm(config());
+      const r = await runCli(['-p', 'carol', '--debug', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], {
+        env: { ...s.env, AWS_DEFAULT_REGION: 'us-east-1' },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /user\/carol/);
+      assert.ok(r.stderr.includes(`config files: ${config()} (does not exist), ${join(s.home, '.aws', 'credentials')}`), r.stderr);
+    });
+  });
+
+  describe('doctor', () => {
+    test('the config file deleted: not ok (exit 1), names it', async () => {
+      await rm(config());
+      const r = await runCli(['doctor'], { env: s.env });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.ok(
+        lines(r, 'warn').some((l) => l.includes(`${config()} does not exist`)),
+        r.stdout,
+      );
+    });
+
+    test('no files at all: fail, exit 1', async () => {
+      await rm(join(s.home, '.aws'), { recursive: true });
+      const r = await runCli(['doctor'], { env: s.env });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^fail\s+no AWS config files: neither .*\.aws\/config nor .*\.aws\/credentials exists/m);
+    });
+
+    test('AWS_CONFIG_FILE with a typo: fail, says where the path came from', async () => {
+      const r = await runCli(['doctor'], { env: { ...s.env, AWS_CONFIG_FILE: '~/.aws/confg' } });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^fail\s+\S+\/\.aws\/confg does not exist \(AWS_CONFIG_FILE points there: a typo\?\)/m);
+    });
+
+    test('the selected profile is not defined: fail naming it and where it was selected, exit 1', async () => {
+      const r = await runCli(['doctor'], { env: { ...s.env, AWS_PROFILE: 'ghost' } });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^fail\s+profile 'ghost' \(from AWS_PROFILE\): Profile 'ghost' is not defined in /m);
+    });
+
+    test('a selected profile that resolves: ok with its chain and MFA device, exit 0', async () => {
+      await s.shim('aws');
+      const r = await runCli(['doctor'], { env: { ...s.env, MFA_EXEC_PROFILE: 'role' } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.ok(
+        lines(r, 'ok').some((l) => l.includes(`profile 'role' (from MFA_EXEC_PROFILE) resolves: role → source, MFA device ${s.serial}`)),
+        r.stdout,
+      );
+      assert.equal(Object.keys(aws.calls).length, 0, 'doctor calls no STS');
+    });
+
+    test('the shim dir on PATH that is also the default dir (and on PATH twice): each shim listed once', async () => {
+      const xdg = join(s.home, 'xdg');
+      const dir = join(xdg, 'mfa-exec', 'shims');
+      const env = { ...s.env, XDG_DATA_HOME: xdg, PATH: `${dir}:${dir}:${s.env.PATH}` };
+      assert.equal((await runCli(['shim', 'install', 'aws', 'terraform'], { env })).code, 0);
+      const r = await runCli(['doctor'], { env });
+      const aws = r.stdout.split('\n').filter((l) => l.includes("shim 'aws'"));
+      assert.deepEqual(aws, [`ok    shim 'aws' → ${pythonTool('aws')}`], r.stdout);
+      assert.equal(r.stdout.split('\n').filter((l) => l.includes("shim 'terraform'")).length, 1, r.stdout);
+    });
+
+    test('the checkout’s shims/ first on PATH: its launcher files are recognised as shims', async () => {
+      const env = { ...s.env, PATH: `${join(REPO_ROOT, 'shims')}:${s.env.PATH}` };
+      const r = await runCli(['doctor'], { env });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.doesNotMatch(r.stdout, /no shims installed/);
+      assert.ok(lines(r, 'ok').includes(`ok    shim 'aws' → ${pythonTool('aws')}`), r.stdout);
+      for (const name of ['terraform', 'terragrunt', 'tofu']) assert.match(r.stdout, new RegExp(`^ok\\s+shim '${name}' in .*/shims`, 'm'));
+    });
+  });
+});
