@@ -15,7 +15,7 @@ Usage:
   mfa-exec list [--json]                        profiles, chains, MFA devices, cache state
   mfa-exec clear [-p NAME]                      remove cached credentials
   mfa-exec shim install|list|remove <name…> [--dir DIR]
-  mfa-exec doctor                               check PATH, shims, config files
+  mfa-exec doctor                               check config files, the selected profile, shims
 
 Options may also come before the subcommand (mfa-exec -p prod status); a program named like a
 subcommand goes after -- (mfa-exec -p prod -- env).
