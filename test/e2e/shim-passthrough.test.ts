@@ -69,7 +69,7 @@ describe('shims stay out of the way', { timeout: 120_000 }, () => {
       assert.equal(seen.env.AWS_CREDENTIAL_EXPIRATION, undefined);
       assert.match(r.stderr, /running the real program untouched, without credentials: no profile selected/);
       assert.match(r.stderr, /the \[default\] profile has no credential settings/);
-      assert.doesNotMatch(r.stderr, new RegExp(aws.users.carol!.secretAccessKey.slice(0, 12)));
+      assert.ok(!r.stderr.includes(aws.users.carol!.secretAccessKey), 'no secret under --debug');
       assert.equal(stsCalls(), 0);
     });
 
