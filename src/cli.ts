@@ -11,6 +11,7 @@ import { execCommand } from './commands/exec.ts';
 import { ExitCode, isMfaExecError } from './errors.ts';
 import { defaultOptions, parseInvocation } from './invocation.ts';
 import { createLogger } from './log.ts';
+import { forDisplay } from './printable.ts';
 import type { Runtime } from './runtime.ts';
 import { readSettings } from './settings.ts';
 
@@ -77,15 +78,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 function report(error: unknown, debug: boolean): number {
   if (isMfaExecError(error)) {
-    process.stderr.write(`mfa-exec: ${error.message}\n`);
-    if (debug && error.cause instanceof Error) process.stderr.write(`mfa-exec: cause: ${error.cause.name}: ${error.cause.message}\n`);
+    process.stderr.write(`mfa-exec: ${forDisplay(error.message)}\n`);
+    if (debug && error.cause instanceof Error)
+      process.stderr.write(`mfa-exec: cause: ${forDisplay(`${error.cause.name}: ${error.cause.message}`)}\n`);
     return error.exitCode;
   }
   const e = error as Error;
   process.stderr.write(
-    `mfa-exec: internal error: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}. Please report this with the output of --debug.\n`,
+    `mfa-exec: internal error: ${forDisplay(`${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`)}. Please report this with the output of --debug.\n`,
   );
-  if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
+  if (debug && e?.stack) process.stderr.write(`${e.stack.split('\n').map(forDisplay).join('\n')}\n`);
   return ExitCode.software;
 }
 

@@ -1,7 +1,11 @@
 /**
  * Diagnostics go to stderr only: stdout belongs to the target or to a command's machine-readable
  * output. Nothing logged here may contain a secret; callers pass identifiers through `mask`.
+ * Every line goes through forDisplay (printable.ts): control characters from config files, the
+ * environment or the network are escaped, URL userinfo redacted.
  */
+import { forDisplay } from './printable.ts';
+
 export interface Logger {
   readonly debugEnabled: boolean;
   debug(message: string): void;
@@ -14,13 +18,13 @@ export function createLogger(debugEnabled: boolean, write: (line: string) => voi
   return {
     debugEnabled,
     debug(message) {
-      if (debugEnabled) write(`mfa-exec: ${message}\n`);
+      if (debugEnabled) write(`mfa-exec: ${forDisplay(message)}\n`);
     },
     info(message) {
-      write(`mfa-exec: ${message}\n`);
+      write(`mfa-exec: ${forDisplay(message)}\n`);
     },
     warn(message) {
-      write(`mfa-exec: warning: ${message}\n`);
+      write(`mfa-exec: warning: ${forDisplay(message)}\n`);
     },
   };
 }

@@ -4,6 +4,7 @@ import { resolvePlan } from '../aws-config/plan.ts';
 import { cacheDir } from '../credentials/cache.ts';
 import { cacheState } from '../credentials/cache-state.ts';
 import { isMfaExecError } from '../errors.ts';
+import { forDisplay } from '../printable.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
 import { timeLeft } from './state-summary.ts';
@@ -53,12 +54,11 @@ export function listCommand(options: Options, rt: Runtime): number {
   }
   const table = [
     ['PROFILE', 'VIA', 'MFA DEVICE', 'STATE'],
-    ...rows.map((r) => [
-      r.profile,
-      r.chain.join(' → ') || '-',
-      r.mfaSerial ?? '-',
-      r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state,
-    ]),
+    ...rows.map((r) =>
+      [r.profile, r.chain.join(' → ') || '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state].map(
+        forDisplay,
+      ),
+    ),
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i]!.length)));
   rt.out(table.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');

@@ -4,6 +4,7 @@
  */
 import { cacheState } from '../credentials/cache-state.ts';
 import { ExitCode } from '../errors.ts';
+import { printable } from '../printable.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
 import { planFor } from './profile-resolution.ts';
@@ -34,7 +35,7 @@ export function statusCommand(options: Options, rt: Runtime): number {
     const verdict = state.promptNeeded
       ? `needs an MFA code${state.mfaSerials.length ? ` (${state.mfaSerials.join(', ')})` : ''}: run 'mfa-exec login --profile ${plan.profile}'`
       : 'ready, no MFA prompt needed';
-    rt.out(`${plan.profile}: ${verdict}${parts.length ? `; ${parts.join('; ')}` : ''}\n`);
+    rt.out(`${printable(`${plan.profile}: ${verdict}${parts.length ? `; ${parts.join('; ')}` : ''}`)}\n`);
   }
   return state.promptNeeded ? ExitCode.status : 0;
 }

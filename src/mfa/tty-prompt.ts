@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import { ExitCode, MfaExecError } from '../errors.ts';
+import { printable } from '../printable.ts';
 
 export class NoTerminalError extends MfaExecError {
   constructor(message: string) {
@@ -50,7 +51,8 @@ export function openTerminal(): Terminal | undefined {
   let closed = false;
   return {
     write(text) {
-      fs.writeSync(writeFd, text);
+      // Serials and reasons come from config files: escape what a terminal would act on.
+      fs.writeSync(writeFd, text.split('\n').map(printable).join('\n'));
     },
     readLine() {
       return readOneLine(readFd);

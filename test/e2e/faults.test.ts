@@ -61,6 +61,14 @@ describe('faults: STS and the cache', { timeout: 180_000 }, () => {
     await clean(r);
   });
 
+  test('an endpoint URL with user:password@ is never echoed whole (errors and --debug)', async () => {
+    const r = await exec({ AWS_ENDPOINT_URL_STS: 'http://alice:Pa55w0rdInUrl@127.0.0.1:9' });
+    assert.equal(r.code, 69, r.stderr);
+    assert.match(r.stderr, /Cannot reach STS at http:\/\/\*\*\*@127\.0\.0\.1:9 /);
+    assert.doesNotMatch(r.stdout + r.stderr, /Pa55w0rdInUrl|alice:/);
+    await clean(r);
+  });
+
   test('STS that accepts and never answers: exit 69 after the bounded retries', async () => {
     aws.failNext('GetSessionToken', 3, 'hang');
     const r = await exec();

@@ -84,11 +84,17 @@ describe('--server: refreshing credentials for long-running commands', { timeout
 
   test('unauthenticated, wrong-token, wrong-Host, other-path and POST requests are refused; the port is closed after exit', async () => {
     await login();
-    const r = await runCli(['--server', '-p', 'role', '--', process.execPath, fixture('probe.mjs')], { env: s.env });
+    const r = await runCli(['--server', '-p', 'role', '--', process.execPath, fixture('probe.mjs')], {
+      env: { ...s.env, MFA_EXEC_DEBUG: '1' },
+    });
     assert.equal(r.code, 0, r.stderr);
+    // The refused Host is shown under --debug with its control bytes escaped, never raw.
+    assert.match(r.stderr, /refused a request with Host 'evil\\u009b2J\\u0085\\u009d0;title\\u009c'/);
+    assert.doesNotMatch(r.stderr, /[\u0080-\u009f]/);
     const out = JSON.parse(r.stdout) as Record<string, number | string>;
     assert.deepEqual(
       {
+        c1Host: out.c1Host,
         noToken: out.noToken,
         wrongToken: out.wrongToken,
         wrongHost: out.wrongHost,
@@ -96,7 +102,7 @@ describe('--server: refreshing credentials for long-running commands', { timeout
         post: out.post,
         good: out.good,
       },
-      { noToken: 401, wrongToken: 403, wrongHost: 403, otherPath: 404, post: 405, good: 200 },
+      { c1Host: 403, noToken: 401, wrongToken: 403, wrongHost: 403, otherPath: 404, post: 405, good: 200 },
     );
     const port = Number(new URL(String(out.url)).port);
     const refused = await new Promise<string>((resolve) => {

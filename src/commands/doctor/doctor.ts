@@ -4,6 +4,7 @@
  * Each check lives in its own file and returns its findings.
  */
 import { ExitCode } from '../../errors.ts';
+import { forDisplay } from '../../printable.ts';
 import type { Runtime } from '../../runtime.ts';
 import { checkConfigFiles } from './config-files.ts';
 import type { Finding } from './finding.ts';
@@ -15,6 +16,6 @@ const CHECKS: readonly ((rt: Runtime) => Finding[])[] = [checkConfigFiles, check
 
 export function doctorCommand(rt: Runtime): number {
   const findings = CHECKS.flatMap((check) => check(rt));
-  for (const [level, text] of findings) rt.out(`${level.padEnd(4)}  ${text}\n`);
+  for (const [level, text] of findings) rt.out(`${level.padEnd(4)}  ${forDisplay(text)}\n`);
   return findings.some(([level]) => level !== 'ok') ? ExitCode.status : 0;
 }
