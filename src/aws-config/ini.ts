@@ -31,9 +31,15 @@
  * Linear time on any input: no backtracking regular expressions, one pass over the lines.
  */
 import { ConfigError } from '../errors.ts';
+import { printable as shown } from '../printable.ts';
 
 /** Sections in file order; each maps lower-cased keys to values as botocore returns them. */
 export type IniSections = Map<string, Map<string, string>>;
+
+export interface ParseOptions {
+  /** The credentials file: error messages quote nothing of its text (see Quoting). */
+  secretFile?: boolean;
+}
 
 const DEFAULT_SECTION = 'DEFAULT';
 
@@ -52,7 +58,8 @@ interface MultiLine {
  * raw_config_parse. `file` is used only in error messages. Throws ConfigError, with the file
  * path and line number, for anything the AWS CLI would refuse.
  */
-export function parseIni(text: string, file: string): IniSections {
+export function parseIni(text: string, file: string, options: ParseOptions = {}): IniSections {
+  const quote = options.secretFile ? QUOTE_NOTHING : QUOTE_SAFE_TEXT;
   const sections: IniSections = new Map();
   const sectionLines: number[] = []; // header line of each section, in order
   const defaults = new Map<string, string>();
@@ -105,7 +112,7 @@ export function parseIni(text: string, file: string): IniSections {
       if (sections.has(header)) {
         const existing = sectionLines[[...sections.keys()].indexOf(header)];
         throw new ConfigError(
-          `${file} line ${lineno}: the section [${shown(header)}] appears a second time (first at line ${existing}). ` +
+          `${file} line ${lineno}: ${quote.section(header)} appears a second time (first at line ${existing}). ` +
             `Merge the two sections into one; the AWS CLI refuses this file too.`,
         );
       }
@@ -132,20 +139,20 @@ export function parseIni(text: string, file: string): IniSections {
         );
       }
       throw new ConfigError(
-        `${file} line ${lineno}: ${quoteLine(stripped)} comes before the first [section] header. ` +
+        `${file} line ${lineno}: ${quote.line(stripped)} comes before the first [section] header. ` +
           `Move it under a [default] or [profile NAME] header, or remove it; the AWS CLI refuses this file too.`,
       );
     }
     const delimiter = firstDelimiter(stripped);
     if (delimiter < 0) {
       throw new ConfigError(
-        `${file} line ${lineno}: ${quoteLine(stripped)} is neither a [section] header nor a 'key = value' setting. ` +
+        `${file} line ${lineno}: ${quote.line(stripped)} is neither a [section] header nor a 'key = value' setting. ` +
           `Fix or remove the line; the AWS CLI refuses this file too.`,
       );
     }
     if (delimiter === 0) {
       throw new ConfigError(
-        `${file} line ${lineno}: ${quoteLine(stripped)} has no setting name before the '${stripped[0]}'. ` +
+        `${file} line ${lineno}: ${quote.line(stripped)} has no setting name before the '${stripped[0]}'. ` +
           `Fix or remove the line; the AWS CLI refuses this file too.`,
       );
     }
@@ -153,7 +160,7 @@ export function parseIni(text: string, file: string): IniSections {
     const previous = cursectKeyLines.get(key);
     if (previous !== undefined) {
       throw new ConfigError(
-        `${file} line ${lineno}: ${quoteKey(key)} is set twice in the section [${shown(sectname)}] ` +
+        `${file} line ${lineno}: ${quote.key(key)} is set twice in ${quote.section(sectname)} ` +
           `(first at line ${previous}). Keep only one of the two lines; the AWS CLI refuses this file too.`,
       );
     }
@@ -164,18 +171,18 @@ export function parseIni(text: string, file: string): IniSections {
     blanks = 0;
   }
 
-  return finish(sections, defaults, multiLines, file);
+  return finish(sections, defaults, multiLines, file, quote);
 }
 
 /** Join multi-line values, validate nested blocks, apply [DEFAULT] inheritance. */
-function finish(sections: IniSections, defaults: Map<string, string>, multiLines: MultiLine[], file: string): IniSections {
+function finish(sections: IniSections, defaults: Map<string, string>, multiLines: MultiLine[], file: string, quote: Quoting): IniSections {
   const nestedDefaults: MultiLine[] = [];
   for (const multi of multiLines) {
     const value = joinValue(multi);
     multi.values.set(multi.key, value); // same key: keeps its place
     if (value.charCodeAt(0) !== 0x0a) continue;
     if (multi.values === defaults) nestedDefaults.push(multi);
-    else checkNested(multi, file);
+    else checkNested(multi, file, quote);
   }
   if (defaults.size === 0) return sections;
   for (const values of sections.values()) {
@@ -186,7 +193,7 @@ function finish(sections: IniSections, defaults: Map<string, string>, multiLines
   for (const multi of nestedDefaults) {
     for (const values of sections.values()) {
       if (values.get(multi.key) === multi.values.get(multi.key)) {
-        checkNested(multi, file);
+        checkNested(multi, file, quote);
         break;
       }
     }
@@ -207,16 +214,16 @@ function joinValue(multi: MultiLine): string {
 }
 
 /** botocore's _parse_nested raises ValueError on a non-blank line without '='. */
-function checkNested(multi: MultiLine, file: string): void {
+function checkNested(multi: MultiLine, file: string, quote: Quoting): void {
   const key = multi.key;
   for (let i = 0; i < multi.more.length; i++) {
     for (const sub of pySplitlines(multi.more[i] as string)) {
       const line = pyStrip(sub);
       if (line !== '' && !line.includes('=')) {
         throw new ConfigError(
-          `${file} line ${multi.moreLines[i]}: the setting ${quoteKey(key)} has nothing after its delimiter and ` +
+          `${file} line ${multi.moreLines[i]}: the setting ${quote.key(key)} has nothing after its delimiter and ` +
             `indented lines below it, which the AWS CLI reads as a nested block of 'name = value' lines, but ` +
-            `${isSecretKey(key) ? 'one of them' : quoteLine(line)} has no '='. Put the value on the same line as ` +
+            `${isSecretKey(key) ? 'one of them' : quote.line(line)} has no '='. Put the value on the same line as ` +
             `the setting's name, or fix the indented line; the AWS CLI refuses this file too.`,
         );
       }
@@ -264,21 +271,29 @@ function isSafeToShow(text: string): boolean {
   return !isSecretKey(delimiter < 0 ? text : text.slice(0, delimiter));
 }
 
-function quoteLine(line: string): string {
-  return isSafeToShow(line) ? `'${shown(line)}'` : 'the line (not shown: it may hold a secret)';
+/**
+ * How a file's text may appear in its error messages. The credentials file holds long-term keys:
+ * nothing of it is quoted, not even a key or section name (a malformed line can be a fragment of
+ * a secret whatever it looks like); line numbers say where. The config file is quoted where the
+ * text cannot hold a secret.
+ */
+interface Quoting {
+  line(line: string): string;
+  key(key: string): string;
+  section(name: string): string;
 }
 
-function quoteKey(key: string): string {
-  return key.length <= 100 && !KEY_LIKE_RUN.test(key) ? `'${shown(key)}'` : 'a setting (name not shown)';
-}
+const QUOTE_SAFE_TEXT: Quoting = {
+  line: (line) => (isSafeToShow(line) ? `'${shown(line)}'` : 'the line (not shown: it may hold a secret)'),
+  key: (key) => (key.length <= 100 && !KEY_LIKE_RUN.test(key) ? `'${shown(key)}'` : 'a setting (name not shown)'),
+  section: (name) => `the section [${shown(name)}]`,
+};
 
-/** Make control and invisible characters visible. */
-function shown(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => {
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
+const QUOTE_NOTHING: Quoting = {
+  line: () => 'the line (not shown: nothing from the credentials file is)',
+  key: () => 'a setting',
+  section: () => 'a section',
+};
 
 // ---------------------------------------------------------------------------------------------
 // Python string semantics.

@@ -37,7 +37,7 @@ export function parseAwsFiles(
     }
   }
   if (credentialsText !== undefined) {
-    for (const [section, values] of parseIni(credentialsText, credentialsFile)) {
+    for (const [section, values] of parseIni(credentialsText, credentialsFile, { secretFile: true })) {
       const existing = profiles.get(section);
       if (existing === undefined) {
         profiles.set(section, fromSection(values, credentialsFile));

@@ -118,7 +118,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
         );
       }
       if (v.credential_source !== undefined) {
-        source = environmentSource(current, env);
+        source = environmentSource(current, env, files);
         break;
       }
       const next = v.source_profile;
@@ -143,7 +143,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   }
 
   const region = overrides.region ?? nonEmpty(target.values.region);
-  const roles = roleProfiles.map((p, index) => roleStep(p, index, roleProfiles.length, overrides, notes));
+  const roles = roleProfiles.map((p, index) => roleStep(p, index, roleProfiles.length, overrides, notes, files));
   const sourceProfile = files.profiles.get(source.profile);
   const sourceSerial = nonEmpty(sourceProfile?.values.mfa_serial);
   const sessionSeconds = sessionDuration(overrides, roles.length > 0);
@@ -213,7 +213,7 @@ function whyNoSession(
   return undefined;
 }
 
-function roleStep(p: Profile, index: number, count: number, overrides: PlanOverrides, notes: string[]): RoleStep {
+function roleStep(p: Profile, index: number, count: number, overrides: PlanOverrides, notes: string[], files: AwsFiles): RoleStep {
   const isTarget = index === count - 1;
   const configured = p.values.duration_seconds;
   let seconds = isTarget && overrides.durationSeconds !== undefined ? overrides.durationSeconds : undefined;
@@ -226,7 +226,7 @@ function roleStep(p: Profile, index: number, count: number, overrides: PlanOverr
   if (seconds === undefined && configured !== undefined) {
     if (!/^\s*\d+\s*$/.test(configured)) {
       throw new ConfigError(
-        `Profile '${p.name}' in ${where(p, 'duration_seconds')} has duration_seconds = '${configured}', which is not a whole number of seconds.`,
+        `Profile '${p.name}' in ${where(p, 'duration_seconds')} has duration_seconds = ${shownValue(p, 'duration_seconds', files)}, which is not a whole number of seconds.`,
       );
     }
     seconds = Number(configured);
@@ -291,11 +291,11 @@ function staticSource(p: Profile): SourceCredentials {
   };
 }
 
-function environmentSource(p: Profile, env: NodeJS.ProcessEnv): SourceCredentials {
+function environmentSource(p: Profile, env: NodeJS.ProcessEnv, files: AwsFiles): SourceCredentials {
   const kind = p.values.credential_source!;
   if (kind !== 'Environment') {
     throw new ConfigError(
-      `Profile '${p.name}' in ${where(p, 'credential_source')} uses credential_source = ${kind}; mfa-exec supports only 'Environment'. Use source_profile with a profile that holds keys instead.`,
+      `Profile '${p.name}' in ${where(p, 'credential_source')} uses credential_source = ${shownValue(p, 'credential_source', files)}; mfa-exec supports only 'Environment'. Use source_profile with a profile that holds keys instead.`,
     );
   }
   const id = env.AWS_ACCESS_KEY_ID;
@@ -337,6 +337,11 @@ function noCredentials(p: Profile, files: AwsFiles): ConfigError {
     ? 'It uses AWS IAM Identity Center (sso_*), which mfa-exec does not handle; run `aws sso login` and use the profile directly.'
     : `Add aws_access_key_id/aws_secret_access_key to [${p.name}] in ${files.credentialsFile}, or role_arn with source_profile, or credential_process.`;
   return new ConfigError(`Profile '${p.name}' has no credentials mfa-exec can use. ${detail}`);
+}
+
+/** A setting's value for an error message: quoted from the config file, never from the credentials file. */
+function shownValue(p: Profile, key: string, files: AwsFiles): string {
+  return p.origin[key] === files.credentialsFile ? '(value not shown: it is in the credentials file)' : `'${p.values[key]}'`;
 }
 
 function where(p: Profile, key: string): string {

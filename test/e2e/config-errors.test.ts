@@ -13,6 +13,8 @@ import { CLI_PATH, baseEnv, makeHome, runCli, startFakeAws, writeAwsFiles, type 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKESECRETKEY1';
 const SECRET_MARK = 'FAKESECRET';
 const KEY_ID = 'AKIAFAKEFAKEFAKE1234';
+/** 19 characters of a secret: short enough to pass for an ordinary line. */
+const FRAGMENT = SECRET.slice(0, 19);
 const KEYS = `aws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`;
 const ROLE = 'arn:aws:iam::123456789012:role/some-role';
 /** Nothing listens on port 9: a case that wrongly reached STS would fail with 69, not hang. */
@@ -29,6 +31,8 @@ interface Case {
   code: number;
   /** Every pattern must match stderr. {home} in a string pattern is the temp HOME. */
   says: Array<RegExp | string>;
+  /** Text from the files that must appear nowhere in the output. */
+  lacks?: string[];
   todo?: string;
 }
 
@@ -120,6 +124,33 @@ const CASES: Case[] = [
     says: ['{home}/.aws/credentials line 4', /not shown/],
   },
   {
+    name: 'malformed credentials: nothing of the file is quoted, not even a short fragment of a secret',
+    config: '[profile a]\n',
+    credentials: `[a]\n${KEYS}${FRAGMENT}\n`,
+    args: ['-p', 'a', ...TARGET],
+    code: 78,
+    says: ['{home}/.aws/credentials line 4', /not shown/],
+    lacks: [FRAGMENT],
+  },
+  {
+    name: 'credentials file: a key set twice is named by line only',
+    config: '[profile a]\n',
+    credentials: `[a]\n${KEYS}${FRAGMENT} = 1\n${FRAGMENT} = 2\n`,
+    args: ['-p', 'a', ...TARGET],
+    code: 78,
+    says: ['{home}/.aws/credentials line 5', /first at line 4/],
+    lacks: [FRAGMENT, FRAGMENT.toLowerCase()],
+  },
+  {
+    name: 'a bad value in the credentials file is not quoted (duration_seconds)',
+    config: `[profile r]\nrole_arn = ${ROLE}\nsource_profile = a\n`,
+    credentials: `[a]\n${KEYS}\n[r]\nduration_seconds = ${FRAGMENT}\n`,
+    args: ['-p', 'r', ...TARGET],
+    code: 78,
+    says: ["Profile 'r'", /not a whole number of seconds/],
+    lacks: [FRAGMENT],
+  },
+  {
     name: 'malformed config: a setting before any section',
     config: 'region = eu-west-1\n[profile a]\n',
     credentials: `[a]\n${KEYS}`,
@@ -149,7 +180,7 @@ const CASES: Case[] = [
     credentials: `[a]\n${KEYS}aws_secret_access_key = ${SECRET}\n`,
     args: ['-p', 'a', ...TARGET],
     code: 78,
-    says: ['{home}/.aws/credentials line 4', /'aws_secret_access_key' is set twice in the section \[a\]/],
+    says: ['{home}/.aws/credentials line 4', /a setting is set twice in a section \(first at line 3\)/],
   },
   {
     name: 'unsupported credential_source = Ec2InstanceMetadata',
@@ -271,6 +302,7 @@ describe('config and usage errors: a clear message, never a stack trace or a han
         const r = await runCli(c.args, { env, timeoutMs: 10_000 });
         assertCleanError(r, c.code, c.name);
         assertOneParagraph(r.stderr, c.name);
+        for (const text of c.lacks ?? []) assert.ok(!(r.stdout + r.stderr).includes(text), `${c.name}: echoed ${text}:\n${r.stderr}`);
         for (const p of c.says) {
           const e = expand(p, home);
           if (typeof e === 'string') assert.ok(r.stderr.includes(e), `${c.name}: stderr lacks ${JSON.stringify(e)}:\n${r.stderr}`);

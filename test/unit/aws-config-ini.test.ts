@@ -250,6 +250,37 @@ describe('error messages never echo secrets', () => {
   });
 });
 
+describe('the credentials file: its errors quote nothing of its text', () => {
+  // 19 characters: short enough, and free enough of secret-looking words, to pass for a normal line.
+  const fragment = 'wJalrXUtnFEMI/K7MDE';
+  const cases: { name: string; text: string }[] = [
+    { name: 'a fragment of a secret on a line of its own', text: `[s]\n${fragment}\n` },
+    { name: 'a fragment before the first header', text: `${fragment} = 1\n[s]\n` },
+    { name: 'a fragment with an empty key', text: `[s]\n= ${fragment}\n` },
+    { name: 'a fragment as a key set twice', text: `[s]\n${fragment} = 1\n${fragment} = 2\n` },
+    { name: 'a fragment as a section name, twice', text: `[${fragment}]\n[${fragment}]\n` },
+    { name: 'a fragment in a nested block', text: `[s]\ns3 =\n  ${fragment}\n` },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      // The same text in the config file is quoted (the case is real), in the credentials file it is not.
+      assert.throws(
+        () => parseIni(c.text, FILE),
+        (e: unknown) => e instanceof ConfigError && e.message.toLowerCase().includes(fragment.toLowerCase()),
+      );
+      assert.throws(
+        () => parseIni(c.text, '/home/u/.aws/credentials', { secretFile: true }),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigError);
+          assert.ok(!e.message.toLowerCase().includes(fragment.slice(0, 6).toLowerCase()), e.message);
+          assert.match(e.message, /\/home\/u\/\.aws\/credentials line \d+/);
+          return true;
+        },
+      );
+    });
+  }
+});
+
 describe('parseNestedValue (botocore _parse_nested)', () => {
   test('splits name = value lines, trims, keeps key case, last wins', () => {
     assert.deepEqual(

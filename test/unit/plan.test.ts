@@ -417,7 +417,7 @@ table('configuration errors about sources (ConfigError, exit 78)', [
     config: `[profile ci]\nrole_arn = ${role('X')}\ncredential_source = environment\n`,
     profile: 'ci',
     env: { AWS_ACCESS_KEY_ID: AK_ENV, AWS_SECRET_ACCESS_KEY: SK_ENV },
-    error: [/credential_source = environment/],
+    error: [/credential_source = 'environment'/],
   },
   {
     name: 'both credential_source and source_profile',
