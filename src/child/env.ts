@@ -15,6 +15,8 @@ export const STALE_VARIABLES = [
   'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
   'AWS_CONTAINER_AUTHORIZATION_TOKEN',
   'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  // Ours: an MFA code is spent once we used it, and no child needs to see it.
+  'MFA_EXEC_MFA_TOKEN',
 ] as const;
 
 export interface Injection {
@@ -48,6 +50,13 @@ export function buildChildEnv(parent: NodeJS.ProcessEnv, vars: Record<string, st
   const env: NodeJS.ProcessEnv = { ...parent };
   for (const name of STALE_VARIABLES) delete env[name];
   return Object.assign(env, vars);
+}
+
+/** A nested run's environment: the parent's as it is (its credentials serve), plus our markers, minus our MFA code. */
+export function nestedChildEnv(parent: NodeJS.ProcessEnv, markers: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent, ...markers };
+  delete env.MFA_EXEC_MFA_TOKEN;
+  return env;
 }
 
 /**

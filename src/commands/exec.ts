@@ -9,7 +9,7 @@
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { hasCredentialSettings, selectProfile } from '../aws-config/select-profile.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
-import { buildChildEnv, canReuseInjected, credentialVariables, serverVariables } from '../child/env.ts';
+import { buildChildEnv, canReuseInjected, credentialVariables, nestedChildEnv, serverVariables } from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
 import { needsNoCredentials } from '../child/needs-credentials.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
@@ -63,7 +63,7 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   // Also under --server / MFA_EXEC_SERVER=1: a shim inside a served child must not start a second server.
   if (canReuseInjected(env, requested, rt.now())) {
     logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
-    return run({ ...env, ...markers });
+    return run(nestedChildEnv(env, markers));
   }
   if (request.shim && requested === undefined) {
     files ??= loadAwsFiles(env, rt.homedir, rt.cwd);

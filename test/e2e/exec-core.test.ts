@@ -83,6 +83,21 @@ describe('exec: MFA session, roles and cache against moto', { timeout: 120_000 }
     for (const gone of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']) assert.equal(env[gone], undefined, gone);
   });
 
+  test('MFA_EXEC_MFA_TOKEN is used and does not reach the child, nor a nested run', async () => {
+    const code = await aws.freshTotp(s.serial);
+    const nested = `${CLI_PATH} -p role -- sh -c 'echo nested=\${MFA_EXEC_MFA_TOKEN-unset}'`;
+    const r = await runCli(
+      ['-p', 'role', '--', 'sh', '-c', `echo child=\${MFA_EXEC_MFA_TOKEN-unset}; MFA_EXEC_MFA_TOKEN=${code} ${nested}`],
+      {
+        env: { ...s.env, MFA_EXEC_MFA_TOKEN: code },
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^child=unset$/m);
+    assert.match(r.stdout, /^nested=unset$/m);
+    assert.equal(aws.calls.GetSessionToken, 1);
+  });
+
   test('--region overrides the profile region; the MFA-only user gets the MFA session itself', async () => {
     const code = await aws.freshTotp(s.bobSerial);
     const r = await runCli(

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { STALE_VARIABLES, buildChildEnv, canReuseInjected, credentialVariables, serverVariables } from '../../src/child/env.ts';
+import {
+  STALE_VARIABLES,
+  buildChildEnv,
+  canReuseInjected,
+  credentialVariables,
+  nestedChildEnv,
+  serverVariables,
+} from '../../src/child/env.ts';
 import type { Credentials } from '../../src/credentials/types.ts';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
@@ -33,6 +40,7 @@ const PARENT: NodeJS.ProcessEnv = {
   AWS_CONFIG_FILE: '/home/u/.aws/config',
   AWS_REGION: 'us-east-1',
   AWS_VAULT: 'outer',
+  MFA_EXEC_MFA_TOKEN: '123456',
 };
 
 const REMOVED = [
@@ -44,7 +52,16 @@ const REMOVED = [
   'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
   'AWS_CONTAINER_AUTHORIZATION_TOKEN',
   'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'MFA_EXEC_MFA_TOKEN',
 ];
+
+test('a nested run keeps the parent environment and markers, without MFA_EXEC_MFA_TOKEN', () => {
+  const env = nestedChildEnv(PARENT, { MFA_EXEC_DEPTH: '2' });
+  assert.equal(env.MFA_EXEC_MFA_TOKEN, undefined);
+  assert.equal(env.AWS_ACCESS_KEY_ID, PARENT.AWS_ACCESS_KEY_ID);
+  assert.equal(env.MFA_EXEC_DEPTH, '2');
+  assert.equal(PARENT.MFA_EXEC_MFA_TOKEN, '123456', 'the parent is not changed');
+});
 
 describe('credentialVariables + buildChildEnv', () => {
   test('removes stale credentials and profile selectors, adds ours', () => {
