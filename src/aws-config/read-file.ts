@@ -44,34 +44,55 @@ export const nodeFileSystem: FileSystemLike = {
   },
 };
 
-const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
-const PIPE_WAIT_MS = 5_000;
+/**
+ * The largest config or credentials file mfa-exec reads: 16 MiB. A real one is kilobytes; an
+ * organisation's generated config with ten thousand profiles is about 1.5 MB. 16 MiB (some
+ * 100,000 profiles) parses in under a second; anything bigger is not an AWS config but a mistake
+ * or an attack (a 100 MB file cost 11 s and 2 GB per run, a 600 MB one could not be read at all),
+ * and is refused before it is read.
+ */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/** A pipe may stay silent this long between two reads... */
+const PIPE_IDLE_MS = 5_000;
+/** ...and must end within this long in all (a writer that sends a byte every few seconds never times out on idleness). */
+const PIPE_TOTAL_MS = 10_000;
+
+const VARIABLES = 'AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE';
 
 /**
- * A regular file is read whole. Anything else (a pipe from `AWS_CONFIG_FILE=<(…)`, a FIFO,
- * /dev/null, /dev/zero) is opened without blocking and read with bounds: a FIFO nobody writes
- * to reads as empty instead of hanging, a writer that stays silent for 5 s and a source that never
- * ends are errors.
+ * A regular file is read whole, if it is not over MAX_CONFIG_BYTES. Anything else (a pipe from
+ * `AWS_CONFIG_FILE=<(…)`, a FIFO, /dev/null, /dev/zero) is opened without blocking and read with
+ * bounds: a FIFO nobody writes to reads as empty instead of hanging; a writer silent for 5 s, one
+ * that has not finished after 10 s, and a source that gives more than MAX_CONFIG_BYTES are errors.
  */
-function readBounded(path: string): Buffer {
+function readBounded(path: string, now: () => number = Date.now): Buffer {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-    if (stat.isFile()) return readFileSync(fd);
+    if (stat.isFile()) {
+      if (stat.size > MAX_CONFIG_BYTES) throw tooBig(path, `is ${stat.size} bytes long`);
+      return readFileSync(fd);
+    }
     const chunks: Buffer[] = [];
     const buffer = Buffer.alloc(64 * 1024);
     let total = 0;
-    let deadline = Date.now() + PIPE_WAIT_MS;
+    const started = now();
+    let idleSince = started;
     for (;;) {
+      if (now() - started > PIPE_TOTAL_MS) {
+        throw new ConfigError(
+          `${path} is a pipe that had not finished after ${PIPE_TOTAL_MS / 1000} s (${total} bytes so far); point ${VARIABLES} at a regular file.`,
+        );
+      }
       let n: number;
       try {
         n = readSync(fd, buffer);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-        if (Date.now() > deadline)
+        if (now() - idleSince > PIPE_IDLE_MS)
           throw new ConfigError(
-            `${path} is a pipe that gave nothing to read for ${PIPE_WAIT_MS / 1000} s; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file.`,
+            `${path} is a pipe that gave nothing to read for ${PIPE_IDLE_MS / 1000} s; point ${VARIABLES} at a regular file.`,
           );
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
         continue;
@@ -79,13 +100,20 @@ function readBounded(path: string): Buffer {
       if (n === 0) return Buffer.concat(chunks);
       chunks.push(Buffer.from(buffer.subarray(0, n)));
       total += n;
-      deadline = Date.now() + PIPE_WAIT_MS;
-      if (total > MAX_CONFIG_BYTES)
-        throw new ConfigError(
-          `${path} is not a regular file and gave over ${MAX_CONFIG_BYTES / 1024 / 1024} MiB without ending; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file.`,
-        );
+      idleSince = now();
+      if (total > MAX_CONFIG_BYTES) throw tooBig(path, `is not a regular file and gave over ${mebibytes(MAX_CONFIG_BYTES)} without ending`);
     }
   } finally {
     closeSync(fd);
   }
+}
+
+function tooBig(path: string, what: string): ConfigError {
+  return new ConfigError(
+    `${path} ${what}; mfa-exec reads config and credentials files of up to ${mebibytes(MAX_CONFIG_BYTES)} (a real one is a few kilobytes). Point ${VARIABLES} at the right file.`,
+  );
+}
+
+function mebibytes(bytes: number): string {
+  return `${bytes / 1024 / 1024} MiB`;
 }

@@ -3,8 +3,8 @@
 // "internal error", no secret from the files, and that it finished fast without running the
 // target. The last cases prove the unusual-but-valid inputs work end to end against moto.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI_PATH, baseEnv, makeHome, runCli, startFakeAws, writeAwsFiles, type CliResult, type FakeAws } from '../harness/index.ts';
@@ -375,8 +375,52 @@ describe('config and usage errors: a clear message, never a stack trace or a han
         timeoutMs: 10_000,
       });
       assertCleanError(r, 78, '/dev/zero');
-      assert.match(r.stderr, /\/dev\/zero is not a regular file and gave over 64 MiB/);
+      assert.match(r.stderr, /\/dev\/zero is not a regular file and gave over 16 MiB/);
     } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('own limits on the config files', { timeout: 60_000 }, () => {
+  test('a config file over 16 MiB is refused at once, before it is read (no time, no memory spent on it)', async () => {
+    const { home, cleanup } = await makeHome();
+    try {
+      await writeAwsFiles(home, { credentials: `[a]\n${KEYS}` });
+      // Sparse: 600 MB of NUL bytes that cost no disk. Read whole, it could not even become a string.
+      const big = join(home, '.aws', 'config');
+      await writeFile(big, '[profile a]\n');
+      await truncate(big, 600 * 1024 * 1024);
+      const r = await runCli(['-p', 'a', ...TARGET], { env: baseEnv(home, NO_STS), timeoutMs: 10_000 });
+      assertCleanError(r, 78, 'huge config');
+      assertOneParagraph(r.stderr, 'huge config');
+      assert.ok(r.stderr.includes(`${big} is 629145600 bytes long; mfa-exec reads config and credentials files of up to 16 MiB`), r.stderr);
+      assert.ok(r.durationMs < 2_000, `${r.durationMs} ms`);
+      // Just over the bound: refused too, with the same message.
+      await truncate(big, 16 * 1024 * 1024 + 1);
+      const edge = await runCli(['-p', 'a', ...TARGET], { env: baseEnv(home, NO_STS), timeoutMs: 10_000 });
+      assertCleanError(edge, 78, '16 MiB + 1');
+      assert.match(edge.stderr, /is 16777217 bytes long; mfa-exec reads config and credentials files of up to 16 MiB/);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('a FIFO that sends a byte every 2 s never finishes: refused after 10 s in all, not read forever', async () => {
+    const { home, cleanup } = await makeHome();
+    const fifo = join(home, 'slow-config');
+    let writer: ChildProcess | undefined;
+    try {
+      await writeAwsFiles(home, { credentials: `[a]\n${KEYS}` });
+      await new Promise<void>((resolve, reject) => execFile('mkfifo', [fifo], (e) => (e ? reject(e) : resolve())));
+      writer = spawn('sh', ['-c', `exec 3>"$0"; while :; do printf '#' >&3; sleep 2; done`, fifo], { stdio: 'ignore', detached: true });
+      const r = await runCli(['-p', 'a', ...TARGET], { env: { ...baseEnv(home, NO_STS), AWS_CONFIG_FILE: fifo }, timeoutMs: 20_000 });
+      assert.equal(r.code, 78, r.stderr);
+      assertOneParagraph(r.stderr, 'slow FIFO');
+      assert.match(r.stderr, /is a pipe that had not finished after 10 s/);
+      assert.ok(r.durationMs < 13_000, `${r.durationMs} ms`);
+    } finally {
+      if (writer?.pid) process.kill(-writer.pid, 'SIGKILL');
       await cleanup();
     }
   });
