@@ -89,6 +89,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   const notes: string[] = [];
   const target = lookup(files, profileName, undefined, env);
   const chain: string[] = [];
+  const walked = new Set<string>(); // the chain's names, for a constant-time cycle check
   const roleProfiles: Profile[] = [];
   let source: SourceCredentials | undefined;
   let current = target;
@@ -98,6 +99,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
     // same profile as a source, where its keys win (botocore does the same).
     const isTarget = chain.length === 0;
     chain.push(current.name);
+    walked.add(current.name);
     const v = current.values;
     // botocore's order: keys in the credentials file, then credential_process, then keys in the
     // config file. So config-file keys count only when there is no credential_process.
@@ -111,7 +113,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
       break;
     }
     if (v.role_arn !== undefined) {
-      roleProfiles.unshift(current);
+      roleProfiles.push(current); // walked target first; reversed below
       if (v.credential_source !== undefined && v.source_profile !== undefined) {
         throw new ConfigError(
           `Profile '${current.name}' in ${where(current, 'credential_source')} sets both source_profile and credential_source; the AWS CLI refuses this too. Keep one of them.`,
@@ -127,7 +129,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
           `Profile '${current.name}' in ${where(current, 'role_arn')} has role_arn but neither source_profile nor credential_source, so there are no credentials to assume the role with. Add 'source_profile = <profile with keys>'.`,
         );
       }
-      if (chain.includes(next) && !(next === current.name && hasStatic)) {
+      if (walked.has(next) && !(next === current.name && hasStatic)) {
         throw new ConfigError(
           `Profile '${current.name}' in ${where(current, 'source_profile')} has a source_profile cycle: ${[...chain, next].join(' → ')}. Point source_profile at a profile that holds keys.`,
         );
@@ -142,14 +144,16 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
     throw noCredentials(current, files);
   }
 
+  roleProfiles.reverse(); // source side first: the order the roles are assumed in
   const region = overrides.region ?? nonEmpty(target.values.region);
   const roles = roleProfiles.map((p, index) => roleStep(p, index, roleProfiles.length, overrides, notes, files));
   const sourceProfile = files.profiles.get(source.profile);
   const sourceSerial = nonEmpty(sourceProfile?.values.mfa_serial);
   const sessionSeconds = sessionDuration(overrides, roles.length > 0);
   const base = { profile: target.name, chain, region, source, notes };
+  let processes: Map<string, string> | undefined;
   const device = (mfaSerial: string | undefined): MfaDevice => {
-    const mfaProcess = mfaProcessFor(files, chain, mfaSerial);
+    const mfaProcess = mfaSerial === undefined ? undefined : (processes ??= mfaProcesses(files, chain)).get(mfaSerial);
     return mfaProcess === undefined ? { mfaSerial } : { mfaSerial, mfaProcess };
   };
 
@@ -180,14 +184,18 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   return { ...base, roles, passThrough: false };
 }
 
-/** aws-vault's rule: the code for a device comes from the mfa_process of a profile in the chain naming that device. */
-function mfaProcessFor(files: AwsFiles, chain: readonly string[], serial: string | undefined): string | undefined {
-  if (serial === undefined) return undefined;
+/**
+ * aws-vault's rule: the code for a device comes from the mfa_process of the first profile in the
+ * chain that names that device and has one. One pass over the chain for all devices.
+ */
+function mfaProcesses(files: AwsFiles, chain: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>();
   for (const name of chain) {
     const values = files.profiles.get(name)?.values;
-    if (values?.mfa_serial?.trim() === serial && values.mfa_process !== undefined) return values.mfa_process;
+    const serial = values?.mfa_serial?.trim();
+    if (serial !== undefined && values?.mfa_process !== undefined && !found.has(serial)) found.set(serial, values.mfa_process);
   }
-  return undefined;
+  return found;
 }
 
 function whyNoSession(

@@ -1045,3 +1045,39 @@ describe('role step details', () => {
     }
   });
 });
+
+describe('resolution is linear in the chain length', () => {
+  // A 3,000-deep source_profile chain, every hop naming its own MFA device (so no session, and each
+  // role looks up its device's mfa_process): quadratic lookups took ~0.5 s here; linear is ~10 ms.
+  const deep = (n: number) => {
+    let config = '[profile p0]\n';
+    for (let i = 1; i <= n; i++) {
+      config += `[profile p${i}]\nrole_arn = ${role(`r${i}`)}\nsource_profile = p${i - 1}\nmfa_serial = arn:aws:iam::1:mfa/d${i}\nmfa_process = echo ${i}\n`;
+    }
+    // Not the loop guard of files(): a 3,000-deep chain looks 3,000 profiles up, legitimately.
+    return parseAwsFiles(config, CONFIG, `[p0]\naws_access_key_id = ${AK_BASE}\naws_secret_access_key = ${SK_BASE}\n`, CREDS);
+  };
+
+  test('a 3,000-deep chain resolves in well under 150 ms, with each device mapped to its own mfa_process', () => {
+    const f = deep(3000);
+    resolvePlan(deep(50), 'p50', {}); // warm up the JIT on a small one
+    const started = performance.now();
+    const plan = resolvePlan(f, 'p3000', {});
+    const ms = performance.now() - started;
+    assert.equal(plan.roles.length, 3000);
+    assert.equal(plan.chain.length, 3001);
+    assert.equal(plan.roles[0]!.roleArn, role('r1'), 'the source side is assumed first');
+    assert.equal(plan.roles[2999]!.mfaProcess, 'echo 3000');
+    assert.equal(plan.roles[0]!.mfaProcess, 'echo 1');
+    assert.ok(ms < 150, `took ${ms.toFixed(0)} ms`);
+  });
+
+  test('a cycle at the end of a 3,000-deep chain is still found', () => {
+    const f = deep(3000);
+    f.profiles.get('p0')!.values.role_arn = role('r0');
+    f.profiles.get('p0')!.values.source_profile = 'p2000';
+    delete f.profiles.get('p0')!.values.aws_access_key_id;
+    delete f.profiles.get('p0')!.values.aws_secret_access_key;
+    assert.throws(() => resolvePlan(f, 'p3000', {}), /source_profile cycle/);
+  });
+});
