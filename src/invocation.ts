@@ -66,13 +66,15 @@ interface OptionSpec {
 }
 
 const CREDENTIAL_COMMANDS: readonly CommandName[] = ['exec', 'env', 'credential-process', 'login'];
+/** The durations are part of a cache entry's identity: status can look at the entries of any. */
+const PLAN_COMMANDS: readonly CommandName[] = [...CREDENTIAL_COMMANDS, 'status'];
 
 const OPTIONS: Record<string, OptionSpec> = {
   profile: { key: 'profile', short: 'p', value: (v) => v },
-  duration: { key: 'duration', short: 'd', value: parseDuration, only: CREDENTIAL_COMMANDS },
-  'session-duration': { key: 'sessionDuration', value: parseDuration, only: CREDENTIAL_COMMANDS },
+  duration: { key: 'duration', short: 'd', value: parseDuration, only: PLAN_COMMANDS },
+  'session-duration': { key: 'sessionDuration', value: parseDuration, only: PLAN_COMMANDS },
   'mfa-token': { key: 'mfaToken', value: (v) => v, only: CREDENTIAL_COMMANDS },
-  'no-session': { key: 'noSession', only: CREDENTIAL_COMMANDS },
+  'no-session': { key: 'noSession', only: PLAN_COMMANDS },
   region: { key: 'region', value: (v) => v, only: ['exec', 'env', 'credential-process'] },
   server: { key: 'server', only: ['exec'] },
   format: { key: 'format', value: (v) => v, only: ['env'] },

@@ -11,31 +11,147 @@ import { randomBytes } from 'node:crypto';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
 
-/** A private regular file's text; undefined when missing or untrustworthy (said on the logger). Never throws. */
-export function readPrivateFile(file: string, logger: Logger): string | undefined {
+/**
+ * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
+ * Never throws. `shown` names the file in messages (when `file` is a /proc/self/fd path).
+ */
+export function readPrivateFile(file: string, logger: Logger, shown: string = file): string | undefined {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO planted at the path must not block us (fstat rejects it next).
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') logger.warn(`ignoring ${file}: it is a symbolic link, not a file written by mfa-exec`);
-    else if (code !== 'ENOENT' && code !== 'ENOTDIR') logger.debug(`cannot read ${file} (${code})`);
+    if (code === 'ELOOP') logger.warn(`ignoring ${shown}: it is a symbolic link, not a file written by mfa-exec`);
+    else if (code !== 'ENOENT' && code !== 'ENOTDIR') logger.debug(`cannot read ${shown} (${code})`);
     return undefined;
   }
   try {
     const stat = fs.fstatSync(fd);
     const uid = process.getuid?.();
     if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o077) !== 0) {
-      logger.warn(`ignoring ${file}: not a private regular file of this user (mode ${(stat.mode & 0o777).toString(8)}, owner ${stat.uid})`);
+      logger.warn(
+        `ignoring ${shown}: not a private regular file of this user (mode ${(stat.mode & 0o777).toString(8)}, owner ${stat.uid})`,
+      );
       return undefined;
     }
     return fs.readFileSync(fd, 'utf8');
   } catch {
-    logger.debug(`${path.basename(file)} is unreadable; ignoring it`);
+    logger.debug(`${path.basename(shown)} is unreadable; ignoring it`);
     return undefined;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * A directory checked once and then used by name relative to what was checked: it was opened
+ * without following a symlink (O_NOFOLLOW | O_DIRECTORY) and found, with one stat, to be ours
+ * and private. On Linux every entry is then reached through /proc/self/fd/<fd>/<name>, which is
+ * the opened directory itself even if the path is swapped for another directory or a link
+ * afterwards (openat without the binding). Elsewhere the path is used again.
+ */
+export interface PrivateDir {
+  /** The directory as named, for messages. */
+  readonly path: string;
+  /** A private regular file's text (see readPrivateFile). */
+  read(name: string, logger: Logger): string | undefined;
+  /** The entries' names. */
+  list(): string[];
+  /** lstat of an entry (a link is described, never followed); undefined when it is gone. */
+  lstat(name: string): fs.Stats | undefined;
+  /** Removes one non-directory entry (a link itself, never its target); false when it was already gone. */
+  unlink(name: string): boolean;
+  close(): void;
+}
+
+/** The directory, or what is wrong with it; `onlyMode`: it is ours and a directory, merely too open (ensurePrivateDir fixes that). */
+export type OpenedDir = { dir: PrivateDir } | { missing: boolean; onlyMode?: boolean; problem: string };
+
+/** Opens `dir` if it is ours, private and not a symlink; else says what is wrong (or that it does not exist). */
+export function openPrivateDir(dir: string): OpenedDir {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { missing: true, problem: 'does not exist' };
+    // A symlink gives ELOOP, or ENOTDIR (O_DIRECTORY is checked first on Linux): say which it is.
+    if (code === 'ELOOP' || code === 'ENOTDIR')
+      return { missing: false, problem: isSymlink(dir) ? 'is a symbolic link' : 'is not a directory' };
+    return { missing: false, problem: `cannot be opened (${code ?? 'error'})` };
+  }
+  let base = `/proc/self/fd/${fd}`;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(base); // the opened directory itself (one syscall, as fstat)
+  } catch {
+    base = dir; // no /proc: fall back to the path
+    stat = fs.fstatSync(fd);
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    fs.closeSync(fd);
+    return { missing: false, problem: `belongs to uid ${stat.uid}, not to you (uid ${uid})` };
+  }
+  if ((stat.mode & 0o077) !== 0) {
+    fs.closeSync(fd);
+    return { missing: false, onlyMode: true, problem: `has mode ${(stat.mode & 0o777).toString(8)}: others can change what is in it` };
+  }
+  const at = (name: string) => path.join(base, name);
+  let closed = false;
+  return {
+    dir: {
+      path: dir,
+      read: (name, logger) => readPrivateFile(at(name), logger, path.join(dir, name)),
+      list: () => fs.readdirSync(base),
+      lstat(name) {
+        try {
+          return fs.lstatSync(at(name));
+        } catch {
+          return undefined;
+        }
+      },
+      unlink(name) {
+        try {
+          fs.unlinkSync(at(name));
+          return true;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+          throw error;
+        }
+      },
+      close() {
+        if (!closed) fs.closeSync(fd);
+        closed = true;
+      },
+    },
+  };
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** `use` with the opened private directory, or undefined when it is missing or not private. */
+export function withPrivateDir<T>(
+  dir: string,
+  use: (d: PrivateDir) => T | undefined,
+  onRefused?: (problem: string) => void,
+): T | undefined {
+  const opened = openPrivateDir(dir);
+  if (!('dir' in opened)) {
+    if (!opened.missing) onRefused?.(opened.problem);
+    return undefined;
+  }
+  try {
+    return use(opened.dir);
+  } finally {
+    opened.dir.close();
   }
 }
 
@@ -102,7 +218,11 @@ export function writeFileAtomic(file: string, text: string): void {
     fs.renameSync(tmp, file);
   } catch (error) {
     if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.unlinkSync(tmp); // the temporary file we created, by its unique name; nothing else
+    } catch {
+      // Not created, or already renamed.
+    }
     throw new CacheError(`Cannot write the file ${file}: ${describeErrno(error)}.`, { cause: error });
   }
 }

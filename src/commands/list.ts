@@ -7,6 +7,7 @@ import { isMfaExecError } from '../errors.ts';
 import { forDisplay } from '../printable.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
+import { planOverrides } from './profile-resolution.ts';
 import { timeLeft } from './state-summary.ts';
 
 interface Row {
@@ -25,7 +26,7 @@ export function listCommand(options: Options, rt: Runtime): number {
   const now = rt.now();
   const rows: Row[] = [...files.profiles.keys()].map((name) => {
     try {
-      const plan = resolvePlan(files, name, rt.env);
+      const plan = resolvePlan(files, name, rt.env, planOverrides(options, rt.settings));
       const state = cacheState(plan, rt.settings.stsEndpoint, dir, now, rt.logger);
       const shown = state.credentials ?? state.session;
       const label = !shown

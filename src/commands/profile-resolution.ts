@@ -31,6 +31,8 @@ export function planFor(options: Options, rt: Runtime, files: AwsFiles = loadAws
 }
 
 /**
+ * Durations are part of a cache entry's identity, so every command that looks at the cache (list
+ * and status too) must use the same overrides a run would.
  * Lifetimes, most specific first (as aws-vault orders its flags, variables and file):
  * role: -d, AWS_ASSUME_ROLE_TTL, then duration_seconds (plan.ts), then 1h;
  * MFA session: --session-duration, MFA_EXEC_SESSION_DURATION, then aws-vault's

@@ -1,19 +1,40 @@
 /**
- * Which cache file holds which step's credentials. Pure.
+ * Which cache file holds which step's credentials, and what request each entry must have been
+ * fetched for. Pure.
  *
- * A key hashes everything that decides what STS would return: the STS endpoint, the source
- * (access key id, or the credential_process command), the MFA device, and for each role its
- * ARN, external id and session name, chained from the key of the step before. Change any of
- * them and the old file is simply never looked at again. Secrets never enter a key.
+ * Each step has a request: everything that decides what STS returns for it — the STS endpoint,
+ * the source (access key id, or the credential_process command's hash), the profile, the MFA
+ * device, the duration asked for, and for a role its ARN, external id and session name and the
+ * key of the step it is assumed from. The key is a hash of the request, so changing any of them
+ * (`-d 15m` after a 1 h run included) looks at another file; the request is also stored in the
+ * entry and compared on every read, so an entry renamed over another's name is a miss. Secrets
+ * never enter a request or a key.
  */
 import { createHash } from 'node:crypto';
-import type { Plan } from '../aws-config/plan.ts';
+import type { Plan, SourceCredentials } from '../aws-config/plan.ts';
+import { redactUrls } from '../printable.ts';
+
+export interface StepRequest {
+  /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL with any userinfo redacted; '' for the SDK's own endpoint. */
+  endpoint: string;
+  /** `static:<access key id>`, `environment:<access key id>` or `process:<sha256 of the command>`. */
+  source: string;
+  /** The step's own profile: the source profile for the session, the role's profile for a role. */
+  profile: string;
+  /** The MFA device sent with this call (for a role assumed from a session: none). */
+  mfaSerial?: string;
+  durationSeconds: number;
+  roleArn?: string;
+  externalId?: string;
+  sessionName?: string;
+  /** The key of the step this role is assumed from (the session's, or the role's before it). */
+  parent?: string;
+}
 
 export interface CacheRef {
   kind: 'session' | 'role';
   key: string;
-  /** What the entry is for, stored beside the credentials for `status` / `list`. */
-  describe: { profile: string; mfaSerial?: string; roleArn?: string };
+  request: StepRequest;
 }
 
 export interface PlanCacheRefs {
@@ -21,28 +42,63 @@ export interface PlanCacheRefs {
   roles: CacheRef[];
   /** The step whose credentials the child gets; undefined for a pass-through plan. */
   final?: CacheRef;
-  /** One lock per chain root: every profile behind the same MFA session shares it. */
+  /** One lock per source and MFA device: every profile behind the same MFA session shares it, whatever the durations. */
   lockKey: string;
 }
 
 /** `stsEndpoint`: AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (settings.ts), part of every key. */
 export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): PlanCacheRefs {
-  const endpoint = stsEndpoint ?? '';
-  const source = plan.source;
-  const sourceId = source.kind === 'process' ? `process\0${source.profile}\0${source.command}` : `${source.kind}\0${source.accessKeyId}`;
-  let parent = hash(['source', endpoint, sourceId]);
-  let session: CacheRef | undefined;
-  if (plan.session) {
-    parent = hash(['session', endpoint, sourceId, plan.session.mfaSerial ?? '']);
-    session = { kind: 'session', key: parent, describe: { profile: source.profile, mfaSerial: plan.session.mfaSerial } };
-  }
-  const lockKey = parent;
-  const roles = plan.roles.map((role) => {
-    parent = hash(['role', parent, role.roleArn, role.externalId ?? '', role.sessionName ?? '', role.mfaSerial ?? '']);
-    const describe = { profile: role.profile, roleArn: role.roleArn, mfaSerial: role.mfaSerial ?? plan.session?.mfaSerial };
-    return { kind: 'role' as const, key: parent, describe };
+  const fullEndpoint = stsEndpoint ?? '';
+  const endpoint = redactUrls(fullEndpoint);
+  const source = sourceId(plan.source);
+  // The key covers the endpoint as given: two endpoints that differ only in their userinfo differ.
+  const ref = (kind: CacheRef['kind'], request: StepRequest): CacheRef => ({
+    kind,
+    key: hash([kind, fullEndpoint, canonical(request)]),
+    request,
   });
+  let session: CacheRef | undefined;
+  let parent: string | undefined;
+  if (plan.session) {
+    session = ref('session', {
+      endpoint,
+      source,
+      profile: plan.source.profile,
+      ...(plan.session.mfaSerial !== undefined ? { mfaSerial: plan.session.mfaSerial } : {}),
+      durationSeconds: plan.session.durationSeconds,
+    });
+    parent = session.key;
+  }
+  const roles = plan.roles.map((role) => {
+    const request: StepRequest = {
+      endpoint,
+      source,
+      profile: role.profile,
+      ...(role.mfaSerial !== undefined ? { mfaSerial: role.mfaSerial } : {}),
+      durationSeconds: role.durationSeconds,
+      roleArn: role.roleArn,
+      ...(role.externalId !== undefined ? { externalId: role.externalId } : {}),
+      ...(role.sessionName !== undefined ? { sessionName: role.sessionName } : {}),
+      ...(parent !== undefined ? { parent } : {}),
+    };
+    const r = ref('role', request);
+    parent = r.key;
+    return r;
+  });
+  const lockKey = hash(['lock', fullEndpoint, source, plan.session?.mfaSerial ?? '']);
   return { session, roles, final: roles.at(-1) ?? session, lockKey };
+}
+
+/** The request's fields in a fixed order, as one string: what a key hashes and what an entry is compared by. */
+export function canonical(request: StepRequest): string {
+  const { endpoint, source, profile, mfaSerial, durationSeconds, roleArn, externalId, sessionName, parent } = request;
+  return JSON.stringify([endpoint, source, profile, mfaSerial, durationSeconds, roleArn, externalId, sessionName, parent]);
+}
+
+/** The same step whatever durations were asked for: what `clear --profile` removes. */
+export function sameStepAnyDuration(a: StepRequest, b: StepRequest): boolean {
+  const strip = (r: StepRequest) => canonical({ ...r, durationSeconds: 0, parent: undefined });
+  return strip(a) === strip(b);
 }
 
 /**
@@ -55,6 +111,12 @@ export function deepestCachedRole<T>(refs: PlanCacheRefs, cached: (ref: CacheRef
     if (found !== undefined) return { start: i, found };
   }
   return { start: 0 };
+}
+
+function sourceId(source: SourceCredentials): string {
+  return source.kind === 'process'
+    ? `process:${createHash('sha256').update(`${source.profile}\0${source.command}`).digest('hex').slice(0, 32)}`
+    : `${source.kind}:${source.accessKeyId}`;
 }
 
 function hash(parts: string[]): string {

@@ -11,6 +11,8 @@ import { isFresh } from './types.ts';
 export interface EntryState {
   kind: CacheRef['kind'];
   profile: string;
+  /** The lifetime asked for: part of what the entry is (a `-d 15m` run has its own entry). */
+  durationSeconds: number;
   expiration: string;
   fresh: boolean;
 }
@@ -30,11 +32,12 @@ export function cacheState(plan: Plan, stsEndpoint: string | undefined, dir: str
   if (plan.passThrough) return { mfaSerials, promptNeeded: false };
   const refs = planCacheRefs(plan, stsEndpoint);
   const state = (ref: CacheRef | undefined): EntryState | undefined => {
-    const entry = ref && readEntry(dir, ref, logger);
+    const entry = ref && readEntry(dir, ref, now, logger);
     if (!entry) return undefined;
     return {
       kind: entry.kind,
-      profile: entry.profile,
+      profile: entry.request.profile,
+      durationSeconds: entry.request.durationSeconds,
       expiration: entry.expiration,
       fresh: isFresh({ expiration: new Date(entry.expiration) }, now),
     };

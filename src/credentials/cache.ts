@@ -1,24 +1,31 @@
 /**
  * The credential cache: one JSON file per STS step under ${XDG_CACHE_HOME:-~/.cache}/mfa-exec.
  *
- * Reads are synchronous and cheap (they are the whole of the warm path). An entry is used only
- * if its file is private (private-file.ts), of our schema version, and not within 5 minutes of
- * expiry; anything else is a miss. Writes are atomic (private-file.ts).
+ * Reads are synchronous and cheap (they are the whole of the warm path): the directory is opened
+ * once and checked (ours, private, not a symlink: private-file.ts openPrivateDir), the entry is
+ * read relative to it. An entry is used only if its file is private, of our schema version,
+ * recorded for exactly the request asked for (cache-key.ts), well-formed (strings are strings,
+ * an expiry no later than the duration asked for allows), and not within 5 minutes of expiry;
+ * anything else is a miss. Writes are atomic (private-file.ts).
  */
 import path from 'node:path';
 import type { Logger } from '../log.ts';
-import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../private-file.ts';
-import type { CacheRef } from './cache-key.ts';
+import { ensurePrivateDir, withPrivateDir, writeFileAtomic } from '../private-file.ts';
+import { canonical, type CacheRef, type StepRequest } from './cache-key.ts';
 import { isFresh, type Credentials } from './types.ts';
 
-export const CACHE_SCHEMA_VERSION = 1;
+/** 2: entries record their request (1 had only a description; its entries are simply misses). */
+export const CACHE_SCHEMA_VERSION = 2;
+
+/** The longest STS gives: GetSessionToken 36 h, AssumeRole 12 h. */
+export const MAX_SECONDS: Record<CacheRef['kind'], number> = { session: 129_600, role: 43_200 };
+/** Leeway for our own clock moving back between the write and a read. */
+const CLOCK_LEEWAY_MS = 5 * 60 * 1000;
 
 export interface CacheEntry {
   version: number;
   kind: CacheRef['kind'];
-  profile: string;
-  mfaSerial?: string;
-  roleArn?: string;
+  request: StepRequest;
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -37,36 +44,45 @@ export function ensureCacheDir(dir: string, logger: Logger): void {
   ensurePrivateDir(dir, logger, { what: 'cache directory', hint: 'set XDG_CACHE_HOME to a directory you own.' });
 }
 
-export function entryPath(dir: string, ref: Pick<CacheRef, 'kind' | 'key'>): string {
-  return path.join(dir, `${ref.kind}-${ref.key}.json`);
+export function entryName(ref: Pick<CacheRef, 'kind' | 'key'>): string {
+  return `${ref.kind}-${ref.key}.json`;
 }
 
-/** The whole entry, fresh or not; undefined for a miss. Never throws. */
-export function readEntry(dir: string, ref: Pick<CacheRef, 'kind' | 'key'>, logger: Logger): CacheEntry | undefined {
-  const file = entryPath(dir, ref);
-  const text = readPrivateFile(file, logger);
+export function entryPath(dir: string, ref: Pick<CacheRef, 'kind' | 'key'>): string {
+  return path.join(dir, entryName(ref));
+}
+
+/** The entry for `ref`, fresh or not; undefined for a miss. Never throws. */
+export function readEntry(dir: string, ref: CacheRef, now: number, logger: Logger): CacheEntry | undefined {
+  const name = entryName(ref);
+  const text = withPrivateDir(
+    dir,
+    (d) => d.read(name, logger),
+    (problem) => logger.debug(`cache: the directory ${dir} ${problem}; not reading from it`),
+  );
   if (text === undefined) return undefined;
-  let entry: Partial<CacheEntry>;
+  let value: unknown;
   try {
-    entry = JSON.parse(text) as Partial<CacheEntry>;
+    value = JSON.parse(text);
   } catch {
-    logger.debug(`cache: ${path.basename(file)} is corrupt; ignoring it`);
+    logger.debug(`cache: ${name} is corrupt; ignoring it`);
     return undefined;
   }
-  if (!isEntry(entry)) {
-    logger.debug(`cache: ${path.basename(file)} is not of schema version ${CACHE_SCHEMA_VERSION}; ignoring it`);
+  const problem = entryProblem(value, ref, now);
+  if (problem) {
+    logger.debug(`cache: ${name} ${problem}; ignoring it`);
     return undefined;
   }
-  return entry;
+  return value as CacheEntry;
 }
 
 /** Fresh credentials from the cache (at least 5 minutes left), or undefined. */
-export function readCredentials(dir: string, ref: Pick<CacheRef, 'kind' | 'key'>, now: number, logger: Logger): Credentials | undefined {
-  const entry = readEntry(dir, ref, logger);
+export function readCredentials(dir: string, ref: CacheRef, now: number, logger: Logger): Credentials | undefined {
+  const entry = readEntry(dir, ref, now, logger);
   if (!entry) return undefined;
   const creds = toCredentials(entry);
   if (!isFresh(creds, now)) {
-    logger.debug(`cache: ${ref.kind} credentials for '${entry.profile}' expire at ${entry.expiration}: too close, not reused`);
+    logger.debug(`cache: ${ref.kind} credentials for '${entry.request.profile}' expire at ${entry.expiration}: too close, not reused`);
     return undefined;
   }
   return creds;
@@ -81,26 +97,53 @@ export function toCredentials(entry: CacheEntry): Credentials {
   };
 }
 
-function isEntry(value: Partial<CacheEntry>): value is CacheEntry {
+/** Why `value` is not a usable entry for `ref`, or undefined when it is one. Pure. */
+export function entryProblem(value: unknown, ref: CacheRef, now: number): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
+  const e = value as Record<string, unknown>;
+  if (e.version !== CACHE_SCHEMA_VERSION) return `is not of schema version ${CACHE_SCHEMA_VERSION}`;
+  if (e.kind !== ref.kind) return `is not a ${ref.kind} entry`;
+  if (!isRequest(e.request) || canonical(e.request) !== canonical(ref.request)) return 'was fetched for another request';
+  if (!isCredentialText(e.accessKeyId, 128) || !isCredentialText(e.secretAccessKey, 1024)) return 'holds malformed keys';
+  if (e.sessionToken !== undefined && !isCredentialText(e.sessionToken, 16_384)) return 'holds a malformed session token';
+  if (typeof e.createdAt !== 'string') return 'has no creation time';
+  const expiration = typeof e.expiration === 'string' ? Date.parse(e.expiration) : NaN;
+  if (!Number.isFinite(expiration)) return 'has no valid expiry';
+  // STS never gives more than it was asked for, nor more than its maximum: an expiry further ahead is not ours.
+  const longest = Math.min(ref.request.durationSeconds, MAX_SECONDS[ref.kind]) * 1000;
+  if (expiration - now > longest + CLOCK_LEEWAY_MS) return `expires later than the ${ref.request.durationSeconds} s asked for allow`;
+  return undefined;
+}
+
+/** A key, secret or token: a non-empty string of printable ASCII without spaces, of bounded length. */
+function isCredentialText(value: unknown, maxLength: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && /^[\x21-\x7e]+$/.test(value);
+}
+
+function isRequest(value: unknown): value is StepRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  const optional = (v: unknown) => v === undefined || typeof v === 'string';
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    value.version === CACHE_SCHEMA_VERSION &&
-    (value.kind === 'session' || value.kind === 'role') &&
-    typeof value.accessKeyId === 'string' &&
-    typeof value.secretAccessKey === 'string' &&
-    typeof value.expiration === 'string' &&
-    !Number.isNaN(Date.parse(value.expiration))
+    typeof r.endpoint === 'string' &&
+    typeof r.source === 'string' &&
+    typeof r.profile === 'string' &&
+    typeof r.durationSeconds === 'number' &&
+    optional(r.mfaSerial) &&
+    optional(r.roleArn) &&
+    optional(r.externalId) &&
+    optional(r.sessionName) &&
+    optional(r.parent)
   );
 }
 
-/** Writes one step's credentials (only those with an expiry: STS answers always have one). */
+/** Writes one step's credentials with the request they answer (only those with an expiry: STS answers always have one). */
 export function writeEntry(dir: string, ref: CacheRef, creds: Credentials, now: number): void {
   if (!creds.expiration) return;
   const entry: CacheEntry = {
     version: CACHE_SCHEMA_VERSION,
     kind: ref.kind,
-    ...ref.describe,
+    request: ref.request,
     accessKeyId: creds.accessKeyId,
     secretAccessKey: creds.secretAccessKey,
     sessionToken: creds.sessionToken,

@@ -54,9 +54,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   function given(text: string, source: string, serial: string): string {
     const result = normalizeCode(text, length);
     if ('problem' in result) throw new MfaInputError(`The MFA code from ${source} is unusable: ${result.problem}.`);
-    if (wasUsed(cacheDir, serial, result.code, now())) {
+    if (wasUsed(cacheDir, serial, result.code, now(), logger)) {
       throw new MfaInputError(
-        `The MFA code from ${source} was already accepted by AWS for ${serial}, and AWS refuses a code twice. Wait for the next code (about ${secondsToNextCode(lastUsed(cacheDir, serial)!.at, now())} s).`,
+        `The MFA code from ${source} was already accepted by AWS for ${serial}, and AWS refuses a code twice. Wait for the next code (about ${secondsToNextCode(lastUsed(cacheDir, serial, logger)?.at ?? now(), now())} s).`,
       );
     }
     return result.code;
@@ -70,7 +70,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       );
     }
     if (options.reason && !request.retry) terminal.write(`mfa-exec: ${options.reason}\n`);
-    const used = lastUsed(cacheDir, request.serial);
+    const used = lastUsed(cacheDir, request.serial, logger);
     if (!request.retry && used && now() - used.at < 30_000) {
       terminal.write(
         `mfa-exec: a code for ${request.serial} was used ${Math.round((now() - used.at) / 1000)} s ago; AWS accepts each code once, so wait for the next one (about ${secondsToNextCode(used.at, now())} s).\n`,
@@ -83,8 +83,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         terminal.write(`mfa-exec: ${result.problem}; try again.\n`);
         continue;
       }
-      if (wasUsed(cacheDir, request.serial, result.code, now()) || spent.has(`${request.serial}\0${result.code}`)) {
-        const wait = used ? secondsToNextCode(lastUsed(cacheDir, request.serial)?.at ?? now(), now()) : 30;
+      if (wasUsed(cacheDir, request.serial, result.code, now(), logger) || spent.has(`${request.serial}\0${result.code}`)) {
+        const wait = used ? secondsToNextCode(lastUsed(cacheDir, request.serial, logger)?.at ?? now(), now()) : 30;
         terminal.write(`mfa-exec: that code was already used and AWS refuses it twice; wait for the next one (about ${wait} s).\n`);
         continue;
       }

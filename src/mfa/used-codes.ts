@@ -3,10 +3,10 @@
  * per device, in the cache directory, so that neither a second prompt nor a second process
  * sends the same code again within its validity (the 30 s window plus AWS's ±30 s tolerance).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { isPrivateDir, writeFileAtomic } from '../private-file.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { isPrivateDir, withPrivateDir, writeFileAtomic } from '../private-file.ts';
 
 export const CODE_REUSE_WINDOW_MS = 90_000;
 
@@ -15,25 +15,34 @@ interface UsedCode {
   at: number;
 }
 
-function file(dir: string, serial: string): string {
-  return path.join(dir, `mfa-used-${digest(serial).slice(0, 32)}.json`);
+/** `mfa-used-<32 hex>.json`: `clear` keeps these, so "wait for the next code" still holds right after it. */
+export function fileName(serial: string): string {
+  return `mfa-used-${digest(serial).slice(0, 32)}.json`;
 }
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function lastUsed(dir: string, serial: string): UsedCode | undefined {
+/**
+ * The last code recorded for the device, read like a cache entry: from our private directory, a
+ * private regular file only (a FIFO or a symlink planted at the path is ignored, never waited on).
+ */
+export function lastUsed(dir: string, serial: string, logger: Logger = silentLogger): UsedCode | undefined {
+  const text = withPrivateDir(dir, (d) => d.read(fileName(serial), logger));
+  if (text === undefined) return undefined;
   try {
-    const value = JSON.parse(fs.readFileSync(file(dir, serial), 'utf8')) as UsedCode;
-    return typeof value.at === 'number' && typeof value.codeHash === 'string' ? value : undefined;
+    const value = JSON.parse(text) as Partial<UsedCode> | null;
+    return typeof value?.at === 'number' && Number.isFinite(value.at) && typeof value.codeHash === 'string'
+      ? { at: value.at, codeHash: value.codeHash }
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function wasUsed(dir: string, serial: string, code: string, now: number): boolean {
-  const used = lastUsed(dir, serial);
+export function wasUsed(dir: string, serial: string, code: string, now: number, logger: Logger = silentLogger): boolean {
+  const used = lastUsed(dir, serial, logger);
   return used !== undefined && now - used.at < CODE_REUSE_WINDOW_MS && used.codeHash === digest(`${serial}\0${code}`);
 }
 
@@ -46,7 +55,7 @@ export function secondsToNextCode(at: number, now: number): number {
 export function recordUsed(dir: string, serial: string, code: string, now: number): void {
   if (!isPrivateDir(dir)) return; // a cache directory we refused (foreign, open, symlinked) gets nothing
   try {
-    writeFileAtomic(file(dir, serial), JSON.stringify({ codeHash: digest(`${serial}\0${code}`), at: now }) + '\n');
+    writeFileAtomic(path.join(dir, fileName(serial)), JSON.stringify({ codeHash: digest(`${serial}\0${code}`), at: now }) + '\n');
   } catch {
     // Best effort: losing this record only means AWS, not we, refuses a reused code.
   }

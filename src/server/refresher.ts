@@ -52,7 +52,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
     } catch (error) {
       if (!isMfaExecError(error, 'no-terminal')) throw error;
       // The cache is the shared truth: another mfa-exec may have renewed these credentials.
-      const cached = refs.final && readEntry(ctx.cacheDir, refs.final, logger);
+      const cached = refs.final && readEntry(ctx.cacheDir, refs.final, ctx.now(), logger);
       const candidate = cached ? toCredentials(cached) : undefined;
       if (candidate && valid(candidate)) last = candidate;
       if (left(last) < RENEW_BEFORE_MS && !renewing && !renewFailed) renew();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseAwsFiles } from '../../src/aws-config/load.ts';
 import { resolvePlan, type Plan, type PlanOverrides } from '../../src/aws-config/plan.ts';
-import { planCacheRefs as refsFor, type PlanCacheRefs } from '../../src/credentials/cache-key.ts';
+import { planCacheRefs as refsFor, sameStepAnyDuration, type PlanCacheRefs } from '../../src/credentials/cache-key.ts';
 import { readSettings } from '../../src/settings.ts';
 
 /** The refs for a plan under an environment: the STS endpoint is read from it as mfa-exec reads it. */
@@ -114,6 +114,42 @@ describe('planCacheRefs: every input that changes what STS returns changes the k
   });
 });
 
+describe('planCacheRefs: the durations asked for belong to the identity', () => {
+  test('-d 15m is another role entry than the default 1 h; the session and the lock are shared', () => {
+    const hour = planCacheRefs(plan(BASE), {});
+    const quarter = planCacheRefs(plan(BASE, { durationSeconds: 900 }), {});
+    assert.notEqual(finalKey(quarter), finalKey(hour));
+    assert.equal(quarter.session?.key, hour.session?.key);
+    assert.equal(quarter.lockKey, hour.lockKey);
+    assert.equal(quarter.final?.request.durationSeconds, 900);
+  });
+
+  test('--session-duration is another session (and so other roles); the lock stays one per device', () => {
+    const eight = planCacheRefs(plan(BASE), {});
+    const short = planCacheRefs(plan(BASE, { sessionDurationSeconds: 900 }), {});
+    assert.notEqual(short.session?.key, eight.session?.key);
+    assert.notEqual(finalKey(short), finalKey(eight), 'a role assumed from another session is another entry');
+    assert.equal(short.lockKey, eight.lockKey);
+  });
+
+  test('sameStepAnyDuration: the same step whatever the durations, not another role or profile', () => {
+    const a = planCacheRefs(plan(BASE), {});
+    const b = planCacheRefs(plan(BASE, { durationSeconds: 900, sessionDurationSeconds: 900 }), {});
+    const other = planCacheRefs(plan(BASE, {}, 'readonly'), {});
+    assert.ok(sameStepAnyDuration(a.final!.request, b.final!.request));
+    assert.ok(sameStepAnyDuration(a.session!.request, b.session!.request));
+    assert.ok(!sameStepAnyDuration(a.final!.request, other.final!.request));
+  });
+
+  test('an endpoint with userinfo: the request records it redacted, the key still tells two apart', () => {
+    const a = planCacheRefs(plan(BASE), { AWS_ENDPOINT_URL_STS: 'http://u:one@127.0.0.1:5000' });
+    const b = planCacheRefs(plan(BASE), { AWS_ENDPOINT_URL_STS: 'http://u:two@127.0.0.1:5000' });
+    assert.equal(a.final?.request.endpoint, 'http://***@127.0.0.1:5000');
+    assert.notEqual(finalKey(a), finalKey(b));
+    assert.ok(!JSON.stringify(a).includes('one@'));
+  });
+});
+
 describe('planCacheRefs: the same inputs give the same keys', () => {
   test('two separately parsed, identical setups', () => {
     assert.deepEqual(planCacheRefs(plan(BASE), {}), planCacheRefs(plan({ ...BASE }), {}));
@@ -140,17 +176,29 @@ describe('planCacheRefs: the shape of the refs', () => {
     assert.ok(admin.session && readonly.session);
     assert.deepEqual(admin.session, readonly.session);
     assert.equal(admin.lockKey, readonly.lockKey);
-    assert.equal(admin.lockKey, admin.session.key);
     assert.notEqual(finalKey(admin), finalKey(readonly));
   });
 
   test('session plan: session ref, one role ref, final is the role', () => {
     const refs = planCacheRefs(plan(BASE), {});
     assert.equal(refs.session?.kind, 'session');
-    assert.deepEqual(refs.session?.describe, { profile: 'base', mfaSerial: MFA_A });
+    assert.deepEqual(refs.session?.request, {
+      endpoint: '',
+      source: `static:${AK}`,
+      profile: 'base',
+      mfaSerial: MFA_A,
+      durationSeconds: 28_800,
+    });
     assert.equal(refs.roles.length, 1);
     assert.equal(refs.roles[0]?.kind, 'role');
-    assert.deepEqual(refs.roles[0]?.describe, { profile: 'admin', roleArn: BASE.roleArn, mfaSerial: MFA_A });
+    assert.deepEqual(refs.roles[0]?.request, {
+      endpoint: '',
+      source: `static:${AK}`,
+      profile: 'admin',
+      durationSeconds: 3600,
+      roleArn: BASE.roleArn,
+      parent: refs.session?.key,
+    });
     assert.equal(refs.final, refs.roles[0]);
   });
 

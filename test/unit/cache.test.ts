@@ -49,15 +49,22 @@ const MIN = 60_000;
 const SECRET = 'cacheSecretKey/EXAMPLE+000000000000000';
 const TOKEN = 'FwoGZXIvYXdzEXAMPLEcachedSessionToken';
 
-const REF: CacheRef = {
-  kind: 'role',
-  key: '0123456789abcdef0123456789abcdef01234567',
-  describe: { profile: 'admin', roleArn: 'arn:aws:iam::1:role/Admin', mfaSerial: 'arn:aws:iam::1:mfa/alice' },
-};
 const SESSION_REF: CacheRef = {
   kind: 'session',
   key: 'fedcba9876543210fedcba9876543210fedcba98',
-  describe: { profile: 'base', mfaSerial: 'arn:aws:iam::1:mfa/alice' },
+  request: { endpoint: '', source: 'static:AKIABASE', profile: 'base', mfaSerial: 'arn:aws:iam::1:mfa/alice', durationSeconds: 28_800 },
+};
+const REF: CacheRef = {
+  kind: 'role',
+  key: '0123456789abcdef0123456789abcdef01234567',
+  request: {
+    endpoint: '',
+    source: 'static:AKIABASE',
+    profile: 'admin',
+    durationSeconds: 3600,
+    roleArn: 'arn:aws:iam::1:role/Admin',
+    parent: SESSION_REF.key,
+  },
 };
 
 function creds(msLeft: number): Credentials {
@@ -76,7 +83,7 @@ function validEntryJson(overrides: Record<string, unknown> = {}): string {
   return JSON.stringify({
     version: CACHE_SCHEMA_VERSION,
     kind: 'role',
-    profile: 'admin',
+    request: REF.request,
     accessKeyId: 'ASIACACHED00EXAMPLE0',
     secretAccessKey: SECRET,
     sessionToken: TOKEN,
@@ -98,13 +105,11 @@ describe('write then read', () => {
   test('round trip of a role entry', () => {
     const dir = freshDir();
     writeEntry(dir, REF, creds(60 * MIN), NOW);
-    const entry = readEntry(dir, REF, silentLogger);
+    const entry = readEntry(dir, REF, NOW, silentLogger);
     assert.ok(entry);
     assert.equal(entry.version, CACHE_SCHEMA_VERSION);
     assert.equal(entry.kind, 'role');
-    assert.equal(entry.profile, 'admin');
-    assert.equal(entry.roleArn, REF.describe.roleArn);
-    assert.equal(entry.mfaSerial, REF.describe.mfaSerial);
+    assert.deepEqual(entry.request, REF.request);
     assert.equal(entry.createdAt, new Date(NOW).toISOString());
     assert.deepEqual(readCredentials(dir, REF, NOW, silentLogger), creds(60 * MIN));
   });
@@ -121,7 +126,7 @@ describe('write then read', () => {
     const role: CacheRef = { ...REF, key: 'k'.repeat(40) };
     const session: CacheRef = { ...SESSION_REF, key: 'k'.repeat(40) };
     writeEntry(dir, role, creds(60 * MIN), NOW);
-    assert.equal(readEntry(dir, session, silentLogger), undefined);
+    assert.equal(readEntry(dir, session, NOW, silentLogger), undefined);
     assert.notEqual(entryPath(dir, role), entryPath(dir, session));
   });
 
@@ -185,7 +190,7 @@ describe('freshness: credentials within 5 minutes of expiry are not reused', () 
       const dir = freshDir();
       writeEntry(dir, REF, creds(left), NOW);
       assert.equal(readCredentials(dir, REF, NOW, silentLogger) !== undefined, fresh);
-      assert.ok(readEntry(dir, REF, silentLogger), 'readEntry still returns the stale entry (for status/list)');
+      assert.ok(readEntry(dir, REF, NOW, silentLogger), 'readEntry still returns the stale entry (for status/list)');
     });
   }
 });
@@ -228,6 +233,69 @@ describe('anything suspicious at the entry path is a miss, never a throw', () =>
       },
     },
     { name: 'the cache directory does not exist', setup: (d) => rmSync(d, { recursive: true }) },
+    // Trusted by shape no more: every field is checked for its type and bounds.
+    { name: 'a session token that is an object', setup: (d) => plant(d, validEntryJson({ sessionToken: {} })) },
+    { name: 'a session token that is an empty string', setup: (d) => plant(d, validEntryJson({ sessionToken: '' })) },
+    { name: 'a session token with a newline', setup: (d) => plant(d, validEntryJson({ sessionToken: 'abc\ndef' })) },
+    { name: 'an access key id that is a number', setup: (d) => plant(d, validEntryJson({ accessKeyId: 12345 })) },
+    { name: 'an access key id with a space', setup: (d) => plant(d, validEntryJson({ accessKeyId: 'ASIA X' })) },
+    { name: 'a secret key that is an array', setup: (d) => plant(d, validEntryJson({ secretAccessKey: ['x'] })) },
+    { name: 'an expiration in year 9999', setup: (d) => plant(d, validEntryJson({ expiration: '9999-12-31T23:59:59.000Z' })) },
+    {
+      name: 'an expiration 13 h ahead (a role lasts 12 h at most)',
+      setup: (d) => plant(d, validEntryJson({ expiration: new Date(NOW + 13 * 60 * MIN).toISOString() })),
+    },
+    {
+      name: 'an expiration 2 h ahead for a role asked for 1 h',
+      setup: (d) => plant(d, validEntryJson({ expiration: new Date(NOW + 120 * MIN).toISOString() })),
+    },
+    { name: 'an expiration that is a number', setup: (d) => plant(d, validEntryJson({ expiration: NOW + 60 * MIN })) },
+    { name: 'no creation time', setup: (d) => plant(d, validEntryJson({ createdAt: undefined })) },
+    { name: 'the kind of the other step', setup: (d) => plant(d, validEntryJson({ kind: 'session' })) },
+    { name: 'no request (schema version 1 shape)', setup: (d) => plant(d, validEntryJson({ request: undefined })) },
+    {
+      name: "another role's entry renamed over this one",
+      setup: (d) => plant(d, validEntryJson({ request: { ...REF.request, roleArn: 'arn:aws:iam::1:role/Reader' } })),
+    },
+    {
+      name: 'the same role for another profile',
+      setup: (d) => plant(d, validEntryJson({ request: { ...REF.request, profile: 'reader' } })),
+    },
+    {
+      name: 'the same role with another external id',
+      setup: (d) => plant(d, validEntryJson({ request: { ...REF.request, externalId: 'x' } })),
+    },
+    {
+      name: 'the same role from another source key',
+      setup: (d) => plant(d, validEntryJson({ request: { ...REF.request, source: 'static:AKIAOTHER' } })),
+    },
+    {
+      name: 'the same role asked for another duration',
+      setup: (d) => plant(d, validEntryJson({ request: { ...REF.request, durationSeconds: 900 } })),
+    },
+    {
+      name: 'the same role through another endpoint',
+      setup: (d) => plant(d, validEntryJson({ request: { ...REF.request, endpoint: 'http://127.0.0.1:5000' } })),
+    },
+    {
+      name: 'a request with a number where a string goes',
+      setup: (d) => plant(d, validEntryJson({ request: { ...REF.request, roleArn: 1 } })),
+    },
+    // The directory itself is checked on every read: too open, a symlink, or someone else's.
+    {
+      name: 'a valid entry in a directory others can write to (0777)',
+      setup: (d) => {
+        plant(d, validEntryJson());
+        chmodSync(d, 0o777);
+      },
+    },
+    {
+      name: 'a valid entry in a directory others can read (0750)',
+      setup: (d) => {
+        plant(d, validEntryJson());
+        chmodSync(d, 0o750);
+      },
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -235,12 +303,29 @@ describe('anything suspicious at the entry path is a miss, never a throw', () =>
       c.setup(dir);
       const logger = recordingLogger();
       assert.doesNotThrow(() => {
-        assert.equal(readEntry(dir, REF, logger), undefined);
+        assert.equal(readEntry(dir, REF, NOW, logger), undefined);
         assert.equal(readCredentials(dir, REF, NOW, logger), undefined);
       });
       for (const line of logger.lines) assert.ok(!line.includes(SECRET) && !line.includes(TOKEN), `secret in log: ${line}`);
     });
   }
+
+  test('the cache directory is a symlink to a private directory holding a valid entry: a miss', () => {
+    const real = freshDir();
+    plant(real, validEntryJson());
+    const link = join(ROOT, `link-${++counter}`);
+    symlinkSync(real, link);
+    assert.ok(readEntry(real, REF, NOW, silentLogger), 'the entry is valid where it really is');
+    assert.equal(readEntry(link, REF, NOW, silentLogger), undefined);
+  });
+
+  test('an expiry just within the asked duration is a hit (the bound is not too tight)', () => {
+    const dir = freshDir();
+    plant(dir, validEntryJson({ expiration: new Date(NOW + 60 * MIN).toISOString() }));
+    assert.ok(readCredentials(dir, REF, NOW, silentLogger));
+    // The clock moved back a little since the write: still ours.
+    assert.ok(readCredentials(dir, REF, NOW - 2 * MIN, silentLogger));
+  });
 
   test('a valid planted 0600 file is a hit (the cases above fail for their own reason)', () => {
     const dir = freshDir();
@@ -251,14 +336,14 @@ describe('anything suspicious at the entry path is a miss, never a throw', () =>
   test('a 0400 file is fine (readable by us only)', () => {
     const dir = freshDir();
     plant(dir, validEntryJson(), 0o400);
-    assert.ok(readEntry(dir, REF, silentLogger));
+    assert.ok(readEntry(dir, REF, NOW, silentLogger));
   });
 
   test('a symlink is reported as such', () => {
     const dir = freshDir();
     symlinkSync(join(dir, 'nowhere'), entryPath(dir, REF));
     const logger = recordingLogger();
-    readEntry(dir, REF, logger);
+    readEntry(dir, REF, NOW, logger);
     assert.ok(
       logger.lines.some((l) => /symbolic link/.test(l)),
       logger.lines.join(''),
@@ -277,7 +362,7 @@ describe('regression: a FIFO at the entry path is a miss, not a hang', () => {
     const script =
       `const { readEntry } = await import(${JSON.stringify(cacheModule)});` +
       `const { silentLogger } = await import(${JSON.stringify(logModule)});` +
-      `process.stdout.write(String(readEntry(${JSON.stringify(dir)}, ${JSON.stringify({ kind: REF.kind, key: REF.key })}, silentLogger)));`;
+      `process.stdout.write(String(readEntry(${JSON.stringify(dir)}, ${JSON.stringify(REF)}, ${NOW}, silentLogger)));`;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       encoding: 'utf8',
       timeout: 2000,
