@@ -1,6 +1,7 @@
-// What the cache trusts: the directory is checked on every read, each entry must have been
-// fetched for the request asked for (profile, role, external id, source key, duration,
-// endpoint) and be well-formed.
+// What the cache trusts, and what `clear` deletes: the directory is checked on every read, each
+// entry must have been fetched for the request asked for (profile, role, external id, source
+// key, duration, endpoint) and be well-formed; `clear` deletes only its own entries, by name,
+// never through a symlink, never recursively, and keeps the record of used MFA codes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -138,5 +139,50 @@ describe('the cache: what is trusted, and what clear deletes', { timeout: 180_00
     await rename(`${usedCodes}.tmp`, usedCodes);
     const linked = await runCli(['-p', 'reader', '--', 'true'], { env: s.env, timeoutMs: 15_000 });
     assert.equal(linked.code, 0, linked.stderr);
+  });
+
+  test('clear refuses a symlinked cache directory and deletes nothing behind it', async () => {
+    const documents = join(s.home, 'documents');
+    await mkdir(join(documents, 'session-notes'), { recursive: true });
+    await writeFile(join(documents, 'session-notes', 'minutes.txt'), 'keep\n');
+    await writeFile(join(documents, 'role-budget.xlsx'), 'keep\n');
+    const lookalike = `role-${'a'.repeat(40)}.json`;
+    await writeFile(join(documents, lookalike), 'keep\n', { mode: 0o600 });
+    await mkdir(join(s.home, '.cache'), { recursive: true });
+    await symlink(documents, cache);
+    const r = await runCli(['clear'], { env: s.env });
+    assert.equal(r.code, 73, r.stderr);
+    assert.match(r.stderr, /is a symbolic link.*clear deletes nothing in it/);
+    assert.deepEqual((await readdir(documents)).sort(), [lookalike, 'role-budget.xlsx', 'session-notes'].sort());
+    assert.deepEqual(await readdir(join(documents, 'session-notes')), ['minutes.txt']);
+  });
+
+  test('clear removes only its own entries by exact name, never a directory or a file it does not recognise', async () => {
+    await login('role');
+    await mkdir(join(cache, 'session-notes'));
+    await writeFile(join(cache, 'session-notes', 'minutes.txt'), 'keep\n');
+    await writeFile(join(cache, 'role-budget.xlsx'), 'keep\n', { mode: 0o600 });
+    await mkdir(join(cache, `role-${'b'.repeat(40)}.json`)); // a directory with an entry's name
+    const before = await readdir(cache);
+    assert.equal(before.filter((n) => /^(session|role)-[0-9a-f]{40}\.json$/.test(n)).length, 3, before.join(' '));
+    const r = await runCli(['clear'], { env: s.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /removed 2 cached entries/);
+    const left = (await readdir(cache)).sort();
+    assert.deepEqual(
+      left.filter((n) => !n.startsWith('mfa-used-')),
+      [`role-${'b'.repeat(40)}.json`, 'role-budget.xlsx', 'session-notes'].sort(),
+    );
+    assert.deepEqual(await readdir(join(cache, 'session-notes')), ['minutes.txt']);
+  });
+
+  test('clear keeps the record of used MFA codes: right after it, the same code is refused with "wait for the next code"', async () => {
+    const code = await login('role');
+    const r = await runCli(['clear'], { env: s.env });
+    assert.equal(r.code, 0, r.stderr);
+    const again = await runCli(['-p', 'role', '--mfa-token', code, '--', 'true'], { env: s.env });
+    assert.equal(again.code, 65, again.stderr);
+    assert.match(again.stderr, /already accepted by AWS .* Wait for the next code/);
+    assert.equal(aws.calls.GetSessionToken, 1, 'the used code was not sent again');
   });
 });
