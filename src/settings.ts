@@ -7,6 +7,8 @@ import { parseDuration } from './duration.ts';
 
 const DEFAULT_STS_TIMEOUT_MS = 10_000;
 const DEFAULT_MFA_PROCESS_TIMEOUT_MS = 60_000;
+/** --server says this long before the served credentials run out that renewing them needs a new MFA code. */
+const DEFAULT_RENEWAL_NOTICE_MS = 15 * 60 * 1000;
 
 export interface Settings {
   /** MFA_EXEC_DEBUG=1: --debug, also for shims. */
@@ -23,6 +25,11 @@ export interface Settings {
   readonly stsTimeoutMs: number;
   /** MFA_EXEC_MFA_PROCESS_TIMEOUT (seconds): how long mfa_process may take. */
   readonly mfaProcessTimeoutMs: number;
+  /**
+   * MFA_EXEC_RENEWAL_NOTICE (a duration): how long before the credentials run out `--server` says a
+   * new MFA code will be needed (and runs mfa_process), and under which `login` renews an ending session.
+   */
+  readonly renewalNoticeMs: number;
   /** AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL: where STS is (the SDK reads the same variables). */
   readonly stsEndpoint: string | undefined;
   /** AWS_REGION, else AWS_DEFAULT_REGION. */
@@ -56,6 +63,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     mfaDigits: digits(env.MFA_EXEC_MFA_DIGITS),
     stsTimeoutMs: milliseconds(env.MFA_EXEC_STS_TIMEOUT) ?? DEFAULT_STS_TIMEOUT_MS,
     mfaProcessTimeoutMs: milliseconds(env.MFA_EXEC_MFA_PROCESS_TIMEOUT) ?? DEFAULT_MFA_PROCESS_TIMEOUT_MS,
+    renewalNoticeMs: durationMs(env.MFA_EXEC_RENEWAL_NOTICE) ?? DEFAULT_RENEWAL_NOTICE_MS,
     stsEndpoint: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
     sessionDurationSeconds() {
@@ -84,6 +92,16 @@ function duration(env: NodeJS.ProcessEnv, variable: string): number | undefined 
 function digits(text: string | undefined): number {
   const n = Number(text ?? 6);
   return Number.isInteger(n) && n >= 6 && n <= 8 ? n : 6;
+}
+
+/** A duration (`900`, `15m`, `1h`) in milliseconds; undefined when unset or not a duration. */
+function durationMs(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  try {
+    return parseDuration(text, 'MFA_EXEC_RENEWAL_NOTICE') * 1000;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A count of seconds in milliseconds; undefined when unset or not a positive number. */

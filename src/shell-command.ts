@@ -21,7 +21,23 @@ export interface ShellResult {
   failure?: string;
 }
 
-export async function runShellCommand(command: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ShellResult> {
+export interface ShellOptions {
+  /**
+   * Run in a session of its own, without a controlling terminal: it cannot read the terminal
+   * (--server renewals, while the terminal belongs to the running command). Its stderr still
+   * reaches ours, so "touch your key" shows.
+   */
+  detached?: boolean;
+  /** Kill the command (and what it started) when this aborts: we are exiting. */
+  signal?: AbortSignal;
+}
+
+export async function runShellCommand(
+  command: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  options: ShellOptions = {},
+): Promise<ShellResult> {
   const subprocess = execa('/bin/sh', ['-c', command], {
     env,
     extendEnv: false,
@@ -29,18 +45,30 @@ export async function runShellCommand(command: string, env: NodeJS.ProcessEnv, t
     stderr: 'inherit',
     reject: false,
     stripFinalNewline: true,
+    detached: options.detached ?? false,
   });
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  const killTree = () => {
     const tree = subprocess.pid === undefined ? [] : [subprocess.pid, ...descendants(subprocess.pid)];
     signalAll(tree, 'SIGTERM');
     setTimeout(() => signalAll(tree, 'SIGKILL'), 1_000).unref();
     // Whatever still holds the pipe, we are done reading it.
     setTimeout(() => subprocess.stdout?.destroy(), 1_100).unref();
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killTree();
   }, timeoutMs);
+  // On abort we are about to exit: SIGKILL at once, nothing may outlive us.
+  const onAbort = () => {
+    const tree = subprocess.pid === undefined ? [] : [subprocess.pid, ...descendants(subprocess.pid)];
+    signalAll(tree, 'SIGKILL');
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const result = await subprocess;
   clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
   const failed = timedOut || result.failed;
   const failure = timedOut
     ? `did not finish within ${timeoutMs / 1000} s`

@@ -15,6 +15,7 @@ import { needsNoCredentials } from '../child/needs-credentials.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { formatDuration } from '../duration.ts';
 import type { Options } from '../invocation.ts';
 import type { Logger } from '../log.ts';
 import type { Runtime } from '../runtime.ts';
@@ -78,11 +79,16 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   if (!options.server) return run(buildChildEnv(env, { ...credentialVariables(creds, injection), ...markers }));
 
   const { startCredentialServer, createRefresher } = await rt.onDemand();
-  const refresh = createRefresher(plan, creds, name, resolveContext(rt, cacheDir, {})); // a --mfa-token code is spent by now
-  const server = await startCredentialServer(refresh, logger);
+  // A --mfa-token code is spent by now: renewals come from the cache, mfa_process, or `login` in another terminal.
+  const refresher = createRefresher(plan, creds, name, {
+    ...resolveContext(rt, cacheDir, {}),
+    loginCommand: loginCommand(plan.profile, options),
+  });
+  const server = await startCredentialServer(() => refresher.get(), logger);
   try {
     return await run(buildChildEnv(env, { ...serverVariables(server.url, server.token, injection), ...markers }));
   } finally {
+    refresher.close();
     await server.close();
   }
 }
@@ -122,4 +128,13 @@ function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () =>
 function runUntouched(run: Run, rt: Runtime, markers: Record<string, string>, why: string): Promise<number> {
   rt.logger.debug(`running the real program untouched, without credentials: ${why}`);
   return run({ ...rt.env, ...markers });
+}
+
+/** The `mfa-exec login` that fills the cache entries this run reads: same profile, same durations. */
+function loginCommand(profile: string, options: Options): string {
+  const words = ['mfa-exec', 'login', '-p', profile];
+  if (options.duration !== undefined) words.push('-d', formatDuration(options.duration));
+  if (options.sessionDuration !== undefined) words.push('--session-duration', formatDuration(options.sessionDuration));
+  if (options.noSession) words.push('--no-session');
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)).join(' ');
 }

@@ -1,13 +1,42 @@
-/** login: ask for the MFA code now (if needed) and fill the cache, e.g. at the start of a day. */
-import { cacheState } from '../credentials/cache-state.ts';
+/**
+ * login: ask for the MFA code now (if needed) and fill the cache, e.g. at the start of a day, or
+ * in another terminal when a `--server` run says its MFA session is ending. An MFA session (or,
+ * without one, MFA-backed credentials) with less than the renewal notice left (15 min,
+ * MFA_EXEC_RENEWAL_NOTICE) is renewed with a new code rather than called ready.
+ */
+import type { Plan } from '../aws-config/plan.ts';
+import { cacheState, type CacheState } from '../credentials/cache-state.ts';
+import { resolveCredentials } from '../credentials/resolve.ts';
+import { formatDuration } from '../duration.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
-import { credentialsFor } from './profile-resolution.ts';
-import { summarize } from './state-summary.ts';
+import { planFor, resolveContext } from './profile-resolution.ts';
+import { summarize, timeLeft } from './state-summary.ts';
 
 export async function loginCommand(options: Options, rt: Runtime): Promise<number> {
-  const { plan, cacheDir } = await credentialsFor(options, rt);
+  const { plan, cacheDir } = planFor(options, rt);
+  const before = cacheState(plan, rt.settings.stsEndpoint, cacheDir, rt.now(), rt.logger);
+  const ending = endingMfaStep(plan, before, rt.now(), rt.settings.renewalNoticeMs);
+  if (ending) rt.logger.debug(`${ending}: renewing it with a new MFA code`);
+  await resolveCredentials(plan, {
+    ...resolveContext(rt, cacheDir, options),
+    renew: ending !== undefined,
+    ...(ending ? { promptReason: `${ending}; enter a new MFA code to renew it.` } : {}),
+  });
   const parts = summarize(cacheState(plan, rt.settings.stsEndpoint, cacheDir, rt.now(), rt.logger), rt.now());
   rt.logger.info(`profile '${plan.profile}' is ready${parts.length ? `: ${parts.join('; ')}` : ''}`);
   return 0;
+}
+
+/**
+ * "the MFA session of profile 'x' ends in 12m" when what holds the MFA is fresh but has less than
+ * `noticeMs` left; undefined when it is not cached (a normal fetch asks anyway) or lasts longer.
+ */
+function endingMfaStep(plan: Plan, state: CacheState, now: number, noticeMs: number): string | undefined {
+  const step = plan.session?.mfaSerial ? state.session : plan.roles.some((r) => r.mfaSerial) ? state.credentials : undefined;
+  if (!step?.fresh) return undefined;
+  const left = Date.parse(step.expiration) - now;
+  if (left >= noticeMs) return undefined;
+  const what = plan.session?.mfaSerial ? 'MFA session' : 'credentials';
+  return `the ${what} of profile '${plan.profile}' end${what === 'credentials' ? '' : 's'} in ${timeLeft(left)} (under the ${formatDuration(noticeMs / 1000)} renewal notice)`;
 }

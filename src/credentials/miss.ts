@@ -22,8 +22,12 @@ export interface MissContext {
   mfaToken?: string;
   /** Said on the terminal before a prompt, when the prompt needs explaining. */
   promptReason?: string;
-  /** false: never open the terminal; a needed code fails at once (kind 'no-terminal'). */
+  /** false: never open the terminal; a needed code fails at once (kind 'no-terminal') unless mfa_process gives it. */
   interactive?: boolean;
+  /** false: never run mfa_process either (with interactive false, any needed code fails at once). */
+  mfaProcess?: boolean;
+  /** --server renewals: mfa_process runs without a controlling terminal and is killed when this aborts. */
+  background?: AbortSignal;
   /** Ignore cached credentials of this chain and fetch from the source. */
   renew?: boolean;
 }
@@ -39,7 +43,19 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
     cacheDir,
     logger,
     now,
-    runMfaProcess: (command, serial, profile) => runMfaProcess(command, { serial, profile, env, timeoutMs: settings.mfaProcessTimeoutMs }),
+    ...(ctx.mfaProcess === false
+      ? {}
+      : {
+          runMfaProcess: (command: string, serial: string, profile: string) =>
+            runMfaProcess(command, {
+              serial,
+              profile,
+              env,
+              timeoutMs: settings.mfaProcessTimeoutMs,
+              detached: ctx.background !== undefined,
+              signal: ctx.background,
+            }),
+        }),
   });
   return fetchCredentials({
     plan,

@@ -3,14 +3,17 @@
  * e.g. `ykman oath accounts code -s aws`, `op item get AWS --otp`, `oathtool --totp -b $SEED`.
  */
 import { ExitCode, MfaExecError } from '../errors.ts';
-import { runShellCommand } from '../shell-command.ts';
+import { runShellCommand, type ShellOptions } from '../shell-command.ts';
 
 export async function runMfaProcess(
   command: string,
-  context: { serial: string; profile: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+  context: { serial: string; profile: string; env: NodeJS.ProcessEnv; timeoutMs: number } & ShellOptions,
 ): Promise<string> {
   const timeout = context.timeoutMs;
-  const result = await runShellCommand(command, { ...context.env, MFA_EXEC_MFA_SERIAL: context.serial }, timeout);
+  const result = await runShellCommand(command, { ...context.env, MFA_EXEC_MFA_SERIAL: context.serial }, timeout, {
+    detached: context.detached,
+    signal: context.signal,
+  });
   if (result.failed) {
     const why = result.timedOut ? `did not print a code within ${timeout / 1000} s` : result.failure;
     throw new MfaExecError(

@@ -1,66 +1,162 @@
 /**
- * What the --server endpoint answers. A request never waits for a human: SDKs give a
- * container-credentials endpoint about a second. So each request
- *   1. resolves without the terminal: the cache, or a silent refresh from the MFA session;
- *   2. if that needs an MFA code, serves the newest credentials that are still valid (the cache
- *      entry, else what was served last);
- *   3. when those have less than RENEW_BEFORE_MS left, asks for a new code on the terminal in the
- *      background (once at a time), saying why, and serves the renewed credentials from then on.
- * With no terminal the renewal fails, is said once, and the current credentials are served until
- * they expire; after that the child gets a clear error from the endpoint.
+ * What the --server endpoint answers, and how the served identity is kept alive without ever
+ * touching the terminal: while the command runs, the terminal is the command's (a `yes` typed
+ * for Terraform must reach Terraform), so mfa-exec never reads it.
+ *
+ * Each request
+ *   1. resolves quietly: the cache, or a silent refresh from the MFA session; never a code. If
+ *      that takes longer than a moment (STS is slow, or `mfa-exec login` in another terminal holds
+ *      the lock while its user types), the request gets the credentials that are still valid and
+ *      the resolution goes on in the background;
+ *   2. when the quiet path would need a code, gets the newest credentials still valid.
+ * When the served credentials have less than the notice window left (MFA_EXEC_RENEWAL_NOTICE,
+ * 15 min) and their renewal will need a code (the MFA session ends first, or there is none):
+ *   - with an mfa_process, it is run once in the background, in a session of its own (no
+ *     controlling terminal; its stderr still shows), and killed if the command exits first;
+ *   - otherwise (or if it fails) mfa-exec says so once on stderr, with the `mfa-exec login`
+ *     command to run in another terminal. Whatever login (or any other mfa-exec) puts in the
+ *     cache is picked up by the next request.
+ * A timer makes the check even when the command asks nothing. `close()` aborts what runs in the
+ * background, so nothing keeps mfa-exec alive after the command.
  */
-import type { Credentials } from '../credentials/types.ts';
-import { readEntry, toCredentials } from '../credentials/cache.ts';
+import type { Plan } from '../aws-config/plan.ts';
+import { readEntry } from '../credentials/cache.ts';
 import { planCacheRefs } from '../credentials/cache-key.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
+import type { Credentials } from '../credentials/types.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
-import type { Plan } from '../aws-config/plan.ts';
 
-const RENEW_BEFORE_MS = 15 * 60 * 1000;
+export interface RefresherContext extends ResolveContext {
+  /** The command to renew with, as the user would type it: `mfa-exec login -p NAME [-d …]`. */
+  loginCommand: string;
+  /** How long a request waits for a resolution before it is answered with what is still valid. */
+  answerWithinMs?: number;
+  /** How often the background check runs. */
+  checkEveryMs?: number;
+}
 
-export function createRefresher(plan: Plan, first: Credentials, command: string, ctx: ResolveContext): () => Promise<Credentials> {
-  const { logger } = ctx;
-  let last = first;
-  let renewing: Promise<void> | undefined;
-  let renewFailed = false;
+export interface Refresher {
+  /** The endpoint's answer: never waits for a human. */
+  get(): Promise<Credentials>;
+  /** The command has exited: stop the timer, kill a running mfa_process. */
+  close(): void;
+}
+
+const ANSWER_WITHIN_MS = 500;
+const CHECK_EVERY_MS = 30_000;
+
+export function createRefresher(plan: Plan, first: Credentials, command: string, ctx: RefresherContext): Refresher {
+  const { logger, now } = ctx;
   const refs = planCacheRefs(plan, ctx.settings.stsEndpoint);
-  const valid = (c: Credentials) => !c.expiration || c.expiration.getTime() > ctx.now();
-  const left = (c: Credentials) => (c.expiration ? c.expiration.getTime() - ctx.now() : Infinity);
+  const noticeMs = ctx.settings.renewalNoticeMs;
+  const abort = new AbortController();
+  const deviceProcess = plan.session?.mfaSerial ? plan.session.mfaProcess : plan.roles.find((r) => r.mfaSerial)?.mfaProcess;
+  const needsMfa = !!plan.session?.mfaSerial || plan.roles.some((r) => r.mfaSerial);
 
-  const renew = () => {
-    renewing = resolveCredentials(plan, {
-      ...ctx,
-      renew: true,
-      promptReason: `the credentials of profile '${plan.profile}' for '${command}' (still running) run out at ${last.expiration?.toISOString()}; enter a new MFA code to keep it going.`,
-    })
-      .then((creds) => {
-        last = creds;
-        logger.debug(`credential server: renewed; valid until ${creds.expiration?.toISOString()}`);
-      })
-      .catch((error: unknown) => {
-        renewFailed = true;
-        logger.warn(
-          `${isMfaExecError(error) ? error.message : String(error)} Serving the current credentials until they expire at ${last.expiration?.toISOString()}.`,
-        );
-      })
-      .finally(() => (renewing = undefined));
+  let last = first;
+  let quiet: Promise<Credentials> | undefined;
+  let renewing = false;
+  // One notice (and one mfa_process attempt) per credentials that run out; renewed ones start afresh.
+  let noticedFor: Credentials | undefined;
+  let processTriedFor: Credentials | undefined;
+
+  const left = (c: Credentials) => (c.expiration ? c.expiration.getTime() - now() : Infinity);
+  const valid = (c: Credentials) => left(c) > 0;
+  const adopt = (c: Credentials) => {
+    // The newest wins: a quiet hit may be older than what an mfa_process renewal just gave.
+    if (c.accessKeyId !== last.accessKeyId && left(c) >= left(last)) {
+      logger.debug(`credential server: now serving credentials valid until ${c.expiration?.toISOString()}`);
+      last = c;
+    }
   };
 
-  return async () => {
-    try {
-      last = await resolveCredentials(plan, { ...ctx, interactive: false });
-    } catch (error) {
-      if (!isMfaExecError(error, 'no-terminal')) throw error;
-      // The cache is the shared truth: another mfa-exec may have renewed these credentials.
-      const cached = refs.final && readEntry(ctx.cacheDir, refs.final, ctx.now(), logger);
-      const candidate = cached ? toCredentials(cached) : undefined;
-      if (candidate && valid(candidate)) last = candidate;
-      if (left(last) < RENEW_BEFORE_MS && !renewing && !renewFailed) renew();
-    }
-    if (valid(last)) return last;
-    throw new MfaExecError(
-      `The credentials of profile '${plan.profile}' have expired${renewing ? ' and a new MFA code is being asked for on the terminal' : ''}. Run 'mfa-exec login --profile ${plan.profile}' in a terminal.`,
-      ExitCode.noTerminal,
+  /** The renewal of `last` will need an MFA code: no MFA session outlives it (or there is none to renew from). */
+  const renewalNeedsCode = (): boolean => {
+    if (!needsMfa) return false;
+    if (!refs.session || refs.final === refs.session || !plan.session?.mfaSerial) return true;
+    const session = readEntry(ctx.cacheDir, refs.session, now(), logger);
+    return !session || !last.expiration || Date.parse(session.expiration) < last.expiration.getTime();
+  };
+
+  const notice = (why?: string) => {
+    if (noticedFor === last) return;
+    noticedFor = last;
+    const until = last.expiration?.toISOString() ?? 'soon';
+    const situation =
+      plan.session?.mfaSerial && refs.final !== refs.session
+        ? `the MFA session of profile '${plan.profile}' ends before the credentials of '${command}' (still running, valid until ${until}) do, so renewing them needs a new MFA code`
+        : `the credentials of profile '${plan.profile}' for '${command}' (still running) run out at ${until}, and renewing them needs a new MFA code`;
+    logger.warn(
+      `${situation}${why ? ` (${why})` : ''}. To keep it going, run in another terminal: ${ctx.loginCommand}` +
+        `${deviceProcess === undefined ? ' (or set mfa_process in the profile)' : ''}. mfa-exec does not read this terminal while '${command}' runs.`,
     );
+  };
+
+  const renewWithProcess = () => {
+    renewing = true;
+    processTriedFor = last;
+    logger.debug('credential server: renewing with mfa_process in the background');
+    resolveCredentials(plan, { ...ctx, renew: true, interactive: false, background: abort.signal })
+      .then((creds) => {
+        if (abort.signal.aborted) return;
+        adopt(creds);
+        logger.debug(`credential server: renewed with mfa_process; valid until ${creds.expiration?.toISOString()}`);
+      })
+      .catch((error: unknown) => {
+        if (abort.signal.aborted) return;
+        notice(isMfaExecError(error) ? error.message.replace(/\.$/, '') : 'mfa_process failed');
+      })
+      .finally(() => (renewing = false));
+  };
+
+  /** Near the end, with a code needed: mfa_process once, else tell the user once. */
+  const check = () => {
+    if (abort.signal.aborted || renewing || left(last) >= noticeMs || !renewalNeedsCode()) return;
+    if (deviceProcess !== undefined && processTriedFor !== last) renewWithProcess();
+    else notice();
+  };
+
+  const resolveQuietly = () =>
+    (quiet ??= resolveCredentials(plan, { ...ctx, interactive: false, mfaProcess: false }).finally(() => (quiet = undefined)));
+
+  const timer = setInterval(check, ctx.checkEveryMs ?? CHECK_EVERY_MS);
+  timer.unref();
+  setImmediate(check).unref();
+
+  return {
+    async get() {
+      const pending = resolveQuietly().then(
+        (creds) => {
+          adopt(creds);
+          return true;
+        },
+        (error: unknown) => {
+          if (!isMfaExecError(error, 'no-terminal')) throw error;
+          return false; // a code would be needed: the check below says so
+        },
+      );
+      const inTime = await Promise.race([
+        pending,
+        new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ctx.answerWithinMs ?? ANSWER_WITHIN_MS).unref()),
+      ]).catch((error: unknown) => {
+        if (!valid(last)) throw error;
+        logger.debug(`credential server: ${isMfaExecError(error) ? error.message : 'internal error'} Serving the current credentials.`);
+        return false;
+      });
+      if (inTime === 'late') {
+        pending.catch(() => {}); // it goes on; its result is adopted when it comes
+        if (!valid(last)) await pending;
+      }
+      check();
+      if (valid(last)) return last;
+      throw new MfaExecError(
+        `The credentials of profile '${plan.profile}' have expired and renewing them needs a new MFA code. Run '${ctx.loginCommand}' in another terminal.`,
+        ExitCode.noTerminal,
+      );
+    },
+    close() {
+      clearInterval(timer);
+      abort.abort();
+    },
   };
 }

@@ -2,13 +2,16 @@
 // real aws CLI and the JS SDK's default chain use it; refreshes happen without a prompt while the
 // child runs; a prompt appears on the terminal only when the MFA session itself runs out.
 import assert from 'node:assert/strict';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CLI_PATH, runCli, runInPty, startFakeAws, type FakeAws } from '../harness/index.ts';
 import { SPEC, callerArn, makeScenario, type Scenario } from './scenario.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/server/${name}`, import.meta.url));
+const TOTP = fileURLToPath(new URL('../fixtures/integrations/totp.py', import.meta.url));
 
 describe('--server: refreshing credentials for long-running commands', { timeout: 120_000 }, () => {
   let aws: FakeAws;
@@ -113,42 +116,129 @@ describe('--server: refreshing credentials for long-running commands', { timeout
     assert.equal(refused, 'ECONNREFUSED');
   });
 
-  test('when the MFA session runs out mid-run, requests are answered at once while a new code is asked for on the terminal', async () => {
-    await login();
-    const r = await runInPty(
-      [CLI_PATH, '--server', '-p', 'role', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session', 'until-renewed'],
-      {
-        env: s.env,
-        steps: [
-          { expect: 'enter a new MFA code to keep it going' },
-          { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) },
-        ],
-        timeoutMs: 60_000,
-      },
-    );
+  // The renewal window made to come at once without waiting an hour: an MFA session of 15 min
+  // (the least AWS gives), role credentials of 30 min assumed from it (so the session ends first
+  // and renewing them will need a code), and a notice window of 40 min (MFA_EXEC_RENEWAL_NOTICE).
+  const SHORT = ['-d', '30m', '--session-duration', '15m'];
+  const NOTICE = { MFA_EXEC_RENEWAL_NOTICE: '40m' };
+  const LOGIN = 'mfa-exec login -p role -d 30m --session-duration 15m';
+  const shortLogin = async (profile: string, code: string) => {
+    const r = await runCli(['login', '-p', profile, ...SHORT, '--mfa-token', code], { env: { ...s.env, ...NOTICE } });
+    assert.equal(r.code, 0, r.stderr);
+    return r;
+  };
+
+  test("the session ending: said once, the terminal stays the command's, `login` in another terminal renews it and the server picks it up", async () => {
+    await shortLogin('role', await aws.freshTotp(s.serial));
+    let renewedAt = 0;
+    const started = Date.now();
+    const r = await runInPty([CLI_PATH, '--server', '-p', 'role', ...SHORT, '--', process.execPath, fixture('long-command.mjs'), 'ask'], {
+      env: { ...s.env, ...NOTICE },
+      steps: [
+        { expect: `run in another terminal: ${LOGIN}`, timeoutMs: 15_000 },
+        {
+          // What is typed now is the command's answer: mfa-exec reads nothing.
+          expect: 'Enter a value: ',
+          sendCode: async () => {
+            const login = await shortLogin('role', await aws.freshTotp(s.serial));
+            assert.match(login.stderr, /profile 'role' is ready/);
+            renewedAt = Date.now();
+            return 'yes';
+          },
+        },
+      ],
+      timeoutMs: 60_000,
+    });
     assert.equal(r.exitStatus, 0, r.output);
+    const beforePrompt = r.output.slice(0, r.output.indexOf('Enter a value: '));
+    assert.equal(beforePrompt.match(/renewing them needs a new MFA code/g)?.length, 1, `said once, for 5 requests:\n${r.output}`);
+    assert.ok(beforePrompt.includes(`the credentials of '${process.execPath}' (still running, valid until `), beforePrompt);
+    assert.ok(beforePrompt.includes(`mfa-exec does not read this terminal while '${process.execPath}' runs.`), beforePrompt);
+    assert.doesNotMatch(r.output, /Enter MFA code/);
     const out = JSON.parse(r.output.slice(r.output.lastIndexOf('{"first"')).trim()) as {
       first: { id: string };
-      second: { id: string };
-      arn: string;
+      second: { id: string; expiration: string };
+      answer: string;
     };
-    assert.notEqual(out.second.id, out.first.id);
-    assert.match(out.arn, /assumed-role\/hc-master\//);
-    assert.equal(aws.calls.GetSessionToken, 2);
+    assert.equal(out.answer, 'yes', 'the answer went to the command, not to mfa-exec');
+    assert.notEqual(out.second.id, out.first.id, 'the server serves what login put in the cache');
+    assert.ok(Date.parse(out.second.expiration) - Date.now() > 25 * 60_000);
+    assert.equal(aws.calls.GetSessionToken, 2, 'one session from each login, none from the server');
+    assert.ok(renewedAt > 0 && Date.now() - started < 45_000);
   });
 
-  test('with no terminal when the session runs out, it keeps serving the current credentials and says why', async () => {
-    await login();
-    const r = await runCli(['--server', '-p', 'role', '--', process.execPath, fixture('sdk-client.mjs'), 'age-session'], {
-      env: s.env,
+  test('with no terminal: the same notice once, the current credentials served meanwhile', async () => {
+    await shortLogin('role', await aws.freshTotp(s.serial));
+    const r = await runCli(['--server', '-p', 'role', ...SHORT, '--', process.execPath, fixture('long-command.mjs'), 'poll', '6'], {
+      env: { ...s.env, ...NOTICE },
       timeoutMs: 40_000,
     });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { first: { id: string }; second: { id: string } };
-    assert.equal(out.second.id, out.first.id, 'the same, still valid credentials');
-    assert.match(r.stderr, /no terminal/);
-    assert.match(r.stderr, /Serving the current credentials until/);
-    assert.equal(r.stderr.match(/no terminal/g)?.length, 1, 'said once, not on every request');
+    const out = JSON.parse(r.stdout) as { ids: string[] };
+    assert.equal(new Set(out.ids).size, 1, 'the same, still valid credentials');
+    assert.equal(r.stderr.match(/renewing them needs a new MFA code/g)?.length, 1, r.stderr);
+    assert.ok(r.stderr.includes(`run in another terminal: ${LOGIN} (or set mfa_process in the profile)`), r.stderr);
     assert.equal(aws.calls.GetSessionToken, 1);
+  });
+
+  test('an mfa_process renews the session in the background, with no controlling terminal; its stderr still shows', async () => {
+    await writeFile(join(s.home, 'totp-seed'), aws.mfaSeed(s.serial), { mode: 0o600 });
+    // It records whether it could open the terminal, then prints the next window's code (the
+    // login below used the current one, and AWS refuses a code twice).
+    const probe = `if (exec 3</dev/tty) 2>/dev/null; then touch $HOME/had-a-terminal; fi; python3 ${TOTP} @$HOME/totp-seed +1`;
+    await appendFile(
+      join(s.home, '.aws', 'config'),
+      `\n[profile proc]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = ${probe}\n`,
+    );
+    await shortLogin('proc', aws.totp(s.serial));
+    const r = await runInPty(
+      [CLI_PATH, '--server', '-p', 'proc', ...SHORT, '--', process.execPath, fixture('long-command.mjs'), 'until-changed'],
+      {
+        env: { ...s.env, ...NOTICE },
+        steps: [],
+        timeoutMs: 40_000,
+      },
+    );
+    assert.equal(r.exitStatus, 0, r.output);
+    const out = JSON.parse(r.output.slice(r.output.lastIndexOf('{"first"')).trim()) as { first: { id: string }; second: { id: string } };
+    assert.notEqual(out.second.id, out.first.id);
+    assert.match(r.output, /mfa_process: touch your key/);
+    assert.doesNotMatch(r.output, /renewing them needs a new MFA code|Enter MFA code/);
+    assert.equal(await stat(join(s.home, 'had-a-terminal')).catch(() => undefined), undefined, 'mfa_process could open the terminal');
+    assert.equal(aws.calls.GetSessionToken, 2);
+  });
+
+  test('Ctrl-C while an mfa_process renewal is still running: the command gets it once, mfa-exec exits with it at once and kills the mfa_process', async () => {
+    const pidFile = join(s.home, 'mfa-process.pid');
+    await appendFile(
+      join(s.home, '.aws', 'config'),
+      `\n[profile slow]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = echo $$ > ${pidFile}; exec sleep 60\n`,
+    );
+    await shortLogin('slow', await aws.freshTotp(s.serial));
+    let interruptedAt = 0;
+    const r = await runInPty(
+      [CLI_PATH, '--server', '-p', 'slow', ...SHORT, '--', process.execPath, fixture('long-command.mjs'), 'wait-file', pidFile],
+      {
+        env: { ...s.env, ...NOTICE },
+        // Ctrl-C as typed: the terminal sends SIGINT to the foreground group (the Enter after it is harmless).
+        steps: [{ expect: 'ready', timeoutMs: 20_000, sendCode: () => ((interruptedAt = Date.now()), '\x03') }],
+        timeoutMs: 30_000,
+      },
+    );
+    assert.equal(r.exitStatus, 130, r.output);
+    assert.ok(Date.now() - interruptedAt < 3_000, `exited ${Date.now() - interruptedAt} ms after Ctrl-C`);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    assert.ok(pid > 1);
+    // Gone, or a zombie waiting for whoever inherited it to reap it: either way no longer running.
+    const running = async () => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    };
+    let alive = await running();
+    for (let i = 0; alive && i < 20; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      alive = await running();
+    }
+    assert.equal(alive, false, `the mfa_process outlived mfa-exec: ${await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => 'gone')}`);
   });
 });
