@@ -1,6 +1,8 @@
 /**
- * A profile's mfa_process (as aws-vault reads it): a shell command whose stdout is the code,
- * e.g. `ykman oath accounts code -s aws`, `op item get AWS --otp`, `oathtool --totp -b $SEED`.
+ * A profile's mfa_process (as aws-vault reads it): a shell command whose stdout is the code, e.g.
+ * `ykman oath accounts code -s aws`, `op item get AWS --otp`, `pass otp aws/me`, or
+ * `oathtool --totp -b @$HOME/.config/aws-totp-seed` (the seed read from a file, never in argv:
+ * every local user can read a process's arguments in /proc).
  */
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { runShellCommand, type ShellOptions } from '../shell-command.ts';

@@ -588,8 +588,10 @@ describe(
     describe('mfa_process', () => {
       test('a TOTP mfa_process gives the code with no terminal; its stderr reaches ours', async () => {
         s = await scenario();
+        // The seed in a private file, never in argv (every local user can read argv in /proc).
+        await writeFile(join(s.home, 'totp-seed'), aws.mfaSeed(s.serial), { mode: 0o600 });
         await addConfig(
-          `[profile proc]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = python3 ${TOTP_SCRIPT} ${aws.mfaSeed(s.serial)}`,
+          `[profile proc]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = python3 ${TOTP_SCRIPT} @$HOME/totp-seed`,
         );
         const r = await runCli(['-p', 'proc', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], { env: s.env });
         assert.equal(r.code, 0, r.stderr);

@@ -8,11 +8,18 @@ import { forDisplay } from '../../printable.ts';
 import type { Runtime } from '../../runtime.ts';
 import { checkConfigFiles } from './config-files.ts';
 import type { Finding } from './finding.ts';
+import { checkMfaProcesses } from './mfa-process.ts';
 import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
 import { checkShims } from './shims.ts';
 
-const CHECKS: readonly ((rt: Runtime) => Finding[])[] = [checkConfigFiles, checkSelectedProfile, checkShims, checkOverrides];
+const CHECKS: readonly ((rt: Runtime) => Finding[])[] = [
+  checkConfigFiles,
+  checkSelectedProfile,
+  checkShims,
+  checkOverrides,
+  checkMfaProcesses,
+];
 
 export function doctorCommand(rt: Runtime): number {
   const findings = CHECKS.flatMap((check) => check(rt));
