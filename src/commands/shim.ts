@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileId, findTarget } from '../child/find-target.ts';
 import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
 import { OWN_NAMES, type Options } from '../invocation.ts';
+import { printable } from '../printable.ts';
 import type { Runtime } from '../runtime.ts';
 
 export function defaultShimDir(env: NodeJS.ProcessEnv, homedir: string): string {
@@ -18,7 +19,8 @@ export function defaultShimDir(env: NodeJS.ProcessEnv, homedir: string): string 
 const RESERVED_NAMES = new Set([...OWN_NAMES, 'node']);
 
 export function shimCommand(args: string[], options: Options, rt: Runtime): number {
-  const out = rt.out;
+  // Names and paths come from the command line and the directory: escape what a terminal would act on.
+  const out = (text: string) => rt.out(text.replace(/[^\t\n]+/g, printable));
   const [action, ...names] = args;
   const dir = path.resolve(rt.cwd, options.dir ?? defaultShimDir(rt.env, rt.homedir));
   const selfReal = fs.realpathSync(rt.self.path);
