@@ -33,6 +33,8 @@ export interface RefresherContext extends ResolveContext {
   answerWithinMs?: number;
   /** How often the background check runs. */
   checkEveryMs?: number;
+  /** The resolution (unit tests pass a fake; default: resolveCredentials). */
+  resolve?: typeof resolveCredentials;
 }
 
 export interface Refresher {
@@ -47,6 +49,7 @@ const CHECK_EVERY_MS = 30_000;
 
 export function createRefresher(plan: Plan, first: Credentials, command: string, ctx: RefresherContext): Refresher {
   const { logger, now } = ctx;
+  const resolve = ctx.resolve ?? resolveCredentials;
   const refs = planCacheRefs(plan, ctx.settings.stsEndpoint);
   const noticeMs = ctx.settings.renewalNoticeMs;
   const abort = new AbortController();
@@ -96,7 +99,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
     renewing = true;
     processTriedFor = last;
     logger.debug('credential server: renewing with mfa_process in the background');
-    resolveCredentials(plan, { ...ctx, renew: true, interactive: false, background: abort.signal })
+    resolve(plan, { ...ctx, renew: true, interactive: false, background: abort.signal })
       .then((creds) => {
         if (abort.signal.aborted) return;
         adopt(creds);
@@ -117,7 +120,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
   };
 
   const resolveQuietly = () =>
-    (quiet ??= resolveCredentials(plan, { ...ctx, interactive: false, mfaProcess: false }).finally(() => (quiet = undefined)));
+    (quiet ??= resolve(plan, { ...ctx, interactive: false, mfaProcess: false }).finally(() => (quiet = undefined)));
 
   const timer = setInterval(check, ctx.checkEveryMs ?? CHECK_EVERY_MS);
   timer.unref();
@@ -137,7 +140,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
       );
       const inTime = await Promise.race([
         pending,
-        new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ctx.answerWithinMs ?? ANSWER_WITHIN_MS).unref()),
+        new Promise<'late'>((done) => setTimeout(() => done('late'), ctx.answerWithinMs ?? ANSWER_WITHIN_MS).unref()),
       ]).catch((error: unknown) => {
         if (!valid(last)) throw error;
         logger.debug(`credential server: ${isMfaExecError(error) ? error.message : 'internal error'} Serving the current credentials.`);

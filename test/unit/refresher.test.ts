@@ -1,0 +1,177 @@
+// The --server refresher with a fake resolution and a fake clock: requests never wait for a human
+// (nor for a lock held by one), the renewal notice is said once and only when a code will be
+// needed, mfa_process runs in the background and is aborted on close.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { parseAwsFiles } from '../../src/aws-config/load.ts';
+import { resolvePlan, type Plan } from '../../src/aws-config/plan.ts';
+import { writeEntry } from '../../src/credentials/cache.ts';
+import { planCacheRefs } from '../../src/credentials/cache-key.ts';
+import type { MissContext } from '../../src/credentials/miss.ts';
+import type { Credentials } from '../../src/credentials/types.ts';
+import { createLogger } from '../../src/log.ts';
+import { NoTerminalError } from '../../src/mfa/tty-prompt.ts';
+import { createRefresher, type RefresherContext } from '../../src/server/refresher.ts';
+import { readSettings } from '../../src/settings.ts';
+
+const ROOT = mkdtempSync(join(tmpdir(), 'mfa-exec-refresher-'));
+after(() => rmSync(ROOT, { recursive: true, force: true }));
+const MIN = 60_000;
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const SERIAL = 'arn:aws:iam::111111111111:mfa/alice';
+const LOGIN = 'mfa-exec login -p admin';
+
+function plan(mfaProcess?: string): Plan {
+  const config =
+    `[profile base]\nmfa_serial = ${SERIAL}\n${mfaProcess ? `mfa_process = ${mfaProcess}\n` : ''}` +
+    '[profile admin]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = base\n';
+  const credentials = '[base]\naws_access_key_id = AKIABASE000EXAMPLE00\naws_secret_access_key = baseSecret\n';
+  return resolvePlan(parseAwsFiles(config, '/c', credentials, '/k'), 'admin', {});
+}
+
+const creds = (id: string, expiresAt: number): Credentials => ({
+  accessKeyId: id,
+  secretAccessKey: 's',
+  sessionToken: 't',
+  expiration: new Date(expiresAt),
+});
+
+let counter = 0;
+function setup(p: Plan, resolve: RefresherContext['resolve'], opts: { sessionEndsAt?: number } = {}) {
+  const dir = join(ROOT, `c${++counter}`);
+  mkdirSync(dir, { mode: 0o700 });
+  chmodSync(dir, 0o700);
+  let clock = T0;
+  const lines: string[] = [];
+  const settings = readSettings({});
+  if (opts.sessionEndsAt !== undefined) {
+    writeEntry(dir, planCacheRefs(p, undefined).session!, creds('ASIASESSION', opts.sessionEndsAt), clock);
+  }
+  const ctx: RefresherContext = {
+    env: {},
+    settings,
+    cacheDir: dir,
+    logger: createLogger(false, (l) => lines.push(l)),
+    now: () => clock,
+    onDemand: () => Promise.reject(new Error('not used')),
+    loginCommand: LOGIN,
+    answerWithinMs: 50,
+    checkEveryMs: 3_600_000,
+    resolve,
+  };
+  return { ctx, lines, advance: (ms: number) => (clock += ms) };
+}
+
+const needsCode = () => Promise.reject(new NoTerminalError('a code is needed'));
+
+describe('createRefresher', () => {
+  test('a slow quiet resolution (a lock held by login at its prompt) does not hold the request: the valid credentials now, the new ones next', async () => {
+    const first = creds('ASIAFIRST', T0 + 30 * MIN);
+    const { ctx } = setup(plan(), () => new Promise((r) => setTimeout(() => r(creds('ASIANEW', T0 + 60 * MIN)), 300)));
+    const refresher = createRefresher(plan(), first, 'terraform', ctx);
+    try {
+      const started = Date.now();
+      assert.equal((await refresher.get()).accessKeyId, 'ASIAFIRST');
+      assert.ok(Date.now() - started < 250, `answered after ${Date.now() - started} ms`);
+      await new Promise((r) => setTimeout(r, 350));
+      assert.equal((await refresher.get()).accessKeyId, 'ASIANEW');
+    } finally {
+      refresher.close();
+    }
+  });
+
+  test('a code needed within the notice window: said once over many requests, with the login command; the valid credentials are served', async () => {
+    const p = plan();
+    const first = creds('ASIAFIRST', T0 + 10 * MIN);
+    const { ctx, lines } = setup(p, needsCode, { sessionEndsAt: T0 + 5 * MIN });
+    const refresher = createRefresher(p, first, 'terraform', ctx);
+    try {
+      for (let i = 0; i < 10; i++) assert.equal((await refresher.get()).accessKeyId, 'ASIAFIRST');
+      const notices = lines.filter((l) => l.includes('renewing them needs a new MFA code'));
+      assert.equal(notices.length, 1, lines.join(''));
+      assert.match(notices[0]!, /the MFA session of profile 'admin' ends before the credentials of 'terraform'/);
+      assert.ok(notices[0]!.includes(`run in another terminal: ${LOGIN} (or set mfa_process in the profile)`));
+    } finally {
+      refresher.close();
+    }
+  });
+
+  test('no notice while the credentials have more than the window left, nor when the session outlives them', async () => {
+    const p = plan();
+    const early = setup(p, needsCode, { sessionEndsAt: T0 + 20 * MIN });
+    const a = createRefresher(p, creds('ASIAFIRST', T0 + 60 * MIN), 'terraform', early.ctx);
+    const late = setup(p, needsCode, { sessionEndsAt: T0 + 2 * 60 * MIN });
+    const b = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', late.ctx);
+    try {
+      await a.get();
+      await b.get();
+      assert.deepEqual([...early.lines, ...late.lines], []);
+      // Time passes for the first: now it is in the window, and the session ends first.
+      early.advance(50 * MIN);
+      await a.get();
+      assert.equal(early.lines.filter((l) => l.includes('needs a new MFA code')).length, 1);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  test('expired, with a code needed: a clear error naming the login command', async () => {
+    const p = plan();
+    const { ctx, advance } = setup(p, needsCode);
+    const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
+    try {
+      advance(11 * MIN);
+      await assert.rejects(refresher.get(), (e: Error) => e.message.includes(`Run '${LOGIN}' in another terminal`));
+    } finally {
+      refresher.close();
+    }
+  });
+
+  test('with an mfa_process: run once, in the background, never the terminal; close() aborts it', async () => {
+    const p = plan('ykman oath accounts code -s aws');
+    const renewals: MissContext[] = [];
+    const resolve: RefresherContext['resolve'] = (_plan, c) => {
+      if (!c.renew) return needsCode();
+      renewals.push(c);
+      return new Promise(() => {}); // still waiting for the key to be touched
+    };
+    const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN });
+    const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
+    for (let i = 0; i < 5; i++) assert.equal((await refresher.get()).accessKeyId, 'ASIAFIRST');
+    assert.equal(renewals.length, 1);
+    assert.equal(renewals[0]!.interactive, false);
+    assert.ok(renewals[0]!.background && !renewals[0]!.background.aborted);
+    assert.deepEqual(lines, [], 'nothing to say while mfa_process runs');
+    refresher.close();
+    assert.equal(renewals[0]!.background.aborted, true);
+  });
+
+  test('a failed mfa_process: said once, with its reason, and not run again for the same credentials', async () => {
+    const p = plan('false');
+    let runs = 0;
+    const resolve: RefresherContext['resolve'] = (_plan, c) => {
+      if (!c.renew) return needsCode();
+      runs++;
+      return Promise.reject(new NoTerminalError("The mfa_process of profile 'admin' exited with code 1."));
+    };
+    const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN });
+    const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
+    try {
+      for (let i = 0; i < 5; i++) {
+        await refresher.get();
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.equal(runs, 1);
+      const notices = lines.filter((l) => l.includes('needs a new MFA code'));
+      assert.equal(notices.length, 1, lines.join(''));
+      assert.match(notices[0]!, /exited with code 1/);
+      assert.doesNotMatch(notices[0]!, /set mfa_process/);
+    } finally {
+      refresher.close();
+    }
+  });
+});
