@@ -104,6 +104,12 @@ describe('the cache: what is trusted, and what clear deletes', { timeout: 180_00
     assert.equal(aws.calls.GetSessionToken, 2);
     const sessions = (await readdir(cache)).filter((n) => n.startsWith('session-'));
     assert.equal(sessions.length, 2);
+    // status and list look at the entries of the durations a run would use.
+    assert.equal((await runCli(['status', '-p', 'role', '--session-duration', '15m'], { env: s.env })).code, 0);
+    const list = await runCli(['list'], { env: { ...s.env, MFA_EXEC_SESSION_DURATION: '15m' } });
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /^role\s.*\srole \d+m left$/m);
+    assert.match(list.stdout, /^reader\s.*\ssession \d+m left$/m, 'reader would be served from the 15 min session');
   });
 
   test('entries are checked by shape: a session token that is an object, or an expiry in year 9999, is a miss', async () => {
