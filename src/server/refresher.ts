@@ -103,6 +103,9 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
       .then((creds) => {
         if (abort.signal.aborted) return;
         adopt(creds);
+        // What it brought is handled too: if even that is inside the window (a notice longer than
+        // the credentials last), running it again at once could only ask for the same code.
+        processTriedFor = noticedFor = last;
         logger.debug(`credential server: renewed with mfa_process; valid until ${creds.expiration?.toISOString()}`);
       })
       .catch((error: unknown) => {

@@ -78,7 +78,8 @@ describe('aws-vault habits', { timeout: 120_000 }, () => {
     ok(r, 'exec');
     const role = minutesLeft(r.stdout.trim());
     assert.ok(role > 18 && role <= 20.5, `role credentials for ~20 min, got ${role}`);
-    const status = JSON.parse((await runCli(['status', '-p', 'role', '--json'], { env: s.env })).stdout) as {
+    // The lifetimes are part of what a cache entry is: status looks with the same variables.
+    const status = JSON.parse((await runCli(['status', '-p', 'role', '--json'], { env })).stdout) as {
       session: { expiration: string };
     };
     const session = minutesLeft(status.session.expiration);

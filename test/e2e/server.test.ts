@@ -2,7 +2,7 @@
 // real aws CLI and the JS SDK's default chain use it; refreshes happen without a prompt while the
 // child runs; a prompt appears on the terminal only when the MFA session itself runs out.
 import assert from 'node:assert/strict';
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
@@ -191,18 +191,17 @@ describe('--server: refreshing credentials for long-running commands', { timeout
       `\n[profile proc]\nsource_profile = source\nrole_arn = ${aws.roles['hc-master']!.arn}\nexternal_id = 730993910069\nmfa_serial = ${s.serial}\nmfa_process = ${probe}\n`,
     );
     await shortLogin('proc', aws.totp(s.serial));
+    const cache = join(s.home, '.cache', 'mfa-exec');
+    const [roleEntry] = (await readdir(cache)).filter((n) => n.startsWith('role-'));
+    const loggedIn = (JSON.parse(await readFile(join(cache, roleEntry!), 'utf8')) as { accessKeyId: string }).accessKeyId;
     const r = await runInPty(
-      [CLI_PATH, '--server', '-p', 'proc', ...SHORT, '--', process.execPath, fixture('long-command.mjs'), 'until-changed'],
-      {
-        env: { ...s.env, ...NOTICE },
-        steps: [],
-        timeoutMs: 40_000,
-      },
+      [CLI_PATH, '--server', '-p', 'proc', ...SHORT, '--', process.execPath, fixture('long-command.mjs'), 'until-not', loggedIn],
+      { env: { ...s.env, ...NOTICE }, steps: [], timeoutMs: 40_000 },
     );
     assert.equal(r.exitStatus, 0, r.output);
-    const out = JSON.parse(r.output.slice(r.output.lastIndexOf('{"first"')).trim()) as { first: { id: string }; second: { id: string } };
-    assert.notEqual(out.second.id, out.first.id);
-    assert.match(r.output, /mfa_process: touch your key/);
+    const out = JSON.parse(r.output.slice(r.output.lastIndexOf('{"first"')).trim()) as { last: { id: string } };
+    assert.notEqual(out.last.id, loggedIn, r.output);
+    assert.equal(r.output.match(/mfa_process: touch your key/g)?.length, 1, `run once:\n${r.output}`);
     assert.doesNotMatch(r.output, /renewing them needs a new MFA code|Enter MFA code/);
     assert.equal(await stat(join(s.home, 'had-a-terminal')).catch(() => undefined), undefined, 'mfa_process could open the terminal');
     assert.equal(aws.calls.GetSessionToken, 2);

@@ -150,6 +150,27 @@ describe('createRefresher', () => {
     assert.equal(renewals[0]!.background.aborted, true);
   });
 
+  test('what an mfa_process renewal brings is served, and it is not run again for it (even inside the window)', async () => {
+    const p = plan('ykman oath accounts code -s aws');
+    let runs = 0;
+    const resolve: RefresherContext['resolve'] = (_plan, c) => {
+      if (!c.renew) return needsCode();
+      runs++;
+      return Promise.resolve(creds('ASIARENEWED', T0 + 12 * MIN)); // a notice longer than what renewal gives
+    };
+    const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN });
+    const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
+    try {
+      await refresher.get();
+      await new Promise((r) => setImmediate(r));
+      for (let i = 0; i < 5; i++) assert.equal((await refresher.get()).accessKeyId, 'ASIARENEWED');
+      assert.equal(runs, 1);
+      assert.deepEqual(lines, []);
+    } finally {
+      refresher.close();
+    }
+  });
+
   test('a failed mfa_process: said once, with its reason, and not run again for the same credentials', async () => {
     const p = plan('false');
     let runs = 0;
