@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { isKeyStoreError, type KeyStoreErrorKind } from '../../src/keystore/errors.ts';
 import { runKeyringChild } from '../../src/keystore/keyring-process.ts';
 import { KeyringKeyStore } from '../../src/keystore/keyring-store.ts';
+import { selectStore } from '../../src/keystore/select-store.ts';
 import { secretServiceMissing, startSecretService, type SecretService } from '../harness/secret-service.ts';
 
 const missing = process.platform !== 'linux' ? 'the Secret Service harness is Linux-only' : secretServiceMissing();
@@ -54,6 +55,12 @@ describe('keyring store on a real Secret Service', { skip: missing }, () => {
     assert.equal(await store.remove('dev'), false);
     assert.equal(await store.get('dev'), undefined);
     assert.deepEqual(await store.list(), ['Prod Admin/ü']);
+  });
+
+  test('the default backend choice finds this keyring', async () => {
+    const { store: chosen, notes } = await selectStore({ env: envWith(ss.env), homedir: '/nonexistent-home' });
+    assert.equal(chosen.kind, 'keyring');
+    assert.match(notes.join('\n'), /the OS keyring, because it answered/);
   });
 
   test('entries of another service are not ours', async () => {
@@ -114,6 +121,12 @@ describe('keyring store with no keyring at all', { skip: process.platform !== 'l
     assert.equal(probe.ok, false);
     assert.match(probe.ok ? '' : probe.reason, /no keyring answers \(.*DBUS_SESSION_BUS_ADDRESS/);
     assert.ok(Date.now() - t0 < 3_000);
+  });
+
+  test('the default backend choice falls back to the encrypted file, saying why', async () => {
+    const { store, notes } = await selectStore({ env: envWith({}), homedir: '/nonexistent-home' });
+    assert.equal(store.kind, 'file');
+    assert.match(notes.join('\n'), /encrypted files in \/nonexistent-home\/\.local\/share\/mfa-exec\/keys, because no keyring answers/);
   });
 
   test('a bus address that leads nowhere; a call names the profile and the way out', async () => {
