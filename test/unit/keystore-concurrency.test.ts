@@ -46,6 +46,7 @@ test('concurrent writers in several processes: every file whole, every profile p
 
   let running = true;
   let reads = 0;
+  let readError: unknown;
   const reader = (async () => {
     const r = store();
     while (running) {
@@ -58,7 +59,9 @@ test('concurrent writers in several processes: every file whole, every profile p
       reads++;
       await new Promise((resolve) => setImmediate(resolve));
     }
-  })();
+  })().catch((error: unknown) => {
+    readError = error; // kept until the writers are done, so none is left writing after the test
+  });
 
   let spans: { start: number; done: number }[];
   try {
@@ -67,6 +70,7 @@ test('concurrent writers in several processes: every file whole, every profile p
     running = false;
     await reader;
   }
+  if (readError) throw readError;
   assert.ok(reads > 0);
   const overlapping = spans.some((a, i) => spans.some((b, j) => i !== j && a.start < b.done && b.start < a.done));
   assert.ok(overlapping, `the writers did not run at the same time, so this proved nothing: ${JSON.stringify(spans)}`);
