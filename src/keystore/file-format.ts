@@ -68,7 +68,8 @@ export function parseKeyFile(bytes: Buffer): ParseResult {
   const lines = text.split('\n');
   const first = lines[0] ?? '';
   if (first !== MAGIC) {
-    if (first.startsWith(MAGIC_PREFIX)) return fail(`it is of format '${first}', which this version of mfa-exec cannot read (a newer mfa-exec wrote it?)`);
+    if (first.startsWith(MAGIC_PREFIX))
+      return fail(`it is of format '${first}', which this version of mfa-exec cannot read (a newer mfa-exec wrote it?)`);
     return fail('it is not an mfa-exec key file');
   }
   if (lines.length < 4 || lines[3] !== '' || lines.length > 4) return fail('it is truncated or has extra lines');

@@ -14,7 +14,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeErrno, writeFileAtomic } from '../credentials/cache.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { describeErrno, writeFileAtomic } from '../private-file.ts';
 import { KeyStoreError } from './errors.ts';
 import { openKeys, sealKeys } from './file-crypto.ts';
 import { MAX_FILE_BYTES } from './file-format.ts';
@@ -30,6 +31,8 @@ export interface FileStoreOptions {
   passphrase: () => Promise<string>;
   scrypt?: ScryptParams;
   randomBytes?: (n: number) => Buffer;
+  /** Told when the key directory had to be made private. */
+  logger?: Logger;
 }
 
 export class FileKeyStore implements KeyStore {
@@ -39,12 +42,14 @@ export class FileKeyStore implements KeyStore {
   #passphrase: Promise<string> | undefined;
   readonly #scrypt: ScryptParams;
   readonly #randomBytes: ((n: number) => Buffer) | undefined;
+  readonly #logger: Logger;
 
   constructor(options: FileStoreOptions) {
     this.dir = options.dir;
     this.#askPassphrase = options.passphrase;
     this.#scrypt = options.scrypt ?? DEFAULT_SCRYPT;
     this.#randomBytes = options.randomBytes;
+    this.#logger = options.logger ?? silentLogger;
   }
 
   describe(profile: string): string {
@@ -54,7 +59,8 @@ export class FileKeyStore implements KeyStore {
   /** The profile's key file (whether or not it exists). */
   fileOf(profile: string): string {
     const name = fileNameOf(profile);
-    if (!name) throw new KeyStoreError('keystore-io', `The profile name '${profile.slice(0, 60)}…' is too long to name a key file in ${this.dir}.`);
+    if (!name)
+      throw new KeyStoreError('keystore-io', `The profile name '${profile.slice(0, 60)}…' is too long to name a key file in ${this.dir}.`);
     return path.join(this.dir, name);
   }
 
@@ -76,10 +82,13 @@ export class FileKeyStore implements KeyStore {
 
   async set(profile: string, keys: LongTermKeys): Promise<void> {
     if (!isKeyText(keys.accessKeyId) || !isKeyText(keys.secretAccessKey)) {
-      throw new KeyStoreError('keystore-io', `The keys given for profile '${profile}' are not an access key id and a secret (empty, too long, or with spaces); nothing was stored.`);
+      throw new KeyStoreError(
+        'keystore-io',
+        `The keys given for profile '${profile}' are not an access key id and a secret (empty, too long, or with spaces); nothing was stored.`,
+      );
     }
     const file = this.fileOf(profile);
-    ensureKeysDir(this.dir);
+    ensureKeysDir(this.dir, this.#logger);
     const passphrase = await this.#getPassphrase();
     await this.#checkPassphraseAgainstStore(profile, passphrase);
     const text = await sealKeys(profile, keys, passphrase, this.#scrypt, this.#randomBytes);
@@ -87,7 +96,11 @@ export class FileKeyStore implements KeyStore {
       writeFileAtomic(file, text);
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause ?? error;
-      throw new KeyStoreError('keystore-io', `Cannot write the key file ${file} for profile '${profile}': ${describeErrno(cause)}. Nothing was changed.`, { cause });
+      throw new KeyStoreError(
+        'keystore-io',
+        `Cannot write the key file ${file} for profile '${profile}': ${describeErrno(cause)}. Nothing was changed.`,
+        { cause },
+      );
     }
   }
 
@@ -98,11 +111,18 @@ export class FileKeyStore implements KeyStore {
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw new KeyStoreError('keystore-io', `Cannot remove the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, { cause: error });
+      throw new KeyStoreError('keystore-io', `Cannot remove the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+        cause: error,
+      });
     }
   }
 
   async list(): Promise<string[]> {
+    return this.listSync();
+  }
+
+  /** The profiles that have a key file, from the file names alone. */
+  listSync(): string[] {
     let names: string[];
     try {
       names = fs.readdirSync(this.dir);
@@ -119,7 +139,10 @@ export class FileKeyStore implements KeyStore {
   #getPassphrase(): Promise<string> {
     this.#passphrase ??= this.#askPassphrase().then((passphrase) => {
       if (passphrase.length === 0) {
-        throw new KeyStoreError('keystore-passphrase', `The passphrase for the encrypted key files in ${this.dir} is empty; an empty passphrase is never accepted.`);
+        throw new KeyStoreError(
+          'keystore-passphrase',
+          `The passphrase for the encrypted key files in ${this.dir} is empty; an empty passphrase is never accepted.`,
+        );
       }
       return passphrase;
     });
@@ -195,7 +218,9 @@ function readKeyFile(file: string, profile: string): Buffer | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     if (code === 'ELOOP') throw corrupt(profile, file, 'it is a symbolic link, which mfa-exec never writes');
-    throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, { cause: error });
+    throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+      cause: error,
+    });
   }
   try {
     const stat = fs.fstatSync(fd);
@@ -221,7 +246,9 @@ function readKeyFile(file: string, profile: string): Buffer | undefined {
     return buffer.subarray(0, length);
   } catch (error) {
     if (error instanceof KeyStoreError) throw error;
-    throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, { cause: error });
+    throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+      cause: error,
+    });
   } finally {
     fs.closeSync(fd);
   }

@@ -62,12 +62,15 @@ export function runKeyringChild(request: KeyringRequest, options: KeyringProcess
     }, options.timeoutMs);
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.once('error', (error) => finish({ ok: false, stage: 'crash', message: `cannot start ${options.execPath ?? process.execPath}: ${error.message}` }));
+    child.once('error', (error) =>
+      finish({ ok: false, stage: 'crash', message: `cannot start ${options.execPath ?? process.execPath}: ${error.message}` }),
+    );
     child.once('close', (code, signal) => {
       const text = Buffer.concat(out).toString('utf8');
       const answer = parseAnswer(text);
       if (answer) finish(answer);
-      else finish({ ok: false, stage: 'crash', message: `the keyring helper process ended (${signal ?? `exit ${code}`}) without an answer` });
+      else
+        finish({ ok: false, stage: 'crash', message: `the keyring helper process ended (${signal ?? `exit ${code}`}) without an answer` });
     });
     child.stdin.on('error', () => {}); // a child that died early: 'close' reports it
     child.stdin.end(JSON.stringify({ module: modulePath, ...request }));

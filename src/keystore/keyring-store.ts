@@ -5,7 +5,9 @@
  * native module is never loaded into mfa-exec itself and a bus that never answers costs a
  * deadline, not a hang.
  */
+import { silentLogger, type Logger } from '../log.ts';
 import { KeyStoreError } from './errors.ts';
+import { readKeyringIndex, updateKeyringIndex } from './keyring-index.ts';
 import { decodeKeys, encodeKeys, isKeyText } from './keys-json.ts';
 import { runKeyringChild, type KeyringAnswer, type KeyringProcessOptions, type KeyringRequest } from './keyring-process.ts';
 import type { KeyStore, LongTermKeys } from './types.ts';
@@ -25,6 +27,9 @@ export interface KeyringStoreOptions {
   timeoutMs?: number;
   probeTimeoutMs?: number;
   run?: RunKeyring;
+  /** The index of profiles mfa-exec put in the keyring (keyring-index.ts); none when absent. */
+  indexFile?: string;
+  logger?: Logger;
 }
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
@@ -43,6 +48,8 @@ export class KeyringKeyStore implements KeyStore {
   readonly #timeoutMs: number;
   readonly #probeTimeoutMs: number;
   readonly #run: RunKeyring;
+  readonly #indexFile: string | undefined;
+  readonly #logger: Logger;
 
   constructor(options: KeyringStoreOptions) {
     this.#env = options.env;
@@ -51,6 +58,8 @@ export class KeyringKeyStore implements KeyStore {
     this.#timeoutMs = options.timeoutMs ?? CALL_TIMEOUT_MS;
     this.#probeTimeoutMs = options.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
     this.#run = options.run ?? runKeyringChild;
+    this.#indexFile = options.indexFile;
+    this.#logger = options.logger ?? silentLogger;
   }
 
   describe(profile: string): string {
@@ -79,14 +88,27 @@ export class KeyringKeyStore implements KeyStore {
 
   async set(profile: string, keys: LongTermKeys): Promise<void> {
     if (!isKeyText(keys.accessKeyId) || !isKeyText(keys.secretAccessKey)) {
-      throw new KeyStoreError('keystore-io', `The keys given for profile '${profile}' are not an access key id and a secret (empty, too long, or with spaces); nothing was stored.`);
+      throw new KeyStoreError(
+        'keystore-io',
+        `The keys given for profile '${profile}' are not an access key id and a secret (empty, too long, or with spaces); nothing was stored.`,
+      );
     }
-    await this.#call(profile, { op: 'set', service: this.service, account: profile, value: encodeKeys(keys) }, 'store the keys of', [keys.secretAccessKey, keys.accessKeyId]);
+    await this.#call(profile, { op: 'set', service: this.service, account: profile, value: encodeKeys(keys) }, 'store the keys of', [
+      keys.secretAccessKey,
+      keys.accessKeyId,
+    ]);
+    if (this.#indexFile) updateKeyringIndex(this.#indexFile, profile, true, this.#logger);
   }
 
   async remove(profile: string): Promise<boolean> {
     const answer = await this.#call(profile, { op: 'remove', service: this.service, account: profile }, 'remove the keys of');
+    if (this.#indexFile) updateKeyringIndex(this.#indexFile, profile, false, this.#logger);
     return answer.removed === true;
+  }
+
+  /** The profiles mfa-exec stored here, from the index: no child process, no secret. */
+  indexed(): ReadonlySet<string> {
+    return this.#indexFile ? readKeyringIndex(this.#indexFile) : new Set();
   }
 
   async list(): Promise<string[]> {

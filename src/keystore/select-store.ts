@@ -11,14 +11,22 @@
  * askPassphrase function given (the /dev/tty prompt). It is asked for only when a secret is
  * opened or sealed.
  *
- * chooseBackend and passphraseSource are pure; selectStore takes its effects as parameters.
+ * Reading a profile's keys (a cache miss) in "auto": its key file if it has one, else the keyring
+ * (one call: a keyring that does not answer counts as holding nothing). Where keys are, for `list`
+ * and `doctor`, is known without a secret and without a child process: the key files' names and
+ * the keyring index (keyring-index.ts).
+ *
+ * chooseBackend and passphraseSource are pure; the rest takes its effects as parameters.
  */
-import { ConfigError, UsageError } from '../errors.ts';
-import { KeyStoreError } from './errors.ts';
+import { ConfigError, ExitCode, MfaExecError, UsageError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { KeyStoreSettings } from '../settings.ts';
+import { isKeyStoreError } from './errors.ts';
 import { FileKeyStore } from './file-store.ts';
+import { keyringIndexFile } from './keyring-index.ts';
 import { keysDir } from './keys-dir.ts';
 import { KeyringKeyStore, type ProbeResult } from './keyring-store.ts';
-import type { KeyStore, StoreKind } from './types.ts';
+import type { KeyStore, LongTermKeys, StoreKind } from './types.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -31,18 +39,22 @@ export interface BackendChoice {
 
 const AWS_VAULT_KEYRINGS = new Set(['keychain', 'secret-service', 'wincred']);
 
-export function chooseBackend(flag: string | undefined, env: Env): BackendChoice {
+export function chooseBackend(flag: string | undefined, settings: KeyStoreSettings): BackendChoice {
   const notes: string[] = [];
   if (flag !== undefined) {
-    if (flag !== 'keyring' && flag !== 'file') throw new UsageError(`--backend ${JSON.stringify(flag)} is not a key store: use --backend keyring or --backend file.`);
+    if (flag !== 'keyring' && flag !== 'file')
+      throw new UsageError(`--backend ${JSON.stringify(flag)} is not a key store: use --backend keyring or --backend file.`);
     return { backend: flag, source: `--backend ${flag}`, notes };
   }
-  const own = env.MFA_EXEC_BACKEND;
+  const own = settings.backend;
   if (own) {
-    if (own !== 'keyring' && own !== 'file') throw new ConfigError(`MFA_EXEC_BACKEND=${JSON.stringify(own)} is not a key store: set it to keyring or file, or unset it to use the keyring when one answers.`);
+    if (own !== 'keyring' && own !== 'file')
+      throw new ConfigError(
+        `MFA_EXEC_BACKEND=${JSON.stringify(own)} is not a key store: set it to keyring or file, or unset it to use the keyring when one answers.`,
+      );
     return { backend: own, source: `MFA_EXEC_BACKEND=${own}`, notes };
   }
-  const vault = env.AWS_VAULT_BACKEND;
+  const vault = settings.awsVaultBackend;
   if (vault === 'file') return { backend: 'file', source: 'AWS_VAULT_BACKEND=file', notes };
   if (vault && AWS_VAULT_KEYRINGS.has(vault)) return { backend: 'keyring', source: `AWS_VAULT_BACKEND=${vault}`, notes };
   if (vault) notes.push(`AWS_VAULT_BACKEND=${vault} is an aws-vault backend mfa-exec does not have; ignoring it`);
@@ -55,38 +67,73 @@ export interface PassphraseSource {
   source: string;
 }
 
-export function passphraseSource(env: Env, askPassphrase: (() => Promise<string>) | undefined, dir: string): PassphraseSource {
-  for (const name of ['MFA_EXEC_FILE_PASSPHRASE', 'AWS_VAULT_FILE_PASSPHRASE'] as const) {
-    const value = env[name];
-    if (value) return { get: () => Promise.resolve(value), source: name };
-  }
+export function passphraseSource(
+  settings: KeyStoreSettings,
+  askPassphrase: (() => Promise<string>) | undefined,
+  dir: string,
+): PassphraseSource {
+  const given = settings.filePassphrase;
+  if (given) return { get: () => Promise.resolve(given.value), source: given.from };
   if (askPassphrase) return { get: askPassphrase, source: 'prompt' };
   return {
     get: () =>
       Promise.reject(
-        new KeyStoreError(
-          'keystore-no-passphrase',
-          `The encrypted key files in ${dir} need a passphrase, and nothing can ask for it here: set MFA_EXEC_FILE_PASSPHRASE, or run mfa-exec from a terminal.`,
+        new MfaExecError(
+          `The encrypted key files in ${dir} need a passphrase, and there is no terminal to ask on: set MFA_EXEC_FILE_PASSPHRASE, or run mfa-exec from a terminal.`,
+          ExitCode.noTerminal,
+          { kind: 'no-terminal' },
         ),
       ),
     source: 'none',
   };
 }
 
-/** A keyring store that can also say whether it answers. */
-export type ProbedKeyStore = KeyStore & { probe(): Promise<ProbeResult> };
+/** A keyring store that can also say whether it answers, and which profiles it was given. */
+export type ProbedKeyStore = KeyStore & { probe(): Promise<ProbeResult>; indexed(): ReadonlySet<string> };
 
-export interface SelectStoreInput {
+export interface StoreContext {
   /** The --backend value, if given. */
   flag?: string;
+  /** MFA_EXEC_BACKEND, AWS_VAULT_BACKEND and the passphrase variables (settings.ts). */
+  settings: KeyStoreSettings;
+  /** The environment the keyring is found through (D-Bus address, HOME) and XDG_DATA_HOME. */
   env: Env;
   homedir: string;
-  /** The profile the store is wanted for: an existing key file of it decides "auto". */
-  profile?: string;
   /** The no-echo terminal prompt (absent: no terminal). */
   askPassphrase?: () => Promise<string>;
-  makeKeyring?: (env: Env) => ProbedKeyStore;
+  logger?: Logger;
+  makeKeyring?: (env: Env, indexFile: string) => ProbedKeyStore;
   makeFile?: (dir: string, passphrase: () => Promise<string>) => FileKeyStore;
+}
+
+/** Both stores of one run, the backend choice and the passphrase's source; nothing is opened yet. */
+export interface Stores {
+  choice: BackendChoice;
+  dir: string;
+  file: FileKeyStore;
+  /** Made on first use (a keyring store costs nothing until it is called). */
+  keyring(): ProbedKeyStore;
+  passphrase: PassphraseSource;
+  fileNote(why: string): string;
+}
+
+export function openStores(ctx: StoreContext): Stores {
+  const choice = chooseBackend(ctx.flag, ctx.settings);
+  const dir = keysDir(ctx.env, ctx.homedir);
+  const passphrase = passphraseSource(ctx.settings, ctx.askPassphrase, dir);
+  const makeFile =
+    ctx.makeFile ?? ((d: string, get: () => Promise<string>) => new FileKeyStore({ dir: d, passphrase: get, logger: ctx.logger }));
+  const makeKeyring = ctx.makeKeyring ?? ((env: Env, indexFile: string) => new KeyringKeyStore({ env, indexFile, logger: ctx.logger }));
+  let keyring: ProbedKeyStore | undefined;
+  return {
+    choice,
+    dir,
+    file: makeFile(dir, passphrase.get),
+    keyring: () => (keyring ??= makeKeyring(ctx.env, keyringIndexFile(dir))),
+    passphrase,
+    fileNote: (why) =>
+      `key store: encrypted files in ${dir}, ${why} (passphrase from ${passphrase.source === 'none' ? 'nowhere: no terminal and no MFA_EXEC_FILE_PASSPHRASE' : passphrase.source})`,
+  };
 }
 
 export interface SelectedStore {
@@ -95,32 +142,87 @@ export interface SelectedStore {
   notes: string[];
 }
 
-export async function selectStore(input: SelectStoreInput): Promise<SelectedStore> {
-  const choice = chooseBackend(input.flag, input.env);
+/** The store that new keys of `profile` go to (add, import). */
+export async function selectStore(ctx: StoreContext & { profile?: string }): Promise<SelectedStore> {
+  const stores = openStores(ctx);
+  const { choice, file } = stores;
   const notes = [...choice.notes];
-  const makeKeyring = input.makeKeyring ?? ((env: Env) => new KeyringKeyStore({ env }));
-  const makeFile = input.makeFile ?? ((dir: string, passphrase: () => Promise<string>) => new FileKeyStore({ dir, passphrase }));
-  const dir = keysDir(input.env, input.homedir);
-  const passphrase = passphraseSource(input.env, input.askPassphrase, dir);
-  const file = makeFile(dir, passphrase.get);
-  const fileNote = (why: string): string =>
-    `key store: encrypted files in ${dir}, ${why} (passphrase from ${passphrase.source === 'none' ? 'nowhere: no terminal and no MFA_EXEC_FILE_PASSPHRASE' : passphrase.source})`;
-
   switch (choice.backend) {
     case 'file':
-      return { store: file, notes: [...notes, fileNote(`chosen by ${choice.source}`)] };
+      return { store: file, notes: [...notes, stores.fileNote(`chosen by ${choice.source}`)] };
     case 'keyring':
-      return { store: makeKeyring(input.env), notes: [...notes, `key store: the OS keyring, chosen by ${choice.source}`] };
+      return { store: stores.keyring(), notes: [...notes, `key store: the OS keyring, chosen by ${choice.source}`] };
     case 'auto':
       break;
   }
-  if (input.profile !== undefined && file.has(input.profile)) {
-    return { store: file, notes: [...notes, fileNote(`because profile '${input.profile}' has a key file there`)] };
+  if (ctx.profile !== undefined && file.has(ctx.profile)) {
+    return { store: file, notes: [...notes, stores.fileNote(`because profile '${ctx.profile}' has a key file there`)] };
   }
-  const keyring = makeKeyring(input.env);
+  const keyring = stores.keyring();
   const probe = await keyring.probe();
   if (probe.ok) {
-    return { store: keyring, notes: [...notes, 'key store: the OS keyring, because it answered (--backend file or MFA_EXEC_BACKEND=file chooses the encrypted file)'] };
+    return {
+      store: keyring,
+      notes: [
+        ...notes,
+        'key store: the OS keyring, because it answered (--backend file or MFA_EXEC_BACKEND=file chooses the encrypted file)',
+      ],
+    };
   }
-  return { store: file, notes: [...notes, fileNote(`because ${probe.reason}`)] };
+  return { store: file, notes: [...notes, stores.fileNote(`because ${probe.reason}`)] };
+}
+
+export type FoundKeys =
+  | { keys: LongTermKeys; store: KeyStore; notes: string[] }
+  | {
+      keys: undefined;
+      /** Where we looked, for the error: "the encrypted file …", "the Secret Service keyring (…)". */ looked: string[];
+      notes: string[];
+    };
+
+/** The stored keys of `profile` (a cache miss): one store read, or two in "auto" when there is no key file. */
+export async function readStoredKeys(ctx: StoreContext, profile: string): Promise<FoundKeys> {
+  const stores = openStores(ctx);
+  const { choice, file } = stores;
+  const notes = [...choice.notes];
+  const fromFile = async (why: string): Promise<FoundKeys> => {
+    notes.push(stores.fileNote(why));
+    const keys = await file.get(profile);
+    return keys ? { keys, store: file, notes } : { keys: undefined, looked: [file.describe(profile)], notes };
+  };
+  if (choice.backend === 'file') return fromFile(`chosen by ${choice.source}`);
+  if (choice.backend === 'auto' && file.has(profile)) return fromFile(`because profile '${profile}' has a key file there`);
+  const keyring = stores.keyring();
+  notes.push(
+    `key store: the OS keyring (${choice.backend === 'keyring' ? `chosen by ${choice.source}` : `profile '${profile}' has no key file in ${stores.dir}`})`,
+  );
+  try {
+    const keys = await keyring.get(profile);
+    if (keys) return { keys, store: keyring, notes };
+    const looked = [keyring.describe(profile)];
+    return { keys: undefined, looked: choice.backend === 'auto' ? [file.describe(profile), ...looked] : looked, notes };
+  } catch (error) {
+    // In "auto", a keyring that does not answer holds nothing; one chosen explicitly must answer.
+    if (choice.backend === 'keyring' || !isKeyStoreError(error, 'keystore-unavailable')) throw error;
+    notes.push(`key store: ${error.message}`);
+    return { keys: undefined, looked: [file.describe(profile), `the OS keyring (it does not answer here)`], notes };
+  }
+}
+
+/**
+ * Where each profile's stored keys are, without a secret or a child process: the key files'
+ * names (one directory read) and the keyring index (one file read). Follows the backend choice.
+ */
+export function storedKeyLocator(ctx: StoreContext): (profile: string) => StoreKind | undefined {
+  const stores = openStores(ctx);
+  const { backend } = stores.choice;
+  let files: Set<string> | undefined;
+  let indexed: ReadonlySet<string> | undefined;
+  const inFile = (p: string) => (files ??= new Set(stores.file.listSync())).has(p);
+  const inKeyring = (p: string) => (indexed ??= stores.keyring().indexed()).has(p);
+  return (profile) => {
+    if (backend !== 'keyring' && inFile(profile)) return 'file';
+    if (backend !== 'file' && inKeyring(profile)) return 'keyring';
+    return undefined;
+  };
 }

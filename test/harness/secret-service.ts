@@ -152,8 +152,14 @@ export async function startSecretService(timeoutMs = 15_000): Promise<SecretServ
       lock() {
         const r = spawnSync(
           'dbus-send',
-          ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets',
-            'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login'],
+          [
+            '--session',
+            '--print-reply',
+            '--dest=org.freedesktop.secrets',
+            '/org/freedesktop/secrets',
+            'org.freedesktop.Secret.Service.Lock',
+            'array:objpath:/org/freedesktop/secrets/collection/login',
+          ],
           { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 5_000 },
         );
         if (r.status !== 0) throw new Error(`could not lock the login collection: ${r.stderr}`);

@@ -79,12 +79,20 @@ test('concurrent writers in several processes: every file whole, every profile p
   assert.deepEqual(await final.list(), ['own-1', 'own-2', 'own-3', 'own-4', 'seed', 'shared']);
   for (let id = 1; id <= WRITERS; id++) {
     const keys = await final.get(`own-${id}`);
-    assert.equal(keys?.accessKeyId, `AKIATEST${String(id).padStart(4, '0')}${String(ROUNDS - 1).padStart(8, '0')}`, 'each writer\'s last write is what stays');
+    assert.equal(
+      keys?.accessKeyId,
+      `AKIATEST${String(id).padStart(4, '0')}${String(ROUNDS - 1).padStart(8, '0')}`,
+      "each writer's last write is what stays",
+    );
   }
   const shared = await final.get('shared');
   const m = KEY_ID.exec(shared?.accessKeyId ?? '');
   assert.ok(m && Number(m[2]) === ROUNDS - 1, `the shared profile holds some writer's last round: ${shared?.accessKeyId}`);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.tmp')), [], 'no temporary file left behind');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith('.tmp')),
+    [],
+    'no temporary file left behind',
+  );
 });
 
 test('concurrent async writers in one process: all land', async () => {

@@ -1,11 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { isKeyStoreError, KeyStoreExitCode, type KeyStoreErrorKind } from '../../src/keystore/errors.ts';
+import { ExitCode } from '../../src/errors.ts';
+import { isKeyStoreError, type KeyStoreErrorKind } from '../../src/keystore/errors.ts';
 import { FileKeyStore } from '../../src/keystore/file-store.ts';
 import { fileNameOf, profileOf } from '../../src/keystore/file-name.ts';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../../src/keystore/kdf.ts';
@@ -107,7 +120,7 @@ describe('encrypted file store', () => {
     const before = readFileSync(file);
     const wrong = makeStore(dir, 'Correct horse');
     await assertKeyStoreError(wrong.get('dev'), 'keystore-passphrase', /Wrong passphrase .* profile 'dev' .*dev\.keys.*no AWS call/);
-    await wrong.get('dev').catch((error: { exitCode: number }) => assert.equal(error.exitCode, KeyStoreExitCode.keyStorePassphrase));
+    await wrong.get('dev').catch((error: { exitCode: number }) => assert.equal(error.exitCode, ExitCode.keyStorePassphrase));
     assert.deepEqual(readFileSync(file), before);
   });
 
@@ -115,7 +128,11 @@ describe('encrypted file store', () => {
     const dir = freshDir();
     await makeStore(dir).set('dev', KEYS);
     const before = readFileSync(join(dir, 'dev.keys'));
-    await assertKeyStoreError(makeStore(dir, 'typo').set('dev', OTHER), 'keystore-passphrase', /does not open the key file of profile 'dev'/);
+    await assertKeyStoreError(
+      makeStore(dir, 'typo').set('dev', OTHER),
+      'keystore-passphrase',
+      /does not open the key file of profile 'dev'/,
+    );
     await assertKeyStoreError(makeStore(dir, 'typo').set('prod', OTHER), 'keystore-passphrase', /Nothing was stored for 'prod'/);
     assert.deepEqual(readFileSync(join(dir, 'dev.keys')), before);
     assert.deepEqual(await makeStore(dir).list(), ['dev']);
@@ -256,7 +273,11 @@ describe('key file names', () => {
         const name = fileNameOf(profile);
         if (name === undefined) return;
         assert.ok(!name.includes('/') && name !== '.' && name !== '..' && !name.startsWith('.'));
-        assert.equal(name, name.toLowerCase().replace(/%[0-9a-f]{2}/g, (m) => m.toUpperCase()), 'no upper-case letter outside %XX');
+        assert.equal(
+          name,
+          name.toLowerCase().replace(/%[0-9a-f]{2}/g, (m) => m.toUpperCase()),
+          'no upper-case letter outside %XX',
+        );
         if (Buffer.from(profile, 'utf8').toString('utf8') === profile) assert.equal(profileOf(name), profile);
       }),
       { numRuns: 2000 },

@@ -6,6 +6,7 @@ import { isKeyStoreError, type KeyStoreErrorKind } from '../../src/keystore/erro
 import { runKeyringChild } from '../../src/keystore/keyring-process.ts';
 import { KeyringKeyStore } from '../../src/keystore/keyring-store.ts';
 import { selectStore } from '../../src/keystore/select-store.ts';
+import { readSettings } from '../../src/settings.ts';
 import { secretServiceMissing, startSecretService, type SecretService } from '../harness/secret-service.ts';
 
 const missing = process.platform !== 'linux' ? 'the Secret Service harness is Linux-only' : secretServiceMissing();
@@ -62,7 +63,11 @@ describe('keyring store on a real Secret Service', { skip: missing }, () => {
   });
 
   test('the default backend choice finds this keyring', async () => {
-    const { store: chosen, notes } = await selectStore({ env: envWith(ss.env), homedir: '/nonexistent-home' });
+    const { store: chosen, notes } = await selectStore({
+      env: envWith(ss.env),
+      settings: readSettings({}).keyStore,
+      homedir: '/nonexistent-home',
+    });
     assert.equal(chosen.kind, 'keyring');
     assert.match(notes.join('\n'), /the OS keyring, because it answered/);
   });
@@ -76,7 +81,10 @@ describe('keyring store on a real Secret Service', { skip: missing }, () => {
   });
 
   test('an entry mfa-exec did not write is refused, not misread', async () => {
-    const answer = await runKeyringChild({ op: 'set', service: 'mfa-exec', account: 'foreign', value: 'hunter2' }, { env: envWith(ss.env), timeoutMs: 10_000 });
+    const answer = await runKeyringChild(
+      { op: 'set', service: 'mfa-exec', account: 'foreign', value: 'hunter2' },
+      { env: envWith(ss.env), timeoutMs: 10_000 },
+    );
     assert.equal(answer.ok, true);
     await assertKeyStoreError(store.get('foreign'), 'keystore-corrupt', /profile 'foreign' .*not a key pair that mfa-exec stored/);
     assert.equal(await store.remove('foreign'), true);
@@ -91,7 +99,11 @@ describe('keyring store when the keyring cannot answer', { skip: missing }, () =
       await store.set('dev', KEYS);
       ss.lock();
       const t0 = Date.now();
-      await assertKeyStoreError(store.get('dev'), 'keystore-unavailable', /Cannot read the keys of profile 'dev' in the Secret Service keyring: .*Unlock the keyring, or use the encrypted file/);
+      await assertKeyStoreError(
+        store.get('dev'),
+        'keystore-unavailable',
+        /Cannot read the keys of profile 'dev' in the Secret Service keyring: .*Unlock the keyring, or use the encrypted file/,
+      );
       await assertKeyStoreError(store.set('prod', OTHER), 'keystore-unavailable', /Cannot store the keys of profile 'prod'/);
       assert.ok(Date.now() - t0 < 10_000);
     } finally {
@@ -128,7 +140,7 @@ describe('keyring store with no keyring at all', { skip: process.platform !== 'l
   });
 
   test('the default backend choice falls back to the encrypted file, saying why', async () => {
-    const { store, notes } = await selectStore({ env: envWith({}), homedir: '/nonexistent-home' });
+    const { store, notes } = await selectStore({ env: envWith({}), settings: readSettings({}).keyStore, homedir: '/nonexistent-home' });
     assert.equal(store.kind, 'file');
     assert.match(notes.join('\n'), /encrypted files in \/nonexistent-home\/\.local\/share\/mfa-exec\/keys, because no keyring answers/);
   });
@@ -137,7 +149,11 @@ describe('keyring store with no keyring at all', { skip: process.platform !== 'l
     const store = new KeyringKeyStore({ env: envWith({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }) });
     const probe = await store.probe();
     assert.equal(probe.ok, false);
-    await assertKeyStoreError(store.get('dev'), 'keystore-unavailable', /Cannot read the keys of profile 'dev' in the Secret Service keyring: no keyring answers .*--backend file or MFA_EXEC_BACKEND=file/);
+    await assertKeyStoreError(
+      store.get('dev'),
+      'keystore-unavailable',
+      /Cannot read the keys of profile 'dev' in the Secret Service keyring: no keyring answers .*--backend file or MFA_EXEC_BACKEND=file/,
+    );
   });
 
   test('the library missing (no prebuilt binary for this platform): unavailable, said so', async () => {

@@ -4,10 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ExitCode, isMfaExecError } from '../../src/errors.ts';
-import { isKeyStoreError } from '../../src/keystore/errors.ts';
 import { FileKeyStore } from '../../src/keystore/file-store.ts';
 import type { ProbeResult } from '../../src/keystore/keyring-store.ts';
-import { chooseBackend, passphraseSource, selectStore, type ProbedKeyStore } from '../../src/keystore/select-store.ts';
+import {
+  chooseBackend as chooseBackendFromSettings,
+  passphraseSource as passphraseFromSettings,
+  selectStore,
+  type ProbedKeyStore,
+} from '../../src/keystore/select-store.ts';
+import { readSettings } from '../../src/settings.ts';
+
+const chooseBackend = (flag: string | undefined, env: NodeJS.ProcessEnv) => chooseBackendFromSettings(flag, readSettings(env).keyStore);
+const passphraseSource = (env: NodeJS.ProcessEnv, ask: (() => Promise<string>) | undefined, dir: string) =>
+  passphraseFromSettings(readSettings(env).keyStore, ask, dir);
 
 const ROOT = mkdtempSync(join(tmpdir(), 'mfa-exec-keyselect-'));
 after(() => rmSync(ROOT, { recursive: true, force: true }));
@@ -39,8 +48,14 @@ describe('chooseBackend', () => {
   });
 
   test('a bad --backend is a usage error (64); a bad MFA_EXEC_BACKEND a config error (78)', () => {
-    assert.throws(() => chooseBackend('vault', {}), (e: unknown) => isMfaExecError(e) && e.exitCode === ExitCode.usage && /--backend "vault" is not a key store/.test(e.message));
-    assert.throws(() => chooseBackend(undefined, { MFA_EXEC_BACKEND: 'Keyring' }), (e: unknown) => isMfaExecError(e) && e.exitCode === ExitCode.config && /MFA_EXEC_BACKEND="Keyring"/.test(e.message));
+    assert.throws(
+      () => chooseBackend('vault', {}),
+      (e: unknown) => isMfaExecError(e) && e.exitCode === ExitCode.usage && /--backend "vault" is not a key store/.test(e.message),
+    );
+    assert.throws(
+      () => chooseBackend(undefined, { MFA_EXEC_BACKEND: 'Keyring' }),
+      (e: unknown) => isMfaExecError(e) && e.exitCode === ExitCode.config && /MFA_EXEC_BACKEND="Keyring"/.test(e.message),
+    );
   });
 });
 
@@ -60,7 +75,10 @@ describe('passphraseSource', () => {
   test('nothing to ask with: a no-terminal error (66) naming the variable', async () => {
     const none = passphraseSource({}, undefined, '/home/u/.local/share/mfa-exec/keys');
     assert.equal(none.source, 'none');
-    await assert.rejects(none.get(), (e: unknown) => isKeyStoreError(e, 'keystore-no-passphrase') && e.exitCode === ExitCode.noTerminal && /MFA_EXEC_FILE_PASSPHRASE/.test(e.message));
+    await assert.rejects(
+      none.get(),
+      (e: unknown) => isMfaExecError(e, 'no-terminal') && e.exitCode === ExitCode.noTerminal && /MFA_EXEC_FILE_PASSPHRASE/.test(e.message),
+    );
   });
 });
 
@@ -78,6 +96,7 @@ describe('selectStore', () => {
       set: async () => {},
       remove: async () => false,
       list: async () => [],
+      indexed: () => new Set<string>(),
     };
     return fake;
   }
@@ -86,6 +105,7 @@ describe('selectStore', () => {
     return {
       ...extra,
       env,
+      settings: readSettings(env).keyStore,
       homedir: home,
       makeKeyring: () => keyring,
       makeFile: (dir: string, passphrase: () => Promise<string>) => new FileKeyStore({ dir, passphrase, scrypt: { N: 1024, r: 8, p: 1 } }),
@@ -102,7 +122,10 @@ describe('selectStore', () => {
   test('auto: the encrypted file when no keyring answers, saying why', async () => {
     const { store, notes } = await selectStore(input({ MFA_EXEC_FILE_PASSPHRASE: 'x' }, fakeKeyring(false)));
     assert.equal(store.kind, 'file');
-    assert.match(notes.join('\n'), /encrypted files in .*mfa-exec\/keys, because no keyring answers \(no bus\) \(passphrase from MFA_EXEC_FILE_PASSPHRASE\)/);
+    assert.match(
+      notes.join('\n'),
+      /encrypted files in .*mfa-exec\/keys, because no keyring answers \(no bus\) \(passphrase from MFA_EXEC_FILE_PASSPHRASE\)/,
+    );
   });
 
   test('auto: a profile with a key file stays in the file, without probing the keyring', async () => {
@@ -137,7 +160,8 @@ describe('selectStore', () => {
     await store.set('dev', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 's1' });
     await store.set('prod', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 's2' });
     assert.equal(asked, 1);
-    const again = await selectStore({ ...args, env: { MFA_EXEC_BACKEND: 'file', MFA_EXEC_FILE_PASSPHRASE: 'typed pw' } });
+    const againEnv = { MFA_EXEC_BACKEND: 'file', MFA_EXEC_FILE_PASSPHRASE: 'typed pw' };
+    const again = await selectStore({ ...args, env: againEnv, settings: readSettings(againEnv).keyStore });
     assert.equal((await again.store.get('prod'))?.secretAccessKey, 's2');
   });
 });
