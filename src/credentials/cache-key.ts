@@ -2,7 +2,7 @@
  * Which cache file holds which step's credentials. Pure.
  *
  * A key hashes everything that decides what STS would return: the STS endpoint, the source
- * (access key id, or the credential_process command), the MFA device, and for each role its
+ * (access key id, the credential_process command, or the profile whose keys are in the store), the MFA device, and for each role its
  * ARN, external id and session name, chained from the key of the step before. Change any of
  * them and the old file is simply never looked at again. Secrets never enter a key.
  */
@@ -29,7 +29,7 @@ export interface PlanCacheRefs {
 export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): PlanCacheRefs {
   const endpoint = stsEndpoint ?? '';
   const source = plan.source;
-  const sourceId = source.kind === 'process' ? `process\0${source.profile}\0${source.command}` : `${source.kind}\0${source.accessKeyId}`;
+  const sourceId = sourceIdOf(source);
   let parent = hash(['source', endpoint, sourceId]);
   let session: CacheRef | undefined;
   if (plan.session) {
@@ -43,6 +43,22 @@ export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): Plan
     return { kind: 'role' as const, key: parent, describe };
   });
   return { session, roles, final: roles.at(-1) ?? session, lockKey };
+}
+
+/**
+ * What identifies the source in every key. Keys from the store are known by the profile they are
+ * stored under, not by their id: the warm path must compute the key without opening the store.
+ * So add, import, rotate and remove drop the entries made from a profile's stored keys.
+ */
+function sourceIdOf(source: Plan['source']): string {
+  switch (source.kind) {
+    case 'process':
+      return `process\0${source.profile}\0${source.command}`;
+    case 'store':
+      return `store\0${source.profile}`;
+    default:
+      return `${source.kind}\0${source.accessKeyId}`;
+  }
 }
 
 /**

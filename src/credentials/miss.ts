@@ -4,6 +4,7 @@
  */
 import type { Plan } from '../aws-config/plan.ts';
 import type { Logger } from '../log.ts';
+import { storedSourceKeys } from '../keystore/source-keys.ts';
 import { runMfaProcess } from '../mfa/mfa-process.ts';
 import { createTokenProvider } from '../mfa/token.ts';
 import type { Settings } from '../settings.ts';
@@ -14,6 +15,8 @@ import type { Credentials } from './types.ts';
 
 export interface MissContext {
   env: NodeJS.ProcessEnv;
+  /** For the key store's directory (${XDG_DATA_HOME:-~/.local/share}/mfa-exec/keys). */
+  homedir: string;
   settings: Settings;
   cacheDir: string;
   logger: Logger;
@@ -52,5 +55,7 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
     sts: awsSts,
     stsPlace: { region: plan.region ?? settings.region ?? 'us-east-1', endpoint: settings.stsEndpoint, timeoutMs: settings.stsTimeoutMs },
     renew: ctx.renew,
+    readStore: (source) =>
+      storedSourceKeys(source, { settings: settings.keyStore, env, homedir: ctx.homedir, logger, interactive: ctx.interactive !== false }),
   });
 }
