@@ -72,6 +72,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       return (await commands()).shimCommand(invocation.args, options, rt);
     case 'doctor':
       return (await commands()).doctorCommand(rt);
+    case 'add':
+      return (await commands()).addCommand(invocation.args, options, rt);
+    case 'import':
+      return (await commands()).importCommand(invocation.args, options, rt);
+    case 'remove':
+      return (await commands()).removeCommand(invocation.args, options, rt);
+    case 'rotate':
+      return (await commands()).rotateCommand(invocation.args, options, rt);
   }
 }
 

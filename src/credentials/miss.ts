@@ -4,12 +4,11 @@
  */
 import type { Plan } from '../aws-config/plan.ts';
 import type { Logger } from '../log.ts';
-import { storedSourceKeys } from '../keystore/source-keys.ts';
 import { runMfaProcess } from '../mfa/mfa-process.ts';
 import { createTokenProvider } from '../mfa/token.ts';
 import type { Settings } from '../settings.ts';
 import type { PlanCacheRefs } from './cache-key.ts';
-import { fetchCredentials } from './fetch.ts';
+import { fetchCredentials, type FetchContext } from './fetch.ts';
 import { awsSts } from './sts.ts';
 import type { Credentials } from './types.ts';
 
@@ -29,6 +28,8 @@ export interface MissContext {
   interactive?: boolean;
   /** Ignore cached credentials of this chain and fetch from the source. */
   renew?: boolean;
+  /** Reads a store source's keys instead of the key store (rotate, which has read them already). */
+  readStore?: FetchContext['readStore'];
 }
 
 export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): Promise<Credentials> {
@@ -55,7 +56,16 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
     sts: awsSts,
     stsPlace: { region: plan.region ?? settings.region ?? 'us-east-1', endpoint: settings.stsEndpoint, timeoutMs: settings.stsTimeoutMs },
     renew: ctx.renew,
-    readStore: (source) =>
-      storedSourceKeys(source, { settings: settings.keyStore, env, homedir: ctx.homedir, logger, interactive: ctx.interactive !== false }),
+    readStore:
+      ctx.readStore ??
+      // The key store's code loads only for a profile whose keys are in it.
+      (async (source) =>
+        (await import('../keystore/source-keys.ts')).storedSourceKeys(source, {
+          settings: settings.keyStore,
+          env,
+          homedir: ctx.homedir,
+          logger,
+          interactive: ctx.interactive !== false,
+        })),
   });
 }

@@ -10,4 +10,8 @@ export { listCommand } from '../commands/list.ts';
 export { clearCommand } from '../commands/clear.ts';
 export { shimCommand } from '../commands/shim.ts';
 export { doctorCommand } from '../commands/doctor/doctor.ts';
+export { addCommand } from '../commands/add.ts';
+export { importCommand } from '../commands/import.ts';
+export { removeCommand } from '../commands/remove.ts';
+export { rotateCommand } from '../commands/rotate.ts';
 export { HELP } from '../help.ts';

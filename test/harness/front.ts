@@ -136,6 +136,10 @@ export class Front {
 
     const answer = await this.forward(raw, decision);
     if (action === 'AssumeRole' && answer.status === 200) this.rememberRoleSession(answer.body);
+    // Keys users make and delete through IAM (mfa-exec rotate): GetSessionToken, which the front
+    // answers itself, must accept a new key and refuse a deleted one, as AWS does.
+    if (action === 'CreateAccessKey' && answer.status === 200) this.rememberAccessKey(answer.body);
+    if (action === 'DeleteAccessKey' && answer.status === 200 && params.get('AccessKeyId')) this.keys.forget(params.get('AccessKeyId')!);
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
     res.writeHead(answer.status, headers).end(answer.body);
@@ -179,6 +183,14 @@ export class Front {
       out.on('error', reject);
       out.end(raw.body);
     });
+  }
+
+  private rememberAccessKey(xml: string): void {
+    const accessKeyId = xmlField(xml, 'AccessKeyId', 'AccessKey');
+    const secretAccessKey = xmlField(xml, 'SecretAccessKey', 'AccessKey');
+    const user = this.account.users[xmlField(xml, 'UserName', 'AccessKey') ?? ''];
+    if (accessKeyId && secretAccessKey && user)
+      this.keys.add({ kind: 'user', user: user.name, arn: user.arn, accessKeyId, secretAccessKey });
   }
 
   private rememberRoleSession(xml: string): void {
