@@ -40,7 +40,7 @@ export class Front {
   readonly log: CallLogEntry[] = [];
   readonly keys = new KeyRing();
   readonly mfa = new MfaDevices();
-  private readonly faults: Array<{ action: string; remaining: number; kind: FaultKind }> = [];
+  private readonly faults: Array<{ action: string; remaining: number; kind: FaultKind; skip: number }> = [];
   private delayMs = 0;
   private readonly hanging = new Set<Socket>();
   private closed?: Promise<void>;
@@ -71,9 +71,9 @@ export class Front {
     return front;
   }
 
-  /** The next n calls of `action` ('*' for any) fail with `kind`. */
-  failNext(action: string, n = 1, kind: FaultKind = '500'): void {
-    this.faults.push({ action, remaining: n, kind });
+  /** The next n calls of `action` ('*' for any) fail with `kind`, after `skip` calls that pass. */
+  failNext(action: string, n = 1, kind: FaultKind = '500', skip = 0): void {
+    this.faults.push({ action, remaining: n, kind, skip });
   }
 
   /** Every answer is delayed by ms from now on (0 to stop). */
@@ -98,6 +98,10 @@ export class Front {
   private takeFault(action: string): FaultKind | undefined {
     const f = this.faults.find((x) => x.remaining > 0 && (x.action === action || x.action === '*'));
     if (!f) return undefined;
+    if (f.skip > 0) {
+      f.skip--;
+      return undefined;
+    }
     f.remaining--;
     return f.kind;
   }
