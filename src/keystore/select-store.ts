@@ -202,8 +202,9 @@ export async function readStoredKeys(ctx: StoreContext, profile: string): Promis
     const looked = [keyring.describe(profile)];
     return { keys: undefined, looked: choice.backend === 'auto' ? [file.describe(profile), ...looked] : looked, notes };
   } catch (error) {
-    // In "auto", a keyring that does not answer holds nothing; one chosen explicitly must answer.
-    if (choice.backend === 'keyring' || !isKeyStoreError(error, 'keystore-unavailable')) throw error;
+    // In "auto", a keyring that does not answer holds nothing, unless mfa-exec put this
+    // profile's keys there (its index says so): then the user must hear why they cannot be read.
+    if (choice.backend === 'keyring' || !isKeyStoreError(error, 'keystore-unavailable') || keyring.indexed().has(profile)) throw error;
     notes.push(`key store: ${error.message}`);
     return { keys: undefined, looked: [file.describe(profile), `the OS keyring (it does not answer here)`], notes };
   }
