@@ -62,6 +62,10 @@ describe('keys in the Secret Service keyring', { skip: missing, timeout: 180_000
     assert.equal(await readFile(join(keysDir, 'keyring-profiles.json'), 'utf8'), '{"version":1,"profiles":["source"]}\n');
     assert.equal(await keysColumn('source'), 'keyring');
     assert.equal(await keysColumn('role'), 'keyring', "a role profile shows its source's keys");
+    assert.match(
+      (await run(['doctor'])).stdout,
+      /^ok\s+key store: the OS keyring \(1 profile stored by mfa-exec\) answers; new keys go there$/m,
+    );
 
     ok(await run(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true']), 'exec from the keyring');
     assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, user.accessKeyId);

@@ -191,6 +191,28 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     assert.match(again.stderr, /no keys of profile 'source' were stored/);
   });
 
+  test('doctor: which store answers, and the plaintext keys import could move', async () => {
+    await writeAwsFiles(s.home, {
+      credentials: `[source]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n[temp]\naws_access_key_id = ASIAX\naws_secret_access_key = y\naws_session_token = z\n`,
+    });
+    const r = await run(['doctor']);
+    assert.match(
+      r.stdout,
+      /^ok\s+key store: no keyring answers \(.*\); new keys go to encrypted files in .*\/\.local\/share\/mfa-exec\/keys$/m,
+    );
+    assert.match(
+      r.stdout,
+      /^ok\s+long-term keys in plain text in .*credentials for 'source'; 'mfa-exec import source' moves them into the key store$/m,
+    );
+    ok(await run(['import', 'source']), 'import');
+    const after = await run(['doctor']);
+    assert.match(after.stdout, /new keys go to encrypted files in .*keys \(1 profile\)$/m);
+    assert.doesNotMatch(after.stdout, /plain text/);
+    const forced = await run(['doctor'], { MFA_EXEC_BACKEND: 'keyring' });
+    assert.equal(forced.code, 1);
+    assert.match(forced.stdout, /^fail\s+key store: MFA_EXEC_BACKEND=keyring chooses the OS keyring, but no keyring answers/m);
+  });
+
   test('import keeps every other byte of the credentials file; the keys then come from the store', async () => {
     const user = aws.users[s.user]!;
     const carol = aws.users.carol!;
