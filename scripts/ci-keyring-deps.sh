@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the Secret Service tests (test/unit/keystore-keyring.test.ts) need, from Debian's
+# What the Secret Service tests (test/unit/keystore-keyring.test.ts, test/e2e/keys-keyring.test.ts) need, from Debian's
 # packages: dbus (dbus-run-session, dbus-daemon, dbus-send) and gnome-keyring
 # (gnome-keyring-daemon). Nothing is started here: each test starts its own private session
 # bus and keyring daemon (test/harness/secret-service.ts) and stops them.
