@@ -38,8 +38,21 @@ export function resolveKeyringModule(): string | undefined {
   }
 }
 
-/** Variables that only slow the child down or load code into it; nothing else is changed. */
-const DROPPED_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+/**
+ * Variables that only slow the child down or load code into it, and secrets it has no use for
+ * (the keys `add --env` reads, the passphrase, an MFA code); nothing else is changed.
+ */
+const DROPPED_ENV = [
+  'NODE_OPTIONS',
+  'NODE_EXTRA_CA_CERTS',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'MFA_EXEC_FILE_PASSPHRASE',
+  'AWS_VAULT_FILE_PASSPHRASE',
+  'MFA_EXEC_MFA_TOKEN',
+];
 
 export function runKeyringChild(request: KeyringRequest, options: KeyringProcessOptions): Promise<KeyringAnswer> {
   const modulePath = options.modulePath ?? resolveKeyringModule();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { runCli, startFakeAws, writeAwsFiles, type CliResult, type FakeAws } from '../harness/index.ts';
+import { CLI_PATH, runCli, startFakeAws, writeAwsFiles, type CliResult, type FakeAws } from '../harness/index.ts';
 import { SPEC, callerArn, configText, makeScenario, type Scenario } from './scenario.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -77,7 +77,12 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     assert.deepEqual(await filesContaining(s.home, secret), [], 'the secret is in no file under HOME');
     assert.deepEqual(await filesContaining(s.home, keyId), [], 'nor the access key id (the key file is encrypted, the cache keys hash)');
 
-    // Warm path: a store that would fail if opened (wrong passphrase, damaged file) is not opened.
+    // Warm path: no key store code in the warm bundle, and a store that would fail if opened
+    // (wrong passphrase, damaged file) is not opened.
+    const bundle = await readFile(CLI_PATH, 'utf8');
+    for (const text of ['mfa-exec encrypted keys', '@napi-rs/keyring', 'scrypt', 'keyring-profiles']) {
+      assert.ok(!bundle.includes(text), `dist/cli.js holds '${text}'`);
+    }
     await writeFile(keyFile, 'damaged');
     const warm = await run(
       ['sts', 'get-caller-identity', '--output', 'json'],
