@@ -8,7 +8,7 @@ import { resolvePlan } from '../aws-config/plan.ts';
 import { cacheDir } from '../credentials/cache.ts';
 import { cacheState } from '../credentials/cache-state.ts';
 import { isMfaExecError } from '../errors.ts';
-import { storedKeyLocator } from '../keystore/select-store.ts';
+import { storedKeyLocator } from '../keystore/locate.ts';
 import type { Plan } from '../aws-config/plan.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
@@ -40,7 +40,7 @@ export function listCommand(options: Options, rt: Runtime): number {
       case 'process':
         return 'credential_process';
       case 'store': {
-        located ??= storedKeyLocator({ settings: rt.settings.keyStore, env: rt.env, homedir: rt.homedir, logger: rt.logger });
+        located ??= storedKeyLocator({ settings: rt.settings.keyStore, env: rt.env, homedir: rt.homedir });
         const kind = located(source.profile);
         return kind === 'keyring' ? 'keyring' : kind === 'file' ? 'encrypted file' : 'none';
       }

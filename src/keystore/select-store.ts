@@ -18,7 +18,8 @@
  *
  * chooseBackend and passphraseSource are pure; the rest takes its effects as parameters.
  */
-import { ConfigError, ExitCode, MfaExecError, UsageError } from '../errors.ts';
+import { ExitCode, MfaExecError } from '../errors.ts';
+import { chooseBackend, type BackendChoice } from './backend.ts';
 import type { Logger } from '../log.ts';
 import type { KeyStoreSettings } from '../settings.ts';
 import { isKeyStoreError } from './errors.ts';
@@ -26,40 +27,11 @@ import { FileKeyStore } from './file-store.ts';
 import { keyringIndexFile } from './keyring-index.ts';
 import { keysDir } from './keys-dir.ts';
 import { KeyringKeyStore, type ProbeResult } from './keyring-store.ts';
-import type { KeyStore, LongTermKeys, StoreKind } from './types.ts';
+import type { KeyStore, LongTermKeys } from './types.ts';
+
+export { chooseBackend, type BackendChoice };
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-export interface BackendChoice {
-  backend: StoreKind | 'auto';
-  /** Why, for --debug: "--backend file", "MFA_EXEC_BACKEND=keyring", "default". */
-  source: string;
-  notes: string[];
-}
-
-const AWS_VAULT_KEYRINGS = new Set(['keychain', 'secret-service', 'wincred']);
-
-export function chooseBackend(flag: string | undefined, settings: KeyStoreSettings): BackendChoice {
-  const notes: string[] = [];
-  if (flag !== undefined) {
-    if (flag !== 'keyring' && flag !== 'file')
-      throw new UsageError(`--backend ${JSON.stringify(flag)} is not a key store: use --backend keyring or --backend file.`);
-    return { backend: flag, source: `--backend ${flag}`, notes };
-  }
-  const own = settings.backend;
-  if (own) {
-    if (own !== 'keyring' && own !== 'file')
-      throw new ConfigError(
-        `MFA_EXEC_BACKEND=${JSON.stringify(own)} is not a key store: set it to keyring or file, or unset it to use the keyring when one answers.`,
-      );
-    return { backend: own, source: `MFA_EXEC_BACKEND=${own}`, notes };
-  }
-  const vault = settings.awsVaultBackend;
-  if (vault === 'file') return { backend: 'file', source: 'AWS_VAULT_BACKEND=file', notes };
-  if (vault && AWS_VAULT_KEYRINGS.has(vault)) return { backend: 'keyring', source: `AWS_VAULT_BACKEND=${vault}`, notes };
-  if (vault) notes.push(`AWS_VAULT_BACKEND=${vault} is an aws-vault backend mfa-exec does not have; ignoring it`);
-  return { backend: 'auto', source: 'default', notes };
-}
 
 export interface PassphraseSource {
   get: () => Promise<string>;
@@ -208,22 +180,4 @@ export async function readStoredKeys(ctx: StoreContext, profile: string): Promis
     notes.push(`key store: ${error.message}`);
     return { keys: undefined, looked: [file.describe(profile), `the OS keyring (it does not answer here)`], notes };
   }
-}
-
-/**
- * Where each profile's stored keys are, without a secret or a child process: the key files'
- * names (one directory read) and the keyring index (one file read). Follows the backend choice.
- */
-export function storedKeyLocator(ctx: StoreContext): (profile: string) => StoreKind | undefined {
-  const stores = openStores(ctx);
-  const { backend } = stores.choice;
-  let files: Set<string> | undefined;
-  let indexed: ReadonlySet<string> | undefined;
-  const inFile = (p: string) => (files ??= new Set(stores.file.listSync())).has(p);
-  const inKeyring = (p: string) => (indexed ??= stores.keyring().indexed()).has(p);
-  return (profile) => {
-    if (backend !== 'keyring' && inFile(profile)) return 'file';
-    if (backend !== 'file' && inKeyring(profile)) return 'keyring';
-    return undefined;
-  };
 }
