@@ -151,6 +151,17 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     assert.match(shadowed.stderr, /warning: profile 'carol' also has aws_access_key_id in .*credentials, and keys in the files win/);
   });
 
+  test('add default: a shim with no profile selected uses the stored keys of [default] (which has no settings in the files)', async () => {
+    const awsShim = await s.shim('aws');
+    const before = await run(['sts', 'get-caller-identity', '--output', 'json'], {}, awsShim);
+    assert.notEqual(before.code, 0, 'untouched: the real aws finds no credentials');
+    ok(await run(['add', 'default', '--env'], { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret }), 'add default');
+    const after = await run(['sts', 'get-caller-identity', '--output', 'json'], {}, awsShim);
+    ok(after, 'shim with the stored default keys');
+    assert.equal(callerArn(after.stdout), aws.users[s.user]!.arn);
+    assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId);
+  });
+
   test('add --env refuses temporary credentials and missing variables', async () => {
     const temp = await run(['add', 'source', '--env'], {
       AWS_ACCESS_KEY_ID: keyId,
