@@ -80,7 +80,7 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     // Warm path: no key store code in the warm bundle, and a store that would fail if opened
     // (wrong passphrase, damaged file) is not opened.
     const bundle = await readFile(CLI_PATH, 'utf8');
-    for (const text of ['mfa-exec encrypted keys', '@napi-rs/keyring', 'scrypt', 'keyring-profiles']) {
+    for (const text of ['mfa-exec encrypted keys', '@napi-rs/keyring', 'scrypt', 'aes-256-gcm']) {
       assert.ok(!bundle.includes(text), `dist/cli.js holds '${text}'`);
     }
     await writeFile(keyFile, 'damaged');
