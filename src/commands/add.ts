@@ -37,6 +37,12 @@ export async function addCommand(args: string[], options: Options, rt: Runtime):
     rt.logger.warn(
       `profile '${profile}' also has ${inFile} in ${defined.origin[inFile]}, and keys in the files win over stored ones: remove them from there (or run 'mfa-exec import ${profile}' instead of add)`,
     );
+  } else if (defined && (defined.values.role_arn !== undefined || defined.values.credential_process !== undefined)) {
+    const from =
+      defined.values.role_arn !== undefined ? 'assumes a role with the credentials of its source_profile' : 'runs credential_process';
+    rt.logger.warn(
+      `profile '${profile}' ${from}, so keys stored under its name are not used; store the keys of the profile that holds them`,
+    );
   }
   if (!defined) {
     const text = nodeFileSystem.readFile(files.configFile);

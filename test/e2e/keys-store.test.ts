@@ -149,6 +149,12 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     const shadowed = await run(['add', 'carol', '--env'], { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret });
     ok(shadowed, 'add a profile that has keys in the credentials file');
     assert.match(shadowed.stderr, /warning: profile 'carol' also has aws_access_key_id in .*credentials, and keys in the files win/);
+    const role = await run(['add', 'role', '--env'], { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret });
+    ok(role, 'add under a role profile');
+    assert.match(
+      role.stderr,
+      /warning: profile 'role' assumes a role with the credentials of its source_profile, so keys stored under its name are not used/,
+    );
   });
 
   test('add default: a shim with no profile selected uses the stored keys of [default] (which has no settings in the files)', async () => {
