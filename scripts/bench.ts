@@ -26,7 +26,7 @@ const reportOnly = process.argv.includes('--report-only') || process.env.BENCH_R
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = 3;
 const CAP_MS = Number(process.env.BENCH_CAP_MS ?? 5000);
-const CONFIG_ROUNDS = 5;
+const CONFIG_ROUNDS = 9;
 
 /** Warm-path targets: a command's median over the floor's. */
 const TARGETS: Record<string, number> = { exec: 1.15, shim: 1.15, 'credential-process': 1.25, status: 1.25, env: 1.25, 'list@200': 1.5 };
