@@ -55,7 +55,9 @@ try {
   const inherited = Object.keys(process.env).filter((name) => /^NODE_/.test(name));
   const childNode = runChecked({ argv: ['/usr/bin/env', 'node', '-p', 'process.version'], env }, 10_000).stdout.trim();
   const size = (file: string) => `${(statSync(join(dirname(CLI_PATH), file)).size / 1024).toFixed(0)} KB`;
-  console.log(`mfa-exec bench: node ${childNode} (${process.platform}-${process.arch}), dist/cli.js ${size('cli.js')}, dist/slow.js ${size('slow.js')}`);
+  console.log(
+    `mfa-exec bench: node ${childNode} (${process.platform}-${process.arch}), dist/cli.js ${size('cli.js')}, dist/slow.js ${size('slow.js')}`,
+  );
   console.log(
     inherited.length
       ? `clean environment: stripped ${inherited.join(', ')} (set in this shell; no NODE_* reaches the measured commands)`
@@ -69,7 +71,10 @@ try {
   // The floor: the real `true`, resolved before the `true` shim exists (mfa-exec pays for its own PATH walk).
   const realTrue = which.sync('true', { path: env.PATH });
   const script = async (file: string, body: string) => {
-    await writeFile(file, `#!/usr/bin/env node\n${body}spawn(${JSON.stringify(realTrue)}, [], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 1));\n`);
+    await writeFile(
+      file,
+      `#!/usr/bin/env node\n${body}spawn(${JSON.stringify(realTrue)}, [], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 1));\n`,
+    );
     await chmod(file, 0o755);
     return file;
   };
@@ -77,7 +82,12 @@ try {
   const floorCjs = await script(join(s.home, 'spawn-true.cjs'), "const { spawn } = require('node:child_process');\n");
   await symlink(CLI_PATH, join(s.shims, 'true'));
 
-  const role: RoleShape = { sourceProfile: 'source', roleArn: aws.roles['hc-master']!.arn, mfaSerial: s.serial, externalId: '730993910069' };
+  const role: RoleShape = {
+    sourceProfile: 'source',
+    roleArn: aws.roles['hc-master']!.arn,
+    mfaSerial: s.serial,
+    externalId: '730993910069',
+  };
   const base = configText(aws, s.user);
   const configEnv = async (name: string, extra: string): Promise<NodeJS.ProcessEnv> => {
     const file = join(s.home, `config-${name}`);
@@ -104,17 +114,33 @@ try {
     'floor, CommonJS': { argv: [floorCjs], env, check: exited0 },
     exec: { argv: cli(['-p', 'role', '--', 'true']), env, check: clean },
     shim: { argv: [join(s.shims, 'true')], env, check: clean },
-    'credential-process': { argv: cli(['credential-process', '--profile', 'role']), env, check: json((v) => v.Version === 1 && typeof v.SessionToken === 'string') },
-    status: { argv: cli(['status', '-p', 'role']), env, check: (r) => clean(r) ?? (/ready, no MFA prompt needed/.test(r.stdout) ? undefined : `not ready: ${r.stdout}`) },
+    'credential-process': {
+      argv: cli(['credential-process', '--profile', 'role']),
+      env,
+      check: json((v) => v.Version === 1 && typeof v.SessionToken === 'string'),
+    },
+    status: {
+      argv: cli(['status', '-p', 'role']),
+      env,
+      check: (r) => clean(r) ?? (/ready, no MFA prompt needed/.test(r.stdout) ? undefined : `not ready: ${r.stdout}`),
+    },
     env: { argv: cli(['env', '-p', 'role', '--format', 'json']), env, check: json((v) => typeof v.AWS_SESSION_TOKEN === 'string') },
-    'list@200': { argv: cli(['list']), env: env200, check: (r) => clean(r) ?? (r.stdout.split('\n').filter((l) => l.startsWith('team-')).length === 200 ? undefined : 'not 200 team-* rows') },
+    'list@200': {
+      argv: cli(['list']),
+      env: env200,
+      check: (r) =>
+        clean(r) ?? (r.stdout.split('\n').filter((l) => l.startsWith('team-')).length === 200 ? undefined : 'not 200 team-* rows'),
+    },
   };
   const started = Date.now();
   const times = await interleave(runner, warm, ROUNDS, WARMUP, 10_000);
-  if (JSON.stringify(aws.calls) !== callsAfterFill) throw new Error(`the warm runs called STS: ${callsAfterFill} → ${JSON.stringify(aws.calls)}`);
+  if (JSON.stringify(aws.calls) !== callsAfterFill)
+    throw new Error(`the warm runs called STS: ${callsAfterFill} → ${JSON.stringify(aws.calls)}`);
   const floor = wallOf(times.floor!);
   const floorCpu = cpuOf(times.floor!);
-  console.log(`\nwarm paths: ${ROUNDS} interleaved rounds (+${WARMUP} warm-up) in ${((Date.now() - started) / 1000).toFixed(0)} s; medians, ratio to the floor`);
+  console.log(
+    `\nwarm paths: ${ROUNDS} interleaved rounds (+${WARMUP} warm-up) in ${((Date.now() - started) / 1000).toFixed(0)} s; medians, ratio to the floor`,
+  );
   console.log(`  ${''.padEnd(26)} ${'wall'.padStart(10)}  ${'ratio'.padStart(5)}    ${'cpu'.padStart(10)}  ${'ratio'.padStart(5)}`);
   const row = (name: string, ts: Timing[]) => {
     const [w, c] = [wallOf(ts), cpuOf(ts)];
@@ -156,7 +182,9 @@ try {
   const ltimes = await interleave(runner, measured, CONFIG_ROUNDS, 0, CAP_MS);
   // Growth is judged on CPU time: it is about how the work scales, and a busy machine blurs wall time.
   const lm = (name: string) => (overCap.has(name) ? Infinity : cpuOf(ltimes[name]!));
-  console.log(`\nconfig loading: ${CONFIG_ROUNDS} interleaved rounds in ${((Date.now() - started2) / 1000).toFixed(0)} s (cap ${CAP_MS / 1000} s); medians; growth judged on cpu`);
+  console.log(
+    `\nconfig loading: ${CONFIG_ROUNDS} interleaved rounds in ${((Date.now() - started2) / 1000).toFixed(0)} s (cap ${CAP_MS / 1000} s); medians; growth judged on cpu`,
+  );
   console.log(`  ${''.padEnd(26)} ${'wall'.padStart(10)}   ${'cpu'.padStart(10)}`);
   for (const name of Object.keys(loading)) {
     const ts = ltimes[name];

@@ -89,7 +89,9 @@ export async function interleave(
       const name = names[(i + j) % names.length]!;
       const t = await runner.time(commands[name]!, capMs);
       if (t.overCap || !(commands[name]!.okStatus ?? [0]).includes(t.status)) {
-        throw new Error(`bench: ${name} (${commands[name]!.argv.join(' ')}): ${t.overCap ? `still running after ${capMs} ms` : `exit ${t.status}`} in a timed run`);
+        throw new Error(
+          `bench: ${name} (${commands[name]!.argv.join(' ')}): ${t.overCap ? `still running after ${capMs} ms` : `exit ${t.status}`} in a timed run`,
+        );
       }
       if (i >= warmup) times[name]!.push(t);
     }
