@@ -18,7 +18,7 @@
 // A broken run (unexpected exit code or output, stderr output, a warm run that called STS)
 // exits 2 always.
 import { symlink, writeFile, chmod } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import which from 'which';
 import { CLI_PATH, runCli, startFakeAws } from '../test/harness/index.ts';
@@ -54,10 +54,16 @@ try {
   for (const name of Object.keys(env)) if (/^NODE(_|$)/.test(name)) delete env[name];
   const inherited = Object.keys(process.env).filter((name) => /^NODE_/.test(name));
   const childNode = runChecked({ argv: ['/usr/bin/env', 'node', '-p', 'process.version'], env }, 10_000).stdout.trim();
-  const size = (file: string) => `${(statSync(join(dirname(CLI_PATH), file)).size / 1024).toFixed(0)} KB`;
-  console.log(
-    `mfa-exec bench: node ${childNode} (${process.platform}-${process.arch}), dist/cli.js ${size('cli.js')}, dist/slow.js ${size('slow.js')}`,
-  );
+  // The warm bundle, and the entry files of whatever else the build loads on demand.
+  const dist = dirname(CLI_PATH);
+  const bundles = [
+    'cli.js',
+    ...readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f !== 'cli.js' && f.endsWith('.js') && !f.includes('chunks/'),
+    ),
+  ];
+  const sizes = bundles.map((f) => `dist/${f} ${(statSync(join(dist, f)).size / 1024).toFixed(0)} KB`).join(', ');
+  console.log(`mfa-exec bench: node ${childNode} (${process.platform}-${process.arch}); ${sizes}`);
   console.log(
     inherited.length
       ? `clean environment: stripped ${inherited.join(', ')} (set in this shell; no NODE_* reaches the measured commands)`
