@@ -1,77 +1,229 @@
-// npm run bench: how much mfa-exec adds on the warm path, measured side by side in one run.
+// npm run bench: what mfa-exec adds to a Node start on its warm paths, and how config loading
+// scales, measured side by side in one run in a clean environment.
 //
 // The cache is filled for real (moto in auth mode behind the MFA-checking front, one
-// --mfa-token run), then these commands run interleaved, each as an executable with the same
-// #!/usr/bin/env node line and the same environment:
-//   baseline  a bare Node script that only spawns `true` and mirrors its exit code
-//   wrapper   mfa-exec -p role -- true
-//   shim      a shim named `true` on PATH (shim mode, the way terraform/aws are used)
-// It prints the median wall time of each and the ratios to the baseline. Target: ≤ 1.25.
-import { spawnSync } from 'node:child_process';
-import { mkdir, symlink, writeFile, chmod } from 'node:fs/promises';
-import { join } from 'node:path';
+// --mfa-token run). Then every warm command runs interleaved with the Node floor (a bare
+// `#!/usr/bin/env node` script that spawns `true`), all with the same environment, built from
+// nothing: no NODE_* variable reaches them (NODE_EXTRA_CA_CERTS alone costs ~30 ms per Node
+// start, which would hide what we add). It prints medians of wall time and of CPU time (user +
+// system, steadier on a busy machine) and their ratios to the floor, checks the wall ratios
+// against the targets of the performance issue (config-loading growth: the CPU times), and exits
+// 1 past a target. The floor is an ES module, like dist/cli.js; the same script as CommonJS is
+// shown beside it for information: Node's ESM loader alone costs a few ms on Node 20.
+//
+//   --report-only (or BENCH_REPORT_ONLY=1)  print the same, exit 0 past a target (CI: a noisy
+//                                           machine must not fail the build on timings)
+//   BENCH_RUNS=n      interleaved rounds of the warm commands (default 30)
+//   BENCH_CAP_MS=n    a config-loading run still going after this is killed, "over cap" (5000)
+// A broken run (unexpected exit code or output, stderr output, a warm run that called STS)
+// exits 2 always.
+import { symlink, writeFile, chmod } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import which from 'which';
 import { CLI_PATH, runCli, startFakeAws } from '../test/harness/index.ts';
-import { SPEC, makeScenario } from '../test/e2e/scenario.ts';
+import { SPEC, configText, makeScenario } from '../test/e2e/scenario.ts';
+import { flatProfiles, profileChain, type RoleShape } from './bench/configs.ts';
+import { Runner, interleave, median, runChecked, type CheckedRun, type Command, type Timing } from './bench/measure.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 60);
-const WARMUP = 5;
+const reportOnly = process.argv.includes('--report-only') || process.env.BENCH_REPORT_ONLY === '1';
+const ROUNDS = Number(process.env.BENCH_RUNS ?? 30);
+const WARMUP = 3;
+const CAP_MS = Number(process.env.BENCH_CAP_MS ?? 5000);
+const CONFIG_ROUNDS = 9;
+
+/** Warm-path targets: a command's median wall time over the floor's. */
+const TARGETS: Record<string, number> = { exec: 1.15, shim: 1.15, 'credential-process': 1.25, status: 1.25, env: 1.25, 'list@200': 1.5 };
+/** Linear loading: a profile's CPU cost from 1,000 to 3,000 profiles at most this many times its cost up to 1,000. */
+const LINEAR_SLACK = 1.5;
+/** A 3,000-deep chain costs at most this many times 3,000 flat profiles (status on the last one; CPU time over the floor). */
+const CHAIN_SLACK = 2;
+
+const misses: string[] = [];
+const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
+const wallOf = (ts: Timing[]) => median(ts.map((t) => t.wall));
+const cpuOf = (ts: Timing[]) => median(ts.map((t) => t.cpu));
 
 const aws = await startFakeAws(SPEC);
 const s = await makeScenario(aws);
+const runner = new Runner();
 try {
-  // Same environment for every command: the scenario's, plus what the developer's shell sets
-  // that changes Node's start-up (NODE_EXTRA_CA_CERTS costs ~30 ms here), if anything.
-  const env: NodeJS.ProcessEnv = { ...s.env, AWS_PROFILE: 'role' };
-  for (const name of ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'] as const) if (process.env[name]) env[name] = process.env[name];
+  // The children's Node is the one running the bench (its directory first on PATH), so
+  // `node scripts/bench.ts` under another Node measures that Node.
+  const env: NodeJS.ProcessEnv = { ...s.env, PATH: [dirname(process.execPath), s.env.PATH].join(':'), AWS_PROFILE: 'role' };
+  for (const name of Object.keys(env)) if (/^NODE(_|$)/.test(name)) delete env[name];
+  const inherited = Object.keys(process.env).filter((name) => /^NODE_/.test(name));
+  const childNode = runChecked({ argv: ['/usr/bin/env', 'node', '-p', 'process.version'], env }, 10_000).stdout.trim();
+  // The warm bundle, and the entry files of whatever else the build loads on demand.
+  const dist = dirname(CLI_PATH);
+  const bundles = [
+    'cli.js',
+    ...readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f !== 'cli.js' && f.endsWith('.js') && !f.includes('chunks/'),
+    ),
+  ];
+  const sizes = bundles.map((f) => `dist/${f} ${(statSync(join(dist, f)).size / 1024).toFixed(0)} KB`).join(', ');
+  console.log(`mfa-exec bench: node ${childNode} (${process.platform}-${process.arch}); ${sizes}`);
+  console.log(
+    inherited.length
+      ? `clean environment: stripped ${inherited.join(', ')} (set in this shell; no NODE_* reaches the measured commands)`
+      : 'clean environment: no NODE_* variable set here, none passed on',
+  );
 
   const fill = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env });
   if (fill.code !== 0) throw new Error(`could not fill the cache: ${fill.stderr}`);
+  const callsAfterFill = JSON.stringify(aws.calls);
 
-  const dir = join(s.home, 'bench');
-  await mkdir(dir);
-  const baseline = join(dir, 'spawn-true.mjs');
-  // The real `true`, resolved before the `true` shim exists (mfa-exec pays for its own PATH walk).
+  // The floor: the real `true`, resolved before the `true` shim exists (mfa-exec pays for its own PATH walk).
   const realTrue = which.sync('true', { path: env.PATH });
-  await writeFile(
-    baseline,
-    `#!/usr/bin/env node\nimport { spawn } from 'node:child_process';\nspawn(${JSON.stringify(realTrue)}, [], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 1));\n`,
-  );
-  await chmod(baseline, 0o755);
+  const script = async (file: string, body: string) => {
+    await writeFile(
+      file,
+      `#!/usr/bin/env node\n${body}spawn(${JSON.stringify(realTrue)}, [], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 1));\n`,
+    );
+    await chmod(file, 0o755);
+    return file;
+  };
+  const floorScript = await script(join(s.home, 'spawn-true.mjs'), "import { spawn } from 'node:child_process';\n");
+  const floorCjs = await script(join(s.home, 'spawn-true.cjs'), "const { spawn } = require('node:child_process');\n");
   await symlink(CLI_PATH, join(s.shims, 'true'));
 
-  const commands: Record<string, string[]> = {
-    baseline: [baseline],
-    wrapper: [CLI_PATH, '-p', 'role', '--', 'true'],
-    shim: [join(s.shims, 'true')],
+  const role: RoleShape = {
+    sourceProfile: 'source',
+    roleArn: aws.roles['hc-master']!.arn,
+    mfaSerial: s.serial,
+    externalId: '730993910069',
   };
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    for (const [name, [file, ...args]] of Object.entries(commands)) {
-      const started = process.hrtime.bigint();
-      const r = spawnSync(file!, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (r.status !== 0) throw new Error(`${name} failed (${r.status}): ${r.stderr}`);
-      if (name !== 'baseline' && r.stderr.length > 0) throw new Error(`${name} wrote to stderr: ${r.stderr}`);
-      if (i >= WARMUP) times[name]!.push(ms);
+  const base = configText(aws, s.user);
+  const configEnv = async (name: string, extra: string): Promise<NodeJS.ProcessEnv> => {
+    const file = join(s.home, `config-${name}`);
+    await writeFile(file, `${base}\n${extra}`);
+    return { ...env, AWS_CONFIG_FILE: file };
+  };
+
+  // ---- warm paths against the floor -------------------------------------------------------
+  const exited0 = (run: CheckedRun) => (run.status !== 0 ? `exit ${run.status}` : undefined);
+  const clean = (run: CheckedRun) => exited0(run) ?? (run.stderr ? 'wrote to stderr' : undefined);
+  const json = (test: (v: Record<string, unknown>) => boolean) => (run: CheckedRun) => {
+    const problem = clean(run);
+    if (problem) return problem;
+    try {
+      return test(JSON.parse(run.stdout) as Record<string, unknown>) ? undefined : `unexpected output: ${run.stdout.slice(0, 80)}…`;
+    } catch {
+      return `output is not JSON: ${run.stdout.slice(0, 80)}…`;
     }
-  }
-  if (aws.calls.GetSessionToken !== 1 || aws.calls.AssumeRole !== 1) {
-    throw new Error(`the warm runs called STS: ${JSON.stringify(aws.calls)}`);
-  }
-  const median = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)]!;
   };
-  const base = median(times.baseline!);
-  console.log(`mfa-exec warm-path benchmark: ${RUNS} interleaved runs each (median wall time)`);
-  for (const name of Object.keys(commands)) {
-    const m = median(times[name]!);
-    console.log(`  ${name.padEnd(9)} ${m.toFixed(1).padStart(7)} ms   ratio ${(m / base).toFixed(3)}`);
+  const cli = (args: string[]): string[] => [CLI_PATH, ...args];
+  const env200 = await configEnv('200', flatProfiles(200, role));
+  const warm: Record<string, Command> = {
+    floor: { argv: [floorScript], env, check: exited0 },
+    'floor, CommonJS': { argv: [floorCjs], env, check: exited0 },
+    exec: { argv: cli(['-p', 'role', '--', 'true']), env, check: clean },
+    shim: { argv: [join(s.shims, 'true')], env, check: clean },
+    'credential-process': {
+      argv: cli(['credential-process', '--profile', 'role']),
+      env,
+      check: json((v) => v.Version === 1 && typeof v.SessionToken === 'string'),
+    },
+    status: {
+      argv: cli(['status', '-p', 'role']),
+      env,
+      check: (r) => clean(r) ?? (/ready, no MFA prompt needed/.test(r.stdout) ? undefined : `not ready: ${r.stdout}`),
+    },
+    env: { argv: cli(['env', '-p', 'role', '--format', 'json']), env, check: json((v) => typeof v.AWS_SESSION_TOKEN === 'string') },
+    'list@200': {
+      argv: cli(['list']),
+      env: env200,
+      check: (r) =>
+        clean(r) ?? (r.stdout.split('\n').filter((l) => l.startsWith('team-')).length === 200 ? undefined : 'not 200 team-* rows'),
+    },
+  };
+  const started = Date.now();
+  const times = await interleave(runner, warm, ROUNDS, WARMUP, 10_000);
+  if (JSON.stringify(aws.calls) !== callsAfterFill)
+    throw new Error(`the warm runs called STS: ${callsAfterFill} → ${JSON.stringify(aws.calls)}`);
+  const floor = wallOf(times.floor!);
+  const floorCpu = cpuOf(times.floor!);
+  console.log(
+    `\nwarm paths: ${ROUNDS} interleaved rounds (+${WARMUP} warm-up) in ${((Date.now() - started) / 1000).toFixed(0)} s; medians, ratio to the floor`,
+  );
+  console.log(`  ${''.padEnd(26)} ${'wall'.padStart(10)}  ${'ratio'.padStart(5)}    ${'cpu'.padStart(10)}  ${'ratio'.padStart(5)}`);
+  const row = (name: string, ts: Timing[]) => {
+    const [w, c] = [wallOf(ts), cpuOf(ts)];
+    return `  ${name.padEnd(26)} ${ms(w)}  ${(w / floor).toFixed(2)}×   ${ms(c)}  ${(c / floorCpu).toFixed(2)}×`;
+  };
+  console.log(row('floor (node spawning true)', times.floor!));
+  console.log(`${row('the floor as CommonJS', times['floor, CommonJS']!)}   (information: Node's ESM loader costs the difference)`);
+  for (const [name, target] of Object.entries(TARGETS)) {
+    const ratio = wallOf(times[name]!) / floor;
+    const ok = ratio <= target;
+    if (!ok) misses.push(`${name} ${ratio.toFixed(2)}× > ${target}×`);
+    console.log(`${row(name, times[name]!)}   target ≤ ${target.toFixed(2)} (wall) ${ok ? 'ok' : 'MISSED'}`);
   }
-  const ratio = median(times.wrapper!) / base;
-  console.log(`ratio (mfa-exec -- true vs bare node spawning true): ${ratio.toFixed(3)} (target ≤ 1.25)`);
+
+  // ---- config loading ---------------------------------------------------------------------
+  const flat10 = await configEnv('10', flatProfiles(10, role));
+  const flat1k = await configEnv('1000', flatProfiles(1000, role));
+  const flat3k = await configEnv('3000', flatProfiles(3000, role));
+  const chain3k = await configEnv('chain', profileChain(3000, role));
+  // status exits 1 for these profiles (their roles are not cached: a prompt would be needed).
+  const loaded = (r: CheckedRun) => (r.status === 0 || r.status === 1 ? undefined : `exit ${r.status}: ${r.stderr.slice(0, 300)}`);
+  const loader = (args: string[], e: NodeJS.ProcessEnv): Command => ({ argv: cli(args), env: e, check: loaded, okStatus: [0, 1] });
+  const loading: Record<string, Command> = {
+    floor: warm.floor!,
+    'list, 10 profiles': loader(['list'], flat10),
+    'list, 1,000 profiles': loader(['list'], flat1k),
+    'list, 3,000 profiles': loader(['list'], flat3k),
+    'status, 3,000 profiles': loader(['status', '-p', 'team-3000'], flat3k),
+    'status, 3,000-deep chain': loader(['status', '-p', 'chain-3000'], chain3k),
+    'list, 3,000-deep chain': loader(['list'], chain3k),
+  };
+  // One probe run each: what is over the cap is reported as such and not run again.
+  const overCap = new Set<string>();
+  for (const [name, cmd] of Object.entries(loading)) {
+    if ((await runner.time(cmd, CAP_MS)).overCap) overCap.add(name);
+  }
+  const measured = Object.fromEntries(Object.entries(loading).filter(([name]) => !overCap.has(name)));
+  const started2 = Date.now();
+  const ltimes = await interleave(runner, measured, CONFIG_ROUNDS, 0, CAP_MS);
+  // Growth is judged on CPU time: it is about how the work scales, and a busy machine blurs wall time.
+  const lm = (name: string) => (overCap.has(name) ? Infinity : cpuOf(ltimes[name]!));
+  console.log(
+    `\nconfig loading: ${CONFIG_ROUNDS} interleaved rounds in ${((Date.now() - started2) / 1000).toFixed(0)} s (cap ${CAP_MS / 1000} s); medians; growth judged on cpu`,
+  );
+  console.log(`  ${''.padEnd(26)} ${'wall'.padStart(10)}   ${'cpu'.padStart(10)}`);
+  for (const name of Object.keys(loading)) {
+    const ts = ltimes[name];
+    console.log(`  ${name.padEnd(26)} ${ts ? `${ms(wallOf(ts))}   ${ms(cpuOf(ts))}` : `   over cap (> ${CAP_MS / 1000} s)`}`);
+  }
+  const perProfileLow = (lm('list, 1,000 profiles') - lm('list, 10 profiles')) / 990;
+  const perProfileHigh = (lm('list, 3,000 profiles') - lm('list, 1,000 profiles')) / 2000;
+  const growth = perProfileHigh / perProfileLow;
+  const linearOk = growth <= LINEAR_SLACK;
+  console.log(
+    `  list per profile (cpu): ${(perProfileLow * 1000).toFixed(0)} µs (10→1,000), ${(perProfileHigh * 1000).toFixed(0)} µs (1,000→3,000): ` +
+      `${growth.toFixed(2)}× (target ≤ ${LINEAR_SLACK}, linear) ${linearOk ? 'ok' : 'MISSED'}`,
+  );
+  if (!linearOk) misses.push(`list per-profile cost grows ${growth.toFixed(2)}× from 1,000 to 3,000 profiles`);
+  const chainFactor = (lm('status, 3,000-deep chain') - lm('floor')) / (lm('status, 3,000 profiles') - lm('floor'));
+  const chainOk = chainFactor <= CHAIN_SLACK;
+  console.log(
+    `  status on a 3,000-deep chain: ${Number.isFinite(chainFactor) ? `${chainFactor.toFixed(2)}×` : 'over cap, ∞×'} the cpu cost over the floor of 3,000 flat profiles (target ≤ ${CHAIN_SLACK}) ${chainOk ? 'ok' : 'MISSED'}`,
+  );
+  if (!chainOk) misses.push('status on a 3,000-deep source_profile chain is not linear');
+  if (overCap.has('list, 3,000-deep chain')) misses.push(`list on a 3,000-deep chain over the ${CAP_MS / 1000} s cap`);
+
+  console.log(
+    misses.length
+      ? `\n${misses.length} target(s) missed: ${misses.join('; ')}${reportOnly ? ' (report only: exit 0)' : ''}`
+      : '\nall targets met',
+  );
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 2;
 } finally {
+  runner.close();
   await s.cleanup();
   await aws.close();
 }
+if (process.exitCode !== 2 && misses.length && !reportOnly) process.exitCode = 1;

@@ -6,10 +6,10 @@
 import type { Settings } from './settings.ts';
 
 /**
- * Key store backends mfa-exec reads long-term keys from. None yet: the keys come from the shared
- * credentials file. Adding a name here (and reading that store) ends its warning.
+ * aws-vault backends mfa-exec honours (src/keystore/backend.ts): `file` is its encrypted files,
+ * the others the OS keyring. The rest (pass, kwallet, op, …) are warned about.
  */
-export const SUPPORTED_BACKENDS: ReadonlySet<string> = new Set();
+export const SUPPORTED_BACKENDS: ReadonlySet<string> = new Set(['file', 'keychain', 'secret-service', 'wincred']);
 
 /** aws-vault prompt drivers that mean what mfa-exec does anyway: ask on the terminal. */
 const SUPPORTED_PROMPTS: ReadonlySet<string> = new Set(['terminal']);
@@ -19,7 +19,7 @@ export function awsVaultWarnings(settings: Pick<Settings, 'awsVaultBackend' | 'a
   const backend = settings.awsVaultBackend;
   if (backend !== undefined && !SUPPORTED_BACKENDS.has(backend)) {
     warnings.push(
-      `AWS_VAULT_BACKEND=${backend} is ignored: mfa-exec does not read key stores yet, it takes long-term keys from the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials). Unset AWS_VAULT_BACKEND to silence this.`,
+      `AWS_VAULT_BACKEND=${backend} is ignored: mfa-exec's key store is the OS keyring (keychain, secret-service, wincred) or encrypted files (file); long-term keys come from the shared credentials file or from there. Set MFA_EXEC_BACKEND, or unset AWS_VAULT_BACKEND to silence this.`,
     );
   }
   const prompt = settings.awsVaultPrompt;

@@ -73,6 +73,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       return (await commands()).shimCommand(invocation.args, options, rt);
     case 'doctor':
       return (await commands()).doctorCommand(rt);
+    case 'add':
+      return (await commands()).addCommand(invocation.args, options, rt);
+    case 'import':
+      return (await commands()).importCommand(invocation.args, options, rt);
+    case 'remove':
+      return (await commands()).removeCommand(invocation.args, options, rt);
+    case 'rotate':
+      return (await commands()).rotateCommand(invocation.args, options, rt);
   }
 }
 
@@ -91,8 +99,16 @@ function report(error: unknown, debug: boolean): number {
   return ExitCode.software;
 }
 
+/**
+ * Exit once what we wrote has left: to a pipe, stdout is written asynchronously, and
+ * process.exit() would cut a long `list --json` at the pipe's 64 KiB.
+ */
+function exit(code: number): void {
+  const done = () => process.exit(code);
+  if (process.stdout.writableLength === 0) return done();
+  process.stdout.write('', done);
+  process.stdout.once('error', done); // the reader went away (EPIPE): nothing more to flush
+}
+
 const env = { ...process.env };
-main(process.argv, env).then(
-  (code) => process.exit(code),
-  (error: unknown) => process.exit(report(error, env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug'))),
-);
+main(process.argv, env).then(exit, (error: unknown) => exit(report(error, env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug'))));

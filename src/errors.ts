@@ -13,9 +13,11 @@ export const ExitCode = {
   stsUnavailable: 69, // STS unreachable, timing out, throttling, or answering garbage
   software: 70, // a bug in mfa-exec
   cantCreate: 73, // the cache directory or a cache file cannot be used safely, or a shim path is taken
+  keyStore: 74, // the key store cannot be used: key file damaged or not private, keyring not answering, I/O error
   lockTimeout: 75, // another mfa-exec process held the cache lock too long
   stsDenied: 77, // STS refused: wrong MFA code, access denied, invalid or expired keys
   config: 78, // a profile or config file problem
+  keyStorePassphrase: 79, // wrong passphrase for the encrypted key files: nothing changed, no AWS call made
   cannotExecute: 126,
   notFound: 127,
   cancelled: 130, // the MFA prompt was cancelled (Ctrl-C / Ctrl-D)
@@ -27,7 +29,15 @@ export const ExitCode = {
  * on-demand bundle each hold a copy of this module, so errors are recognised by a brand and a
  * kind, never by `instanceof`.
  */
-export type ErrorKind = 'error' | 'usage' | 'config' | 'cache' | 'no-terminal' | 'cancelled' | 'mfa-input' | 'mfa-rejected' | 'target';
+export type ErrorKind =
+  'error' | 'usage' | 'config' | 'cache' | 'no-terminal' | 'cancelled' | 'mfa-input' | 'mfa-rejected' | 'target' | KeyStoreErrorKind;
+
+/** The key stores' failures (src/keystore/errors.ts words them). */
+export type KeyStoreErrorKind =
+  | 'keystore-corrupt' // a key file or keyring entry that mfa-exec cannot read as its own
+  | 'keystore-unavailable' // the keyring does not answer (no bus, no Secret Service, locked, hung)
+  | 'keystore-io' // reading or writing the store failed (permissions, disk full, …)
+  | 'keystore-passphrase'; // the passphrase does not open the encrypted file
 
 const BRAND = Symbol.for('mfa-exec.error');
 

@@ -15,7 +15,14 @@ Usage:
   mfa-exec list [--json]                        profiles, chains, MFA devices, cache state
   mfa-exec clear [-p NAME]                      remove cached credentials
   mfa-exec shim install|list|remove <name…> [--dir DIR]
-  mfa-exec doctor                               check config files, the selected profile, shims
+  mfa-exec doctor                               check config files, the selected profile, key store, shims
+  mfa-exec add PROFILE [--env] [--backend B]    store a profile's long-term keys (typed on the
+                                                terminal, the secret not shown; --env: from
+                                                AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
+  mfa-exec import PROFILE… [--backend B]        move keys out of ~/.aws/credentials into the store
+  mfa-exec remove PROFILE [--yes] [--backend B] delete stored keys and the sessions made from them
+  mfa-exec rotate PROFILE [--mfa-token CODE]    new access key (IAM), old one deleted, kept where
+                                                the old one was (store or credentials file)
 
 Options may also come before the subcommand (mfa-exec -p prod status); a program named like a
 subcommand goes after -- (mfa-exec -p prod -- env).
@@ -31,6 +38,10 @@ Options:
       --no-session          call AssumeRole with the MFA code directly, without an MFA session
       --region REGION       set AWS_REGION / AWS_DEFAULT_REGION for the command
       --server              serve refreshing credentials to the command (container protocol)
+      --backend keyring|file  key store for add/import/remove/rotate (default: the OS keyring
+                            when one answers, else encrypted files)
+      --env                 add: take the keys from the environment
+      --yes                 remove: do not ask to confirm
       --debug               explain each resolution step on stderr (never secrets)
   -h, --help                show this help
   -v, --version             show the version
@@ -45,12 +56,19 @@ Environment:
   MFA_EXEC_STS_TIMEOUT      seconds per STS attempt (default 10)
   MFA_EXEC_MFA_PROCESS_TIMEOUT  seconds mfa_process may take (default 60)
   MFA_EXEC_DEBUG=1          same as --debug
-  AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, XDG_CACHE_HOME
+  MFA_EXEC_BACKEND          key store: keyring or file (else AWS_VAULT_BACKEND=file|keychain|
+                            secret-service|wincred, else the keyring when one answers)
+  MFA_EXEC_FILE_PASSPHRASE  passphrase of the encrypted key files (else AWS_VAULT_FILE_PASSPHRASE,
+                            else asked on the terminal, not shown)
+  AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM,
+  XDG_CACHE_HOME, XDG_DATA_HOME
   AWS_ASSUME_ROLE_TTL, AWS_SESSION_TOKEN_TTL, AWS_CHAINED_SESSION_TOKEN_TTL   aws-vault's lifetimes
-  AWS_VAULT_BACKEND, AWS_VAULT_PROMPT   not supported: a warning line when set (see README)
+  AWS_VAULT_BACKEND, AWS_VAULT_FILE_PASSPHRASE   aws-vault's key store settings (see MFA_EXEC_BACKEND)
+  AWS_VAULT_PROMPT          not supported: a warning line when set (see README)
 
 Exit codes: the command's own; 128+N if a signal N killed it; 64 usage, 65 bad MFA code,
-66 no terminal for the MFA prompt, 69 STS unreachable, 73 cache unusable, 75 lock timeout,
-77 AWS refused, 78 config error, 126 cannot execute, 127 not found, 130 prompt cancelled.
+66 no terminal for a prompt, 69 STS unreachable, 73 cache unusable, 74 key store unusable,
+75 lock timeout, 77 AWS refused, 78 config error, 79 wrong key store passphrase,
+126 cannot execute, 127 not found, 130 prompt cancelled.
 See README.md for details.
 `;

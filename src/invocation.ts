@@ -9,7 +9,21 @@ import path from 'node:path';
 import { parseDuration } from './duration.ts';
 import { UsageError } from './errors.ts';
 
-export const COMMANDS = ['exec', 'env', 'credential-process', 'status', 'login', 'list', 'clear', 'shim', 'doctor'] as const;
+export const COMMANDS = [
+  'exec',
+  'env',
+  'credential-process',
+  'status',
+  'login',
+  'list',
+  'clear',
+  'shim',
+  'doctor',
+  'add',
+  'import',
+  'remove',
+  'rotate',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface Options {
@@ -26,6 +40,12 @@ export interface Options {
   format?: string;
   json: boolean;
   dir?: string;
+  /** --backend keyring|file: the key store (add, import, remove, rotate). */
+  backend?: string;
+  /** add --env: the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+  fromEnv: boolean;
+  /** remove --yes: no confirmation. */
+  yes: boolean;
   help: boolean;
   version: boolean;
 }
@@ -48,7 +68,7 @@ export type Invocation =
 export const OWN_NAMES: ReadonlySet<string> = new Set(['mfa-exec', 'cli.js', 'cli.ts', 'mfa-exec.js']);
 
 export function defaultOptions(): Options {
-  return { noSession: false, debug: false, server: false, json: false, help: false, version: false };
+  return { noSession: false, debug: false, server: false, json: false, fromEnv: false, yes: false, help: false, version: false };
 }
 
 export function parseInvocation(argv: readonly string[], invokedAs: string): Invocation {
@@ -73,13 +93,16 @@ const OPTIONS: Record<string, OptionSpec> = {
   profile: { key: 'profile', short: 'p', value: (v) => v },
   duration: { key: 'duration', short: 'd', value: parseDuration, only: PLAN_COMMANDS },
   'session-duration': { key: 'sessionDuration', value: parseDuration, only: PLAN_COMMANDS },
-  'mfa-token': { key: 'mfaToken', value: (v) => v, only: CREDENTIAL_COMMANDS },
+  'mfa-token': { key: 'mfaToken', value: (v) => v, only: [...CREDENTIAL_COMMANDS, 'rotate'] },
   'no-session': { key: 'noSession', only: PLAN_COMMANDS },
   region: { key: 'region', value: (v) => v, only: ['exec', 'env', 'credential-process'] },
   server: { key: 'server', only: ['exec'] },
   format: { key: 'format', value: (v) => v, only: ['env'] },
   json: { key: 'json', only: ['status', 'list'] },
   dir: { key: 'dir', value: (v) => v, only: ['shim'] },
+  backend: { key: 'backend', value: (v) => v, only: ['add', 'import', 'remove', 'rotate'] },
+  env: { key: 'fromEnv', only: ['add'] },
+  yes: { key: 'yes', only: ['remove'] },
   debug: { key: 'debug' },
   help: { key: 'help', short: 'h' },
   version: { key: 'version', short: 'v' },

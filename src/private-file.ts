@@ -227,7 +227,8 @@ export function writeFileAtomic(file: string, text: string): void {
   }
 }
 
-function describeErrno(error: unknown): string {
+/** An errno error in words ("no space left on the device"), for messages. */
+export function describeErrno(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   const reasons: Record<string, string> = {
     ENOSPC: 'no space left on the device',

@@ -46,12 +46,23 @@ export interface Settings {
   /** AWS_VAULT_BACKEND and AWS_VAULT_PROMPT as set (aws-vault-compat.ts says what they mean here). */
   readonly awsVaultBackend: string | undefined;
   readonly awsVaultPrompt: string | undefined;
+  /** Where long-term keys are stored (src/keystore/select-store.ts decides). */
+  readonly keyStore: KeyStoreSettings;
 }
 
 export interface AwsVaultTtls {
   assumeRoleSeconds?: number;
   sessionSeconds?: number;
   chainedSessionSeconds?: number;
+}
+
+export interface KeyStoreSettings {
+  /** MFA_EXEC_BACKEND: 'keyring' or 'file' (anything else is refused where it is used). */
+  readonly backend: string | undefined;
+  /** AWS_VAULT_BACKEND: aws-vault's choice, honoured when MFA_EXEC_BACKEND is not set. */
+  readonly awsVaultBackend: string | undefined;
+  /** MFA_EXEC_FILE_PASSPHRASE, else AWS_VAULT_FILE_PASSPHRASE: the encrypted file's passphrase (a secret). */
+  readonly filePassphrase: { readonly value: string; readonly from: 'MFA_EXEC_FILE_PASSPHRASE' | 'AWS_VAULT_FILE_PASSPHRASE' } | undefined;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -81,6 +92,15 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     },
     awsVaultBackend: env.AWS_VAULT_BACKEND || undefined,
     awsVaultPrompt: env.AWS_VAULT_PROMPT || undefined,
+    keyStore: {
+      backend: env.MFA_EXEC_BACKEND || undefined,
+      awsVaultBackend: env.AWS_VAULT_BACKEND || undefined,
+      filePassphrase: env.MFA_EXEC_FILE_PASSPHRASE
+        ? { value: env.MFA_EXEC_FILE_PASSPHRASE, from: 'MFA_EXEC_FILE_PASSPHRASE' }
+        : env.AWS_VAULT_FILE_PASSPHRASE
+          ? { value: env.AWS_VAULT_FILE_PASSPHRASE, from: 'AWS_VAULT_FILE_PASSPHRASE' }
+          : undefined,
+    },
   };
 }
 

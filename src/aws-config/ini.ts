@@ -315,7 +315,7 @@ function isPySpace(c: number): boolean {
   );
 }
 
-function pyStrip(s: string): string {
+export function pyStrip(s: string): string {
   let start = 0;
   let end = s.length;
   while (start < end && isPySpace(s.charCodeAt(start))) start++;
@@ -329,14 +329,14 @@ function pyRstrip(s: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
-function firstNonSpace(s: string): number {
+export function firstNonSpace(s: string): number {
   let i = 0;
   while (i < s.length && isPySpace(s.charCodeAt(i))) i++;
   return i;
 }
 
 /** Index of the first '=' or ':' (configparser's delimiters), or -1. */
-function firstDelimiter(s: string): number {
+export function firstDelimiter(s: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x3d || c === 0x3a) return i;
@@ -345,7 +345,7 @@ function firstDelimiter(s: string): number {
 }
 
 /** configparser's SECTCRE `\[(?P<header>.+)\]` with match(): '[' first, header up to the last ']'. */
-function sectionHeader(stripped: string): string | undefined {
+export function sectionHeader(stripped: string): string | undefined {
   if (stripped.charCodeAt(0) !== 0x5b) return undefined;
   const close = stripped.lastIndexOf(']');
   return close >= 2 ? stripped.slice(1, close) : undefined;

@@ -22,7 +22,13 @@ export type SourceCredentials =
       sessionToken?: string;
     }
   | { kind: 'environment'; profile: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
-  | { kind: 'process'; profile: string; file: string; command: string };
+  | { kind: 'process'; profile: string; file: string; command: string }
+  /**
+   * No keys in either file: they come from mfa-exec's key store (keyring or encrypted file),
+   * read only on a cache miss, so the plan stays pure and the warm path never opens the store.
+   * `files`: the config and credentials files, for the error when the store has none either.
+   */
+  | { kind: 'store'; profile: string; files: readonly string[] };
 
 /** Where the code for an MFA device comes from when no flag or variable gives one. */
 export interface MfaDevice {
@@ -141,7 +147,10 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
       source = { kind: 'process', profile: current.name, file: where(current, 'credential_process'), command: v.credential_process };
       break;
     }
-    throw noCredentials(current, files);
+    if (Object.keys(v).some((k) => k.startsWith('sso_'))) throw ssoProfile(current);
+    source = { kind: 'store', profile: current.name, files: [files.configFile, files.credentialsFile] };
+    notes.push(`profile '${current.name}' has no keys in ${files.credentialsFile} or ${files.configFile}: they come from the key store`);
+    break;
   }
 
   roleProfiles.reverse(); // source side first: the order the roles are assumed in
@@ -158,7 +167,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   };
 
   if (roles.length === 0) {
-    if (source.kind !== 'process' && source.sessionToken !== undefined) {
+    if ((source.kind === 'static' || source.kind === 'environment') && source.sessionToken !== undefined) {
       notes.push(
         `profile '${source.profile}' already holds temporary credentials (aws_session_token or aws_security_token): they are used as they are`,
       );
@@ -209,7 +218,7 @@ function whyNoSession(
     return later ? `chained roles: only profile '${later.profile}', not the first hop, names an MFA device` : undefined;
   }
   if (overrides.noSession) return '--no-session was given';
-  if (source.kind !== 'process' && source.sessionToken !== undefined) {
+  if ((source.kind === 'static' || source.kind === 'environment') && source.sessionToken !== undefined) {
     return `profile '${source.profile}' holds temporary credentials, and GetSessionToken needs long-term keys`;
   }
   const other = roles.find((r) => r.mfaSerial !== undefined && r.mfaSerial !== firstSerial);
@@ -339,12 +348,10 @@ function lookup(files: AwsFiles, name: string, referrer: Profile | undefined, en
   );
 }
 
-function noCredentials(p: Profile, files: AwsFiles): ConfigError {
-  const sso = Object.keys(p.values).some((k) => k.startsWith('sso_'));
-  const detail = sso
-    ? 'It uses AWS IAM Identity Center (sso_*), which mfa-exec does not handle; run `aws sso login` and use the profile directly.'
-    : `Add aws_access_key_id/aws_secret_access_key to [${p.name}] in ${files.credentialsFile}, or role_arn with source_profile, or credential_process.`;
-  return new ConfigError(`Profile '${p.name}' has no credentials mfa-exec can use. ${detail}`);
+function ssoProfile(p: Profile): ConfigError {
+  return new ConfigError(
+    `Profile '${p.name}' has no credentials mfa-exec can use. It uses AWS IAM Identity Center (sso_*), which mfa-exec does not handle; run \`aws sso login\` and use the profile directly.`,
+  );
 }
 
 /** A setting's value for an error message: quoted from the config file, never from the credentials file. */

@@ -18,6 +18,7 @@ import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 import { formatDuration } from '../duration.ts';
 import type { Options } from '../invocation.ts';
 import type { Logger } from '../log.ts';
+import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import type { Runtime } from '../runtime.ts';
 import { credentialsFor, resolveContext } from './profile-resolution.ts';
 
@@ -69,7 +70,9 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   if (request.shim && requested === undefined) {
     files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
     const fallback = files.profiles.get('default');
-    if (!hasCredentialSettings(fallback)) {
+    // `mfa-exec add default` leaves [default] without settings: its keys are in the key store
+    // (a key file's existence and the keyring index, looked at on this path alone).
+    if (!hasCredentialSettings(fallback) && !(fallback && hasStoredKeys(env, rt.homedir, 'default'))) {
       const why = fallback ? 'the [default] profile has no credential settings' : 'there is no [default] profile';
       return runUntouched(run, rt, markers, `no profile selected (MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE unset) and ${why}`);
     }

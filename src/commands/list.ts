@@ -1,9 +1,15 @@
-/** list: every profile, what it chains through, its MFA device and its cache state. No secrets. */
+/**
+ * list: every profile, what it chains through, where its source keys live, its MFA device and
+ * its cache state. No secrets, and cheap: the key store is known from its file names and the
+ * keyring index (one directory read, one small file), never by opening it.
+ */
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan } from '../aws-config/plan.ts';
 import { cacheDir } from '../credentials/cache.ts';
 import { cacheState } from '../credentials/cache-state.ts';
 import { isMfaExecError } from '../errors.ts';
+import { storedKeyLocator } from '../keystore/locate.ts';
+import type { Plan } from '../aws-config/plan.ts';
 import { forDisplay } from '../printable.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
@@ -13,6 +19,8 @@ import { timeLeft } from './state-summary.ts';
 interface Row {
   profile: string;
   chain: string[];
+  /** Where the source keys are: credentials file, config file, keyring, encrypted file, … */
+  keys?: string;
   roleArn?: string;
   mfaSerial?: string;
   state: string;
@@ -24,6 +32,22 @@ export function listCommand(options: Options, rt: Runtime): number {
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const dir = cacheDir(rt.env, rt.homedir);
   const now = rt.now();
+  let located: ((profile: string) => string | undefined) | undefined;
+  const keysOf = (source: Plan['source']): string => {
+    switch (source.kind) {
+      case 'static':
+        return source.file === files.credentialsFile ? 'credentials file' : source.file === files.configFile ? 'config file' : source.file;
+      case 'environment':
+        return 'environment';
+      case 'process':
+        return 'credential_process';
+      case 'store': {
+        located ??= storedKeyLocator({ settings: rt.settings.keyStore, env: rt.env, homedir: rt.homedir });
+        const kind = located(source.profile);
+        return kind === 'keyring' ? 'keyring' : kind === 'file' ? 'encrypted file' : 'none';
+      }
+    }
+  };
   const rows: Row[] = [...files.profiles.keys()].map((name) => {
     try {
       const plan = resolvePlan(files, name, rt.env, planOverrides(options, rt.settings));
@@ -39,6 +63,7 @@ export function listCommand(options: Options, rt: Runtime): number {
       return {
         profile: name,
         chain: plan.chain.slice(1),
+        keys: keysOf(plan.source),
         roleArn: plan.roles.at(-1)?.roleArn,
         mfaSerial: state.mfaSerials[0],
         state: state.promptNeeded ? `${label}; MFA needed` : label,
@@ -54,14 +79,18 @@ export function listCommand(options: Options, rt: Runtime): number {
     return 0;
   }
   const table = [
-    ['PROFILE', 'VIA', 'MFA DEVICE', 'STATE'],
+    ['PROFILE', 'VIA', 'KEYS', 'MFA DEVICE', 'STATE'],
     ...rows.map((r) =>
-      [r.profile, r.chain.join(' → ') || '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state].map(
-        forDisplay,
-      ),
+      [
+        r.profile,
+        r.chain.join(' → ') || '-',
+        r.keys ?? '-',
+        r.mfaSerial ?? '-',
+        r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state,
+      ].map(forDisplay),
     ),
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i]!.length)));
-  rt.out(table.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => row[i]!.length)));
+  rt.out(table.map((row) => row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
   return 0;
 }

@@ -3,7 +3,7 @@
  * fetched for. Pure.
  *
  * Each step has a request: everything that decides what STS returns for it — the STS endpoint,
- * the source (access key id, or the credential_process command's hash), the profile, the MFA
+ * the source (access key id, the credential_process command's hash, or the profile whose keys are in the store), the profile, the MFA
  * device, the duration asked for, and for a role its ARN, external id and session name and the
  * key of the step it is assumed from. The key is a hash of the request, so changing any of them
  * (`-d 15m` after a 1 h run included) looks at another file; the request is also stored in the
@@ -113,10 +113,20 @@ export function deepestCachedRole<T>(refs: PlanCacheRefs, cached: (ref: CacheRef
   return { start: 0 };
 }
 
+/**
+ * What identifies the source in every request. Keys from the store are known by the profile they
+ * are stored under, not by their id: the warm path must compute the key without opening the
+ * store, so add, import, rotate and remove drop the entries made from a profile's stored keys.
+ */
 function sourceId(source: SourceCredentials): string {
-  return source.kind === 'process'
-    ? `process:${createHash('sha256').update(`${source.profile}\0${source.command}`).digest('hex').slice(0, 32)}`
-    : `${source.kind}:${source.accessKeyId}`;
+  switch (source.kind) {
+    case 'process':
+      return `process:${createHash('sha256').update(`${source.profile}\0${source.command}`).digest('hex').slice(0, 32)}`;
+    case 'store':
+      return `store:${source.profile}`;
+    default:
+      return `${source.kind}:${source.accessKeyId}`;
+  }
 }
 
 function hash(parts: string[]): string {

@@ -4,7 +4,7 @@
  * the cache as it arrives. STS, the MFA codes and the clock come in as parameters.
  */
 import type { MfaDevice, Plan, RoleStep } from '../aws-config/plan.ts';
-import { isMfaExecError } from '../errors.ts';
+import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 import { mask, type Logger } from '../log.ts';
 import type { TokenProvider } from '../mfa/token.ts';
 import { ensureCacheDir, readCredentials, writeEntry } from './cache.ts';
@@ -27,7 +27,11 @@ export interface FetchContext {
   stsPlace: Pick<StsContext, 'region' | 'endpoint' | 'timeoutMs'>;
   /** Fetch from the source even if the cache holds fresh credentials for this chain. */
   renew?: boolean;
+  /** A store source's keys (keyring or encrypted file); throws when the store has none. */
+  readStore?: (source: StoreSource) => Promise<Credentials>;
 }
+
+type StoreSource = Extract<Plan['source'], { kind: 'store' }>;
 
 const MAX_MFA_ATTEMPTS = 3;
 
@@ -62,7 +66,12 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     let creds = found;
     if (creds) logger.debug(`cache: reusing role credentials of '${plan.roles[start - 1]!.profile}'`);
     let firstRoleDevice: MfaDevice | undefined;
-    if (!creds) {
+    // A cached MFA session spares the source: no credential_process run, no key store opened.
+    const cachedSession = !creds && plan.session ? read(refs.session) : undefined;
+    if (cachedSession) {
+      creds = cachedSession;
+      logger.debug(`cache: reusing the MFA session ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`);
+    } else if (!creds) {
       creds = await sourceCredentials(ctx);
       if (plan.session && creds.sessionToken !== undefined) {
         logger.debug(
@@ -70,7 +79,7 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
         );
         firstRoleDevice = { mfaSerial: plan.session.mfaSerial, mfaProcess: plan.session.mfaProcess };
       } else if (plan.session) {
-        creds = read(refs.session) ?? (await session(ctx, creds, save));
+        creds = await session(ctx, creds, save);
         logger.debug(`MFA session ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`);
       }
     }
@@ -88,6 +97,13 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
 
 async function sourceCredentials(ctx: FetchContext): Promise<Credentials> {
   const source = ctx.plan.source;
+  if (source.kind === 'store') {
+    if (!ctx.readStore) throw new MfaExecError('No key store reader was given for a store source.', ExitCode.software);
+    ctx.logger.debug(`source credentials: keys of profile '${source.profile}' from the key store`);
+    const keys = await ctx.readStore(source);
+    ctx.logger.debug(`source credentials: stored keys ${mask(keys.accessKeyId)} of profile '${source.profile}'`);
+    return keys;
+  }
   if (source.kind !== 'process') {
     ctx.logger.debug(
       `source credentials: ${source.kind === 'static' ? `keys of profile '${source.profile}' (${source.file})` : 'AWS_ACCESS_KEY_ID from the environment'} ${mask(source.accessKeyId)}`,

@@ -8,12 +8,14 @@ import { runMfaProcess } from '../mfa/mfa-process.ts';
 import { createTokenProvider } from '../mfa/token.ts';
 import type { Settings } from '../settings.ts';
 import type { PlanCacheRefs } from './cache-key.ts';
-import { fetchCredentials } from './fetch.ts';
+import { fetchCredentials, type FetchContext } from './fetch.ts';
 import { awsSts } from './sts.ts';
 import type { Credentials } from './types.ts';
 
 export interface MissContext {
   env: NodeJS.ProcessEnv;
+  /** For the key store's directory (${XDG_DATA_HOME:-~/.local/share}/mfa-exec/keys). */
+  homedir: string;
   settings: Settings;
   cacheDir: string;
   logger: Logger;
@@ -30,6 +32,8 @@ export interface MissContext {
   background?: AbortSignal;
   /** Ignore cached credentials of this chain and fetch from the source. */
   renew?: boolean;
+  /** Reads a store source's keys instead of the key store (rotate, which has read them already). */
+  readStore?: FetchContext['readStore'];
 }
 
 export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): Promise<Credentials> {
@@ -68,5 +72,16 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
     sts: awsSts,
     stsPlace: { region: plan.region ?? settings.region ?? 'us-east-1', endpoint: settings.stsEndpoint, timeoutMs: settings.stsTimeoutMs },
     renew: ctx.renew,
+    readStore:
+      ctx.readStore ??
+      // The key store's code loads only for a profile whose keys are in it.
+      (async (source) =>
+        (await import('../keystore/source-keys.ts')).storedSourceKeys(source, {
+          settings: settings.keyStore,
+          env,
+          homedir: ctx.homedir,
+          logger,
+          interactive: ctx.interactive !== false,
+        })),
   });
 }

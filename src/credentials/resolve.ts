@@ -15,7 +15,7 @@ export interface ResolveContext extends MissContext {
 
 export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promise<Credentials> {
   const { logger } = ctx;
-  if (plan.passThrough && plan.source.kind !== 'process') {
+  if (plan.passThrough && (plan.source.kind === 'static' || plan.source.kind === 'environment')) {
     return { accessKeyId: plan.source.accessKeyId, secretAccessKey: plan.source.secretAccessKey, sessionToken: plan.source.sessionToken };
   }
   const refs = planCacheRefs(plan, ctx.settings.stsEndpoint);

@@ -10,7 +10,12 @@
  * thread pool, and Node cannot exit while it waits there: Ctrl-C would print "cancelled" and
  * then hang until Enter, and that Enter would be swallowed. Polling leaves nothing pending, so
  * Ctrl-C (SIGINT to the foreground group) or a hang-up ends the prompt at once.
+ *
+ * A secret (the key store's passphrase, an AWS secret key) is read the same way with the
+ * terminal's echo turned off (`stty -echo`) for that one line and its settings restored on every
+ * way out: the line, Ctrl-C and other signals, a hang-up, a failure.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { printable } from '../printable.ts';
@@ -22,14 +27,17 @@ export class NoTerminalError extends MfaExecError {
 }
 
 class PromptCancelledError extends MfaExecError {
-  constructor() {
-    super('MFA prompt cancelled.', ExitCode.cancelled, { kind: 'cancelled' });
+  constructor(what: string) {
+    super(`${what} cancelled.`, ExitCode.cancelled, { kind: 'cancelled' });
   }
 }
 
 export interface Terminal {
   write(text: string): void;
-  readLine(): Promise<string>;
+  /** One line; `what` names the prompt in the cancel message ("MFA prompt" by default). */
+  readLine(what?: string): Promise<string>;
+  /** One line that is not echoed (the Enter is written afterwards, so the next text starts on a new line). */
+  readSecret(what: string): Promise<string>;
   close(): void;
 }
 
@@ -54,8 +62,21 @@ export function openTerminal(): Terminal | undefined {
       // Serials and reasons come from config files: escape what a terminal would act on.
       fs.writeSync(writeFd, text.split('\n').map(printable).join('\n'));
     },
-    readLine() {
-      return readOneLine(readFd);
+    readLine(what = 'MFA prompt') {
+      return readOneLine(readFd, what);
+    },
+    async readSecret(what) {
+      const restore = echoOff(writeFd);
+      try {
+        return await readOneLine(readFd, what);
+      } finally {
+        restore();
+        try {
+          fs.writeSync(writeFd, '\n');
+        } catch {
+          // the terminal hung up: nobody to show the line end to
+        }
+      }
     },
     close() {
       if (!closed) for (const fd of fds) fs.closeSync(fd);
@@ -64,7 +85,34 @@ export function openTerminal(): Terminal | undefined {
   };
 }
 
-function readOneLine(fd: number): Promise<string> {
+/**
+ * Turns echo off on the terminal `fd` (stty reads its standard input) and returns the function
+ * that puts the saved settings back; the process's exit puts them back too if nothing else did.
+ * Throws when echo cannot be turned off: a secret is never read with echo on.
+ */
+function echoOff(fd: number): () => void {
+  const stty = (args: string[]) => spawnSync('stty', args, { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: 5_000 });
+  const saved = stty(['-g']);
+  const settings = saved.status === 0 ? saved.stdout.trim() : '';
+  if (!settings || stty(['-echo']).status !== 0) {
+    throw new MfaExecError(
+      `Cannot turn off the terminal's echo to read a secret (stty ${saved.error ? `failed: ${saved.error.message}` : 'refused'}); nothing was read.`,
+      ExitCode.noTerminal,
+      { kind: 'no-terminal' },
+    );
+  }
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.off('exit', restore);
+    stty([settings]);
+  };
+  process.on('exit', restore);
+  return restore;
+}
+
+function readOneLine(fd: number, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const buffer = Buffer.alloc(1024);
@@ -74,7 +122,7 @@ function readOneLine(fd: number): Promise<string> {
       for (const s of CANCEL_SIGNALS) process.off(s, onSignal);
       settle();
     };
-    const onSignal = () => finish(() => reject(new PromptCancelledError()));
+    const onSignal = () => finish(() => reject(new PromptCancelledError(what)));
     for (const s of CANCEL_SIGNALS) process.on(s, onSignal);
     const poll = () => {
       let bytes: number;
@@ -85,11 +133,11 @@ function readOneLine(fd: number): Promise<string> {
           timer = setTimeout(poll, POLL_MS);
           return;
         }
-        return finish(() => reject(new PromptCancelledError())); // EIO: the terminal hung up
+        return finish(() => reject(new PromptCancelledError(what))); // EIO: the terminal hung up
       }
       const chunk = buffer.subarray(0, bytes);
       // 0 bytes: end of file (Ctrl-D on an empty line); ^C / ^D bytes: a terminal in raw mode.
-      if (bytes === 0 || chunk.includes(0x03) || chunk.includes(0x04)) return finish(() => reject(new PromptCancelledError()));
+      if (bytes === 0 || chunk.includes(0x03) || chunk.includes(0x04)) return finish(() => reject(new PromptCancelledError(what)));
       chunks.push(Buffer.from(chunk));
       if (chunk.includes(0x0a) || chunk.includes(0x0d)) {
         return finish(() =>

@@ -9,8 +9,8 @@ import { CLI_PATH, REPO_ROOT, runCli, startFakeAws, type CliResult, type FakeAws
 import { SPEC, makeScenario, script, type Scenario } from './scenario.ts';
 
 const NODE_DIR = dirname(process.execPath);
-/** Enough PATH for `#!/usr/bin/env node` and `#!/bin/sh`, and nothing named mxtool. */
-const SYSTEM_PATH = [...new Set(['/usr/bin', '/bin', NODE_DIR])].join(':');
+/** Enough PATH for `#!/usr/bin/env node` (the Node running the tests) and `#!/bin/sh`, and nothing named mxtool. */
+const SYSTEM_PATH = [...new Set([NODE_DIR, '/usr/bin', '/bin'])].join(':');
 
 describe('exec: which program runs', { timeout: 120_000 }, () => {
   let aws: FakeAws;

@@ -305,6 +305,14 @@ describe('process helpers', { timeout: 20_000 }, () => {
     assert.deepEqual(r, { ...r, code: 3, signal: null, stdout: 'no-tty\nhello\n', stderr: 'err\n' });
   });
 
+  test('under baseEnv a `#!/usr/bin/env node` program (dist/cli.js) runs on the Node running the tests', async () => {
+    const probe = join(home.home, 'which-node.mjs');
+    await writeFile(probe, '#!/usr/bin/env node\nprocess.stdout.write(process.execPath + " " + process.version);\n');
+    await chmod(probe, 0o755);
+    const r = await runCli([], { env: baseEnv(home.home, { endpoint: 'http://127.0.0.1:9' }), argv0Path: probe });
+    assert.equal(r.stdout, `${process.execPath} ${process.version}`);
+  });
+
   test('runCli kills the process group on timeout and says so', async () => {
     const sleeper = join(home.home, 'sleeper.sh');
     await writeFile(sleeper, '#!/bin/sh\nsleep 30 &\nsleep 30\n');

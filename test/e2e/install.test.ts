@@ -44,8 +44,20 @@ describe('clean install from the packed tarball', { timeout: 120_000 }, () => {
   test('the package holds the bundle and the shims, and no dev dependencies', async () => {
     const files = await readdir(pkg);
     assert.deepEqual(
-      files.filter((f) => !['package.json', 'README.md', 'dist', 'shims'].includes(f)),
+      files.filter((f) => !['package.json', 'README.md', 'dist', 'shims', 'node_modules'].includes(f)),
       [],
+    );
+    // The one runtime dependency: the keyring's native module (not bundleable), with its
+    // prebuilt binary for this platform.
+    assert.deepEqual(await readdir(join(pkg, 'node_modules')), ['@napi-rs']);
+    const napi = await readdir(join(pkg, 'node_modules', '@napi-rs'));
+    assert.deepEqual(
+      napi.filter((d) => d !== 'keyring' && !/^keyring-[a-z0-9]+-[a-z0-9-]+$/.test(d)),
+      [],
+    );
+    assert.ok(
+      napi.includes('keyring') && napi.some((d) => d.startsWith('keyring-')),
+      `keyring and its platform binary: ${napi.join(', ')}`,
     );
     assert.deepEqual((await readdir(join(pkg, 'shims'))).sort(), ['aws', 'terraform', 'terragrunt', 'tofu']);
     const r = await runCli(['--version'], { env: s.env, argv0Path: bin });

@@ -392,7 +392,7 @@ describe(
         const list = await runCli(['list'], { env: s.env });
         assert.equal(list.code, 0, list.stderr);
         const rows = list.stdout.trimEnd().split('\n');
-        assert.match(rows[0]!, /^PROFILE\s+VIA\s+MFA DEVICE\s+STATE$/);
+        assert.match(rows[0]!, /^PROFILE\s+VIA\s+KEYS\s+MFA DEVICE\s+STATE$/);
         for (const p of ['default', 'source', 'role', 'reader', 'bob', 'carol-reader', 'carol']) {
           assert.ok(
             rows.some((r) => r.startsWith(`${p} `)),
@@ -400,9 +400,9 @@ describe(
           );
         }
         const row = (p: string) => rows.find((r) => r.startsWith(`${p} `)) ?? '';
-        assert.match(row('role'), new RegExp(`^role\\s+source\\s+${s.serial}\\s+role \\d+m left$`));
-        assert.match(row('reader'), new RegExp(`^reader\\s+source\\s+${s.serial}\\s+role \\d+m left$`));
-        assert.match(row('bob'), new RegExp(`^bob\\s+-\\s+${s.bobSerial}\\s+not cached; MFA needed$`));
+        assert.match(row('role'), new RegExp(`^role\\s+source\\s+credentials file\\s+${s.serial}\\s+role \\d+m left$`));
+        assert.match(row('reader'), new RegExp(`^reader\\s+source\\s+credentials file\\s+${s.serial}\\s+role \\d+m left$`));
+        assert.match(row('bob'), new RegExp(`^bob\\s+-\\s+credentials file\\s+${s.bobSerial}\\s+not cached; MFA needed$`));
         const listJson = await runCli(['list', '--json'], { env: s.env });
         assert.equal(listJson.code, 0, listJson.stderr);
         const jrows = JSON.parse(listJson.stdout) as {

@@ -115,7 +115,7 @@ describe('shims stay out of the way', { timeout: 120_000 }, () => {
     test('wrapper mode is an explicit request: with no profile and no usable [default] it still fails (78)', async () => {
       const r = await runCli(['--', 'terraform', 'plan'], { env: s.env });
       assert.equal(r.code, 78, r.stderr);
-      assert.match(r.stderr, /Profile 'default' has no credentials/);
+      assert.match(r.stderr, /Profile 'default' has no keys: none in .*config or .*credentials, and none stored for it/);
     });
   });
 

@@ -12,10 +12,12 @@ export const CLI_PATH = join(REPO_ROOT, 'dist', 'cli.js');
 /**
  * The whole environment a spawned CLI sees: nothing inherited from the developer's shell
  * (no AWS_* credentials, no NODE_EXTRA_CA_CERTS, no /usr/local/bin with its real terraform).
- * PATH holds the system dirs, node's dir and the real `aws` (python) CLI's dir.
+ * PATH holds node's dir, the system dirs and the real `aws` (python) CLI's dir. Node's dir comes
+ * first: `#!/usr/bin/env node` must find the Node running the tests, not /usr/bin/node, when the
+ * suite runs under another version (CI runs it on 20, 22 and 24).
  */
 export function baseEnv(home: string, aws: { endpoint: string }): NodeJS.ProcessEnv {
-  const path = [...new Set(['/usr/bin', '/bin', dirname(process.execPath), dirname(pythonTool('aws'))])];
+  const path = [...new Set([dirname(process.execPath), '/usr/bin', '/bin', dirname(pythonTool('aws'))])];
   return {
     HOME: home,
     PATH: path.join(':'),

@@ -28,7 +28,8 @@ export interface FakeAws {
   calls: Record<string, number>;
   log: CallLogEntry[];
   resetCalls(): void;
-  failNext(action: string, n?: number, kind?: FaultKind): void;
+  /** The next n calls of `action` fail with `kind`, after `skip` calls that pass. */
+  failNext(action: string, n?: number, kind?: FaultKind, skip?: number): void;
   delay(ms: number): void;
   /** The front treats this session key (minted or role) as expired from now on. */
   expireCredentials(accessKeyId: string): void;
@@ -67,7 +68,7 @@ export async function startFakeAws(spec: FakeAwsSpec): Promise<FakeAws> {
       calls: f.calls,
       log: f.log,
       resetCalls: () => f.resetCalls(),
-      failNext: (action, n, kind) => f.failNext(action, n, kind),
+      failNext: (action, n, kind, skip) => f.failNext(action, n, kind, skip),
       delay: (ms) => f.delay(ms),
       expireCredentials: (id) => f.keys.expire(id),
       close: () => (closing ??= Promise.all([f.close(), moto.stop()]).then(() => undefined)),

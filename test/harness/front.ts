@@ -40,7 +40,7 @@ export class Front {
   readonly log: CallLogEntry[] = [];
   readonly keys = new KeyRing();
   readonly mfa = new MfaDevices();
-  private readonly faults: Array<{ action: string; remaining: number; kind: FaultKind }> = [];
+  private readonly faults: Array<{ action: string; remaining: number; kind: FaultKind; skip: number }> = [];
   private delayMs = 0;
   private readonly hanging = new Set<Socket>();
   private closed?: Promise<void>;
@@ -71,9 +71,9 @@ export class Front {
     return front;
   }
 
-  /** The next n calls of `action` ('*' for any) fail with `kind`. */
-  failNext(action: string, n = 1, kind: FaultKind = '500'): void {
-    this.faults.push({ action, remaining: n, kind });
+  /** The next n calls of `action` ('*' for any) fail with `kind`, after `skip` calls that pass. */
+  failNext(action: string, n = 1, kind: FaultKind = '500', skip = 0): void {
+    this.faults.push({ action, remaining: n, kind, skip });
   }
 
   /** Every answer is delayed by ms from now on (0 to stop). */
@@ -98,6 +98,10 @@ export class Front {
   private takeFault(action: string): FaultKind | undefined {
     const f = this.faults.find((x) => x.remaining > 0 && (x.action === action || x.action === '*'));
     if (!f) return undefined;
+    if (f.skip > 0) {
+      f.skip--;
+      return undefined;
+    }
     f.remaining--;
     return f.kind;
   }
@@ -136,6 +140,10 @@ export class Front {
 
     const answer = await this.forward(raw, decision);
     if (action === 'AssumeRole' && answer.status === 200) this.rememberRoleSession(answer.body);
+    // Keys users make and delete through IAM (mfa-exec rotate): GetSessionToken, which the front
+    // answers itself, must accept a new key and refuse a deleted one, as AWS does.
+    if (action === 'CreateAccessKey' && answer.status === 200) this.rememberAccessKey(answer.body);
+    if (action === 'DeleteAccessKey' && answer.status === 200 && params.get('AccessKeyId')) this.keys.forget(params.get('AccessKeyId')!);
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
     res.writeHead(answer.status, headers).end(answer.body);
@@ -179,6 +187,14 @@ export class Front {
       out.on('error', reject);
       out.end(raw.body);
     });
+  }
+
+  private rememberAccessKey(xml: string): void {
+    const accessKeyId = xmlField(xml, 'AccessKeyId', 'AccessKey');
+    const secretAccessKey = xmlField(xml, 'SecretAccessKey', 'AccessKey');
+    const user = this.account.users[xmlField(xml, 'UserName', 'AccessKey') ?? ''];
+    if (accessKeyId && secretAccessKey && user)
+      this.keys.add({ kind: 'user', user: user.name, arn: user.arn, accessKeyId, secretAccessKey });
   }
 
   private rememberRoleSession(xml: string): void {

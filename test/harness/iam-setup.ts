@@ -34,7 +34,15 @@ const DEFAULT_ACCOUNT = '123456789012'; // moto's account when no user tells us 
 
 // What the identities may do in moto (which enforces identity policies in auth mode;
 // sts:GetCallerIdentity is always allowed; GetSessionToken is answered by the front).
-const USER_ACTIONS = ['sts:AssumeRole', 'iam:GetUser', 'iam:ListMFADevices'];
+// Users manage their own access keys, as `mfa-exec rotate` needs.
+const USER_ACTIONS = [
+  'sts:AssumeRole',
+  'iam:GetUser',
+  'iam:ListMFADevices',
+  'iam:CreateAccessKey',
+  'iam:DeleteAccessKey',
+  'iam:ListAccessKeys',
+];
 const ROLE_ACTIONS = ['sts:AssumeRole', 'iam:Get*', 'iam:List*'];
 
 function allow(actions: string[]): string {

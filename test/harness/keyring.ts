@@ -14,6 +14,8 @@ export interface LongTermKey extends Base {
 export interface MintedSession extends Base {
   kind: 'session';
   user: string;
+  /** The long-term key GetSessionToken was signed with: calls made with the session act as it. */
+  sourceKeyId: string;
   arn: string; // the user's ARN: that is who GetSessionToken credentials act as
   sessionToken: string;
   expiresAt: number;
@@ -51,6 +53,7 @@ export class KeyRing {
     const session: MintedSession = {
       kind: 'session',
       user: user.user,
+      sourceKeyId: user.accessKeyId,
       arn: user.arn,
       accessKeyId: 'ASIA' + randomFrom(UPPER_ALNUM, 16),
       secretAccessKey: randomBytes(30).toString('base64'), // 40 characters
@@ -60,6 +63,11 @@ export class KeyRing {
     };
     this.add(session);
     return session;
+  }
+
+  /** A deleted access key: unknown from now on. */
+  forget(accessKeyId: string): void {
+    this.keys.delete(accessKeyId);
   }
 
   /** Makes a session (minted or role) count as expired from now on. */

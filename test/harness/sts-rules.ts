@@ -136,8 +136,13 @@ export async function decide(ctx: RulesContext, req: RawRequest, params: URLSear
     if (refusal) return refusal;
   }
   if (key.kind === 'session') {
-    const longTerm = ctx.keys.get(ctx.account.users[key.user]!.accessKeyId);
-    return { forward: 'resign', as: longTerm as LongTermKey };
+    // The session acts as the key that made it; if that key was deleted since, moto refuses it.
+    const longTerm = ctx.keys.get(key.sourceKeyId);
+    const as: LongTermKey =
+      longTerm?.kind === 'user'
+        ? longTerm
+        : { kind: 'user', user: key.user, arn: key.arn, accessKeyId: key.sourceKeyId, secretAccessKey: 'deleted' };
+    return { forward: 'resign', as };
   }
   return { forward: 'verbatim' };
 }

@@ -298,7 +298,13 @@ describe('parseNestedValue (botocore _parse_nested)', () => {
 });
 
 describe('parseIni performance and robustness', () => {
-  test('a 5 MB realistic file parses in well under a second', () => {
+  /**
+   * Not a speed test (the benchmark measures speed): a guard against quadratic parsing. Linear
+   * parsing of these 5 MB inputs takes well under a second; a quadratic one would take hours, so
+   * a bound this loose still catches it and a loaded CI machine does not trip it.
+   */
+  const LINEAR_BOUND_MS = 10_000;
+  test('a 5 MB realistic file parses in linear time', () => {
     const block = (i: number) =>
       `[profile p${i}]\nregion = eu-west-1 # c\nrole_arn = arn:aws:iam::123456789012:role/r${i}\n` +
       `source_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/u\n# comment\n\n`;
@@ -313,7 +319,7 @@ describe('parseIni performance and robustness', () => {
     const result = parseIni(parts.join(''), FILE);
     const ms = performance.now() - started;
     assert.equal(result.size, parts.length);
-    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < LINEAR_BOUND_MS, `took ${ms.toFixed(0)} ms`);
   });
 
   const pathological: [string, string][] = [
@@ -336,7 +342,7 @@ describe('parseIni performance and robustness', () => {
         assert.ok(e.message.length < 1000, 'does not echo a huge line');
       }
       const ms = performance.now() - started;
-      assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+      assert.ok(ms < LINEAR_BOUND_MS, `took ${ms.toFixed(0)} ms`);
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * aws-vault's settings: lifetimes from AWS_ASSUME_ROLE_TTL / AWS_SESSION_TOKEN_TTL /
  * AWS_CHAINED_SESSION_TOKEN_TTL and where they stand against -d, --session-duration,
- * MFA_EXEC_SESSION_DURATION and duration_seconds; AWS_VAULT_BACKEND / AWS_VAULT_PROMPT warnings.
+ * MFA_EXEC_SESSION_DURATION and duration_seconds; AWS_VAULT_BACKEND (the backends mfa-exec lacks) / AWS_VAULT_PROMPT warnings.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -123,11 +123,19 @@ describe('AWS_VAULT_BACKEND / AWS_VAULT_PROMPT: one warning line each when they 
     assert.deepEqual(warnings({ AWS_VAULT_BACKEND: '', AWS_VAULT_PROMPT: '' }), []);
     assert.deepEqual(warnings({ AWS_VAULT_PROMPT: 'terminal' }), []);
   });
-  for (const backend of ['file', 'keychain', 'secret-service', 'pass', 'kwallet']) {
-    test(`AWS_VAULT_BACKEND=${backend}: key stores are not read yet`, () => {
+  for (const backend of ['file', 'keychain', 'secret-service', 'wincred']) {
+    test(`AWS_VAULT_BACKEND=${backend}: honoured by the key store, no warning`, () => {
+      assert.deepEqual(warnings({ AWS_VAULT_BACKEND: backend }), []);
+    });
+  }
+  for (const backend of ['pass', 'kwallet', 'op']) {
+    test(`AWS_VAULT_BACKEND=${backend}: a backend mfa-exec does not have`, () => {
       const [line, ...rest] = warnings({ AWS_VAULT_BACKEND: backend });
       assert.deepEqual(rest, []);
-      assert.match(line!, new RegExp(`^AWS_VAULT_BACKEND=${backend} is ignored: mfa-exec does not read key stores yet`));
+      assert.match(
+        line!,
+        new RegExp(`^AWS_VAULT_BACKEND=${backend} is ignored: mfa-exec's key store is the OS keyring .* or encrypted files`),
+      );
       assert.doesNotMatch(line!, /\n/);
     });
   }
@@ -144,6 +152,6 @@ describe('AWS_VAULT_BACKEND / AWS_VAULT_PROMPT: one warning line each when they 
     });
   }
   test('both set: two lines', () => {
-    assert.equal(warnings({ AWS_VAULT_BACKEND: 'file', AWS_VAULT_PROMPT: 'zenity' }).length, 2);
+    assert.equal(warnings({ AWS_VAULT_BACKEND: 'pass', AWS_VAULT_PROMPT: 'zenity' }).length, 2);
   });
 });

@@ -17,7 +17,8 @@ import { fetchCredentials } from '../../src/credentials/fetch.ts';
 import type { AssumeRoleInput, SessionTokenInput, StsApi } from '../../src/credentials/sts.ts';
 import { InvalidMfaCodeError } from '../../src/credentials/sts-errors.ts';
 import type { Credentials } from '../../src/credentials/types.ts';
-import { isMfaExecError } from '../../src/errors.ts';
+import { ExitCode, isMfaExecError } from '../../src/errors.ts';
+import { KeyStoreError } from '../../src/keystore/errors.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { TokenProvider, TokenRequest } from '../../src/mfa/token.ts';
 
@@ -96,8 +97,15 @@ function fakeTokens(codes: string[], canRetry = true) {
   return { tokens, requests, accepted };
 }
 
-function fetch(plan: Plan, cacheDir: string, sts: StsApi, tokens: TokenProvider) {
+function fetch(
+  plan: Plan,
+  cacheDir: string,
+  sts: StsApi,
+  tokens: TokenProvider,
+  readStore?: (source: { profile: string }) => Promise<Credentials>,
+) {
   return fetchCredentials({
+    readStore,
     plan,
     refs: planCacheRefs(plan, undefined),
     env: { PATH: '/usr/bin:/bin' },
@@ -235,5 +243,52 @@ describe('a code AWS rejects is asked for again', () => {
     const { tokens } = fakeTokens(['111111', '222222'], false);
     await assert.rejects(fetch(plan, cacheDir, sts, tokens), (e: unknown) => isMfaExecError(e, 'mfa-rejected'));
     assert.equal(calls.length, 1);
+  });
+});
+
+describe('a source profile whose keys are in the key store', () => {
+  const STORE_CHAIN = `[profile me]\nmfa_serial = ${MFA}\n\n[profile a]\nsource_profile = me\nrole_arn = ${ROLE_A}\n`;
+  const STORED = { accessKeyId: 'AKIASTORED00EXAMPLE0', secretAccessKey: 'storedSecret/EXAMPLE' };
+
+  test('a miss reads the store once, under the source profile name, and signs GetSessionToken with those keys', async () => {
+    const { plan, cacheDir } = planOf(STORE_CHAIN, 'a');
+    const { sts, calls } = fakeSts();
+    const asked: string[] = [];
+    await fetch(plan, cacheDir, sts, fakeTokens(['123456']).tokens, async (source) => (asked.push(source.profile), STORED));
+    assert.deepEqual(asked, ['me']);
+    assert.deepEqual(
+      calls.map((c) => [c.action, c.with]),
+      [
+        ['GetSessionToken', STORED.accessKeyId],
+        ['AssumeRole', 'ASIAFAKE000000000001'],
+      ],
+    );
+  });
+
+  test('a cached MFA session spares the store: role credentials are renewed without opening it', async () => {
+    const { plan, cacheDir } = planOf(STORE_CHAIN, 'a');
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    writeEntry(cacheDir, planCacheRefs(plan, undefined).session!, cached('ASIASESSION', 6), NOW);
+    const { sts, calls } = fakeSts();
+    let opened = 0;
+    await fetch(plan, cacheDir, sts, fakeTokens([]).tokens, async () => (opened++, STORED));
+    assert.equal(opened, 0);
+    assert.deepEqual(
+      calls.map((c) => [c.action, c.with]),
+      [['AssumeRole', 'ASIASESSION']],
+    );
+  });
+
+  test('a store that fails (wrong passphrase) fails the fetch before any STS call or prompt', async () => {
+    const { plan, cacheDir } = planOf(STORE_CHAIN, 'a');
+    const { sts, calls } = fakeSts();
+    const { tokens, requests } = fakeTokens(['123456']);
+    const wrong = new KeyStoreError('keystore-passphrase', 'Wrong passphrase');
+    await assert.rejects(
+      fetch(plan, cacheDir, sts, tokens, () => Promise.reject(wrong)),
+      (e: unknown) => e === wrong && isMfaExecError(e, 'keystore-passphrase') && e.exitCode === ExitCode.keyStorePassphrase,
+    );
+    assert.equal(calls.length, 0);
+    assert.equal(requests.length, 0);
   });
 });

@@ -4,7 +4,16 @@ import { selectProfile } from '../../src/aws-config/select-profile.ts';
 import { ExitCode, UsageError } from '../../src/errors.ts';
 import { COMMANDS, parseCommandLine, parseInvocation, type Invocation, type Options } from '../../src/invocation.ts';
 
-const DEFAULTS: Options = { noSession: false, debug: false, server: false, json: false, help: false, version: false };
+const DEFAULTS: Options = {
+  noSession: false,
+  debug: false,
+  server: false,
+  json: false,
+  fromEnv: false,
+  yes: false,
+  help: false,
+  version: false,
+};
 
 function command(argv: string[]): Extract<Invocation, { kind: 'command' }> {
   const inv = parseInvocation(argv, '/usr/local/bin/mfa-exec');
@@ -233,7 +242,21 @@ describe('command mode: subcommands, options and the target command', () => {
 
   test('every subcommand word is recognised in first position', () => {
     for (const name of COMMANDS) assert.equal(command([name]).command, name);
-    assert.deepEqual([...COMMANDS].sort(), ['clear', 'credential-process', 'doctor', 'env', 'exec', 'list', 'login', 'shim', 'status']);
+    assert.deepEqual([...COMMANDS].sort(), [
+      'add',
+      'clear',
+      'credential-process',
+      'doctor',
+      'env',
+      'exec',
+      'import',
+      'list',
+      'login',
+      'remove',
+      'rotate',
+      'shim',
+      'status',
+    ]);
   });
 
   test('parseCommandLine is the command-mode half of parseInvocation', () => {
@@ -375,4 +398,23 @@ describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFA
       assert.deepEqual({ ...got }, c.want);
     });
   }
+});
+
+describe('key commands', () => {
+  test('add PROFILE --env --backend file; import takes several profiles; remove --yes; rotate --mfa-token', () => {
+    const add = command(['add', 'dev', '--env', '--backend', 'file']);
+    assert.equal(add.command, 'add');
+    assert.deepEqual(add.args, ['dev']);
+    assert.equal(add.options.fromEnv, true);
+    assert.equal(add.options.backend, 'file');
+    assert.deepEqual(command(['import', 'a', 'b c']).args, ['a', 'b c']);
+    assert.equal(command(['remove', '--yes', 'dev']).options.yes, true);
+    assert.equal(command(['rotate', 'dev', '--mfa-token', '123456']).options.mfaToken, '123456');
+  });
+
+  test('their options belong to them only', () => {
+    assert.throws(() => parseCommandLine(['exec', '--backend', 'file', '--', 'true']), usageError(/--backend/));
+    assert.throws(() => parseCommandLine(['remove', '--env', 'dev']), usageError(/--env/));
+    assert.throws(() => parseCommandLine(['add', '--yes', 'dev']), usageError(/--yes/));
+  });
 });

@@ -52,6 +52,7 @@ function setup(p: Plan, resolve: RefresherContext['resolve'], opts: { sessionEnd
   }
   const ctx: RefresherContext = {
     env: {},
+    homedir: dir,
     settings,
     cacheDir: dir,
     logger: createLogger(false, (l) => lines.push(l)),

@@ -8,21 +8,24 @@ import { forDisplay } from '../../printable.ts';
 import type { Runtime } from '../../runtime.ts';
 import { checkConfigFiles } from './config-files.ts';
 import type { Finding } from './finding.ts';
+import { checkKeyStore } from './key-store.ts';
 import { checkMfaProcesses } from './mfa-process.ts';
 import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
 import { checkShims } from './shims.ts';
 
-const CHECKS: readonly ((rt: Runtime) => Finding[])[] = [
+const CHECKS: readonly ((rt: Runtime) => Finding[] | Promise<Finding[]>)[] = [
   checkConfigFiles,
   checkSelectedProfile,
+  checkKeyStore,
   checkShims,
   checkOverrides,
   checkMfaProcesses,
 ];
 
-export function doctorCommand(rt: Runtime): number {
-  const findings = CHECKS.flatMap((check) => check(rt));
+export async function doctorCommand(rt: Runtime): Promise<number> {
+  const findings: Finding[] = [];
+  for (const check of CHECKS) findings.push(...(await check(rt)));
   for (const [level, text] of findings) rt.out(`${level.padEnd(4)}  ${forDisplay(text)}\n`);
   return findings.some(([level]) => level !== 'ok') ? ExitCode.status : 0;
 }

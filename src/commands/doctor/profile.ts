@@ -5,6 +5,7 @@ import { hasCredentialSettings, selectProfile } from '../../aws-config/select-pr
 import type { AwsFiles } from '../../aws-config/types.ts';
 import { isMfaExecError } from '../../errors.ts';
 import { defaultOptions } from '../../invocation.ts';
+import { hasStoredKeys } from '../../keystore/has-stored-keys.ts';
 import type { Runtime } from '../../runtime.ts';
 import { planOverrides } from '../profile-resolution.ts';
 import type { Finding } from './finding.ts';
@@ -17,7 +18,8 @@ export function checkSelectedProfile(rt: Runtime): Finding[] {
   } catch {
     return []; // config-files.ts reports it
   }
-  if (choice.requested === undefined && !hasCredentialSettings(files.profiles.get('default'))) {
+  const fallback = files.profiles.get('default');
+  if (choice.requested === undefined && !hasCredentialSettings(fallback) && !(fallback && hasStoredKeys(rt.env, rt.homedir, 'default'))) {
     return [
       [
         'ok',

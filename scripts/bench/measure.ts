@@ -1,0 +1,106 @@
+// Timing child processes for the bench: checked runs, timed runs (wall and CPU, bounded by a
+// cap) through a small Python runner, interleaved rounds, medians.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface Command {
+  /** The executable (an absolute path) and its arguments, spawned directly (no shell). */
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  /** Checks a run's outcome (output included); returns a problem to report, or undefined. */
+  check?: (run: CheckedRun) => string | undefined;
+  /** Exit codes a timed run may end with (default: 0 only). */
+  okStatus?: number[];
+}
+
+export interface CheckedRun {
+  status: number | null;
+  overCap: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Timing {
+  /** Wall time, ms. */
+  wall: number;
+  /** User + system CPU time of the process and the children it waited for, ms. */
+  cpu: number;
+  /** Exit code, or minus the signal number. */
+  status: number;
+  overCap: boolean;
+}
+
+/** One run with its output captured, to check what a command does before timing it. */
+export function runChecked(cmd: Command, capMs: number): CheckedRun {
+  const [file, ...args] = cmd.argv;
+  const r = spawnSync(file!, args, {
+    env: cmd.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: capMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: 'utf8',
+  });
+  if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw r.error;
+  return { status: r.status, overCap: r.signal === 'SIGKILL', stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Runs commands (output to /dev/null) and reports their wall and CPU time. */
+export class Runner {
+  private readonly child = spawn('python3', [fileURLToPath(new URL('runner.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  private readonly lines = createInterface({ input: this.child.stdout! })[Symbol.asyncIterator]();
+
+  async time(cmd: Command, capMs: number): Promise<Timing> {
+    this.child.stdin!.write(JSON.stringify({ argv: cmd.argv, env: cmd.env, capMs }) + '\n');
+    const line = await this.lines.next();
+    if (line.done) throw new Error('bench: the process runner (scripts/bench/runner.py) stopped');
+    return JSON.parse(line.value) as Timing;
+  }
+
+  close(): void {
+    this.child.stdin!.end();
+  }
+}
+
+/**
+ * Checks each command once, then runs every command once per round, `rounds` times after
+ * `warmup` unrecorded rounds, so that whatever else the machine does affects all of them alike.
+ * Throws on a failed check or a failed run.
+ */
+export async function interleave(
+  runner: Runner,
+  commands: Record<string, Command>,
+  rounds: number,
+  warmup: number,
+  capMs: number,
+): Promise<Record<string, Timing[]>> {
+  const names = Object.keys(commands);
+  for (const name of names) {
+    const cmd = commands[name]!;
+    const run = runChecked(cmd, capMs);
+    const problem = run.overCap ? `still running after ${capMs} ms` : cmd.check?.(run);
+    if (problem) throw new Error(`bench: ${name} (${cmd.argv.join(' ')}): ${problem}\n${run.stderr}`);
+  }
+  const times: Record<string, Timing[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < warmup + rounds; i++) {
+    // Rotate the order each round: no command always runs right after the same neighbour.
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(i + j) % names.length]!;
+      const t = await runner.time(commands[name]!, capMs);
+      if (t.overCap || !(commands[name]!.okStatus ?? [0]).includes(t.status)) {
+        throw new Error(
+          `bench: ${name} (${commands[name]!.argv.join(' ')}): ${t.overCap ? `still running after ${capMs} ms` : `exit ${t.status}`} in a timed run`,
+        );
+      }
+      if (i >= warmup) times[name]!.push(t);
+    }
+  }
+  return times;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

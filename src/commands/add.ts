@@ -1,0 +1,110 @@
+/**
+ * add PROFILE: store a profile's long-term keys in the key store, typed on the terminal (the
+ * secret not echoed) or, with --env, taken from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+ * Adds [profile PROFILE] to the config file when no file defines the profile. Never prints the
+ * secret. Sessions cached from the profile's previous stored keys are dropped.
+ */
+import { appendProfileSection } from '../aws-config/add-section.ts';
+import { loadAwsFiles } from '../aws-config/load.ts';
+import { nodeFileSystem } from '../aws-config/read-file.ts';
+import { rewriteAwsFile } from '../aws-config/write-file.ts';
+import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
+import type { Options } from '../invocation.ts';
+import { isKeyText } from '../keystore/keys-json.ts';
+import { selectStore } from '../keystore/select-store.ts';
+import type { LongTermKeys } from '../keystore/types.ts';
+import { mask } from '../log.ts';
+import { openTerminal } from '../mfa/tty-prompt.ts';
+import type { Runtime } from '../runtime.ts';
+import { dropSessions, fromStoreOf, profilesOf, storeContext } from './key-stores.ts';
+
+export async function addCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+  const [profile] = profilesOf('add', args, options, false) as [string];
+  const keys = options.fromEnv ? keysFromEnv(rt.env) : await keysFromTerminal(profile);
+  checkKeys(keys, options.fromEnv ? 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' : 'what was typed');
+
+  const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
+  const defined = files.profiles.get(profile);
+  const { store, notes } = await selectStore({ ...storeContext(rt, options, true), profile });
+  for (const note of notes) rt.logger.debug(note);
+  await store.set(profile, keys);
+  const dropped = dropSessions(files, fromStoreOf(profile), rt);
+  if (dropped > 0) rt.logger.debug(`dropped ${dropped} cached entries made from the previous stored keys of '${profile}'`);
+  rt.logger.info(`stored the keys of profile '${profile}' (${mask(keys.accessKeyId)}) in ${store.describe(profile)}`);
+
+  const inFile = defined && ['aws_access_key_id', 'aws_secret_access_key'].find((k) => defined.values[k] !== undefined);
+  if (defined && inFile) {
+    rt.logger.warn(
+      `profile '${profile}' also has ${inFile} in ${defined.origin[inFile]}, and keys in the files win over stored ones: remove them from there (or run 'mfa-exec import ${profile}' instead of add)`,
+    );
+  } else if (defined && (defined.values.role_arn !== undefined || defined.values.credential_process !== undefined)) {
+    const from =
+      defined.values.role_arn !== undefined ? 'assumes a role with the credentials of its source_profile' : 'runs credential_process';
+    rt.logger.warn(
+      `profile '${profile}' ${from}, so keys stored under its name are not used; store the keys of the profile that holds them`,
+    );
+  }
+  if (!defined) {
+    const text = nodeFileSystem.readFile(files.configFile);
+    const next = appendProfileSection(text, profile, files.configFile);
+    if (next === undefined) {
+      rt.logger.warn(
+        `profile '${profile}' is not in ${files.configFile}, and its name cannot be written as a section header there; add it by hand`,
+      );
+    } else {
+      rewriteAwsFile(files.configFile, text, next);
+      rt.logger.info(`added [${next.slice(next.lastIndexOf('[') + 1, next.lastIndexOf(']'))}] to ${files.configFile}`);
+    }
+  }
+  return 0;
+}
+
+function keysFromEnv(env: NodeJS.ProcessEnv): LongTermKeys {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID ?? '';
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY ?? '';
+  if (!accessKeyId || !secretAccessKey) {
+    throw new UsageError('add --env takes the keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and they are not both set.');
+  }
+  if (env.AWS_SESSION_TOKEN) {
+    throw new UsageError(
+      'add --env: AWS_SESSION_TOKEN is set, so AWS_ACCESS_KEY_ID is a temporary key (from mfa-exec, aws-vault or SSO?), not a long-term one; nothing was stored.',
+    );
+  }
+  return { accessKeyId, secretAccessKey };
+}
+
+async function keysFromTerminal(profile: string): Promise<LongTermKeys> {
+  const terminal = openTerminal();
+  if (!terminal) {
+    throw new MfaExecError(
+      `'mfa-exec add ${profile}' asks for the keys on the terminal, and there is none: run it in a terminal, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY and use --env.`,
+      ExitCode.noTerminal,
+      { kind: 'no-terminal' },
+    );
+  }
+  try {
+    terminal.write(`Access key id for profile '${profile}': `);
+    const accessKeyId = (await terminal.readLine('Key prompt')).trim();
+    terminal.write(`Secret access key for profile '${profile}' (not shown): `);
+    const secretAccessKey = (await terminal.readSecret('Key prompt')).trim();
+    return { accessKeyId, secretAccessKey };
+  } finally {
+    terminal.close();
+  }
+}
+
+function checkKeys(keys: LongTermKeys, from: string): void {
+  if (!/^[A-Z0-9]{16,128}$/.test(keys.accessKeyId)) {
+    throw new UsageError(
+      `The access key id from ${from} is not one (16 or more capital letters and digits, like AKIA…); nothing was stored.`,
+    );
+  }
+  if (keys.accessKeyId.startsWith('ASIA')) {
+    throw new UsageError(
+      `The access key id from ${from} (${mask(keys.accessKeyId)}) is a temporary one (ASIA…); store a long-term key (AKIA…).`,
+    );
+  }
+  if (!isKeyText(keys.secretAccessKey)) {
+    throw new UsageError(`The secret access key from ${from} is empty, too long or has spaces; nothing was stored.`);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * import PROFILE…: move long-term keys from the credentials file into the key store. For each
+ * profile the keys are stored and read back; only when all of them are safe is the credentials
+ * file rewritten, once, atomically, without those keys (aws_access_key_id and
+ * aws_secret_access_key), every other line left byte for byte. Any failure leaves the file as it
+ * was. No copy of the old file is kept.
+ *
+ * A profile with aws_session_token is refused: those are temporary credentials, which expire and
+ * have no place in a long-term store.
+ */
+import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-keys.ts';
+import { loadAwsFiles, parseAwsFiles } from '../aws-config/load.ts';
+import { nodeFileSystem } from '../aws-config/read-file.ts';
+import { rewriteAwsFile } from '../aws-config/write-file.ts';
+import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
+import type { Options } from '../invocation.ts';
+import { selectStore } from '../keystore/select-store.ts';
+import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
+import { mask } from '../log.ts';
+import type { Runtime } from '../runtime.ts';
+import { profilesOf, storeContext } from './key-stores.ts';
+
+export const DROP_KEYS: ReadonlyMap<string, KeyEdit> = new Map([
+  ['aws_access_key_id', { drop: true }],
+  ['aws_secret_access_key', { drop: true }],
+]);
+
+export async function importCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+  const profiles = [...new Set(profilesOf('import', args, options, true))];
+  const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
+  const file = files.credentialsFile;
+  const text = nodeFileSystem.readFile(file);
+  const keys = profiles.map((profile) => ({ profile, keys: keysInCredentialsFile(files, profile) }));
+
+  // The new file text first: a file mfa-exec cannot edit safely fails before anything is stored.
+  let next = text ?? '';
+  for (const { profile } of keys) {
+    const edit = editSectionKeys(next, profile, DROP_KEYS, file);
+    checkEdit(next, edit.text, profile, DROP_KEYS, file);
+    next = edit.text;
+  }
+  const after = parseAwsFiles(nodeFileSystem.readFile(files.configFile), files.configFile, next, file);
+  for (const { profile } of keys) {
+    const left = after.profiles.get(profile);
+    const key = ['aws_access_key_id', 'aws_secret_access_key'].find((k) => left?.values[k] !== undefined);
+    if (key) {
+      throw new ConfigError(
+        `Profile '${profile}' also has ${key} in ${left!.origin[key]}, which would be used once the keys leave ${file}. Remove the keys from ${left!.origin[key]} first; nothing was changed.`,
+      );
+    }
+  }
+
+  const stored: string[] = [];
+  for (const { profile, keys: pair } of keys) {
+    try {
+      const { store, notes } = await selectStore({ ...storeContext(rt, options, true), profile });
+      for (const note of notes) rt.logger.debug(note);
+      await storeAndCheck(store, profile, pair);
+      stored.push(`'${profile}' in ${store.describe(profile)}`);
+    } catch (error) {
+      if (stored.length > 0 && isMfaExecError(error)) {
+        throw new MfaExecError(
+          `${error.message} ${file} was not changed; the keys of ${stored.join(', ')} are now also in the key store (run import again once the problem is fixed).`,
+          error.exitCode,
+          { cause: error, kind: error.kind },
+        );
+      }
+      throw error;
+    }
+  }
+  rewriteAwsFile(file, text, next);
+  for (const [i, { keys: pair }] of keys.entries()) {
+    rt.logger.info(`moved the keys of profile ${stored[i]} (${mask(pair.accessKeyId)}); removed them from ${file}`);
+  }
+  return 0;
+}
+
+/** The profile's key pair, which must be in the credentials file (not the config file) and long-term. */
+function keysInCredentialsFile(files: ReturnType<typeof loadAwsFiles>, profile: string): LongTermKeys {
+  const p = files.profiles.get(profile);
+  const file = files.credentialsFile;
+  if (!p) throw new ConfigError(`Profile '${profile}' is not defined in ${files.configFile} or ${file}; there is nothing to import.`);
+  const { aws_access_key_id: id, aws_secret_access_key: secret, aws_session_token: token } = p.values;
+  if (id === undefined && secret === undefined) {
+    throw new ConfigError(
+      `Profile '${profile}' has no keys in ${file}; there is nothing to import (to store keys you type, use 'mfa-exec add').`,
+    );
+  }
+  const origins = new Set([p.origin.aws_access_key_id, p.origin.aws_secret_access_key].filter(Boolean));
+  if (origins.size !== 1 || !origins.has(file)) {
+    throw new ConfigError(
+      `The keys of profile '${profile}' are in ${[...origins].join(' and ')}, not (both) in ${file}; import moves keys out of the credentials file only. Move them there, or store them with 'mfa-exec add ${profile}'.`,
+    );
+  }
+  if (!id || !secret)
+    throw new ConfigError(
+      `Profile '${profile}' in ${file} has only one of aws_access_key_id and aws_secret_access_key; nothing was changed.`,
+    );
+  if (token !== undefined || id.trim().startsWith('ASIA')) {
+    throw new ConfigError(
+      `Profile '${profile}' in ${file} holds temporary credentials (aws_session_token / ASIA…), which expire; only long-term keys (AKIA…) go into the key store. Nothing was changed.`,
+    );
+  }
+  return { accessKeyId: id.trim(), secretAccessKey: secret.trim() };
+}
+
+/** Stores the pair and reads it back: the file loses its copy only if the store really holds it. */
+export async function storeAndCheck(store: KeyStore, profile: string, keys: LongTermKeys): Promise<void> {
+  await store.set(profile, keys);
+  const back = await store.get(profile);
+  if (back?.accessKeyId !== keys.accessKeyId || back.secretAccessKey !== keys.secretAccessKey) {
+    throw new MfaExecError(
+      `The keys of profile '${profile}' read back from ${store.describe(profile)} are not the ones stored; nothing was removed from the credentials file.`,
+      ExitCode.keyStore,
+      { kind: 'keystore-io' },
+    );
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * remove PROFILE: delete the profile's stored keys (from every store that holds them, or the one
+ * --backend names) and the sessions cached from them. Asks to confirm on the terminal; --yes for
+ * scripts (without a terminal and without --yes nothing is deleted).
+ */
+import { loadAwsFiles } from '../aws-config/load.ts';
+import { ExitCode, isMfaExecError, MfaExecError, UsageError } from '../errors.ts';
+import type { Options } from '../invocation.ts';
+import { isKeyStoreError } from '../keystore/errors.ts';
+import { openStores } from '../keystore/select-store.ts';
+import type { KeyStore } from '../keystore/types.ts';
+import { openTerminal } from '../mfa/tty-prompt.ts';
+import type { Runtime } from '../runtime.ts';
+import { dropSessions, fromStoreOf, profilesOf, storeContext } from './key-stores.ts';
+
+export async function removeCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+  const [profile] = profilesOf('remove', args, options, false) as [string];
+  const stores = openStores(storeContext(rt, options));
+  const { backend } = stores.choice;
+  const candidates: KeyStore[] = [];
+  if (backend !== 'keyring') candidates.push(stores.file);
+  if (backend !== 'file') candidates.push(stores.keyring());
+  const where = candidates.map((s) => s.describe(profile)).join(' and ');
+
+  if (!options.yes) await confirm(`Delete the keys of profile '${profile}' stored in ${where}? [y/N] `, profile);
+
+  const removed: string[] = [];
+  for (const store of candidates) {
+    try {
+      if (await store.remove(profile)) removed.push(store.describe(profile));
+    } catch (error) {
+      // In "auto" a keyring that does not answer holds nothing we could delete; said, not fatal.
+      if (backend === 'auto' && store.kind === 'keyring' && isKeyStoreError(error, 'keystore-unavailable')) {
+        rt.logger.debug(error.message);
+        continue;
+      }
+      throw error;
+    }
+  }
+  let dropped = 0;
+  try {
+    dropped = dropSessions(loadAwsFiles(rt.env, rt.homedir, rt.cwd), fromStoreOf(profile), rt);
+  } catch (error) {
+    if (!isMfaExecError(error)) throw error;
+    rt.logger.warn(
+      `cannot read the config files to find the sessions made from these keys (${error.message}); run 'mfa-exec clear' to drop all cached sessions`,
+    );
+  }
+  const sessions = dropped > 0 ? `; dropped ${dropped} cached ${dropped === 1 ? 'entry' : 'entries'} made from them` : '';
+  if (removed.length === 0) rt.logger.info(`no keys of profile '${profile}' were stored in ${where}; nothing to delete${sessions}`);
+  else rt.logger.info(`deleted the keys of profile '${profile}' from ${removed.join(' and ')}${sessions}`);
+  return 0;
+}
+
+async function confirm(question: string, profile: string): Promise<void> {
+  const terminal = openTerminal();
+  if (!terminal)
+    throw new UsageError(
+      `'mfa-exec remove ${profile}' asks to confirm on a terminal, and there is none: add --yes to delete without asking.`,
+    );
+  try {
+    terminal.write(question);
+    const answer = (await terminal.readLine('Confirmation')).trim().toLowerCase();
+    if (answer !== 'y' && answer !== 'yes')
+      throw new MfaExecError(`Not confirmed; the keys of profile '${profile}' were kept.`, ExitCode.status);
+  } finally {
+    terminal.close();
+  }
+}

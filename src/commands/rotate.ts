@@ -1,0 +1,255 @@
+/**
+ * rotate PROFILE: replace a source profile's long-term access key with a new one, where it lives
+ * (the key store, or the credentials file, rewritten like import: only the two values change).
+ *
+ *   1. the old key: from the store (read once) or the credentials file;
+ *   2. credentials for IAM: the MFA session of the profile's device (cached, or one prompt; a
+ *      code already used is never sent again: the prompt says to wait for the next one), or the
+ *      old key itself when no profile names an MFA device;
+ *   3. GetCallerIdentity: the IAM user the key belongs to;
+ *   4. CreateAccessKey; GetCallerIdentity with the new key, retried while IAM propagates it;
+ *   5. store the new key (read back), or rewrite the credentials file;
+ *   6. DeleteAccessKey the old key; drop the sessions cached from it.
+ * After step 4 every failure says which key is live and where it is stored; a new key that cannot
+ * be proven or stored is deleted again, so nothing is left that the user does not know about.
+ */
+import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-keys.ts';
+import { loadAwsFiles } from '../aws-config/load.ts';
+import { DEFAULT_SESSION_SECONDS, resolvePlan, type Plan } from '../aws-config/plan.ts';
+import { nodeFileSystem } from '../aws-config/read-file.ts';
+import type { AwsFiles } from '../aws-config/types.ts';
+import { rewriteAwsFile } from '../aws-config/write-file.ts';
+import { callerIdentity, createAccessKey, deleteAccessKey, describeAwsError, iamError, type AwsCallPlace } from '../credentials/iam.ts';
+import { resolveCredentials } from '../credentials/resolve.ts';
+import type { Credentials } from '../credentials/types.ts';
+import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
+import type { Options } from '../invocation.ts';
+import { readStoredKeys } from '../keystore/select-store.ts';
+import { shellWord } from '../keystore/source-keys.ts';
+import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
+import { mask } from '../log.ts';
+import type { Runtime } from '../runtime.ts';
+import { storeAndCheck } from './import.ts';
+import { dropSessions, fromStoreOf, profilesOf, storeContext } from './key-stores.ts';
+import { resolveContext } from './profile-resolution.ts';
+import { cacheDir } from '../credentials/cache.ts';
+
+/** How long a new key may take to work (IAM is eventually consistent; seconds, usually). */
+const PROPAGATION_DELAYS_MS = [1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 10_000, 10_000, 10_000, 10_000];
+
+type Home = { kind: 'store'; store: KeyStore } | { kind: 'file'; file: string; text: string };
+
+export async function rotateCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+  const [profile] = profilesOf('rotate', args, options, false) as [string];
+  const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
+  const plan = resolvePlan(files, profile, rt.env, { sessionDurationSeconds: rt.settings.sessionDurationSeconds() });
+  const place: AwsCallPlace = { region: plan.region ?? rt.settings.region ?? 'us-east-1', timeoutMs: rt.settings.stsTimeoutMs };
+  checkRotatable(plan, files, profile);
+
+  // 1. The old key, read once (the MFA session below reuses it instead of opening the store again).
+  let old: { keys: LongTermKeys; home: Home } | undefined;
+  const readOld = async (): Promise<{ keys: LongTermKeys; home: Home }> => (old ??= await oldKey(plan, files, rt, options));
+  if (plan.source.kind === 'static') await readOld(); // checks the file can be edited before anything is created
+
+  // 2. Credentials IAM accepts.
+  const device = plan.session?.mfaSerial !== undefined ? plan.session : deviceFromChains(files, profile, rt);
+  let iamCreds: Credentials;
+  if (device?.mfaSerial) {
+    const sessionPlan: Plan = {
+      ...plan,
+      roles: [],
+      passThrough: false,
+      session: { ...device, durationSeconds: plan.session?.durationSeconds ?? DEFAULT_SESSION_SECONDS },
+    };
+    rt.logger.debug(`rotate: IAM calls with the MFA session of device ${device.mfaSerial}`);
+    iamCreds = await resolveCredentials(sessionPlan, {
+      ...resolveContext(rt, cacheDir(rt.env, rt.homedir), options),
+      promptReason: `rotating the access key of profile '${profile}' needs an MFA session.`,
+      readStore: async () => (await readOld()).keys,
+    });
+  } else {
+    rt.logger.debug('rotate: no MFA device in any profile using these keys; IAM calls are signed with the old key itself');
+    iamCreds = (await readOld()).keys;
+  }
+  const { keys: oldKeys, home } = await readOld();
+  const where = home.kind === 'store' ? home.store.describe(profile) : home.file;
+
+  // 3. Whose key it is.
+  let arn: string;
+  try {
+    arn = await callerIdentity(iamCreds, place);
+  } catch (error) {
+    throw iamError(`GetCallerIdentity for profile '${profile}'`, error, 'Nothing was changed.');
+  }
+  const userName = /^arn:[^:]+:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+  if (!userName) {
+    throw new ConfigError(
+      `The keys of profile '${profile}' belong to ${arn}, not to an IAM user; rotate only replaces IAM user access keys. Nothing was changed.`,
+    );
+  }
+  rt.logger.info(`rotating access key ${mask(oldKeys.accessKeyId)} of IAM user ${userName} (profile '${profile}', kept in ${where})`);
+
+  // 4. The new key, proven.
+  let created: LongTermKeys;
+  try {
+    created = await createAccessKey(iamCreds, userName, place);
+  } catch (error) {
+    throw iamError(
+      `IAM CreateAccessKey for user ${userName}`,
+      error,
+      `Nothing was changed: the old key ${mask(oldKeys.accessKeyId)} is still live and in ${where}.`,
+    );
+  }
+  rt.logger.info(`created access key ${mask(created.accessKeyId)}; checking that it works (IAM takes a few seconds to know a new key)`);
+  const undo = async (why: string, cause: unknown): Promise<never> => {
+    const unchanged = `The old key ${oldKeys.accessKeyId} is still live and still in ${where}: nothing else was changed.`;
+    try {
+      await deleteAccessKey(iamCreds, userName, created.accessKeyId, place);
+    } catch (error) {
+      throw new MfaExecError(
+        `${why} The new key ${created.accessKeyId} is live but stored nowhere, and deleting it failed (${describeAwsError(error)}): delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${created.accessKeyId}'. ${unchanged}`,
+        isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable,
+        { cause },
+      );
+    }
+    throw new MfaExecError(
+      `${why} The new key ${created.accessKeyId} was deleted again. ${unchanged}`,
+      isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable,
+      {
+        cause,
+      },
+    );
+  };
+  try {
+    await proveKey(created, arn, place, rt);
+  } catch (error) {
+    return undo(
+      `The new key ${mask(created.accessKeyId)} does not work: ${isMfaExecError(error) ? error.message : describeAwsError(error)}.`,
+      error,
+    );
+  }
+
+  // 5. Kept where the old one was.
+  try {
+    if (home.kind === 'store') await storeAndCheck(home.store, profile, created);
+    else writeKeysToFile(home.file, home.text, profile, created);
+  } catch (error) {
+    return undo(`Cannot keep the new key in ${where}: ${isMfaExecError(error) ? error.message : String(error)}`, error);
+  }
+  rt.logger.info(`stored the new key ${mask(created.accessKeyId)} in ${where}`);
+
+  // 6. The old key goes, and so do the sessions made from it.
+  const dropped = dropSessions(
+    files,
+    plan.source.kind === 'store' ? fromStoreOf(profile) : (s) => s.kind === 'static' && s.accessKeyId === oldKeys.accessKeyId,
+    rt,
+  );
+  try {
+    await deleteAccessKey(iamCreds, userName, oldKeys.accessKeyId, place);
+  } catch (error) {
+    throw iamError(
+      `IAM DeleteAccessKey of the old key ${oldKeys.accessKeyId}`,
+      error,
+      `The new key ${created.accessKeyId} is live and in ${where}, and mfa-exec uses it from now on. The old key ${oldKeys.accessKeyId} is still live but no longer stored anywhere: delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${oldKeys.accessKeyId}'.`,
+    );
+  }
+  rt.logger.info(
+    `deleted the old key ${mask(oldKeys.accessKeyId)}${dropped > 0 ? `; dropped ${dropped} cached ${dropped === 1 ? 'entry' : 'entries'} made from it (the next run asks for an MFA code)` : ''}`,
+  );
+  return 0;
+}
+
+function checkRotatable(plan: Plan, files: AwsFiles, profile: string): void {
+  if (plan.roles.length > 0) {
+    throw new ConfigError(
+      `Profile '${profile}' assumes a role; its credentials come from profile '${plan.source.profile}'. Rotate that profile's keys: mfa-exec rotate ${shellWord(plan.source.profile)}.`,
+    );
+  }
+  const source = plan.source;
+  if (source.kind === 'static') {
+    if (source.sessionToken !== undefined)
+      throw new ConfigError(`Profile '${profile}' holds temporary credentials (aws_session_token); there is no long-term key to rotate.`);
+    if (source.file !== files.credentialsFile) {
+      throw new ConfigError(
+        `The keys of profile '${profile}' are in ${source.file}; rotate replaces keys in ${files.credentialsFile} or in the key store. Move them to one of those first (for example 'mfa-exec add ${shellWord(profile)}').`,
+      );
+    }
+    return;
+  }
+  if (source.kind !== 'store') {
+    throw new ConfigError(
+      `Profile '${profile}' gets its credentials from ${source.kind === 'process' ? 'credential_process' : 'the environment'}; there is no stored key to rotate.`,
+    );
+  }
+}
+
+async function oldKey(plan: Plan, files: AwsFiles, rt: Runtime, options: Options): Promise<{ keys: LongTermKeys; home: Home }> {
+  const source = plan.source;
+  if (source.kind === 'static') {
+    const text = nodeFileSystem.readFile(files.credentialsFile) ?? '';
+    // Dry run: a file mfa-exec cannot edit fails now, before a key exists.
+    writeKeysToFile(files.credentialsFile, text, plan.profile, { accessKeyId: 'AKIAEXAMPLEDRYRUN000', secretAccessKey: 'dry-run' }, false);
+    return {
+      keys: { accessKeyId: source.accessKeyId.trim(), secretAccessKey: source.secretAccessKey.trim() },
+      home: { kind: 'file', file: files.credentialsFile, text },
+    };
+  }
+  const found = await readStoredKeys(storeContext(rt, options), plan.profile);
+  for (const note of found.notes) rt.logger.debug(note);
+  if (!found.keys) {
+    throw new ConfigError(
+      `Profile '${plan.profile}' has no keys in ${files.credentialsFile} and none stored in ${found.looked.join(' or ')}; there is nothing to rotate.`,
+    );
+  }
+  return { keys: found.keys, home: { kind: 'store', store: found.store } };
+}
+
+/** The credentials file with the profile's two key values replaced, checked, then written (unless a dry run). */
+function writeKeysToFile(file: string, text: string, profile: string, keys: LongTermKeys, write = true): void {
+  const edits = new Map<string, KeyEdit>([
+    ['aws_access_key_id', { value: keys.accessKeyId }],
+    ['aws_secret_access_key', { value: keys.secretAccessKey }],
+  ]);
+  const edit = editSectionKeys(text, profile, edits, file);
+  if (edit.edited.length !== 2) throw new ConfigError(`Cannot find both keys of [${profile}] in ${file}; nothing was changed.`);
+  checkEdit(text, edit.text, profile, edits, file);
+  if (write) rewriteAwsFile(file, text, edit.text);
+}
+
+/** The first MFA device of a chain that starts from this profile's keys (when the profile names none). */
+function deviceFromChains(files: AwsFiles, profile: string, rt: Runtime): { mfaSerial?: string; mfaProcess?: string } | undefined {
+  for (const name of files.profiles.keys()) {
+    let plan: Plan;
+    try {
+      plan = resolvePlan(files, name, rt.env);
+    } catch {
+      continue;
+    }
+    if (plan.source.profile !== profile) continue;
+    const device = plan.session ?? plan.roles.find((r) => r.mfaSerial !== undefined);
+    if (device?.mfaSerial) {
+      rt.logger.debug(`rotate: profile '${profile}' names no MFA device; using ${device.mfaSerial} of profile '${name}'`);
+      return { mfaSerial: device.mfaSerial, ...(device.mfaProcess === undefined ? {} : { mfaProcess: device.mfaProcess }) };
+    }
+  }
+  return undefined;
+}
+
+/** GetCallerIdentity with the new key until it answers as the same user (IAM propagation), bounded. */
+async function proveKey(keys: LongTermKeys, arn: string, place: AwsCallPlace, rt: Runtime): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const who = await callerIdentity(keys, place);
+      if (who !== arn) throw new MfaExecError(`it acts as ${who}, not as ${arn}`, ExitCode.stsDenied);
+      rt.logger.debug(`rotate: the new key works (attempt ${attempt + 1})`);
+      return;
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? '';
+      const notYet = /InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient|AuthFailure/.test(name);
+      const delay = PROPAGATION_DELAYS_MS[attempt];
+      if (!notYet || delay === undefined) throw error;
+      rt.logger.debug(`rotate: the new key is not accepted yet (${name}); again in ${delay / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The encrypted file store: one file per profile in keys-dir.ts's directory (0700), each sealed
+ * with the store's one passphrase (file-crypto.ts), written 0600 through a fresh O_EXCL temporary
+ * file, fsync and rename.
+ *
+ * One file per profile: writers of different profiles never touch the same file, and two writers
+ * of the same profile each replace the whole file, so the last rename wins and a reader sees one
+ * complete file or the other: no lock, no read-modify-write, nothing to lose or tear.
+ *
+ * The passphrase is asked for only when a secret is opened or sealed (not to list, to find a
+ * profile's file, or to remove it), and at most once per store object. Before sealing, it is
+ * checked against a file already in the store, so a mistyped passphrase cannot leave one profile
+ * sealed with a passphrase the user does not know.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { silentLogger, type Logger } from '../log.ts';
+import { describeErrno, writeFileAtomic } from '../private-file.ts';
+import { KeyStoreError } from './errors.ts';
+import { openKeys, sealKeys } from './file-crypto.ts';
+import { MAX_FILE_BYTES } from './file-format.ts';
+import { fileNameOf, profileOf } from './file-name.ts';
+import { DEFAULT_SCRYPT, type ScryptParams } from './kdf.ts';
+import { ensureKeysDir } from './keys-dir.ts';
+import { isKeyText } from './keys-json.ts';
+import type { KeyStore, LongTermKeys } from './types.ts';
+
+export interface FileStoreOptions {
+  dir: string;
+  /** Where the passphrase comes from (environment or a prompt); called at most once. */
+  passphrase: () => Promise<string>;
+  scrypt?: ScryptParams;
+  randomBytes?: (n: number) => Buffer;
+  /** Told when the key directory had to be made private. */
+  logger?: Logger;
+}
+
+export class FileKeyStore implements KeyStore {
+  readonly kind = 'file' as const;
+  readonly dir: string;
+  readonly #askPassphrase: () => Promise<string>;
+  #passphrase: Promise<string> | undefined;
+  readonly #scrypt: ScryptParams;
+  readonly #randomBytes: ((n: number) => Buffer) | undefined;
+  readonly #logger: Logger;
+
+  constructor(options: FileStoreOptions) {
+    this.dir = options.dir;
+    this.#askPassphrase = options.passphrase;
+    this.#scrypt = options.scrypt ?? DEFAULT_SCRYPT;
+    this.#randomBytes = options.randomBytes;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  describe(profile: string): string {
+    return `the encrypted file ${this.fileOf(profile)}`;
+  }
+
+  /** The profile's key file (whether or not it exists). */
+  fileOf(profile: string): string {
+    const name = fileNameOf(profile);
+    if (!name)
+      throw new KeyStoreError('keystore-io', `The profile name '${profile.slice(0, 60)}…' is too long to name a key file in ${this.dir}.`);
+    return path.join(this.dir, name);
+  }
+
+  /** Whether the profile has a key file; asks for no passphrase. */
+  has(profile: string): boolean {
+    try {
+      return fs.lstatSync(this.fileOf(profile)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async get(profile: string): Promise<LongTermKeys | undefined> {
+    const file = this.fileOf(profile);
+    const bytes = readKeyFile(file, profile);
+    if (!bytes) return undefined;
+    return this.#open(profile, file, bytes, await this.#getPassphrase());
+  }
+
+  async set(profile: string, keys: LongTermKeys): Promise<void> {
+    if (!isKeyText(keys.accessKeyId) || !isKeyText(keys.secretAccessKey)) {
+      throw new KeyStoreError(
+        'keystore-io',
+        `The keys given for profile '${profile}' are not an access key id and a secret (empty, too long, or with spaces); nothing was stored.`,
+      );
+    }
+    const file = this.fileOf(profile);
+    ensureKeysDir(this.dir, this.#logger);
+    const passphrase = await this.#getPassphrase();
+    await this.#checkPassphraseAgainstStore(profile, passphrase);
+    const text = await sealKeys(profile, keys, passphrase, this.#scrypt, this.#randomBytes);
+    try {
+      writeFileAtomic(file, text);
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause ?? error;
+      throw new KeyStoreError(
+        'keystore-io',
+        `Cannot write the key file ${file} for profile '${profile}': ${describeErrno(cause)}. Nothing was changed.`,
+        { cause },
+      );
+    }
+  }
+
+  async remove(profile: string): Promise<boolean> {
+    const file = this.fileOf(profile);
+    try {
+      fs.unlinkSync(file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new KeyStoreError('keystore-io', `Cannot remove the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+        cause: error,
+      });
+    }
+  }
+
+  async list(): Promise<string[]> {
+    return this.listSync();
+  }
+
+  /** The profiles that have a key file, from the file names alone. */
+  listSync(): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new KeyStoreError('keystore-io', `Cannot list the key directory ${this.dir}: ${describeErrno(error)}.`, { cause: error });
+    }
+    return names
+      .map(profileOf)
+      .filter((p): p is string => p !== undefined)
+      .sort();
+  }
+
+  #getPassphrase(): Promise<string> {
+    this.#passphrase ??= this.#askPassphrase().then((passphrase) => {
+      if (passphrase.length === 0) {
+        throw new KeyStoreError(
+          'keystore-passphrase',
+          `The passphrase for the encrypted key files in ${this.dir} is empty; an empty passphrase is never accepted.`,
+        );
+      }
+      return passphrase;
+    });
+    return this.#passphrase;
+  }
+
+  async #open(profile: string, file: string, bytes: Buffer, passphrase: string): Promise<LongTermKeys> {
+    const result = await openKeys(profile, bytes, passphrase);
+    if (result.ok) return result.keys;
+    switch (result.problem) {
+      case 'passphrase':
+        throw new KeyStoreError(
+          'keystore-passphrase',
+          `Wrong passphrase for the encrypted key file of profile '${profile}' (${file}). Nothing was changed and no AWS call was made. ` +
+            'Check MFA_EXEC_FILE_PASSPHRASE (or AWS_VAULT_FILE_PASSPHRASE) or type it again.',
+        );
+      case 'other-profile':
+        throw new KeyStoreError(
+          'keystore-corrupt',
+          `The key file ${file} holds the keys of profile '${result.owner}', not of '${profile}': it was copied or renamed. ` +
+            `mfa-exec will not use it; remove it and add the keys of '${profile}' again.`,
+        );
+      case 'corrupt':
+        throw corrupt(profile, file, result.reason);
+    }
+  }
+
+  /**
+   * The passphrase must open the store's existing files: the profile's own if it has one, else
+   * any other. A file that is damaged or of another format proves nothing and is skipped.
+   */
+  async #checkPassphraseAgainstStore(profile: string, passphrase: string): Promise<void> {
+    const others = (await this.list()).filter((p) => p !== profile);
+    for (const candidate of [profile, ...others]) {
+      let bytes: Buffer | undefined;
+      try {
+        bytes = readKeyFile(this.fileOf(candidate), candidate);
+      } catch {
+        continue;
+      }
+      if (!bytes) continue;
+      const result = await openKeys(candidate, bytes, passphrase);
+      if (result.ok) return;
+      if (result.problem === 'passphrase') {
+        throw new KeyStoreError(
+          'keystore-passphrase',
+          `That passphrase does not open the key file of profile '${candidate}' (${this.fileOf(candidate)}); all key files in ${this.dir} share one passphrase. ` +
+            `Nothing was stored for '${profile}'.`,
+        );
+      }
+    }
+  }
+}
+
+function corrupt(profile: string, file: string, reason: string): KeyStoreError {
+  return new KeyStoreError(
+    'keystore-corrupt',
+    `The key file ${file} of profile '${profile}' cannot be used: ${reason}. mfa-exec did not change it. ` +
+      `Restore it from a backup, or remove it and add the keys of '${profile}' again.`,
+  );
+}
+
+/**
+ * The file's bytes, or undefined if there is none. Refuses (KeyStoreError) a symlink, a FIFO or
+ * other non-file, a file of another user or readable by others, and anything larger than a key
+ * file can be; never blocks.
+ */
+function readKeyFile(file: string, profile: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw corrupt(profile, file, 'it is a symbolic link, which mfa-exec never writes');
+    throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+      cause: error,
+    });
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw corrupt(profile, file, 'it is not a regular file');
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid) throw corrupt(profile, file, `it belongs to uid ${stat.uid}, not to you`);
+    if ((stat.mode & 0o077) !== 0) {
+      throw new KeyStoreError(
+        'keystore-io',
+        `The key file ${file} of profile '${profile}' has mode ${(stat.mode & 0o777).toString(8)}: others can read it. ` +
+          `mfa-exec writes key files 600; if you made this change, run 'chmod 600 ${file}'.`,
+      );
+    }
+    if (stat.size > MAX_FILE_BYTES) throw corrupt(profile, file, `it is ${stat.size} bytes long, far more than a key file`);
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_FILE_BYTES) throw corrupt(profile, file, 'it is far larger than a key file');
+    }
+    return buffer.subarray(0, length);
+  } catch (error) {
+    if (error instanceof KeyStoreError) throw error;
+    throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+      cause: error,
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+}

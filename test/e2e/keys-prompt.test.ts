@@ -1,0 +1,116 @@
+// The key prompts in a real terminal: `add` echoes the access key id but not the secret nor the
+// passphrase; Ctrl-C at the secret ends mfa-exec at once (130) with the terminal's echo back on;
+// a cache miss asks for the key store's passphrase, then for the MFA code.
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { CLI_PATH, runCli, runInPty, startFakeAws, writeAwsFiles, type FakeAws } from '../harness/index.ts';
+import { SPEC, makeScenario, type Scenario } from './scenario.ts';
+
+const PASSPHRASE = 'Tr0ub4dor&3-passphrase';
+
+describe('key prompts on the terminal', { timeout: 120_000 }, () => {
+  let aws: FakeAws;
+  let s: Scenario;
+  let keyId: string;
+  let secret: string;
+  before(async () => {
+    aws = await startFakeAws(SPEC);
+  });
+  after(() => aws?.close());
+  beforeEach(async () => {
+    s = await makeScenario(aws);
+    keyId = aws.users[s.user]!.accessKeyId;
+    secret = aws.users[s.user]!.secretAccessKey;
+    await writeAwsFiles(s.home, { credentials: '' });
+    aws.resetCalls();
+  });
+  afterEach(() => s.cleanup());
+
+  test('add: the key id is echoed, the secret and the new passphrase (asked twice) are not', async () => {
+    const r = await runInPty([CLI_PATH, 'add', 'source'], {
+      env: { ...s.env, MFA_EXEC_BACKEND: 'file' },
+      steps: [
+        { expect: "Access key id for profile 'source': ", send: `${keyId}\r` },
+        { expect: "Secret access key for profile 'source' (not shown): ", send: `${secret}\r` },
+        { expect: 'New passphrase for the encrypted key files in ', send: `${PASSPHRASE}\r` },
+        { expect: 'Repeat the passphrase: ', send: `${PASSPHRASE}\r` },
+        { expect: "stored the keys of profile 'source'" },
+      ],
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.exitStatus, 0, r.output);
+    assert.ok(r.output.includes(keyId), 'the key id was echoed');
+    assert.ok(!r.output.includes(secret), `the secret was shown:\n${r.output}`);
+    assert.ok(!r.output.includes(PASSPHRASE), `the passphrase was shown:\n${r.output}`);
+
+    const exec = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], {
+      env: { ...s.env, MFA_EXEC_FILE_PASSPHRASE: PASSPHRASE },
+    });
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId);
+  });
+
+  test('Ctrl-C at the secret: exit 130 within a second, echo back on (terminal settings unchanged), nothing stored', async () => {
+    const script =
+      'before=$(stty -g); "$MFA" add source; echo "rc=$?"; [ "$(stty -g)" = "$before" ] && echo tty-same; read line; echo "got=$line"';
+    const r = await runInPty(['/bin/bash', '-c', script], {
+      env: { ...s.env, MFA: CLI_PATH, MFA_EXEC_BACKEND: 'file' },
+      steps: [
+        { expect: "Access key id for profile 'source': ", send: `${keyId}\r` },
+        { expect: '(not shown): ', send: 'half-typed' },
+        { send: '\x03' },
+        { expect: 'rc=130', timeoutMs: 1_000 },
+        { expect: 'tty-same' },
+        { send: 'visible\r' },
+        { expect: 'got=visible' },
+      ],
+      timeoutMs: 20_000,
+    });
+    assert.equal(r.exitStatus, 0, r.output);
+    assert.match(r.output, /Key prompt cancelled/);
+    assert.ok(!r.output.includes('half-typed'), 'what was typed at the secret prompt was not echoed');
+    assert.match(r.output, /visible\r?\n/, 'echo is back on: the next line typed shows');
+    assert.deepEqual(await readdir(join(s.home, '.local/share/mfa-exec/keys')).catch(() => []), []);
+  });
+
+  test('a cache miss asks for the passphrase (not echoed), then for the MFA code', async () => {
+    const add = await runCli(['add', 'source', '--env', '--backend', 'file'], {
+      env: { ...s.env, AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret, MFA_EXEC_FILE_PASSPHRASE: PASSPHRASE },
+    });
+    assert.equal(add.code, 0, add.stderr);
+    const r = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
+      env: s.env,
+      steps: [
+        { expect: 'Passphrase for the encrypted key files in ', send: `${PASSPHRASE}\r` },
+        { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) },
+      ],
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.exitStatus, 0, r.output);
+    assert.ok(!r.output.includes(PASSPHRASE), `the passphrase was shown:\n${r.output}`);
+    assert.equal(aws.calls.GetSessionToken, 1);
+  });
+
+  test('remove asks to confirm on the terminal; anything but y keeps the keys', async () => {
+    const add = await runCli(['add', 'source', '--env', '--backend', 'file'], {
+      env: { ...s.env, AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret, MFA_EXEC_FILE_PASSPHRASE: PASSPHRASE },
+    });
+    assert.equal(add.code, 0, add.stderr);
+    const no = await runInPty([CLI_PATH, 'remove', 'source'], {
+      env: s.env,
+      steps: [{ expect: /Delete the keys of profile 'source' stored in .*\? \[y\/N\] /, send: 'n\r' }, { expect: 'Not confirmed' }],
+      timeoutMs: 15_000,
+    });
+    assert.equal(no.exitStatus, 1, no.output);
+    assert.deepEqual(await readdir(join(s.home, '.local/share/mfa-exec/keys')), ['source.keys']);
+    const yes = await runInPty([CLI_PATH, 'remove', 'source'], {
+      env: s.env,
+      steps: [{ expect: '[y/N] ', send: 'y\r' }, { expect: "deleted the keys of profile 'source'" }],
+      timeoutMs: 15_000,
+    });
+    assert.equal(yes.exitStatus, 0, yes.output);
+    assert.deepEqual(await readdir(join(s.home, '.local/share/mfa-exec/keys')), []);
+  });
+});

@@ -1,0 +1,30 @@
+// Everything a subcommand prints reaches a slow reader. Regression: `list` called process.exit()
+// while stdout (a pipe) still held data, so `mfa-exec list --json | …` was cut at the pipe's
+// 64 KiB and the JSON was invalid from about 230 profiles on.
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CLI_PATH, makeHome, runCli, type TempHome } from '../harness/index.ts';
+
+let temp: TempHome;
+before(async () => {
+  temp = await makeHome();
+  const profiles = Array.from(
+    { length: 3000 },
+    (_, i) => `[profile p${i}]\nregion = us-east-1\nmfa_serial = arn:aws:iam::123456789012:mfa/u${i}\n`,
+  );
+  await writeFile(join(temp.home, 'config'), profiles.join('\n'));
+});
+after(() => temp.cleanup());
+
+test('list --json through a pipe whose reader starts late: all of it, valid JSON', async () => {
+  const env = { HOME: temp.home, PATH: '/usr/bin:/bin', AWS_CONFIG_FILE: join(temp.home, 'config'), MFA: CLI_PATH, NODE: process.execPath };
+  // The reader sleeps first, so the pipe is full when mfa-exec has written its last byte.
+  const r = await runCli(['-c', '"$NODE" "$MFA" list --json | { sleep 1; cat; }'], { env, argv0Path: '/bin/sh', timeoutMs: 30_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.length > 65_536, `${r.stdout.length} bytes`);
+  const rows = JSON.parse(r.stdout) as { profile: string }[];
+  assert.equal(rows.length, 3000);
+  assert.equal(rows.at(-1)!.profile, 'p2999');
+});
