@@ -420,7 +420,11 @@ describe('own limits on the config files', { timeout: 60_000 }, () => {
       assert.match(r.stderr, /is a pipe that had not finished after 10 s/);
       assert.ok(r.durationMs < 13_000, `${r.durationMs} ms`);
     } finally {
-      if (writer?.pid) process.kill(-writer.pid, 'SIGKILL');
+      try {
+        if (writer?.pid) process.kill(-writer.pid, 'SIGKILL');
+      } catch {
+        // The writer already ended: SIGPIPE once mfa-exec closed the FIFO.
+      }
       await cleanup();
     }
   });
