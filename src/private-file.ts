@@ -7,7 +7,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
 
@@ -207,7 +206,7 @@ export function isPrivateDir(dir: string): boolean {
 
 /** Writes `text` to `file` atomically with mode 0600; throws CacheError (no temporary file left). */
 export function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${randomHex(6)}`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
@@ -240,4 +239,13 @@ export function describeErrno(error: unknown): string {
     EEXIST: 'a file is in the way',
   };
   return (e.code && reasons[e.code]) ?? e.code ?? String(error);
+}
+
+/**
+ * `bytes` random bytes as hex, for a temporary file's name (O_EXCL makes it safe; the randomness
+ * only avoids collisions). The Web Crypto global: importing node:crypto would cost the warm path,
+ * which only reads.
+ */
+function randomHex(bytes: number): string {
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
 }

@@ -8,11 +8,12 @@
  * key of the step it is assumed from. The key is a hash of the request, so changing any of them
  * (`-d 15m` after a 1 h run included) looks at another file; the request is also stored in the
  * entry and compared on every read, so an entry renamed over another's name is a miss. Secrets
- * never enter a request or a key.
+ * never enter a request or a key. The hash is SHA-256 (../sha256.ts: plain JS, the warm path does
+ * not load node:crypto).
  */
-import { createHash } from 'node:crypto';
 import type { Plan, SourceCredentials } from '../aws-config/plan.ts';
 import { redactUrls } from '../printable.ts';
+import { sha256Hex } from '../sha256.ts';
 
 export interface StepRequest {
   /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL with any userinfo redacted; '' for the SDK's own endpoint. */
@@ -121,7 +122,7 @@ export function deepestCachedRole<T>(refs: PlanCacheRefs, cached: (ref: CacheRef
 function sourceId(source: SourceCredentials): string {
   switch (source.kind) {
     case 'process':
-      return `process:${createHash('sha256').update(`${source.profile}\0${source.command}`).digest('hex').slice(0, 32)}`;
+      return `process:${sha256Hex(`${source.profile}\0${source.command}`).slice(0, 32)}`;
     case 'store':
       return `store:${source.profile}`;
     default:
@@ -130,5 +131,5 @@ function sourceId(source: SourceCredentials): string {
 }
 
 function hash(parts: string[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
+  return sha256Hex(JSON.stringify(parts)).slice(0, 40);
 }
