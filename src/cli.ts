@@ -1,13 +1,18 @@
 /**
  * Entry point: the only file that reads process.argv, process.env, the working and home
  * directories, writes the final error, or sets the exit code. It builds the Runtime once and
- * passes it down; only exec is part of this bundle, every other subcommand and everything a
- * cache miss needs is loaded on demand (dist/on-demand/*.js).
+ * passes it down. This bundle holds the commands that run on a warm cache (exec and shims,
+ * credential-process, status, env, list); every other subcommand and everything a cache miss
+ * needs is loaded on demand (dist/on-demand/*.js).
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { fileId } from './child/find-target.ts';
+import { credentialProcessCommand } from './commands/credential-process.ts';
+import { envCommand } from './commands/env.ts';
 import { execCommand } from './commands/exec.ts';
+import { listCommand } from './commands/list.ts';
+import { statusCommand } from './commands/status.ts';
 import { ExitCode, isMfaExecError } from './errors.ts';
 import { defaultOptions, parseInvocation } from './invocation.ts';
 import { createLogger } from './log.ts';
@@ -58,15 +63,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       return execCommand({ name: name ?? shell, args, options, shim: false, profileFirst }, rt);
     }
     case 'env':
-      return (await commands()).envCommand(options, rt);
+      return envCommand(options, rt);
     case 'credential-process':
-      return (await commands()).credentialProcessCommand(options, rt);
+      return credentialProcessCommand(options, rt);
     case 'status':
-      return (await commands()).statusCommand(options, rt);
+      return statusCommand(options, rt);
     case 'login':
       return (await commands()).loginCommand(options, rt);
     case 'list':
-      return (await commands()).listCommand(options, rt);
+      return listCommand(options, rt);
     case 'clear':
       return (await commands()).clearCommand(options, rt);
     case 'shim':

@@ -1,21 +1,18 @@
 /**
- * The subcommands other than exec, loaded with one import() when asked for. The build makes this
+ * The subcommands that are not in the warm bundle (exec, credential-process, status, env and list
+ * are: src/cli.ts imports them), loaded with one import() when asked for. The build makes this
  * the entry of dist/on-demand/commands.js (sharing chunks with the credentials entry).
  */
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
 
-export { envCommand } from '../commands/env.ts';
-export { credentialProcessCommand } from '../commands/credential-process.ts';
-export { statusCommand } from '../commands/status.ts';
 export { loginCommand } from '../commands/login.ts';
-export { listCommand } from '../commands/list.ts';
 export { clearCommand } from '../commands/clear.ts';
 export { shimCommand } from '../commands/shim.ts';
 export { doctorCommand } from '../commands/doctor/doctor.ts';
 
 // The key commands load the key stores, the config editors and (rotate) IAM: a chunk of their
-// own, so `list`, `status` and the others do not parse them.
+// own, so `login`, `clear` and the others do not parse them.
 type KeyCommand = (args: string[], options: Options, rt: Runtime) => Promise<number>;
 export const addCommand: KeyCommand = async (...a) => (await import('../commands/add.ts')).addCommand(...a);
 export const importCommand: KeyCommand = async (...a) => (await import('../commands/import.ts')).importCommand(...a);
