@@ -6,6 +6,7 @@
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan } from '../aws-config/plan.ts';
 import { cacheDir } from '../credentials/cache.ts';
+import { openEntryReader } from '../credentials/cache-reader.ts';
 import { cacheState } from '../credentials/cache-state.ts';
 import { isMfaExecError } from '../errors.ts';
 import { storedKeyLocator } from '../keystore/locate.ts';
@@ -32,6 +33,7 @@ export function listCommand(options: Options, rt: Runtime): number {
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const dir = cacheDir(rt.env, rt.homedir);
   const now = rt.now();
+  const entries = openEntryReader(dir, now, rt.logger);
   let located: ((profile: string) => string | undefined) | undefined;
   const keysOf = (source: Plan['source']): string => {
     switch (source.kind) {
@@ -51,7 +53,7 @@ export function listCommand(options: Options, rt: Runtime): number {
   const rows: Row[] = [...files.profiles.keys()].map((name) => {
     try {
       const plan = resolvePlan(files, name, rt.env, planOverrides(options, rt.settings));
-      const state = cacheState(plan, rt.settings.stsEndpoint, dir, now, rt.logger);
+      const state = cacheState(plan, rt.settings.stsEndpoint, entries, now);
       const shown = state.credentials ?? state.session;
       const label = !shown
         ? plan.passThrough
@@ -74,6 +76,7 @@ export function listCommand(options: Options, rt: Runtime): number {
       return { profile: name, chain: [], state: 'unusable', error: error.message };
     }
   });
+  entries.close();
   if (options.json) {
     rt.out(JSON.stringify(rows, null, 2) + '\n');
     return 0;
@@ -81,16 +84,23 @@ export function listCommand(options: Options, rt: Runtime): number {
   const table = [
     ['PROFILE', 'VIA', 'KEYS', 'MFA DEVICE', 'STATE'],
     ...rows.map((r) =>
-      [
-        r.profile,
-        r.chain.join(' → ') || '-',
-        r.keys ?? '-',
-        r.mfaSerial ?? '-',
-        r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state,
-      ].map(forDisplay),
+      [r.profile, via(r.chain), r.keys ?? '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state].map(
+        forDisplay,
+      ),
     ),
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => row[i]!.length)));
   rt.out(table.map((row) => row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
   return 0;
+}
+
+/** Hops shown in the VIA column; a longer chain shows its first and last two (`--json` has them all). */
+const VIA_SHOWN = 5;
+
+/** The VIA column: the profiles a chain goes through, from the target's source to the keys. */
+export function via(chain: readonly string[]): string {
+  if (chain.length === 0) return '-';
+  if (chain.length <= VIA_SHOWN) return chain.join(' → ');
+  const hidden = chain.length - 4;
+  return [...chain.slice(0, 2), `… ${hidden} more`, ...chain.slice(-2)].join(' → ');
 }

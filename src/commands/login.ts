@@ -5,6 +5,7 @@
  * MFA_EXEC_RENEWAL_NOTICE) is renewed with a new code rather than called ready.
  */
 import type { Plan } from '../aws-config/plan.ts';
+import { openEntryReader } from '../credentials/cache-reader.ts';
 import { cacheState, type CacheState } from '../credentials/cache-state.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
 import { formatDuration } from '../duration.ts';
@@ -15,7 +16,16 @@ import { summarize, timeLeft } from './state-summary.ts';
 
 export async function loginCommand(options: Options, rt: Runtime): Promise<number> {
   const { plan, cacheDir } = planFor(options, rt);
-  const before = cacheState(plan, rt.settings.stsEndpoint, cacheDir, rt.now(), rt.logger);
+  const stateNow = (): CacheState => {
+    const now = rt.now();
+    const entries = openEntryReader(cacheDir, now, rt.logger);
+    try {
+      return cacheState(plan, rt.settings.stsEndpoint, entries, now);
+    } finally {
+      entries.close();
+    }
+  };
+  const before = stateNow();
   const ending = endingMfaStep(plan, before, rt.now(), rt.settings.renewalNoticeMs);
   if (ending) rt.logger.debug(`${ending}: renewing it with a new MFA code`);
   await resolveCredentials(plan, {
@@ -23,7 +33,7 @@ export async function loginCommand(options: Options, rt: Runtime): Promise<numbe
     renew: ending !== undefined,
     ...(ending ? { promptReason: `${ending}; enter a new MFA code to renew it.` } : {}),
   });
-  const parts = summarize(cacheState(plan, rt.settings.stsEndpoint, cacheDir, rt.now(), rt.logger), rt.now());
+  const parts = summarize(stateNow(), rt.now());
   rt.logger.info(`profile '${plan.profile}' is ready${parts.length ? `: ${parts.join('; ')}` : ''}`);
   return 0;
 }

@@ -2,6 +2,7 @@
  * status: is a profile usable without an MFA prompt right now? For direnv hooks and shell
  * prompts: never prompts, never calls STS, prints no secret. Exit 0 yes, 1 a prompt is needed.
  */
+import { openEntryReader } from '../credentials/cache-reader.ts';
 import { cacheState } from '../credentials/cache-state.ts';
 import { ExitCode } from '../errors.ts';
 import { printable } from '../printable.ts';
@@ -13,7 +14,9 @@ import { summarize } from './state-summary.ts';
 export function statusCommand(options: Options, rt: Runtime): number {
   const { plan, cacheDir } = planFor(options, rt);
   const now = rt.now();
-  const state = cacheState(plan, rt.settings.stsEndpoint, cacheDir, now, rt.logger);
+  const entries = openEntryReader(cacheDir, now, rt.logger);
+  const state = cacheState(plan, rt.settings.stsEndpoint, entries, now);
+  entries.close();
   if (options.json) {
     const { promptNeeded, mfaSerials, credentials, session } = state;
     rt.out(

@@ -3,9 +3,8 @@
  * Reads cache files only: never STS, never a prompt, never a secret in the result.
  */
 import type { Plan } from '../aws-config/plan.ts';
-import type { Logger } from '../log.ts';
-import { readEntry } from './cache.ts';
 import { deepestCachedRole, planCacheRefs, type CacheRef } from './cache-key.ts';
+import type { EntryReader } from './cache-reader.ts';
 import { isFresh } from './types.ts';
 
 export interface EntryState {
@@ -27,12 +26,13 @@ export interface CacheState {
   promptNeeded: boolean;
 }
 
-export function cacheState(plan: Plan, stsEndpoint: string | undefined, dir: string, now: number, logger: Logger): CacheState {
+/** `now`: the time `entries` judges by. */
+export function cacheState(plan: Plan, stsEndpoint: string | undefined, entries: EntryReader, now: number): CacheState {
   const mfaSerials = [plan.session?.mfaSerial, ...plan.roles.map((r) => r.mfaSerial)].filter((s): s is string => !!s);
   if (plan.passThrough) return { mfaSerials, promptNeeded: false };
   const refs = planCacheRefs(plan, stsEndpoint);
   const state = (ref: CacheRef | undefined): EntryState | undefined => {
-    const entry = ref && readEntry(dir, ref, now, logger);
+    const entry = ref && entries.entry(ref);
     if (!entry) return undefined;
     return {
       kind: entry.kind,

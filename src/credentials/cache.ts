@@ -55,22 +55,31 @@ export function entryPath(dir: string, ref: Pick<CacheRef, 'kind' | 'key'>): str
 /** The entry for `ref`, fresh or not; undefined for a miss. Never throws. */
 export function readEntry(dir: string, ref: CacheRef, now: number, logger: Logger): CacheEntry | undefined {
   const name = entryName(ref);
-  const text = withPrivateDir(
-    dir,
-    (d) => d.read(name, logger),
-    (problem) => logger.debug(`cache: the directory ${dir} ${problem}; not reading from it`),
-  );
+  const text = withPrivateDir(dir, (d) => d.read(name, logger), refusedDir(dir, logger));
+  return usableEntry(parseEntryText(text, name, logger), ref, now, logger);
+}
+
+export function refusedDir(dir: string, logger: Logger): (problem: string) => void {
+  return (problem) => logger.debug(`cache: the directory ${dir} ${problem}; not reading from it`);
+}
+
+/** A cache file's JSON value; undefined when there is no file or it is not JSON. */
+export function parseEntryText(text: string | undefined, name: string, logger: Logger): unknown {
   if (text === undefined) return undefined;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     logger.debug(`cache: ${name} is corrupt; ignoring it`);
     return undefined;
   }
+}
+
+/** `value` (a parsed file) as the entry for `ref`, if it is one (see entryProblem). */
+export function usableEntry(value: unknown, ref: CacheRef, now: number, logger: Logger): CacheEntry | undefined {
+  if (value === undefined) return undefined;
   const problem = entryProblem(value, ref, now);
   if (problem) {
-    logger.debug(`cache: ${name} ${problem}; ignoring it`);
+    logger.debug(`cache: ${entryName(ref)} ${problem}; ignoring it`);
     return undefined;
   }
   return value as CacheEntry;
