@@ -103,54 +103,23 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   for (;;) {
     // Only the first profile walked is the target: `source_profile = self` comes back to the
     // same profile as a source, where its keys win (botocore does the same).
-    const isTarget = chain.length === 0;
+    const step = hop(files, current, chain.length === 0, env);
     chain.push(current.name);
     walked.add(current.name);
-    const v = current.values;
-    // botocore's order: keys in the credentials file, then credential_process, then keys in the
-    // config file. So config-file keys count only when there is no credential_process.
-    const keysIn = (file: string) =>
-      ['aws_access_key_id', 'aws_secret_access_key'].some((k) => v[k] !== undefined && current.origin[k] === file);
-    const hasStatic =
-      (v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined) &&
-      (v.credential_process === undefined || keysIn(files.credentialsFile));
-    if (hasStatic && !(isTarget && v.role_arn !== undefined)) {
-      source = staticSource(current);
+    if ('source' in step) {
+      if (step.role) roleProfiles.push(current);
+      source = step.source;
+      if (step.note) notes.push(step.note);
       break;
     }
-    if (v.role_arn !== undefined) {
-      roleProfiles.push(current); // walked target first; reversed below
-      if (v.credential_source !== undefined && v.source_profile !== undefined) {
-        throw new ConfigError(
-          `Profile '${current.name}' in ${where(current, 'credential_source')} sets both source_profile and credential_source; the AWS CLI refuses this too. Keep one of them.`,
-        );
-      }
-      if (v.credential_source !== undefined) {
-        source = environmentSource(current, env, files);
-        break;
-      }
-      const next = v.source_profile;
-      if (next === undefined) {
-        throw new ConfigError(
-          `Profile '${current.name}' in ${where(current, 'role_arn')} has role_arn but neither source_profile nor credential_source, so there are no credentials to assume the role with. Add 'source_profile = <profile with keys>'.`,
-        );
-      }
-      if (walked.has(next) && !(next === current.name && hasStatic)) {
-        throw new ConfigError(
-          `Profile '${current.name}' in ${where(current, 'source_profile')} has a source_profile cycle: ${[...chain, next].join(' → ')}. Point source_profile at a profile that holds keys.`,
-        );
-      }
-      current = lookup(files, next, current, env);
-      continue;
+    roleProfiles.push(current); // walked target first; reversed below
+    const next = step.next;
+    if (walked.has(next) && !(next === current.name && step.selfWithKeys)) {
+      throw new ConfigError(
+        `Profile '${current.name}' in ${where(current, 'source_profile')} has a source_profile cycle: ${[...chain, next].join(' → ')}. Point source_profile at a profile that holds keys.`,
+      );
     }
-    if (v.credential_process !== undefined) {
-      source = { kind: 'process', profile: current.name, file: where(current, 'credential_process'), command: v.credential_process };
-      break;
-    }
-    if (Object.keys(v).some((k) => k.startsWith('sso_'))) throw ssoProfile(current);
-    source = { kind: 'store', profile: current.name, files: [files.configFile, files.credentialsFile] };
-    notes.push(`profile '${current.name}' has no keys in ${files.credentialsFile} or ${files.configFile}: they come from the key store`);
-    break;
+    current = lookup(files, next, current, env);
   }
 
   roleProfiles.reverse(); // source side first: the order the roles are assumed in
@@ -194,6 +163,57 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
 }
 
 /**
+ * One step of the walk from a profile toward its keys: where the credentials of `current` come
+ * from, or the profile it assumes its role from (`next`; the caller checks for cycles and looks it
+ * up). `isTarget`: the profile asked for, whose own keys do not stop the walk when it has a
+ * role_arn. Throws ConfigError for what is wrong with `current` itself.
+ */
+export type Hop =
+  /** The walk ends here; `role`: `current` is also a role (credential_source). */
+  | { source: SourceCredentials; role: boolean; note?: string }
+  /** `current` is a role assumed with the credentials of `next`; `selfWithKeys`: it may name itself (its keys are the source). */
+  | { next: string; selfWithKeys: boolean };
+
+export function hop(files: AwsFiles, current: Profile, isTarget: boolean, env: NodeJS.ProcessEnv): Hop {
+  const v = current.values;
+  // botocore's order: keys in the credentials file, then credential_process, then keys in the
+  // config file. So config-file keys count only when there is no credential_process.
+  const keysIn = (file: string) =>
+    ['aws_access_key_id', 'aws_secret_access_key'].some((k) => v[k] !== undefined && current.origin[k] === file);
+  const hasStatic =
+    (v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined) &&
+    (v.credential_process === undefined || keysIn(files.credentialsFile));
+  if (hasStatic && !(isTarget && v.role_arn !== undefined)) return { source: staticSource(current), role: false };
+  if (v.role_arn !== undefined) {
+    if (v.credential_source !== undefined && v.source_profile !== undefined) {
+      throw new ConfigError(
+        `Profile '${current.name}' in ${where(current, 'credential_source')} sets both source_profile and credential_source; the AWS CLI refuses this too. Keep one of them.`,
+      );
+    }
+    if (v.credential_source !== undefined) return { source: environmentSource(current, env, files), role: true };
+    const next = v.source_profile;
+    if (next === undefined) {
+      throw new ConfigError(
+        `Profile '${current.name}' in ${where(current, 'role_arn')} has role_arn but neither source_profile nor credential_source, so there are no credentials to assume the role with. Add 'source_profile = <profile with keys>'.`,
+      );
+    }
+    return { next, selfWithKeys: hasStatic };
+  }
+  if (v.credential_process !== undefined) {
+    return {
+      source: { kind: 'process', profile: current.name, file: where(current, 'credential_process'), command: v.credential_process },
+      role: false,
+    };
+  }
+  if (Object.keys(v).some((k) => k.startsWith('sso_'))) throw ssoProfile(current);
+  return {
+    source: { kind: 'store', profile: current.name, files: [files.configFile, files.credentialsFile] },
+    role: false,
+    note: `profile '${current.name}' has no keys in ${files.credentialsFile} or ${files.configFile}: they come from the key store`,
+  };
+}
+
+/**
  * aws-vault's rule: the code for a device comes from the mfa_process of the first profile in the
  * chain that names that device and has one. One pass over the chain for all devices.
  */
@@ -207,7 +227,7 @@ function mfaProcesses(files: AwsFiles, chain: readonly string[]): Map<string, st
   return found;
 }
 
-function whyNoSession(
+export function whyNoSession(
   roles: RoleStep[],
   firstSerial: string | undefined,
   source: SourceCredentials,
@@ -230,7 +250,7 @@ function whyNoSession(
   return undefined;
 }
 
-function roleStep(p: Profile, index: number, count: number, overrides: PlanOverrides, notes: string[], files: AwsFiles): RoleStep {
+export function roleStep(p: Profile, index: number, count: number, overrides: PlanOverrides, notes: string[], files: AwsFiles): RoleStep {
   const isTarget = index === count - 1;
   const configured = p.values.duration_seconds;
   let seconds = isTarget && overrides.durationSeconds !== undefined ? overrides.durationSeconds : undefined;
@@ -265,7 +285,7 @@ function roleStep(p: Profile, index: number, count: number, overrides: PlanOverr
 }
 
 /** --session-duration / MFA_EXEC_SESSION_DURATION, else aws-vault's variable for this kind of session, else 8h. */
-function sessionDuration(overrides: PlanOverrides, chained: boolean): number {
+export function sessionDuration(overrides: PlanOverrides, chained: boolean): number {
   const [ttl, variable] = chained
     ? [overrides.sessionTtl?.chained, 'AWS_CHAINED_SESSION_TOKEN_TTL']
     : [overrides.sessionTtl?.direct, 'AWS_SESSION_TOKEN_TTL'];
@@ -363,7 +383,7 @@ function where(p: Profile, key: string): string {
   return p.origin[key] ?? Object.values(p.origin)[0] ?? '(unknown file)';
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 }

@@ -1,25 +1,33 @@
 /**
  * list: every profile, what it chains through, where its source keys live, its MFA device and
  * its cache state. No secrets, and cheap: the key store is known from its file names and the
- * keyring index (one directory read, one small file), never by opening it.
+ * keyring index (one directory read, one small file), never by opening it; the cache directory
+ * is read once (cache-reader.ts); role profiles that share a source_profile chain share its
+ * resolution (shared-chains.ts, chain-state.ts), so a deep chain costs each profile the same as a
+ * short one. The others (no role, or a chain with an error) go through resolvePlan and cacheState.
  */
 import { loadAwsFiles } from '../aws-config/load.ts';
-import { resolvePlan } from '../aws-config/plan.ts';
+import { resolvePlan, type Plan, type PlanOverrides } from '../aws-config/plan.ts';
+import { sharedChains, tailNames, type Tail } from '../aws-config/shared-chains.ts';
+import type { AwsFiles } from '../aws-config/types.ts';
 import { cacheDir } from '../credentials/cache.ts';
-import { openEntryReader } from '../credentials/cache-reader.ts';
-import { cacheState } from '../credentials/cache-state.ts';
+import { openEntryReader, type EntryReader } from '../credentials/cache-reader.ts';
+import { cacheState, type EntryState } from '../credentials/cache-state.ts';
+import { chainStates } from '../credentials/chain-state.ts';
 import { isMfaExecError } from '../errors.ts';
 import { storedKeyLocator } from '../keystore/locate.ts';
-import type { Plan } from '../aws-config/plan.ts';
 import { forDisplay } from '../printable.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
+import type { Settings } from '../settings.ts';
 import { planOverrides } from './profile-resolution.ts';
 import { timeLeft } from './state-summary.ts';
 
-interface Row {
+export interface Row {
   profile: string;
-  chain: string[];
+  /** The profiles the chain goes through after this one (made when asked for: --json), and as the VIA column shows them. */
+  chain: () => string[];
+  via: string;
   /** Where the source keys are: credentials file, config file, keyring, encrypted file, … */
   keys?: string;
   roleArn?: string;
@@ -29,11 +37,54 @@ interface Row {
   error?: string;
 }
 
+export interface ListContext {
+  env: NodeJS.ProcessEnv;
+  settings: Settings;
+  homedir: string;
+  options: Options;
+  entries: EntryReader;
+  now: number;
+}
+
 export function listCommand(options: Options, rt: Runtime): number {
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
-  const dir = cacheDir(rt.env, rt.homedir);
   const now = rt.now();
-  const entries = openEntryReader(dir, now, rt.logger);
+  const entries = openEntryReader(cacheDir(rt.env, rt.homedir), now, rt.logger);
+  const rows = listRows(files, { env: rt.env, settings: rt.settings, homedir: rt.homedir, options, entries, now });
+  entries.close();
+  if (options.json) {
+    const json = rows.map((r) => ({
+      profile: r.profile,
+      chain: r.chain(),
+      keys: r.keys,
+      roleArn: r.roleArn,
+      mfaSerial: r.mfaSerial,
+      state: r.state,
+      expiration: r.expiration,
+      error: r.error,
+    }));
+    rt.out(JSON.stringify(json, null, 2) + '\n');
+    return 0;
+  }
+  const table = [
+    ['PROFILE', 'VIA', 'KEYS', 'MFA DEVICE', 'STATE'],
+    ...rows.map((r) =>
+      [r.profile, r.via, r.keys ?? '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state].map(
+        forDisplay,
+      ),
+    ),
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => row[i]!.length)));
+  rt.out(table.map((row) => row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
+  return 0;
+}
+
+/** One row per profile, in file order. `shared`: role profiles through shared-chains.ts (false: every one through resolvePlan). */
+export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[] {
+  const { env, settings, now, entries } = ctx;
+  // Made inside each row's try: a bad AWS_ASSUME_ROLE_TTL & co. makes every row unusable, saying why.
+  let overrides: PlanOverrides | undefined;
+  let chains: ReturnType<typeof sharedChains> | undefined;
   let located: ((profile: string) => string | undefined) | undefined;
   const keysOf = (source: Plan['source']): string => {
     switch (source.kind) {
@@ -44,54 +95,57 @@ export function listCommand(options: Options, rt: Runtime): number {
       case 'process':
         return 'credential_process';
       case 'store': {
-        located ??= storedKeyLocator({ settings: rt.settings.keyStore, env: rt.env, homedir: rt.homedir });
+        located ??= storedKeyLocator({ settings: settings.keyStore, env, homedir: ctx.homedir });
         const kind = located(source.profile);
         return kind === 'keyring' ? 'keyring' : kind === 'file' ? 'encrypted file' : 'none';
       }
     }
   };
-  const rows: Row[] = [...files.profiles.keys()].map((name) => {
+  const stateOf = chainStates(entries, settings.stsEndpoint, now);
+  const state = (shown: EntryState | undefined, passThrough: boolean, promptNeeded: boolean): Pick<Row, 'state' | 'expiration'> => {
+    const label = !shown
+      ? passThrough
+        ? 'own session token'
+        : 'not cached'
+      : shown.fresh
+        ? `${shown.kind === 'role' ? 'role' : 'session'} ${timeLeft(Date.parse(shown.expiration) - now)} left`
+        : 'expired';
+    return { state: promptNeeded ? `${label}; MFA needed` : label, expiration: shown?.expiration };
+  };
+  return [...files.profiles.keys()].map((name): Row => {
     try {
-      const plan = resolvePlan(files, name, rt.env, planOverrides(options, rt.settings));
-      const state = cacheState(plan, rt.settings.stsEndpoint, entries, now);
-      const shown = state.credentials ?? state.session;
-      const label = !shown
-        ? plan.passThrough
-          ? 'own session token'
-          : 'not cached'
-        : shown.fresh
-          ? `${shown.kind === 'role' ? 'role' : 'session'} ${timeLeft(Date.parse(shown.expiration) - now)} left`
-          : 'expired';
+      overrides ??= planOverrides(ctx.options, settings);
+      if (shared) chains ??= sharedChains(files, env, overrides);
+      const chained = chains?.plan(name);
+      if (chained) {
+        const s = stateOf(chained);
+        return {
+          profile: name,
+          chain: () => tailNames(chained.tail),
+          via: tailVia(chained.tail),
+          keys: keysOf(chained.source),
+          roleArn: chained.target.roleArn,
+          mfaSerial: s.mfaSerial,
+          ...state(s.credentials ?? s.session, false, s.promptNeeded),
+        };
+      }
+      const plan = resolvePlan(files, name, env, overrides);
+      const s = cacheState(plan, settings.stsEndpoint, entries, now);
+      const chain = plan.chain.slice(1);
       return {
         profile: name,
-        chain: plan.chain.slice(1),
+        chain: () => chain,
+        via: via(chain),
         keys: keysOf(plan.source),
         roleArn: plan.roles.at(-1)?.roleArn,
-        mfaSerial: state.mfaSerials[0],
-        state: state.promptNeeded ? `${label}; MFA needed` : label,
-        expiration: shown?.expiration,
+        mfaSerial: s.mfaSerials[0],
+        ...state(s.credentials ?? s.session, plan.passThrough, s.promptNeeded),
       };
     } catch (error) {
       if (!isMfaExecError(error)) throw error;
-      return { profile: name, chain: [], state: 'unusable', error: error.message };
+      return { profile: name, chain: () => [], via: via([]), state: 'unusable', error: error.message };
     }
   });
-  entries.close();
-  if (options.json) {
-    rt.out(JSON.stringify(rows, null, 2) + '\n');
-    return 0;
-  }
-  const table = [
-    ['PROFILE', 'VIA', 'KEYS', 'MFA DEVICE', 'STATE'],
-    ...rows.map((r) =>
-      [r.profile, via(r.chain), r.keys ?? '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state].map(
-        forDisplay,
-      ),
-    ),
-  ];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => row[i]!.length)));
-  rt.out(table.map((row) => row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
-  return 0;
 }
 
 /** Hops shown in the VIA column; a longer chain shows its first and last two (`--json` has them all). */
@@ -101,6 +155,11 @@ const VIA_SHOWN = 5;
 export function via(chain: readonly string[]): string {
   if (chain.length === 0) return '-';
   if (chain.length <= VIA_SHOWN) return chain.join(' → ');
-  const hidden = chain.length - 4;
-  return [...chain.slice(0, 2), `… ${hidden} more`, ...chain.slice(-2)].join(' → ');
+  return [...chain.slice(0, 2), `… ${chain.length - 4} more`, ...chain.slice(-2)].join(' → ');
+}
+
+/** via(tailNames(tail)) without walking a long tail. */
+function tailVia(tail: Tail): string {
+  if (tail.depth <= VIA_SHOWN) return via(tailNames(tail));
+  return [tail.profile.name, tail.next!.profile.name, `… ${tail.depth - 4} more`, ...tail.lastTwo].join(' → ');
 }

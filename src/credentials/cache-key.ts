@@ -11,7 +11,7 @@
  * never enter a request or a key. The hash is SHA-256 (../sha256.ts: plain JS, the warm path does
  * not load node:crypto).
  */
-import type { Plan, SourceCredentials } from '../aws-config/plan.ts';
+import type { Plan, RoleStep, SessionStep, SourceCredentials } from '../aws-config/plan.ts';
 import { redactUrls } from '../printable.ts';
 import { sha256Hex } from '../sha256.ts';
 
@@ -52,42 +52,57 @@ export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): Plan
   const fullEndpoint = stsEndpoint ?? '';
   const endpoint = redactUrls(fullEndpoint);
   const source = sourceId(plan.source);
-  // The key covers the endpoint as given: two endpoints that differ only in their userinfo differ.
-  const ref = (kind: CacheRef['kind'], request: StepRequest): CacheRef => ({
-    kind,
-    key: hash([kind, fullEndpoint, canonical(request)]),
-    request,
-  });
   let session: CacheRef | undefined;
   let parent: string | undefined;
   if (plan.session) {
-    session = ref('session', {
-      endpoint,
-      source,
-      profile: plan.source.profile,
-      ...(plan.session.mfaSerial !== undefined ? { mfaSerial: plan.session.mfaSerial } : {}),
-      durationSeconds: plan.session.durationSeconds,
-    });
+    session = cacheRef('session', fullEndpoint, sessionRequest(endpoint, source, plan.source.profile, plan.session));
     parent = session.key;
   }
   const roles = plan.roles.map((role) => {
-    const request: StepRequest = {
-      endpoint,
-      source,
-      profile: role.profile,
-      ...(role.mfaSerial !== undefined ? { mfaSerial: role.mfaSerial } : {}),
-      durationSeconds: role.durationSeconds,
-      roleArn: role.roleArn,
-      ...(role.externalId !== undefined ? { externalId: role.externalId } : {}),
-      ...(role.sessionName !== undefined ? { sessionName: role.sessionName } : {}),
-      ...(parent !== undefined ? { parent } : {}),
-    };
-    const r = ref('role', request);
+    const r = cacheRef('role', fullEndpoint, roleRequest(endpoint, source, role, parent));
     parent = r.key;
     return r;
   });
-  const lockKey = hash(['lock', fullEndpoint, source, plan.session?.mfaSerial ?? '']);
-  return { session, roles, final: roles.at(-1) ?? session, lockKey };
+  return {
+    session,
+    roles,
+    final: roles.at(-1) ?? session,
+    // Needed on a miss only: not hashed on the warm path.
+    get lockKey() {
+      return hash(['lock', fullEndpoint, source, plan.session?.mfaSerial ?? '']);
+    },
+  };
+}
+
+/** The cache entry of one step. The key covers the endpoint as given: two endpoints that differ only in their userinfo differ. */
+export function cacheRef(kind: CacheRef['kind'], fullEndpoint: string, request: StepRequest): CacheRef {
+  return { kind, key: hash([kind, fullEndpoint, canonical(request)]), request };
+}
+
+/** GetSessionToken's request: `endpoint` redacted (redactUrls), `source` from sourceId. */
+export function sessionRequest(endpoint: string, source: string, profile: string, session: SessionStep): StepRequest {
+  return {
+    endpoint,
+    source,
+    profile,
+    ...(session.mfaSerial !== undefined ? { mfaSerial: session.mfaSerial } : {}),
+    durationSeconds: session.durationSeconds,
+  };
+}
+
+/** AssumeRole's request, assumed from the step whose key is `parent` (none: from the source credentials). */
+export function roleRequest(endpoint: string, source: string, role: RoleStep, parent: string | undefined): StepRequest {
+  return {
+    endpoint,
+    source,
+    profile: role.profile,
+    ...(role.mfaSerial !== undefined ? { mfaSerial: role.mfaSerial } : {}),
+    durationSeconds: role.durationSeconds,
+    roleArn: role.roleArn,
+    ...(role.externalId !== undefined ? { externalId: role.externalId } : {}),
+    ...(role.sessionName !== undefined ? { sessionName: role.sessionName } : {}),
+    ...(parent !== undefined ? { parent } : {}),
+  };
 }
 
 /** The request's fields in a fixed order, as one string: what a key hashes and what an entry is compared by. */
@@ -119,7 +134,7 @@ export function deepestCachedRole<T>(refs: PlanCacheRefs, cached: (ref: CacheRef
  * are stored under, not by their id: the warm path must compute the key without opening the
  * store, so add, import, rotate and remove drop the entries made from a profile's stored keys.
  */
-function sourceId(source: SourceCredentials): string {
+export function sourceId(source: SourceCredentials): string {
   switch (source.kind) {
     case 'process':
       return `process:${sha256Hex(`${source.profile}\0${source.command}`).slice(0, 32)}`;
@@ -130,6 +145,15 @@ function sourceId(source: SourceCredentials): string {
   }
 }
 
+/** Keys already computed in this run: list asks for the same MFA session's key for every profile behind it. */
+const hashed = new Map<string, string>();
+
 function hash(parts: string[]): string {
-  return sha256Hex(JSON.stringify(parts)).slice(0, 40);
+  const text = JSON.stringify(parts);
+  let key = hashed.get(text);
+  if (key === undefined) {
+    key = sha256Hex(text).slice(0, 40);
+    hashed.set(text, key);
+  }
+  return key;
 }

@@ -3,6 +3,7 @@
  * Reads cache files only: never STS, never a prompt, never a secret in the result.
  */
 import type { Plan } from '../aws-config/plan.ts';
+import type { CacheEntry } from './cache.ts';
 import { deepestCachedRole, planCacheRefs, type CacheRef } from './cache-key.ts';
 import type { EntryReader } from './cache-reader.ts';
 import { isFresh } from './types.ts';
@@ -26,6 +27,16 @@ export interface CacheState {
   promptNeeded: boolean;
 }
 
+export function entryState(entry: CacheEntry, now: number): EntryState {
+  return {
+    kind: entry.kind,
+    profile: entry.request.profile,
+    durationSeconds: entry.request.durationSeconds,
+    expiration: entry.expiration,
+    fresh: isFresh({ expiration: new Date(entry.expiration) }, now),
+  };
+}
+
 /** `now`: the time `entries` judges by. */
 export function cacheState(plan: Plan, stsEndpoint: string | undefined, entries: EntryReader, now: number): CacheState {
   const mfaSerials = [plan.session?.mfaSerial, ...plan.roles.map((r) => r.mfaSerial)].filter((s): s is string => !!s);
@@ -33,14 +44,7 @@ export function cacheState(plan: Plan, stsEndpoint: string | undefined, entries:
   const refs = planCacheRefs(plan, stsEndpoint);
   const state = (ref: CacheRef | undefined): EntryState | undefined => {
     const entry = ref && entries.entry(ref);
-    if (!entry) return undefined;
-    return {
-      kind: entry.kind,
-      profile: entry.request.profile,
-      durationSeconds: entry.request.durationSeconds,
-      expiration: entry.expiration,
-      fresh: isFresh({ expiration: new Date(entry.expiration) }, now),
-    };
+    return entry && entryState(entry, now);
   };
   const credentials = state(refs.final);
   const session = refs.session === refs.final ? credentials : state(refs.session);
