@@ -8,8 +8,10 @@
 // start, which would hide what we add). It prints medians of wall time and of CPU time (user +
 // system, steadier on a busy machine) and their ratios to the floor, checks the wall ratios
 // against the targets of the performance issue (config-loading growth: the CPU times), and exits
-// 1 past a target. The floor is an ES module, like dist/cli.js; the same script as CommonJS is
-// shown beside it for information: Node's ESM loader alone costs a few ms on Node 20.
+// 1 past a target. The floor is an ES module script (what a bare `#!/usr/bin/env node` script is
+// in a "type": "module" package); the same script as CommonJS is shown beside it for
+// information: Node's ESM loader alone costs a few ms on Node 20, which is why dist/cli.js is
+// CommonJS.
 //
 //   --report-only (or BENCH_REPORT_ONLY=1)  print the same, exit 0 past a target (CI: a noisy
 //                                           machine must not fail the build on timings)

@@ -1,12 +1,14 @@
 // Two bundles, so the warm path is one file:
 //   dist/cli.js        everything a cached run needs (argv, config, plan, cache read, spawn),
 //                      unsplit: one module to load, because each extra module costs more than
-//                      its bytes;
+//                      its bytes; CommonJS (dist/package.json says so), because Node's ES module
+//                      loader alone costs a few ms per start on Node 20;
 //   dist/on-demand/    everything else, loaded with one import() when needed, from two entries:
 //                      credentials.js (STS SDK, lock, prompt, --server: a cache miss) and
 //                      commands.js (the other subcommands); split into shared chunks, so the SDK
 //                      is a chunk that `status` or `list` never parse.
-// Each bundle has its own copy of shared modules; errors cross by brand (errors.ts).
+// Each bundle has its own copy of shared modules; errors cross by brand (errors.ts). The
+// on-demand bundle stays ESM (dist/on-demand/package.json), reached with import() from CommonJS.
 import { build } from 'esbuild';
 import { rm, writeFile, chmod, readFile } from 'node:fs/promises';
 
@@ -53,8 +55,11 @@ const warm = await build({
   ...common,
   entryPoints: { cli: 'src/cli.ts' },
   splitting: false,
+  format: 'cjs',
   plugins: [onDemandIsExternal],
-  banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+  banner: { js: '#!/usr/bin/env node' },
+  // import.meta is empty in CommonJS: code of the warm bundle must not use it (cli.ts has __filename).
+  logOverride: { 'empty-import-meta': 'error' },
 });
 const onDemand = await build({
   ...common,
@@ -63,7 +68,10 @@ const onDemand = await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });
-await chmod(new URL('cli.js', new URL('../dist/', import.meta.url)), 0o755);
+// The package is "type": "module"; dist/cli.js is CommonJS, the on-demand bundle ESM.
+await writeFile(`${outdir}package.json`, '{ "type": "commonjs" }\n');
+await writeFile(`${outdir}on-demand/package.json`, '{ "type": "module" }\n');
+await chmod(`${outdir}cli.js`, 0o755);
 // BUILD_META=1 keeps esbuild's metafiles (what went into which file) out of the package.
 if (process.env.BUILD_META === '1') {
   await writeFile(new URL('../.tmp/meta-cli.json', import.meta.url), JSON.stringify(warm.metafile));

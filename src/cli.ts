@@ -6,7 +6,6 @@
  * needs is loaded on demand (dist/on-demand/*.js).
  */
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { fileId } from './child/find-target.ts';
 import { credentialProcessCommand } from './commands/credential-process.ts';
 import { envCommand } from './commands/env.ts';
@@ -27,8 +26,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
   const settings = readSettings(env);
   if (settings.server) options.server = true;
-  // Us: the bundle, and the file we were started as (a shims/ launcher that imports the bundle).
-  const selfPath = fileURLToPath(import.meta.url);
+  // Us: the bundle (CommonJS: scripts/build.mjs), and the file we were started as (a shims/ launcher that loads the bundle).
+  const selfPath = __filename;
   const rt: Runtime = {
     env,
     settings,

@@ -84,7 +84,7 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       assert.equal(await runs('real.log'), 2);
     });
 
-    test('the packaged launcher files (shims/terraform imports dist/cli.js): listed twice and through a symlink, they skip themselves', async () => {
+    test('the packaged launcher files (shims/terraform loads dist/cli.js): listed twice and through a symlink, they skip themselves', async () => {
       const launchers = join(REPO_ROOT, 'shims');
       await script(join(real, 'terraform'), '#!/bin/sh\necho "$$" >> "$HOME/real.log"\necho "real terraform: $*"\n');
       const linkDir = join(s.home, 'launchers-link');

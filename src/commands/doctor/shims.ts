@@ -1,7 +1,7 @@
 /**
  * doctor: which PATH directories hold shims, and does each find a real program after them?
  * A shim is a link to our entry point (what `shim install` makes) or one of the checkout's launcher
- * files (shims/terraform: `import('../dist/cli.js')`). Each directory is looked at once, however
+ * files (shims/terraform: `require('../dist/cli.js')`). Each directory is looked at once, however
  * often PATH names it and whether or not it is also the default shim directory.
  */
 import fs from 'node:fs';
@@ -74,7 +74,7 @@ function findShims(dirs: readonly string[], selfId: string): Shim[] {
   return shims;
 }
 
-/** A small `#!/usr/bin/env node` file whose import('…') is our entry point. */
+/** A small `#!/usr/bin/env node` file whose require('…') (or import('…'), as launchers did before) is our entry point. */
 export function isLauncher(file: string, selfId: string): boolean {
   let text: string;
   try {
@@ -85,7 +85,7 @@ export function isLauncher(file: string, selfId: string): boolean {
     return false;
   }
   if (!text.startsWith('#!/usr/bin/env node')) return false;
-  const target = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/.exec(text)?.[1];
+  const target = /\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/.exec(text)?.[1];
   if (target === undefined) return false;
   return fileId(path.resolve(path.dirname(fs.realpathSync(file)), target)) === selfId;
 }
