@@ -51,12 +51,30 @@ const onDemandIsExternal = {
   },
 };
 
+/**
+ * `which` (PATH candidates) uses isexe, which loads node:fs/promises at start-up for its async
+ * API; mfa-exec only calls which.sync. node:fs/promises brings readline and the fs watchers
+ * (~1.5 ms per run on Node 20), so in the warm bundle isexe gets it on first use instead.
+ */
+const isexeLoadsFsPromisesWhenUsed = {
+  name: 'isexe-loads-fs-promises-when-used',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
+      /[\\/]node_modules[\\/]isexe[\\/]/.test(args.importer) ? { path: 'fs/promises', namespace: 'fs-promises-when-used' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'fs-promises-when-used' }, () => ({
+      contents: "let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:fs/promises'))[key] });\n",
+      loader: 'js',
+    }));
+  },
+};
+
 const warm = await build({
   ...common,
   entryPoints: { cli: 'src/cli.ts' },
   splitting: false,
   format: 'cjs',
-  plugins: [onDemandIsExternal],
+  plugins: [onDemandIsExternal, isexeLoadsFsPromisesWhenUsed],
   banner: { js: '#!/usr/bin/env node' },
   // import.meta is empty in CommonJS: code of the warm bundle must not use it (cli.ts has __filename).
   logOverride: { 'empty-import-meta': 'error' },
