@@ -21,6 +21,9 @@ import { readSettings } from './settings.ts';
 
 declare const __MFA_EXEC_VERSION__: string;
 
+/** Whether Runtime.out was used: exit waits for stdout only then. */
+let wroteStdout = false;
+
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const invocation = parseInvocation(argv.slice(2), argv[1] ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
@@ -35,7 +38,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     cwd: process.cwd(),
     now: Date.now,
     logger: createLogger(options.debug || settings.debug),
-    out: (text) => process.stdout.write(text),
+    out: (text) => {
+      wroteStdout = true;
+      process.stdout.write(text);
+    },
     self: { path: selfPath, ids: new Set([fileId(selfPath), argv[1] ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)) },
     onDemand: () => import('./on-demand/credentials.ts'),
   };
@@ -109,7 +115,8 @@ function report(error: unknown, debug: boolean): number {
  */
 function exit(code: number): void {
   const done = () => process.exit(code);
-  if (process.stdout.writableLength === 0) return done();
+  // Untouched, process.stdout is never made (exec: the target's stdout is its own).
+  if (!wroteStdout || process.stdout.writableLength === 0) return done();
   process.stdout.write('', done);
   process.stdout.once('error', done); // the reader went away (EPIPE): nothing more to flush
 }
