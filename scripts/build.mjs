@@ -1,16 +1,19 @@
 // Two bundles, so the warm path is one file:
-//   dist/cli.js        everything a cached run needs (argv, config, plan, cache read, spawn),
+//   dist/warm.js       everything a cached run needs (argv, config, plan, cache read, spawn),
 //                      unsplit: one module to load, because each extra module costs more than
 //                      its bytes; CommonJS (dist/package.json says so), because Node's ES module
-//                      loader alone costs a few ms per start on Node 20;
+//                      loader alone costs a few ms per start on Node 20. It is loaded by
+//                      dist/cli.js (src/boot.ts, the entry point), which compiles it with V8's
+//                      code cache for it and passes it the loader of the on-demand bundle;
 //   dist/on-demand/    everything else, loaded with one import() when needed, from two entries:
 //                      credentials.js (STS SDK, lock, prompt, --server: a cache miss) and
 //                      commands.js (the other subcommands); split into shared chunks, so the SDK
 //                      is a chunk that `status` or `list` never parse.
 // Each bundle has its own copy of shared modules; errors cross by brand (errors.ts). The
-// on-demand bundle stays ESM (dist/on-demand/package.json), reached with import() from CommonJS.
+// on-demand bundle stays ESM (dist/on-demand/package.json).
 import { build } from 'esbuild';
-import { rm, writeFile, chmod, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { rm, writeFile, chmod, readFile, mkdir } from 'node:fs/promises';
 
 const outdir = new URL('../dist/', import.meta.url).pathname;
 const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
@@ -71,12 +74,33 @@ const isexeLoadsFsPromisesWhenUsed = {
 
 const warm = await build({
   ...common,
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { warm: 'src/cli.ts' },
   splitting: false,
   format: 'cjs',
+  write: false,
   plugins: [onDemandIsExternal, isexeLoadsFsPromisesWhenUsed],
-  banner: { js: '#!/usr/bin/env node' },
+  banner: {},
   // import.meta is empty in CommonJS: code of the warm bundle must not use it (cli.ts has __filename).
+  logOverride: { 'empty-import-meta': 'error' },
+});
+// The bundle is compiled by boot.ts (vm.Script), where import() cannot reach Node's loader: the
+// two loads of the on-demand bundle go through what boot.ts passes in.
+let warmCode = warm.outputFiles[0].text;
+for (const name of ON_DEMAND) {
+  const call = `import("./on-demand/${name}.js")`;
+  if (warmCode.split(call).length !== 2) throw new Error(`the warm bundle should hold ${call} once`);
+  warmCode = warmCode.replace(call, `__mfaBoot.import("./on-demand/${name}.js")`);
+}
+if (/(?<![.\w$])import\(/.test(warmCode)) throw new Error('the warm bundle holds an import() that boot.ts would not serve');
+await mkdir(outdir, { recursive: true });
+await writeFile(`${outdir}warm.js`, warmCode);
+const boot = await build({
+  ...common,
+  entryPoints: { cli: 'src/boot.ts' },
+  splitting: false,
+  format: 'cjs',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { ...common.define, __MFA_WARM_HASH__: JSON.stringify(createHash('sha256').update(warmCode).digest('hex').slice(0, 16)) },
   logOverride: { 'empty-import-meta': 'error' },
 });
 const onDemand = await build({
@@ -92,6 +116,7 @@ await writeFile(`${outdir}on-demand/package.json`, '{ "type": "module" }\n');
 await chmod(`${outdir}cli.js`, 0o755);
 // BUILD_META=1 keeps esbuild's metafiles (what went into which file) out of the package.
 if (process.env.BUILD_META === '1') {
-  await writeFile(new URL('../.tmp/meta-cli.json', import.meta.url), JSON.stringify(warm.metafile));
+  await writeFile(new URL('../.tmp/meta-warm.json', import.meta.url), JSON.stringify(warm.metafile));
+  await writeFile(new URL('../.tmp/meta-cli.json', import.meta.url), JSON.stringify(boot.metafile));
   await writeFile(new URL('../.tmp/meta-on-demand.json', import.meta.url), JSON.stringify(onDemand.metafile));
 }

@@ -16,10 +16,17 @@ import { ExitCode, isMfaExecError } from './errors.ts';
 import { defaultOptions, parseInvocation } from './invocation.ts';
 import { createLogger } from './log.ts';
 import { forDisplay } from './printable.ts';
+import type { Boot, WarmCommand } from './boot.ts';
 import type { Runtime } from './runtime.ts';
 import { readSettings } from './settings.ts';
 
 declare const __MFA_EXEC_VERSION__: string;
+/** Given by src/boot.ts, which compiles this bundle (dist/warm.js) and loads it from dist/cli.js. */
+declare const __mfaBoot: Boot;
+
+/** The commands of this bundle (boot.ts's WARM_COMMANDS: not imported, boot.ts is the other bundle). */
+const WARM: ReadonlySet<string> = new Set<WarmCommand>(['exec', 'credential-process', 'status', 'env', 'list']);
+const isWarmCommand = (command: string): command is WarmCommand => WARM.has(command);
 
 /** Whether Runtime.out was used: exit waits for stdout only then. */
 let wroteStdout = false;
@@ -29,7 +36,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
   const settings = readSettings(env);
   if (settings.server) options.server = true;
-  // Us: the bundle (CommonJS: scripts/build.mjs), and the file we were started as (a shims/ launcher that loads the bundle).
+  // Us: dist/cli.js (boot.ts gives its own __filename), and the file we were started as (a shims/ launcher that loads it).
   const selfPath = __filename;
   const rt: Runtime = {
     env,
@@ -46,6 +53,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     onDemand: () => import('./on-demand/credentials.ts'),
   };
 
+  // boot.ts keeps the code compiled by runs of the commands in this bundle.
+  if (invocation.kind === 'shim') __mfaBoot.warm('exec');
+  else if (isWarmCommand(invocation.command) && !options.help && !options.version) __mfaBoot.warm(invocation.command);
   if (invocation.kind === 'shim') {
     rt.logger.debug(`shim mode: invoked as '${invocation.name}'`);
     return execCommand({ name: invocation.name, args: invocation.args, options, shim: true }, rt);

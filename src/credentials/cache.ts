@@ -14,6 +14,8 @@ import { ensurePrivateDir, withPrivateDir, writeFileAtomic } from '../private-fi
 import { canonical, type CacheRef, type StepRequest } from './cache-key.ts';
 import { isFresh, type Credentials } from './types.ts';
 
+export { cacheDir } from '../cache-dir.ts';
+
 /** 2: entries record their request (1 had only a description; its entries are simply misses). */
 export const CACHE_SCHEMA_VERSION = 2;
 
@@ -31,12 +33,6 @@ export interface CacheEntry {
   sessionToken?: string;
   expiration: string;
   createdAt: string;
-}
-
-export function cacheDir(env: NodeJS.ProcessEnv, homedir: string): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir, '.cache');
-  return path.join(base, 'mfa-exec');
 }
 
 /** Makes sure the cache directory is ours and private (see ensurePrivateDir); throws CacheError. */

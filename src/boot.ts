@@ -1,0 +1,138 @@
+/**
+ * dist/cli.js, the entry point: loads the warm bundle (dist/warm.js, from src/cli.ts) with V8's
+ * code cache for it. V8 compiles each function the first time it is called; a warm run calls a
+ * few hundred, and compiling them is about a tenth of the run. After a run of a warm command that
+ * found no usable cache, the code V8 compiled (vm.Script#createCachedData, made at exit so that
+ * it holds every function the run used) is kept in the cache directory, private like the
+ * credentials there; later runs start from it. The file's first byte says which warm commands
+ * the cache has seen: the first run of another one makes it again, holding the code of both (what
+ * came from the cache and what the run compiled).
+ *
+ * The cache file is named after the bundle's hash (put here by the build: V8 itself checks only
+ * the source's length), the Node version and the platform. V8 refuses a cache made by another V8
+ * or under other V8 flags: the bundle is then compiled as usual and the cache made again. A cache
+ * directory or file that is not private and ours is not used, nor written to.
+ *
+ * This file is compiled without a code cache on every run, so it is kept small: its own checks
+ * rather than private-file.ts (whose rules they follow). The bundle is compiled here, not by
+ * Node's module loader, so its import() of the on-demand bundle goes through `__mfaBoot.import`
+ * (the build rewrites those calls).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import { cacheDir } from './cache-dir.ts';
+import { forDisplay } from './printable.ts';
+
+declare const __MFA_WARM_HASH__: string;
+
+/** The warm commands, each a bit of the cache's first byte. */
+export const WARM_COMMANDS = ['exec', 'credential-process', 'status', 'env', 'list'] as const;
+export type WarmCommand = (typeof WARM_COMMANDS)[number];
+
+/** What the bundle gets from us (src/cli.ts names it). */
+export interface Boot {
+  /** import() of a file of the on-demand bundle, relative to dist/. */
+  import(specifier: string): Promise<unknown>;
+  /** The run is of a warm command (shims: exec): its compiled code is worth keeping. */
+  warm(command: WarmCommand): void;
+}
+
+/** Code caches of any bundle and Node; the temporary files of atomic writes (as `clear` knows them). */
+const CODE_CACHE = /^code-[0-9a-f]+-v[\d.]+-[\w-]+\.v8$/;
+const uid = process.getuid?.();
+
+function boot(): void {
+  const bundle = path.join(__dirname, 'warm.js');
+  const source = fs.readFileSync(bundle, 'utf8');
+  const debug = process.env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug');
+  const say = (message: string) => debug && process.stderr.write(`mfa-exec: ${forDisplay(message)}\n`);
+  let dir: string | undefined;
+  try {
+    dir = cacheDir(process.env, os.homedir());
+  } catch {
+    // no home directory: no code cache
+  }
+  const file = dir && path.join(dir, `code-${__MFA_WARM_HASH__}-${process.version}-${process.platform}-${process.arch}.v8`);
+  const cached = file && readCodeCache(file);
+  // Node's module wrapper, and __mfaBoot.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __mfaBoot) {${source}\n})`, {
+    filename: bundle,
+    ...(cached ? { cachedData: cached.subarray(1) } : {}),
+  });
+  const usable = cached && !script.cachedDataRejected;
+  if (cached) say(usable ? `code cache: compiled code from ${file}` : `code cache: V8 refused ${file} (another V8, or other flags)`);
+  const seen = usable ? cached[0]! : 0;
+  let ran = 0;
+  if (file) {
+    process.once('exit', () => {
+      if (ran & ~seen) say(keepCodeCache(file, seen | ran, script));
+    });
+  }
+  const api: Boot = {
+    import: (specifier) => import(pathToFileURL(path.join(__dirname, specifier)).href),
+    warm: (command) => {
+      ran |= 1 << WARM_COMMANDS.indexOf(command);
+    },
+  };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const module = { exports: {} };
+  // __filename: this file, the entry point (what shims link to, what identifies us).
+  run.call(module.exports, module.exports, require, module, __filename, __dirname, api);
+}
+
+/** Ours, and nobody else's to write: a directory of mode 700, a file of mode 600 (not reached through a link). */
+function isPrivate(stat: fs.Stats, type: 'file' | 'directory'): boolean {
+  const kind = type === 'file' ? stat.isFile() : stat.isDirectory();
+  return kind && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+}
+
+/** The file: a byte of WARM_COMMANDS bits, then V8's data. */
+function readCodeCache(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!isPrivate(fs.fstatSync(fd), 'file') || !isPrivate(fs.lstatSync(path.dirname(file)), 'directory')) return undefined;
+    const data = fs.readFileSync(fd);
+    return data.length > 1 ? data : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes the code cache for the warm commands `seen` (a fresh 0600 file, synced, renamed into
+ * place) if the directory exists and is private, and removes the caches of other bundles or Node
+ * versions. Says what it did.
+ */
+function keepCodeCache(file: string, seen: number, script: vm.Script): string {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.tmp-${process.pid}-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`);
+  let fd: number | undefined;
+  try {
+    if (!isPrivate(fs.lstatSync(dir), 'directory')) return `code cache: ${dir} is not a private directory of yours; not kept`;
+    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    fs.writeFileSync(fd, Buffer.concat([Buffer.of(seen), script.createCachedData()]));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, file);
+    for (const other of fs.readdirSync(dir))
+      if (CODE_CACHE.test(other) && other !== path.basename(file)) fs.unlinkSync(path.join(dir, other));
+    return `code cache: kept the compiled code in ${file}`;
+  } catch (error) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    return `code cache: not kept (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+}
+
+boot();

@@ -1,0 +1,176 @@
+// The warm path as it runs: what dist/cli.js and dist/warm.js hold and load, and the code cache
+// that dist/cli.js (src/boot.ts) keeps for the bundle.
+import assert from 'node:assert/strict';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { CLI_PATH, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { SPEC, makeScenario, type Scenario } from './scenario.ts';
+
+const DIST = dirname(CLI_PATH);
+
+function ok(r: CliResult, what: string): void {
+  assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}`);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const names = await readdir(dir, { recursive: true });
+  return names.filter((n) => n.endsWith('.js')).map((n) => join(dir, n));
+}
+
+describe('the warm path', { timeout: 120_000 }, () => {
+  let aws: FakeAws;
+  let s: Scenario;
+  before(async () => {
+    aws = await startFakeAws(SPEC);
+  });
+  after(() => aws?.close());
+  beforeEach(async () => {
+    s = await makeScenario(aws);
+    aws.resetCalls();
+  });
+  afterEach(() => s.cleanup());
+
+  const fill = async () => {
+    const r = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env: s.env });
+    ok(r, 'filling the cache');
+  };
+
+  test('dist/cli.js and dist/warm.js hold no STS client, lock or MFA prompt (the on-demand bundle does)', async () => {
+    const warm = (await readFile(CLI_PATH, 'utf8')) + (await readFile(join(DIST, 'warm.js'), 'utf8'));
+    const onDemand = (await Promise.all((await filesUnder(join(DIST, 'on-demand'))).map((f) => readFile(f, 'utf8')))).join('\n');
+    const markers = {
+      'the STS client': ['GetSessionTokenCommand', 'AssumeRoleCommand'],
+      'the lock': ['ELOCKED', 'Cannot take the cache lock'],
+      'the MFA prompt': ['Enter MFA code for', "Cannot turn off the terminal's echo"],
+    };
+    for (const [what, texts] of Object.entries(markers)) {
+      for (const text of texts) {
+        assert.ok(onDemand.includes(text), `'${text}' (${what}) is no longer in dist/on-demand: update this test`);
+        assert.ok(!warm.includes(text), `the warm bundle holds '${text}': ${what}`);
+      }
+    }
+  });
+
+  test('exec, a shim, credential-process, status, env and list run on a warm cache with dist/on-demand/ gone; a miss cannot', async () => {
+    await fill();
+    const calls = JSON.stringify(aws.calls);
+    const copy = await mkdtemp(join(tmpdir(), 'mfa-exec-warm-only-'));
+    try {
+      for (const f of ['cli.js', 'warm.js', 'package.json']) await copyFile(join(DIST, f), join(copy, f));
+      await chmod(join(copy, 'cli.js'), 0o755);
+      const shims = join(copy, 'shims');
+      await mkdir(shims);
+      await symlink(join(copy, 'cli.js'), join(shims, 'true'));
+      const env = { ...s.env, PATH: `${shims}:${s.env.PATH}`, AWS_PROFILE: 'role' };
+      const run = (args: string[], argv0Path = join(copy, 'cli.js')) => runCli(args, { env, argv0Path });
+      for (const [args, argv0] of [
+        [['-p', 'role', '--', 'true']],
+        [[], join(shims, 'true')],
+        [['credential-process', '--profile', 'role']],
+        [['status', '-p', 'role']],
+        [['env', '-p', 'role', '--format', 'json']],
+        [['list']],
+        [['status', '-p', 'reader']], // not cached: status says so, it never fetches
+      ] as [string[], string?][]) {
+        const r = await run(args, argv0);
+        assert.ok(r.code === 0 || (args[0] === 'status' && r.code === 1), `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+        assert.equal(r.stderr, '', args.join(' '));
+      }
+      assert.equal(JSON.stringify(aws.calls), calls, 'no STS call');
+      // 'reader' is behind the cached MFA session but its role is not cached: that needs STS.
+      const miss = await run(['-p', 'reader', '--', 'true']);
+      assert.notEqual(miss.code, 0);
+      assert.match(miss.stderr, /internal error/);
+      assert.match(miss.stderr, /on-demand/);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  describe('the code cache', () => {
+    const cacheFiles = async () => (await readdir(join(s.home, '.cache/mfa-exec'))).filter((n) => n.startsWith('code-'));
+    const removeCodeCaches = async () => {
+      for (const name of await cacheFiles()) await rm(join(s.home, '.cache/mfa-exec', name));
+    };
+    const debugRun = (args: string[] = ['status', '-p', 'role']) => runCli(args, { env: { ...s.env, MFA_EXEC_DEBUG: '1' } });
+
+    test('a warm command keeps it (private), the next runs compile from it, another warm command adds its code; --version and --help keep none', async () => {
+      await fill();
+      assert.equal((await cacheFiles()).length, 1, 'the run that filled the credential cache (exec) kept one');
+      await removeCodeCaches();
+      for (const args of [['--version'], ['--help']]) {
+        ok(await runCli(args, { env: s.env }), args[0]!);
+        assert.deepEqual(await cacheFiles(), [], `${args[0]} keeps no code cache`);
+      }
+      const first = await debugRun();
+      ok(first, 'status');
+      assert.match(first.stderr, /code cache: kept the compiled code in .*\/code-[0-9a-f]{16}-v[\d.]+-\w+-\w+\.v8\n/);
+      const [name] = await cacheFiles();
+      const file = join(s.home, '.cache/mfa-exec', name!);
+      assert.equal((await stat(file)).mode & 0o777, 0o600);
+      const sizes = [(await stat(file)).size];
+      // Each warm command seen once more keeps the code of all so far; then the cache is only read.
+      for (const [args, kept] of [
+        [['status', '-p', 'role'], false],
+        [['-p', 'role', '--', 'true'], true],
+        [['-p', 'role', '--', 'true'], false],
+        [['list'], true],
+        [['status', '-p', 'role'], false],
+      ] as [string[], boolean][]) {
+        const r = await debugRun(args);
+        ok(r, args.join(' '));
+        assert.match(r.stderr, /code cache: compiled code from /, args.join(' '));
+        (kept ? assert.match : assert.doesNotMatch)(r.stderr, /code cache: kept/, args.join(' '));
+        sizes.push((await stat(file)).size);
+      }
+      assert.ok(sizes[2]! > sizes[1]! && sizes[4]! > sizes[3]!, `the cache grows with exec's and list's code: ${sizes.join(', ')}`);
+    });
+
+    test('a damaged cache is refused and made again; one that is not private, or a link, is not read', async () => {
+      await fill();
+      const [name] = await cacheFiles();
+      const file = join(s.home, '.cache/mfa-exec', name!);
+      const good = await readFile(file);
+
+      await writeFile(file, good.subarray(0, 1000));
+      let r = await debugRun();
+      ok(r, 'a truncated cache');
+      assert.match(r.stderr, /code cache: V8 refused .*\n[^]*code cache: kept the compiled code/);
+      assert.match((await debugRun()).stderr, /code cache: compiled code from /);
+
+      await writeFile(file, Buffer.alloc(good.length, 0x41));
+      r = await debugRun();
+      ok(r, 'a cache of garbage');
+      assert.match(r.stderr, /code cache: V8 refused /);
+
+      await writeFile(file, good);
+      await chmod(file, 0o644);
+      r = await debugRun();
+      ok(r, 'a cache others can read');
+      assert.doesNotMatch(r.stderr, /compiled code from/);
+      assert.equal((await stat(file)).mode & 0o777, 0o600, 'replaced by a private one');
+
+      const elsewhere = join(s.home, 'cache-copy.v8');
+      await writeFile(elsewhere, await readFile(file), { mode: 0o600 });
+      await rm(file);
+      await symlink(elsewhere, file);
+      r = await debugRun();
+      ok(r, 'a cache that is a link');
+      assert.doesNotMatch(r.stderr, /compiled code from/);
+    });
+
+    test('the caches of other bundles and Node versions are removed when one is kept', async () => {
+      await fill();
+      await removeCodeCaches();
+      const dir = join(s.home, '.cache/mfa-exec');
+      const old = join(dir, 'code-0123456789abcdef-v20.0.0-linux-x64.v8');
+      await writeFile(old, 'old', { mode: 0o600 });
+      ok(await debugRun(), 'status');
+      const names = await cacheFiles();
+      assert.equal(names.length, 1);
+      assert.notEqual(names[0], 'code-0123456789abcdef-v20.0.0-linux-x64.v8');
+    });
+  });
+});
