@@ -40,8 +40,13 @@ export interface Boot {
   warm(command: WarmCommand): void;
 }
 
-/** Code caches of any bundle and Node; the temporary files of atomic writes (as `clear` knows them). */
+/** Code caches of any bundle and Node. */
 const CODE_CACHE = /^code-[0-9a-f]+-v[\d.]+-[\w-]+\.v8$/;
+/**
+ * Those of other bundles or Nodes not written for this long are removed when one is kept (two
+ * installations, or two Node versions, used in turn each keep theirs).
+ */
+const UNUSED_MS = 14 * 24 * 3600 * 1000;
 const uid = process.getuid?.();
 
 function boot(): void {
@@ -110,8 +115,8 @@ function readCodeCache(file: string): Buffer | undefined {
 
 /**
  * Writes the code cache for the warm commands `seen` (a fresh 0600 file, synced, renamed into
- * place) if the directory exists and is private, and removes the caches of other bundles or Node
- * versions. Says what it did.
+ * place; its temporary name is one `clear` knows) if the directory exists and is private, and
+ * removes the caches of other bundles or Nodes not written for UNUSED_MS. Says what it did.
  */
 function keepCodeCache(file: string, seen: number, script: vm.Script): string {
   const dir = path.dirname(file);
@@ -125,8 +130,11 @@ function keepCodeCache(file: string, seen: number, script: vm.Script): string {
     fs.closeSync(fd);
     fd = undefined;
     fs.renameSync(tmp, file);
-    for (const other of fs.readdirSync(dir))
-      if (CODE_CACHE.test(other) && other !== path.basename(file)) fs.unlinkSync(path.join(dir, other));
+    for (const other of fs.readdirSync(dir)) {
+      if (!CODE_CACHE.test(other) || other === path.basename(file)) continue;
+      const stat = fs.lstatSync(path.join(dir, other), { throwIfNoEntry: false });
+      if (stat?.isFile() && Date.now() - stat.mtimeMs > UNUSED_MS) fs.unlinkSync(path.join(dir, other));
+    }
     return `code cache: kept the compiled code in ${file}`;
   } catch (error) {
     if (fd !== undefined) fs.closeSync(fd);

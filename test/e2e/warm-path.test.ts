@@ -1,7 +1,7 @@
 // The warm path as it runs: what dist/cli.js and dist/warm.js hold and load, and the code cache
 // that dist/cli.js (src/boot.ts) keeps for the bundle.
 import assert from 'node:assert/strict';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
@@ -161,16 +161,19 @@ describe('the warm path', { timeout: 120_000 }, () => {
       assert.doesNotMatch(r.stderr, /compiled code from/);
     });
 
-    test('the caches of other bundles and Node versions are removed when one is kept', async () => {
+    test('when one is kept, the caches of other bundles or Nodes are removed once unused for two weeks, not before', async () => {
       await fill();
       await removeCodeCaches();
       const dir = join(s.home, '.cache/mfa-exec');
-      const old = join(dir, 'code-0123456789abcdef-v20.0.0-linux-x64.v8');
-      await writeFile(old, 'old', { mode: 0o600 });
+      const old = 'code-0123456789abcdef-v20.0.0-linux-x64.v8';
+      const recent = 'code-fedcba9876543210-v22.0.0-linux-x64.v8';
+      for (const name of [old, recent]) await writeFile(join(dir, name), 'x', { mode: 0o600 });
+      const weeksAgo = new Date(Date.now() - 15 * 24 * 3600 * 1000);
+      await utimes(join(dir, old), weeksAgo, weeksAgo);
       ok(await debugRun(), 'status');
       const names = await cacheFiles();
-      assert.equal(names.length, 1);
-      assert.notEqual(names[0], 'code-0123456789abcdef-v20.0.0-linux-x64.v8');
+      assert.equal(names.length, 2, names.join(', '));
+      assert.ok(names.includes(recent) && !names.includes(old), names.join(', '));
     });
   });
 });
