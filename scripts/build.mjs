@@ -55,20 +55,37 @@ const onDemandIsExternal = {
 };
 
 /**
- * `which` (PATH candidates) uses isexe, which loads node:fs/promises at start-up for its async
- * API; mfa-exec only calls which.sync. node:fs/promises brings readline and the fs watchers
- * (~1.5 ms per run on Node 20), so in the warm bundle isexe gets it on first use instead.
+ * Built-in modules the warm bundle gets on first use instead of at start-up: node:child_process
+ * and node:tty (with net and stream: ~3 ms per run on Node 20) are needed only by exec and the
+ * shims when they spawn, not by credential-process, status, env or list; node:fs/promises (with
+ * readline and the fs watchers) is loaded by isexe, under `which`, for an async API mfa-exec never
+ * calls (it uses which.sync). Each import of them gets a stand-in module whose functions load the
+ * real module when first called (its default export: when a property is first read). Importing
+ * anything else from them fails the build.
  */
-const isexeLoadsFsPromisesWhenUsed = {
-  name: 'isexe-loads-fs-promises-when-used',
+const BUILTINS_ON_FIRST_USE = ['child_process', 'tty', 'fs/promises'];
+const builtinsOnFirstUse = {
+  name: 'builtins-on-first-use',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
-      /[\\/]node_modules[\\/]isexe[\\/]/.test(args.importer) ? { path: 'fs/promises', namespace: 'fs-promises-when-used' } : undefined,
+    const filter = new RegExp(`^(node:)?(${BUILTINS_ON_FIRST_USE.join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === 'builtin-on-first-use'
+        ? { path: args.path, external: true } // the stand-in's own require()
+        : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-on-first-use' },
     );
-    b.onLoad({ filter: /.*/, namespace: 'fs-promises-when-used' }, () => ({
-      contents: "let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:fs/promises'))[key] });\n",
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, async (args) => {
+      const real = await import(`node:${args.path}`);
+      const functions = Object.keys(real).filter((name) => name !== 'default' && typeof real[name] === 'function');
+      const lines = [
+        'let m;',
+        `const load = () => (m ??= require('node:${args.path}'));`,
+        'export default new Proxy({}, { get: (_, key) => load()[key] });',
+        ...functions.map(
+          (name) => `export function ${name}(...a) { return new.target ? new (load().${name})(...a) : load().${name}.apply(this, a); }`,
+        ),
+      ];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
   },
 };
 
@@ -78,7 +95,7 @@ const warm = await build({
   splitting: false,
   format: 'cjs',
   write: false,
-  plugins: [onDemandIsExternal, isexeLoadsFsPromisesWhenUsed],
+  plugins: [onDemandIsExternal, builtinsOnFirstUse],
   banner: {},
   // import.meta is empty in CommonJS: code of the warm bundle must not use it (cli.ts has __filename).
   logOverride: { 'empty-import-meta': 'error' },
