@@ -5,6 +5,7 @@
  * credential-process, status, env, list); every other subcommand and everything a cache miss
  * needs is loaded on demand (dist/on-demand/*.js).
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { fileId } from './child/find-target.ts';
 import { credentialProcessCommand } from './commands/credential-process.ts';
@@ -28,9 +29,6 @@ declare const __mfaBoot: Boot;
 const WARM: ReadonlySet<string> = new Set<WarmCommand>(['exec', 'credential-process', 'status', 'env', 'list']);
 const isWarmCommand = (command: string): command is WarmCommand => WARM.has(command);
 
-/** Whether Runtime.out was used: exit waits for stdout only then. */
-let wroteStdout = false;
-
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const invocation = parseInvocation(argv.slice(2), argv[1] ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
@@ -45,10 +43,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     cwd: process.cwd(),
     now: Date.now,
     logger: createLogger(options.debug || settings.debug),
-    out: (text) => {
-      wroteStdout = true;
-      process.stdout.write(text);
-    },
+    out: writeStdout,
     self: { path: selfPath, ids: new Set([fileId(selfPath), argv[1] ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)) },
     onDemand: () => import('./on-demand/credentials.ts'),
   };
@@ -119,17 +114,29 @@ function report(error: unknown, debug: boolean): number {
   return ExitCode.software;
 }
 
+/** The reader of stdout went away (EPIPE): what is left to write is dropped, as a stream would. */
+let stdoutGone = false;
+
 /**
- * Exit once what we wrote has left: to a pipe, stdout is written asynchronously, and
- * process.exit() would cut a long `list --json` at the pipe's 64 KiB.
+ * A command's output, written to fd 1 synchronously rather than through process.stdout: making
+ * that stream costs a few ms, and what is written this way has left when the process exits (a
+ * stream to a pipe would still hold it, and process.exit() cut `list --json | …` at 64 KiB). A
+ * non-blocking pipe that is full is waited for.
  */
-function exit(code: number): void {
-  const done = () => process.exit(code);
-  // Untouched, process.stdout is never made (exec: the target's stdout is its own).
-  if (!wroteStdout || process.stdout.writableLength === 0) return done();
-  process.stdout.write('', done);
-  process.stdout.once('error', done); // the reader went away (EPIPE): nothing more to flush
+function writeStdout(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let offset = 0; offset < bytes.length && !stdoutGone;) {
+    try {
+      offset += fs.writeSync(1, bytes, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') stdoutGone = true;
+      else if (code === 'EAGAIN') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      else throw error;
+    }
+  }
 }
 
+const exit = (code: number) => process.exit(code);
 const env = { ...process.env };
 main(process.argv, env).then(exit, (error: unknown) => exit(report(error, env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug'))));

@@ -28,3 +28,38 @@ test('list --json through a pipe whose reader starts late: all of it, valid JSON
   assert.equal(rows.length, 3000);
   assert.equal(rows.at(-1)!.profile, 'p2999');
 });
+
+test('list --json into a non-blocking pipe whose reader starts late: all of it (written synchronously, waiting while the pipe is full)', async () => {
+  const env = { HOME: temp.home, PATH: '/usr/bin:/bin', AWS_CONFIG_FILE: join(temp.home, 'config'), MFA: CLI_PATH, NODE: process.execPath };
+  const reader = [
+    'import os, subprocess, sys, time',
+    'r, w = os.pipe()',
+    'os.set_blocking(w, False)',
+    "p = subprocess.Popen([os.environ['NODE'], os.environ['MFA'], 'list', '--json'], stdout=w)",
+    'os.close(w)',
+    'time.sleep(1)',
+    'data = b"".join(iter(lambda: os.read(r, 65536), b""))',
+    'sys.stdout.write(f"{p.wait()} {len(data)}\\n")',
+    'sys.stdout.flush()',
+    'sys.stdout.buffer.write(data)',
+  ].join('\n');
+  const r = await runCli(['-c', reader], { env, argv0Path: '/usr/bin/python3', timeoutMs: 30_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const [head, ...rest] = r.stdout.split('\n');
+  assert.match(head!, /^0 \d+$/, 'mfa-exec exited 0');
+  const rows = JSON.parse(rest.join('\n')) as { profile: string }[];
+  assert.equal(rows.length, 3000);
+});
+
+test('list --json | head: the reader going away ends the output quietly, exit 0', async () => {
+  const env = { HOME: temp.home, PATH: '/usr/bin:/bin', AWS_CONFIG_FILE: join(temp.home, 'config'), MFA: CLI_PATH, NODE: process.execPath };
+  const r = await runCli(['-c', '{ "$NODE" "$MFA" list --json; echo "exit $?" >&2; } | head -c 100'], {
+    env,
+    argv0Path: '/bin/sh',
+    timeoutMs: 30_000,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.length, 100);
+  assert.equal(r.stderr, 'exit 0\n');
+});
