@@ -77,11 +77,18 @@ export function parseIni(text: string, file: string, options: ParseOptions = {})
   let lineno = 0;
   let pos = 0;
   const length = text.length;
+  const anyCarriageReturn = text.includes('\r');
 
   // Lines as Python's text-mode file iteration yields them: universal newlines (\n, \r\n, \r).
   while (pos < length) {
-    let end = pos;
-    for (let c = text.charCodeAt(end); end < length && c !== 0x0a && c !== 0x0d; c = text.charCodeAt(++end));
+    let end: number;
+    if (anyCarriageReturn) {
+      end = pos;
+      for (let c = text.charCodeAt(end); end < length && c !== 0x0a && c !== 0x0d; c = text.charCodeAt(++end));
+    } else {
+      end = text.indexOf('\n', pos); // the native search: most files have no \r
+      if (end < 0) end = length;
+    }
     const line = text.slice(pos, end);
     pos = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
     lineno++;
@@ -337,11 +344,9 @@ export function firstNonSpace(s: string): number {
 
 /** Index of the first '=' or ':' (configparser's delimiters), or -1. */
 export function firstDelimiter(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x3d || c === 0x3a) return i;
-  }
-  return -1;
+  const equals = s.indexOf('=');
+  const colon = s.indexOf(':');
+  return equals < 0 ? colon : colon < 0 ? equals : Math.min(equals, colon);
 }
 
 /** configparser's SECTCRE `\[(?P<header>.+)\]` with match(): '[' first, header up to the last ']'. */

@@ -5,6 +5,8 @@
  * (unclosed quote, trailing backslash).
  */
 export function shlexSplit(s: string): string[] | undefined {
+  // Most input ([profile name] headers) has no quote or backslash: whitespace alone separates words.
+  if (!/['"\\]/.test(s)) return s.split(/[ \t\r\n]+/).filter((word) => word !== '');
   const words: string[] = [];
   let token = '';
   let inWord = false; // a word has started (possibly empty, from quotes)
