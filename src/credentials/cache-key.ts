@@ -145,15 +145,6 @@ export function sourceId(source: SourceCredentials): string {
   }
 }
 
-/** Keys already computed in this run: list asks for the same MFA session's key for every profile behind it. */
-const hashed = new Map<string, string>();
-
 function hash(parts: string[]): string {
-  const text = JSON.stringify(parts);
-  let key = hashed.get(text);
-  if (key === undefined) {
-    key = sha256Hex(text).slice(0, 40);
-    hashed.set(text, key);
-  }
-  return key;
+  return sha256Hex(JSON.stringify(parts)).slice(0, 40);
 }

@@ -8,7 +8,7 @@
 import type { ChainPlan, Tail } from '../aws-config/shared-chains.ts';
 import type { RoleStep } from '../aws-config/plan.ts';
 import { redactUrls } from '../printable.ts';
-import { cacheRef, roleRequest, sessionRequest, sourceId, type CacheRef } from './cache-key.ts';
+import { cacheRef, canonical, roleRequest, sessionRequest, sourceId, type CacheRef } from './cache-key.ts';
 import type { EntryReader } from './cache-reader.ts';
 import { entryState, type CacheState, type EntryState } from './cache-state.ts';
 
@@ -33,8 +33,16 @@ export function chainStates(entries: EntryReader, stsEndpoint: string | undefine
     const entry = ref && entries.entry(ref);
     return entry && entryState(entry, now);
   };
-  const sessionRef = (source: ChainPlan['source'], session: ChainPlan['session']) =>
-    session && cacheRef('session', fullEndpoint, sessionRequest(endpoint, sourceId(source), source.profile, session));
+  // Every profile behind one MFA session asks for its entry: made once per source and session.
+  const sessions = new Map<string, CacheRef>();
+  const sessionRef = (source: ChainPlan['source'], session: ChainPlan['session']): CacheRef | undefined => {
+    if (!session) return undefined;
+    const request = sessionRequest(endpoint, sourceId(source), source.profile, session);
+    const text = canonical(request);
+    let ref = sessions.get(text);
+    if (!ref) sessions.set(text, (ref = cacheRef('session', fullEndpoint, request)));
+    return ref;
+  };
 
   /** The device a role step carries in a plan of this form: none behind a session; the first role the first hop's. */
   const device = (step: RoleStep, index: number, form: Form, firstSerial: string | undefined): string | undefined =>
