@@ -13,9 +13,11 @@
 // on-demand bundle stays ESM (dist/on-demand/package.json).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { rm, writeFile, chmod, readFile, mkdir } from 'node:fs/promises';
 
 const outdir = new URL('../dist/', import.meta.url).pathname;
+const requireBuiltin = createRequire(import.meta.url);
 const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 await rm(outdir, { recursive: true, force: true });
 
@@ -89,13 +91,44 @@ const builtinsOnFirstUse = {
   },
 };
 
+/**
+ * The other built-in modules, imported by the warm bundle and boot.ts as ES modules: in CommonJS
+ * output esbuild gives each importing file its own copy of the module's exports (__toESM: a
+ * getter per export, ~100 for node:fs, nine files import it), about 1 ms per run. Here each is
+ * one module of the bundle instead, whose default export is the module itself and whose named
+ * exports are its functions and values (not its getters, such as fs.promises, which would load
+ * at start-up: importing one fails the build).
+ */
+const builtinsOnce = {
+  name: 'builtins-once',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind !== 'import-statement' || args.namespace === 'builtin-once'
+        ? { path: args.path, external: true }
+        : { path: args.path.slice('node:'.length), namespace: 'builtin-once' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => {
+      const real = requireBuiltin(`node:${args.path}`);
+      const names = Object.keys(real).filter(
+        (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && !Object.getOwnPropertyDescriptor(real, name)?.get,
+      );
+      const lines = [
+        `const m = require('node:${args.path}');`,
+        'export default m;',
+        ...names.map((name) => `export const ${name} = m.${name};`),
+      ];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 const warm = await build({
   ...common,
   entryPoints: { warm: 'src/cli.ts' },
   splitting: false,
   format: 'cjs',
   write: false,
-  plugins: [onDemandIsExternal, builtinsOnFirstUse],
+  plugins: [onDemandIsExternal, builtinsOnFirstUse, builtinsOnce],
   banner: {},
   // import.meta is empty in CommonJS: code of the warm bundle must not use it (cli.ts has __filename).
   logOverride: { 'empty-import-meta': 'error' },
@@ -116,6 +149,7 @@ const boot = await build({
   entryPoints: { cli: 'src/boot.ts' },
   splitting: false,
   format: 'cjs',
+  plugins: [builtinsOnce],
   banner: { js: '#!/usr/bin/env node' },
   define: { ...common.define, __MFA_WARM_HASH__: JSON.stringify(createHash('sha256').update(warmCode).digest('hex').slice(0, 16)) },
   logOverride: { 'empty-import-meta': 'error' },
