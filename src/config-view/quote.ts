@@ -4,9 +4,11 @@
  *
  * - botocore splits the value with shlex.split (POSIX) and execs the words;
  * - the JS SDK v3 runs it with child_process.exec, i.e. `/bin/sh -c`;
- * - the Go SDK v2 (Terraform) runs `sh -c`, but its INI reader first cuts the line at the first
- *   '#' or ';' (anywhere), strips one pair of quotes around a whole value, and replaces the
- *   sequences \" \' \n by ", ' and a newline;
+ * - the Go SDK v2 (Terraform) runs `sh -c`; its INI reader strips one pair of quotes around a
+ *   whole value, and cuts a value at whitespace followed by '#' or ';' (internal/ini 1.8, in
+ *   Terraform 1.11). The 1.7 releases (Nov 2023 – Jan 2024, in some Terraform 1.6/1.7 builds)
+ *   cut at the first '#' or ';' anywhere and rewrote \" \' \n in every value; we stay clear
+ *   of those too, as no name worth serving needs them;
  * - the JS reader drops everything from a '#' or ';' that follows whitespace.
  *
  * So: words made of [A-Za-z0-9_@%+=:,./-] are written as they are; anything else goes in single
@@ -49,12 +51,12 @@ export function quoteCredentialProcess(command: readonly string[], profile: stri
   // The last check is on the whole value: a backslash at the end of one word may meet a quote.
   const sequence = GO_REWRITTEN.exec(text);
   if (sequence) {
-    return { ok: false, reason: `it would contain ${JSON.stringify(sequence[0])}, which the Go SDK's config reader rewrites` };
+    return { ok: false, reason: `it would contain ${JSON.stringify(sequence[0])}, which some Go SDK releases rewrite when they read the config` };
   }
   return { ok: true, command: text };
 }
 
-/** Go's INI reader (aws-sdk-go-v2 internal/ini, legacyStrconv) rewrites these in every value. */
+/** aws-sdk-go-v2 internal/ini 1.7.x rewrote these in every value (fixed in 1.8 by PR #2461). */
 const GO_REWRITTEN = /\\["'n]/;
 
 function unwritable(text: string): string | undefined {

@@ -1,15 +1,13 @@
 /**
- * What the AWS SDK for Go v2 (internal/ini 1.8.x, the version in Terraform 1.11) reads from one
- * line of a shared config file, written from its documented and observed behaviour for the
- * tests (Go is not installed here; test/e2e checks the same cases through real Terraform):
- * - the file is split at "\n" only;
- * - a header line: everything from the first '#' or ';' is cut, then trailing spaces/tabs;
- *   it must then start with '[' and end with ']'; the inside is trimmed and split at its first
- *   run of spaces/tabs into a type and a name ("profile x" → "profile x", "a  b" → "a b");
- * - a property line (not indented): cut at the first '#' or ';', trailing spaces/tabs removed,
- *   split at the first '=' (or at ':' when it comes first), key and value trimmed; then
- *   legacyStrconv: one pair of matching quotes around the whole value (longer than 2) is
- *   removed, and \" \' \n become ", ' and a newline.
+ * The value the AWS SDK for Go v2 reads from one property line of a shared config file, for
+ * the strictest of its readers since the 2023 rewrite (Go is not installed here; the research
+ * notes record what real Terraform 1.11 does with the same lines):
+ * - internal/ini 1.7.x cut the line at the first '#' or ';' anywhere, and rewrote \" \' \n
+ *   into ", ' and a newline (1.8.x, in Terraform 1.11, cuts only at whitespace + '#'/';' and
+ *   rewrites nothing);
+ * - all of them split at the first '=' (or at ':' when it comes first), trim key and value,
+ *   and remove one pair of matching quotes around a whole value longer than 2.
+ * A value that survives this survives every one of them.
  */
 
 const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
@@ -47,15 +45,4 @@ function legacyStrconv(s: string): string {
     v = v.slice(1, -1);
   }
   return v.replaceAll('\\"', '"').replaceAll("\\'", "'").replaceAll('\\n', '\n');
-}
-
-/** The section name Go keys a header line by, or undefined when the line is not a header. */
-export function goHeader(line: string): string | undefined {
-  const trimmed = trimRightSpaceTab(trimComment(line));
-  if (!trimmed.startsWith('[') || !trimmed.endsWith(']')) return undefined;
-  const inside = goTrimSpace(trimmed.slice(1, -1));
-  const firstSpace = inside.search(/[ \t]/);
-  if (firstSpace < 0) return inside;
-  const rest = inside.slice(firstSpace).replace(/^[ \t]+/, '');
-  return `${inside.slice(0, firstSpace)} ${rest}`;
 }
