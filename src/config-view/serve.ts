@@ -1,0 +1,91 @@
+/**
+ * Which profiles the view hands to mfa-exec. Pure.
+ *
+ * A profile is served when botocore, reading the user's files, would get its credentials from
+ * a role (role_arn) whose chain ends in keys, credential_source or a credential_process, or from
+ * keys (aws_access_key_id in the credentials file, or in the config file without a
+ * credential_process) — the cases where it would assume the role itself and ask for the MFA
+ * code again — and mfa-exec can plan it. Profiles whose credentials botocore takes from
+ * elsewhere (web identity, IAM Identity Center, login, the profile's own credential_process,
+ * nothing at all, or a role whose source profile is one of those) are left to the SDK.
+ *
+ * botocore's order for one profile (credentials.py, create_credential_resolver): AssumeRole
+ * (role_arn without web_identity_token_file), web identity, SSO (sso_account_id or
+ * sso_role_name), keys in the credentials file, login_session, credential_process, keys in the
+ * config file.
+ */
+import { resolvePlan } from '../aws-config/plan.ts';
+import type { AwsFiles, Profile } from '../aws-config/types.ts';
+import { isMfaExecError } from '../errors.ts';
+
+export type ServeDecision = { serve: true; source: string } | { serve: false; why: string };
+
+/**
+ * `credential_source = Environment` is checked when credentials are asked for (the child's
+ * environment decides), so it passes here; no value of this object reaches any output.
+ */
+const ENVIRONMENT_PRESENT = { AWS_ACCESS_KEY_ID: 'present', AWS_SECRET_ACCESS_KEY: 'present' };
+
+export function decideServing(files: AwsFiles): Map<string, ServeDecision> {
+  const decisions = new Map<string, ServeDecision>();
+  for (const profile of files.profiles.values()) decisions.set(profile.name, decide(profile, files));
+  return decisions;
+}
+
+function decide(profile: Profile, files: AwsFiles): ServeDecision {
+  const has = (p: Profile, key: string) => Object.hasOwn(p.values, key);
+  const isRole = (p: Profile) => has(p, 'role_arn') && !has(p, 'web_identity_token_file');
+  if (!isRole(profile)) {
+    const source = profileSource(profile, files);
+    if (source.kind === 'process') return { serve: false, why: 'it has a credential_process of its own' };
+    return source.kind === 'served' ? planned(profile, files, source.what) : { serve: false, why: source.why };
+  }
+  // A role: botocore resolves its source profile by the same order (AssumeRoleProvider.
+  // _resolve_credentials_from_profile), roles again until a profile with keys or without a role.
+  const seen = new Set<string>();
+  for (let current = profile; !has(current, 'credential_source'); ) {
+    seen.add(current.name);
+    const next = files.profiles.get(current.values.source_profile ?? '');
+    if (next === undefined) break; // resolvePlan says what is wrong
+    const hasKeys = has(next, 'aws_access_key_id') || has(next, 'aws_secret_access_key');
+    if (hasKeys || !isRole(next)) {
+      const source = profileSource(next, files);
+      // A source with a credential_process of its own is fine: mfa-exec runs it, as botocore would.
+      if (source.kind === 'elsewhere') return { serve: false, why: `its source profile '${next.name}' gets credentials elsewhere: ${source.why}` };
+      break;
+    }
+    if (seen.has(next.name)) break; // a cycle: resolvePlan refuses it
+    current = next;
+  }
+  return planned(profile, files, 'role_arn');
+}
+
+function planned(profile: Profile, files: AwsFiles, source: string): ServeDecision {
+  try {
+    resolvePlan(files, profile.name, ENVIRONMENT_PRESENT);
+  } catch (error) {
+    if (!isMfaExecError(error)) throw error;
+    return { serve: false, why: `mfa-exec cannot serve it: ${firstSentence(error.message)}` };
+  }
+  return { serve: true, source };
+}
+
+type Source = { kind: 'served'; what: string } | { kind: 'process' } | { kind: 'elsewhere'; why: string };
+
+/** botocore's ProfileProviderBuilder order for one profile (after the AssumeRole provider). */
+function profileSource(p: Profile, files: AwsFiles): Source {
+  const has = (key: string) => Object.hasOwn(p.values, key);
+  if (has('web_identity_token_file')) return { kind: 'elsewhere', why: 'it uses web_identity_token_file, which the SDK resolves itself' };
+  if (has('sso_account_id') || has('sso_role_name')) return { kind: 'elsewhere', why: 'it uses IAM Identity Center (sso_*), which the SDK resolves itself' };
+  const keyFile = has('aws_access_key_id') ? p.origin.aws_access_key_id : undefined;
+  if (keyFile !== undefined && keyFile === files.credentialsFile) return { kind: 'served', what: `keys in ${keyFile}` };
+  if (has('login_session')) return { kind: 'elsewhere', why: 'it uses login_session, which the SDK resolves itself' };
+  if (has('credential_process')) return { kind: 'process' };
+  if (keyFile !== undefined) return { kind: 'served', what: `keys in ${keyFile}` };
+  return { kind: 'elsewhere', why: 'it holds no credentials' };
+}
+
+function firstSentence(message: string): string {
+  const end = message.search(/\.(\s|$)/);
+  return end < 0 ? message : message.slice(0, end + 1);
+}
