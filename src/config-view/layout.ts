@@ -9,7 +9,7 @@
  * lines in between go with it); any other line is a [section] header or starts a setting.
  * The text must already have passed parseIni: lines that would be errors are not expected here.
  */
-import { indentOf, pyRstrip, pyStrip, splitLines } from './py-text.ts';
+import { firstDelimiter, firstNonSpace, pyRstrip, pyStrip, sectionHeader, splitFileLines } from '../aws-config/ini.ts';
 
 export interface Setting {
   /** Lower-cased, trimmed, as botocore keys it. */
@@ -31,14 +31,14 @@ export function layoutOf(text: string): Section[] {
   let current: { key: string; lines: string[] } | undefined; // the setting indented lines continue
   let indentLevel = 0;
   let blanks = 0;
-  for (const line of splitLines(text)) {
+  for (const line of splitFileLines(text)) {
     const stripped = pyStrip(line);
     if (stripped.startsWith('#') || stripped.startsWith(';')) continue;
     if (stripped === '') {
       blanks++;
       continue;
     }
-    const indent = indentOf(line);
+    const indent = firstNonSpace(line);
     if (current !== undefined && indent > indentLevel) {
       for (; blanks > 0; blanks--) current.lines.push('');
       current.lines.push(line);
@@ -46,7 +46,7 @@ export function layoutOf(text: string): Section[] {
     }
     blanks = 0;
     indentLevel = indent;
-    const name = headerName(stripped);
+    const name = sectionHeader(stripped);
     if (name !== undefined) {
       sections.push({ name, header: line, settings: [] });
       current = undefined;
@@ -60,19 +60,4 @@ export function layoutOf(text: string): Section[] {
     section.settings.push(current);
   }
   return sections;
-}
-
-/** configparser's SECTCRE with match(): '[' first, the name up to the LAST ']' on the line. */
-function headerName(stripped: string): string | undefined {
-  if (!stripped.startsWith('[')) return undefined;
-  const close = stripped.lastIndexOf(']');
-  return close >= 2 ? stripped.slice(1, close) : undefined;
-}
-
-function firstDelimiter(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x3d || c === 0x3a) return i;
-  }
-  return -1;
 }

@@ -51,7 +51,10 @@ export function quoteCredentialProcess(command: readonly string[], profile: stri
   // The last check is on the whole value: a backslash at the end of one word may meet a quote.
   const sequence = GO_REWRITTEN.exec(text);
   if (sequence) {
-    return { ok: false, reason: `it would contain ${JSON.stringify(sequence[0])}, which some Go SDK releases rewrite when they read the config` };
+    return {
+      ok: false,
+      reason: `it would contain ${JSON.stringify(sequence[0])}, which some Go SDK releases rewrite when they read the config`,
+    };
   }
   return { ok: true, command: text };
 }
@@ -60,7 +63,6 @@ export function quoteCredentialProcess(command: readonly string[], profile: stri
 const GO_REWRITTEN = /\\["'n]/;
 
 function unwritable(text: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
   if (/[\n\r\0]/.test(text)) return 'contains a line break or NUL, which no config file line can hold';
   if (/[#;]/.test(text)) return "contains '#' or ';', where the Go and JS SDKs cut a config line as a comment";
   return undefined;

@@ -20,10 +20,10 @@
  *
  * Pure. The texts must have passed parseIni (loadAwsFiles): this module does not re-validate.
  */
+import { firstDelimiter, firstNonSpace, pyStrip } from '../aws-config/ini.ts';
 import { profileName } from '../aws-config/load.ts';
 import { isCredentialKey, SECRET_KEYS } from './keys.ts';
 import { layoutOf, type Section, type Setting } from './layout.ts';
-import { indentOf, pyStrip } from './py-text.ts';
 
 export interface ViewSources {
   /** Texts of the user's files; undefined when the file does not exist. */
@@ -122,14 +122,6 @@ export function settingKey(line: string): string | undefined {
   return delimiter > 0 ? pyStrip(stripped.slice(0, delimiter)).toLowerCase() : undefined;
 }
 
-function firstDelimiter(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x3d || c === 0x3a) return i;
-  }
-  return -1;
-}
-
 /** The credential settings of [DEFAULT] (secrets excepted: those go nowhere), last one wins. */
 function inheritedCredentialSettings(sections: readonly Section[]): Setting[] {
   const byKey = new Map<string, Setting>();
@@ -148,7 +140,7 @@ function inheritedCredentialSettings(sections: readonly Section[]): Setting[] {
  */
 function dedented(setting: Setting): string[] {
   const [first = '', ...rest] = keptLines(setting, false);
-  return [first.slice(indentOf(first)), ...rest];
+  return [first.slice(firstNonSpace(first)), ...rest];
 }
 
 function shownPath(file: string): string {

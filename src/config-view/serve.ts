@@ -43,7 +43,7 @@ function decide(profile: Profile, files: AwsFiles): ServeDecision {
   // A role: botocore resolves its source profile by the same order (AssumeRoleProvider.
   // _resolve_credentials_from_profile), roles again until a profile with keys or without a role.
   const seen = new Set<string>();
-  for (let current = profile; !has(current, 'credential_source'); ) {
+  for (let current = profile; !has(current, 'credential_source');) {
     seen.add(current.name);
     const next = files.profiles.get(current.values.source_profile ?? '');
     if (next === undefined) break; // resolvePlan says what is wrong
@@ -51,7 +51,8 @@ function decide(profile: Profile, files: AwsFiles): ServeDecision {
     if (hasKeys || !isRole(next)) {
       const source = profileSource(next, files);
       // A source with a credential_process of its own is fine: mfa-exec runs it, as botocore would.
-      if (source.kind === 'elsewhere') return { serve: false, why: `its source profile '${next.name}' gets credentials elsewhere: ${source.why}` };
+      if (source.kind === 'elsewhere')
+        return { serve: false, why: `its source profile '${next.name}' gets credentials elsewhere: ${source.why}` };
       break;
     }
     if (seen.has(next.name)) break; // a cycle: resolvePlan refuses it
@@ -76,7 +77,8 @@ type Source = { kind: 'served'; what: string } | { kind: 'process' } | { kind: '
 function profileSource(p: Profile, files: AwsFiles): Source {
   const has = (key: string) => Object.hasOwn(p.values, key);
   if (has('web_identity_token_file')) return { kind: 'elsewhere', why: 'it uses web_identity_token_file, which the SDK resolves itself' };
-  if (has('sso_account_id') || has('sso_role_name')) return { kind: 'elsewhere', why: 'it uses IAM Identity Center (sso_*), which the SDK resolves itself' };
+  if (has('sso_account_id') || has('sso_role_name'))
+    return { kind: 'elsewhere', why: 'it uses IAM Identity Center (sso_*), which the SDK resolves itself' };
   const keyFile = has('aws_access_key_id') ? p.origin.aws_access_key_id : undefined;
   if (keyFile !== undefined && keyFile === files.credentialsFile) return { kind: 'served', what: `keys in ${keyFile}` };
   if (has('login_session')) return { kind: 'elsewhere', why: 'it uses login_session, which the SDK resolves itself' };

@@ -111,7 +111,8 @@ function collectSecrets(files: FullConfig): string[] {
   const found: string[] = [];
   for (const group of [files.profiles, files.sso_sessions ?? {}, files.services ?? {}, files.other ?? {}]) {
     for (const values of Object.values(group)) {
-      for (const [key, value] of Object.entries(values)) if (isSecret(key) && typeof value === 'string' && value.length >= 16) found.push(value); // short ones ("default") are names too
+      for (const [key, value] of Object.entries(values))
+        if (isSecret(key) && typeof value === 'string' && value.length >= 16) found.push(value); // short ones ("default") are names too
     }
   }
   return found;
@@ -132,7 +133,10 @@ class Checker {
     const view = { config: `${base}-view-config`, credentials: `${base}-view-credentials` };
     if (c.config !== undefined) writeFileSync(user.config, c.config);
     if (c.credentials !== undefined) writeFileSync(user.credentials, c.credentials);
-    const [userFiles = { error: 'no answer' }] = await this.botocore.ask<Files[]>({ op: 'files', pairs: [[user.config, user.credentials]] });
+    const [userFiles = { error: 'no answer' }] = await this.botocore.ask<Files[]>({
+      op: 'files',
+      pairs: [[user.config, user.credentials]],
+    });
     let built: View;
     try {
       built = buildView({
@@ -152,15 +156,22 @@ class Checker {
     const userConfig = userFiles.config;
     writeFileSync(view.config, built.config);
     writeFileSync(view.credentials, built.credentials);
-    const [viewFiles = { error: 'no answer' }] = await this.botocore.ask<Files[]>({ op: 'files', pairs: [[view.config, view.credentials]] });
-    assert.ok(!('error' in viewFiles), `${c.name}: botocore refuses the view: ${JSON.stringify(viewFiles)}\n${built.config}\n${built.credentials}`);
+    const [viewFiles = { error: 'no answer' }] = await this.botocore.ask<Files[]>({
+      op: 'files',
+      pairs: [[view.config, view.credentials]],
+    });
+    assert.ok(
+      !('error' in viewFiles),
+      `${c.name}: botocore refuses the view: ${JSON.stringify(viewFiles)}\n${built.config}\n${built.credentials}`,
+    );
     const viewConfig = viewFiles.config;
     const names = userConfig.profiles_order;
     const [userResolved, viewResolved] = await Promise.all([
       this.botocore.ask<Resolved>({ op: 'resolve', config: user.config, credentials: user.credentials, profiles: names }),
       this.botocore.ask<Resolved>({ op: 'resolve', config: view.config, credentials: view.credentials, profiles: names }),
     ]);
-    const label = (p: string) => `${c.name}: profile ${JSON.stringify(p)}\n--- view config:\n${built.config}--- view credentials:\n${built.credentials}`;
+    const label = (p: string) =>
+      `${c.name}: profile ${JSON.stringify(p)}\n--- view config:\n${built.config}--- view credentials:\n${built.credentials}`;
 
     assert.deepEqual(viewConfig.profiles_order, names, `${c.name}: the same profiles, in the same order`);
     const served = new Set(built.served);
@@ -172,7 +183,11 @@ class Checker {
         assert.deepEqual(viewResolved[p], { method: null, argv: null }, `${label(p)}: defers to the endpoint`);
         assert.deepEqual(viewValues, without(userValues, isCredentialKey), label(p));
       } else if (served.has(p)) {
-        assert.deepEqual(viewResolved[p], { method: 'custom-process', argv: [...COMMAND, 'credential-process', `--profile=${p}`] }, label(p));
+        assert.deepEqual(
+          viewResolved[p],
+          { method: 'custom-process', argv: [...COMMAND, 'credential-process', `--profile=${p}`] },
+          label(p),
+        );
         const expected = { ...without(userValues, isCredentialKey), credential_process: viewValues.credential_process as string };
         assert.deepEqual(viewValues, expected, `${label(p)}: keeps its other settings`);
         // botocore takes a role or keys, or fails where mfa-exec reads the two files' keys together
@@ -185,7 +200,10 @@ class Checker {
         const why = built.left.find((l) => l.profile === p)?.why ?? '';
         const before = userResolved[p];
         if (!/^(mfa-exec cannot serve|its credential_process line|its source profile)/.test(why)) {
-          assert.ok(!(before && 'method' in before && SERVED_METHODS.has(before.method ?? '')), `${label(p)}: left (${why}), but botocore took ${JSON.stringify(before)}`);
+          assert.ok(
+            !(before && 'method' in before && SERVED_METHODS.has(before.method ?? '')),
+            `${label(p)}: left (${why}), but botocore took ${JSON.stringify(before)}`,
+          );
         }
       }
     }
@@ -226,7 +244,8 @@ const corpus: Case[] = [
   },
   {
     name: '--server with a [default] that SSO or web identity would take',
-    config: '[default]\nsso_account_id = 1\nsso_role_name = r\nsso_start_url = https://x\nsso_region = us-east-1\nregion = eu-west-1\n[profile w]\nweb_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/W\n',
+    config:
+      '[default]\nsso_account_id = 1\nsso_role_name = r\nsso_start_url = https://x\nsso_region = us-east-1\nregion = eu-west-1\n[profile w]\nweb_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/W\n',
     deferDefault: true,
   },
   {
@@ -285,12 +304,14 @@ const corpus: Case[] = [
   },
   {
     name: '[DEFAULT] settings: a region everyone inherits, a role only unserved sections keep, keys nobody keeps',
-    config: '[DEFAULT]\nregion = d\nrole_arn = arn:aws:iam::1:role/Inherited\nmfa_serial = arn:aws:iam::1:mfa/d\n[profile served]\nsource_profile = base\n[profile sso]\nsso_account_id = 1\nsso_role_name = r\nsso_start_url = u\nsso_region = r\n[sso-session s]\nsso_start_url = u\n[profile own]\nrole_arn = arn:aws:iam::1:role/Own\nweb_identity_token_file = /t\n',
+    config:
+      '[DEFAULT]\nregion = d\nrole_arn = arn:aws:iam::1:role/Inherited\nmfa_serial = arn:aws:iam::1:mfa/d\n[profile served]\nsource_profile = base\n[profile sso]\nsso_account_id = 1\nsso_role_name = r\nsso_start_url = u\nsso_region = r\n[sso-session s]\nsso_start_url = u\n[profile own]\nrole_arn = arn:aws:iam::1:role/Own\nweb_identity_token_file = /t\n',
     credentials: `[DEFAULT]\naws_access_key_id = AKIADEFAULTINHERITED\naws_secret_access_key = ${SK}\n[base]\n[other]\nregion = o\n`,
   },
   {
     name: 'a served profile whose plan mfa-exec refuses stays as written',
-    config: '[profile cycle]\nrole_arn = arn:aws:iam::1:role/C\nsource_profile = loop\n[profile loop]\nrole_arn = arn:aws:iam::1:role/L\nsource_profile = cycle\n[profile nosource]\nrole_arn = arn:aws:iam::1:role/N\n[profile bad]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = k\nduration_seconds = forever\n',
+    config:
+      '[profile cycle]\nrole_arn = arn:aws:iam::1:role/C\nsource_profile = loop\n[profile loop]\nrole_arn = arn:aws:iam::1:role/L\nsource_profile = cycle\n[profile nosource]\nrole_arn = arn:aws:iam::1:role/N\n[profile bad]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = k\nduration_seconds = forever\n',
     credentials: `[k]\naws_access_key_id = AKIAKKKK000000000000\naws_secret_access_key = ${SK}\n[partial]\naws_access_key_id = AKIAPARTIAL000000000\n`,
   },
   {
@@ -329,26 +350,36 @@ describe('config view against botocore', { skip }, () => {
     for (const left of view?.left ?? []) assert.match(left.why, /credential_process line cannot be written/);
   });
 
-  test('the reference cases (botocore, aws-vault, JS SDK test suites)', { skip: !existsSync(join(REFERENCE, 'cases')) && 'no reference cases' }, async (t) => {
-    const run = spawnSync(PYTHON, [HELPER, '--reference-cases', REFERENCE], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    assert.equal(run.status, 0, run.stderr);
-    const cases = JSON.parse(run.stdout) as { id: string; config?: string; credentials?: string; config_b64?: string; credentials_b64?: string }[];
-    let built = 0;
-    let served = 0;
-    for (const rc of cases) {
-      const config = rc.config_b64 ? Buffer.from(rc.config_b64, 'base64') : rc.config;
-      const credentials = rc.credentials_b64 ? Buffer.from(rc.credentials_b64, 'base64') : rc.credentials;
-      for (const deferDefault of [false, true]) {
-        const view = await checker.check({ name: `${rc.id}${deferDefault ? ' (--server)' : ''}`, config, credentials, deferDefault });
-        if (view) {
-          built++;
-          served += view.served.length;
+  test(
+    'the reference cases (botocore, aws-vault, JS SDK test suites)',
+    { skip: !existsSync(join(REFERENCE, 'cases')) && 'no reference cases' },
+    async (t) => {
+      const run = spawnSync(PYTHON, [HELPER, '--reference-cases', REFERENCE], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.equal(run.status, 0, run.stderr);
+      const cases = JSON.parse(run.stdout) as {
+        id: string;
+        config?: string;
+        credentials?: string;
+        config_b64?: string;
+        credentials_b64?: string;
+      }[];
+      let built = 0;
+      let served = 0;
+      for (const rc of cases) {
+        const config = rc.config_b64 ? Buffer.from(rc.config_b64, 'base64') : rc.config;
+        const credentials = rc.credentials_b64 ? Buffer.from(rc.credentials_b64, 'base64') : rc.credentials;
+        for (const deferDefault of [false, true]) {
+          const view = await checker.check({ name: `${rc.id}${deferDefault ? ' (--server)' : ''}`, config, credentials, deferDefault });
+          if (view) {
+            built++;
+            served += view.served.length;
+          }
         }
       }
-    }
-    t.diagnostic(`${cases.length} reference cases, ${built} views built, ${served} profiles served`);
-    assert.ok(served > 50, 'the reference cases exercise serving');
-  });
+      t.diagnostic(`${cases.length} reference cases, ${built} views built, ${served} profiles served`);
+      assert.ok(served > 50, 'the reference cases exercise serving');
+    },
+  );
 
   // Generated files: realistic settings, odd names and layouts, secrets everywhere.
   const names = ['default', 'base', 'admin', 'a b', "it's", 'dev.eu', 'x"y', 'café', '$x', 'p\\q'];
@@ -363,7 +394,9 @@ describe('config view against botocore', { skip }, () => {
   const indent = fc.constantFrom('', '', '', '  ', '\t');
   const delim = fc.constantFrom(' = ', '=', ' : ');
   const setting = fc.oneof(
-    fc.constantFrom('region', 'output', 'Region', 'cli_pager', 'custom_thing').chain((k) => fc.tuple(fc.constant(k), fc.constantFrom('eu-west-1', 'json', 'x # not a comment', ''))),
+    fc
+      .constantFrom('region', 'output', 'Region', 'cli_pager', 'custom_thing')
+      .chain((k) => fc.tuple(fc.constant(k), fc.constantFrom('eu-west-1', 'json', 'x # not a comment', ''))),
     fc.tuple(fc.constantFrom('role_arn', 'Role_Arn'), fc.constantFrom('arn:aws:iam::123456789012:role/R')),
     fc.tuple(fc.constant('source_profile'), fc.constantFrom(...names)),
     fc.tuple(fc.constantFrom('mfa_serial', 'external_id', 'role_session_name'), fc.constantFrom('arn:aws:iam::123456789012:mfa/u', 'x1')),
@@ -372,14 +405,48 @@ describe('config view against botocore', { skip }, () => {
     fc.tuple(fc.constantFrom('aws_access_key_id', 'AWS_Access_Key_ID'), fc.constantFrom('AKIAEXAMPLE000000000')),
     fc.tuple(fc.constantFrom('aws_secret_access_key', 'aws_session_token', 'aws_security_token', 'mfa_process'), secretValue),
     fc.tuple(fc.constant('credential_process'), fc.constantFrom('/usr/bin/own-tool --x', '"/opt/a b/t" y')),
-    fc.tuple(fc.constantFrom('web_identity_token_file', 'login_session', 'sso_account_id', 'sso_role_name', 'sso_start_url', 'sso_region', 'sso_session'), fc.constantFrom('v')),
+    fc.tuple(
+      fc.constantFrom(
+        'web_identity_token_file',
+        'login_session',
+        'sso_account_id',
+        'sso_role_name',
+        'sso_start_url',
+        'sso_region',
+        'sso_session',
+      ),
+      fc.constantFrom('v'),
+    ),
     fc.tuple(fc.constant('s3'), fc.constant('\n    addressing_style = path\n    max_concurrent_requests = 4')),
   );
   // A profile is mostly one of the usual kinds, plus a few random settings on top.
   const template = fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...names, 'base', 'base'), fc.boolean()).map(([source, mfa]) => [['role_arn', 'arn:aws:iam::123456789012:role/R'], ['source_profile', source], ...(mfa ? [['mfa_serial', 'arn:aws:iam::123456789012:mfa/u']] : [])]) },
-    { weight: 4, arbitrary: secretValue.map((sk) => [['aws_access_key_id', 'AKIAEXAMPLE000000000'], ['aws_secret_access_key', sk]]) },
-    { weight: 1, arbitrary: fc.constant([['sso_account_id', '1'], ['sso_role_name', 'r'], ['sso_start_url', 'u'], ['sso_region', 'r']]) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...names, 'base', 'base'), fc.boolean())
+        .map(([source, mfa]) => [
+          ['role_arn', 'arn:aws:iam::123456789012:role/R'],
+          ['source_profile', source],
+          ...(mfa ? [['mfa_serial', 'arn:aws:iam::123456789012:mfa/u']] : []),
+        ]),
+    },
+    {
+      weight: 4,
+      arbitrary: secretValue.map((sk) => [
+        ['aws_access_key_id', 'AKIAEXAMPLE000000000'],
+        ['aws_secret_access_key', sk],
+      ]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant([
+        ['sso_account_id', '1'],
+        ['sso_role_name', 'r'],
+        ['sso_start_url', 'u'],
+        ['sso_region', 'r'],
+      ]),
+    },
     { weight: 1, arbitrary: fc.constant([['credential_process', '/usr/bin/own-tool --x']]) },
     { weight: 2, arbitrary: fc.constant([] as string[][]) },
   );
@@ -389,7 +456,10 @@ describe('config view against botocore', { skip }, () => {
       const taken = new Set(base.map(([k]) => k!.toLowerCase()));
       return [...base, ...extra.filter(([k]) => !taken.has(k.toLowerCase()))] as [string, string][];
     });
-  const comment = fc.oneof(fc.constant('# a comment'), secretValue.map((s) => `; aws_secret_access_key = ${s}`));
+  const comment = fc.oneof(
+    fc.constant('# a comment'),
+    secretValue.map((s) => `; aws_secret_access_key = ${s}`),
+  );
   const configSection = fc
     .tuple(fc.constantFrom(...names, 'DEFAULT-section'), settings, indent, delim, fc.option(comment, { nil: undefined }))
     .chain(([name, body, ind, d, note]) =>
@@ -402,7 +472,9 @@ describe('config view against botocore', { skip }, () => {
     .map(([name, body, d]) => [`[${name}]`, ...body.map(([k, v]) => `${k}${d}${v}`)].join('\n'));
   const file = (section: fc.Arbitrary<string>) =>
     fc.option(
-      fc.tuple(fc.uniqueArray(section, { maxLength: 6, selector: (s) => s.split('\n')[0]!.trim() }), fc.constantFrom('\n', '\n', '\r\n')).map(([s, eol]) => s.join('\n\n').replaceAll('\n', eol) + eol),
+      fc
+        .tuple(fc.uniqueArray(section, { maxLength: 6, selector: (s) => s.split('\n')[0]!.trim() }), fc.constantFrom('\n', '\n', '\r\n'))
+        .map(([s, eol]) => s.join('\n\n').replaceAll('\n', eol) + eol),
       { nil: undefined, freq: 8 },
     );
 
@@ -412,7 +484,12 @@ describe('config view against botocore', { skip }, () => {
     let served = 0;
     await fc.assert(
       fc.asyncProperty(file(configSection), file(credentialsSection), fc.boolean(), async (config, credentials, deferDefault) => {
-        const view = await checker.check({ name: JSON.stringify({ config, credentials, deferDefault }), config, credentials, deferDefault });
+        const view = await checker.check({
+          name: JSON.stringify({ config, credentials, deferDefault }),
+          config,
+          credentials,
+          deferDefault,
+        });
         if (view) {
           built++;
           served += view.served.length;

@@ -23,7 +23,14 @@ const cp = (profile: string) => `credential_process = ${NODE} ${CLI} credential-
 const SK = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 function view(config: string | undefined, credentials?: string, deferDefault = false) {
-  return buildView({ configFile: CONFIG, credentialsFile: CREDS, configText: config, credentialsText: credentials, command: [NODE, CLI], deferDefault });
+  return buildView({
+    configFile: CONFIG,
+    credentialsFile: CREDS,
+    configText: config,
+    credentialsText: credentials,
+    command: [NODE, CLI],
+    deferDefault,
+  });
 }
 
 /** The view's text without its first (comment) line. */
@@ -53,30 +60,79 @@ describe('config view: served profiles', () => {
   });
 
   test('the key list: what a served profile loses', () => {
-    for (const key of ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_security_token', 'role_arn', 'source_profile', 'credential_source', 'web_identity_token_file', 'login_session', 'credential_process', 'role_session_name', 'external_id', 'duration_seconds', 'mfa_serial', 'mfa_process', 'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name', 'sso_registration_scopes']) {
+    for (const key of [
+      'aws_access_key_id',
+      'aws_secret_access_key',
+      'aws_session_token',
+      'aws_security_token',
+      'role_arn',
+      'source_profile',
+      'credential_source',
+      'web_identity_token_file',
+      'login_session',
+      'credential_process',
+      'role_session_name',
+      'external_id',
+      'duration_seconds',
+      'mfa_serial',
+      'mfa_process',
+      'sso_session',
+      'sso_start_url',
+      'sso_region',
+      'sso_account_id',
+      'sso_role_name',
+      'sso_registration_scopes',
+    ]) {
       assert.ok(isCredentialKey(key), key);
     }
-    for (const key of ['region', 'output', 's3', 'services', 'endpoint_url', 'ca_bundle', 'cli_pager', 'aws_account_id', 'sts_regional_endpoints', 'max_attempts', 'retry_mode']) {
+    for (const key of [
+      'region',
+      'output',
+      's3',
+      'services',
+      'endpoint_url',
+      'ca_bundle',
+      'cli_pager',
+      'aws_account_id',
+      'sts_regional_endpoints',
+      'max_attempts',
+      'retry_mode',
+    ]) {
       assert.ok(!isCredentialKey(key), key);
     }
-    assert.deepEqual([...SECRET_KEYS].sort(), ['aws_access_key_id', 'aws_secret_access_key', 'aws_security_token', 'aws_session_token', 'mfa_process']);
+    assert.deepEqual([...SECRET_KEYS].sort(), [
+      'aws_access_key_id',
+      'aws_secret_access_key',
+      'aws_security_token',
+      'aws_session_token',
+      'mfa_process',
+    ]);
   });
 
   test('a profile in both files gets the command in both sections', () => {
-    const v = view('[profile both]\nregion = r\nmfa_serial = arn:aws:iam::1:mfa/b\n', `[both]\naws_access_key_id = AKIAB\naws_secret_access_key = ${SK}\n`);
+    const v = view(
+      '[profile both]\nregion = r\nmfa_serial = arn:aws:iam::1:mfa/b\n',
+      `[both]\naws_access_key_id = AKIAB\naws_secret_access_key = ${SK}\n`,
+    );
     assert.deepEqual(v.served, ['both']);
     assert.equal(body(v.config), `\n[profile both]\nregion = r\n${cp('both')}\n`);
     assert.equal(body(v.credentials), `\n[both]\n${cp('both')}\n`);
   });
 
   test('[default] and [profile default] both name the default profile: both are rewritten', () => {
-    const v = view('[default]\nregion = a\n[profile default]\nrole_arn = arn:aws:iam::1:role/D\nsource_profile = k\n', `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n`);
+    const v = view(
+      '[default]\nregion = a\n[profile default]\nrole_arn = arn:aws:iam::1:role/D\nsource_profile = k\n',
+      `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n`,
+    );
     assert.deepEqual(v.served, ['default', 'k']);
     assert.equal(body(v.config), `\n[default]\nregion = a\n${cp('default')}\n\n[profile default]\n${cp('default')}\n`);
   });
 
   test('headers are kept as written (minus trailing text), so every SDK finds the same names', () => {
-    const v = view(`[profile "my name"]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = k\n[profile café] ; note\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = k\n`, `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n`);
+    const v = view(
+      `[profile "my name"]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = k\n[profile café] ; note\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = k\n`,
+      `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n`,
+    );
     assert.deepEqual(v.served, ['my name', 'café', 'k']);
     assert.equal(
       body(v.config),
@@ -105,21 +161,30 @@ describe('config view: what is left as written', () => {
   });
 
   test('a role whose source profile is SSO stays as written', () => {
-    const v = view('[profile r]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = sso\n[profile sso]\nsso_account_id = 1\nsso_role_name = x\nsso_start_url = u\nsso_region = r\n');
+    const v = view(
+      '[profile r]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = sso\n[profile sso]\nsso_account_id = 1\nsso_role_name = x\nsso_start_url = u\nsso_region = r\n',
+    );
     assert.deepEqual(v.served, []);
     assert.match(v.left[0]!.why, /^its source profile 'sso' gets credentials elsewhere/);
   });
 
   test('a role whose source has its own credential_process is served (mfa-exec runs that process)', () => {
-    const v = view('[profile r]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = p\nmfa_serial = arn:aws:iam::1:mfa/m\n[profile p]\ncredential_process = /usr/bin/own\n');
+    const v = view(
+      '[profile r]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = p\nmfa_serial = arn:aws:iam::1:mfa/m\n[profile p]\ncredential_process = /usr/bin/own\n',
+    );
     assert.deepEqual(v.served, ['r']);
     assert.match(v.config, /\[profile p\]\ncredential_process = \/usr\/bin\/own\n/);
   });
 
   test('roles mfa-exec cannot plan stay as written, with its reason', () => {
-    const v = view('[profile nosource]\nrole_arn = arn:aws:iam::1:role/N\n[profile ec2]\nrole_arn = arn:aws:iam::1:role/E\ncredential_source = Ec2InstanceMetadata\n');
+    const v = view(
+      '[profile nosource]\nrole_arn = arn:aws:iam::1:role/N\n[profile ec2]\nrole_arn = arn:aws:iam::1:role/E\ncredential_source = Ec2InstanceMetadata\n',
+    );
     assert.deepEqual(v.served, []);
-    assert.match(v.left[0]!.why, /^mfa-exec cannot serve it: Profile 'nosource' .* has role_arn but neither source_profile nor credential_source/);
+    assert.match(
+      v.left[0]!.why,
+      /^mfa-exec cannot serve it: Profile 'nosource' .* has role_arn but neither source_profile nor credential_source/,
+    );
     assert.match(v.left[1]!.why, /^mfa-exec cannot serve it: .*credential_source = Ec2InstanceMetadata/);
     assert.match(v.config, /\[profile ec2\]\nrole_arn = arn:aws:iam::1:role\/E\ncredential_source = Ec2InstanceMetadata\n/);
   });
@@ -142,7 +207,10 @@ describe('config view: secrets', () => {
   });
 
   test('in a served section, an indented credential line is dropped, unless it is inside a nested block', () => {
-    const v = view('[profile p]\nregion = r\n  role_arn = arn:aws:iam::1:role/Hidden\nrole_arn = arn:aws:iam::1:role/P\nsource_profile = k\ns3 =\n  role_arn = nested-is-harmless\n', `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n`);
+    const v = view(
+      '[profile p]\nregion = r\n  role_arn = arn:aws:iam::1:role/Hidden\nrole_arn = arn:aws:iam::1:role/P\nsource_profile = k\ns3 =\n  role_arn = nested-is-harmless\n',
+      `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n`,
+    );
     assert.equal(body(v.config), `\n[profile p]\nregion = r\ns3 =\n  role_arn = nested-is-harmless\n${cp('p')}\n`);
   });
 });
@@ -155,14 +223,22 @@ describe('config view: --server defers the default profile to the endpoint', () 
       '[default]\nregion = r\ncredential_process = /usr/bin/own\n',
       '[default]\nregion = r\nsso_account_id = 1\nsso_role_name = x\nsso_start_url = u\nsso_region = r\n',
     ]) {
-      const v = view(defaults, `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n[default]\naws_access_key_id = AKIAD2\naws_secret_access_key = ${SK}\n`, true);
+      const v = view(
+        defaults,
+        `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n[default]\naws_access_key_id = AKIAD2\naws_secret_access_key = ${SK}\n`,
+        true,
+      );
       assert.equal(body(v.config), '\n[default]\nregion = r\n', defaults);
       assert.equal(body(v.credentials), `\n[k]\n${cp('k')}\n\n[default]\n`, defaults);
     }
   });
 
   test('other profiles are still served', () => {
-    const v = view('[profile p]\nrole_arn = arn:aws:iam::1:role/P\nsource_profile = default\n', `[default]\naws_access_key_id = AKIAD\naws_secret_access_key = ${SK}\n`, true);
+    const v = view(
+      '[profile p]\nrole_arn = arn:aws:iam::1:role/P\nsource_profile = default\n',
+      `[default]\naws_access_key_id = AKIAD\naws_secret_access_key = ${SK}\n`,
+      true,
+    );
     assert.equal(body(v.config), `\n[profile p]\n${cp('p')}\n`);
     assert.equal(body(v.credentials), '\n[default]\n');
   });
@@ -170,7 +246,10 @@ describe('config view: --server defers the default profile to the endpoint', () 
 
 describe('config view: layout', () => {
   test('an indented header after a served section stays a header (written at column 0)', () => {
-    const v = view('[profile x]\n    region = a\n    role_arn = arn:aws:iam::1:role/X\n    source_profile = k\n    [profile y]\nregion = b\n', `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n`);
+    const v = view(
+      '[profile x]\n    region = a\n    role_arn = arn:aws:iam::1:role/X\n    source_profile = k\n    [profile y]\nregion = b\n',
+      `[k]\naws_access_key_id = AKIAK\naws_secret_access_key = ${SK}\n`,
+    );
     assert.equal(body(v.config), `\n[profile x]\n    region = a\n${cp('x')}\n\n[profile y]\nregion = b\n`);
   });
 
@@ -224,20 +303,30 @@ describe('config view: [DEFAULT]', () => {
 
 describe('config view: serving decisions follow botocore', () => {
   const decide = (config: string, credentials?: string) =>
-    Object.fromEntries([...decideServing(parseAwsFiles(config, CONFIG, credentials, CREDS))].map(([n, d]) => [n, d.serve ? `served (${d.source})` : d.why]));
+    Object.fromEntries(
+      [...decideServing(parseAwsFiles(config, CONFIG, credentials, CREDS))].map(([n, d]) => [n, d.serve ? `served (${d.source})` : d.why]),
+    );
 
   test('keys in the credentials file outrank a credential_process; keys in the config file do not', () => {
     assert.deepEqual(
-      decide('[profile a]\ncredential_process = /x\naws_access_key_id = A\naws_secret_access_key = S\n[profile b]\ncredential_process = /y\n', '[b]\naws_access_key_id = B\naws_secret_access_key = S\n'),
+      decide(
+        '[profile a]\ncredential_process = /x\naws_access_key_id = A\naws_secret_access_key = S\n[profile b]\ncredential_process = /y\n',
+        '[b]\naws_access_key_id = B\naws_secret_access_key = S\n',
+      ),
       { a: 'it has a credential_process of its own', b: `served (keys in ${CREDS})` },
     );
   });
 
   test('role_arn with web_identity_token_file is web identity, not a role', () => {
-    assert.deepEqual(decide('[profile w]\nrole_arn = r\nweb_identity_token_file = /t\nsource_profile = k\n[profile k]\naws_access_key_id = A\naws_secret_access_key = S\n'), {
-      w: 'it uses web_identity_token_file, which the SDK resolves itself',
-      k: `served (keys in ${CONFIG})`,
-    });
+    assert.deepEqual(
+      decide(
+        '[profile w]\nrole_arn = r\nweb_identity_token_file = /t\nsource_profile = k\n[profile k]\naws_access_key_id = A\naws_secret_access_key = S\n',
+      ),
+      {
+        w: 'it uses web_identity_token_file, which the SDK resolves itself',
+        k: `served (keys in ${CONFIG})`,
+      },
+    );
   });
 
   test('SSO outranks keys (sso_account_id or sso_role_name present)', () => {
