@@ -25,6 +25,8 @@ export interface View extends RenderedView {
   served: string[];
   /** Profiles left as written, and why (for --debug). */
   left: { profile: string; why: string }[];
+  /** Served profiles whose plan mfa-exec refuses: credential-process will say why (for --debug). */
+  refused: { profile: string; why: string }[];
 }
 
 export function buildView(request: ViewRequest): View {
@@ -32,6 +34,7 @@ export function buildView(request: ViewRequest): View {
   const commands = new Map<string, string>();
   const served: string[] = [];
   const left: View['left'] = [];
+  const refused: View['refused'] = [];
   for (const [profile, decision] of decideServing(files)) {
     if (!decision.serve) {
       left.push({ profile, why: decision.why });
@@ -44,6 +47,7 @@ export function buildView(request: ViewRequest): View {
     }
     commands.set(profile, quoted.command);
     served.push(profile);
+    if (decision.refused !== undefined) refused.push({ profile, why: decision.refused });
   }
   const rendered = renderView(
     {
@@ -54,5 +58,5 @@ export function buildView(request: ViewRequest): View {
     },
     { commands, deferDefault: request.deferDefault },
   );
-  return { ...rendered, served, left };
+  return { ...rendered, served, left, refused };
 }

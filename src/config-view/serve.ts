@@ -2,12 +2,16 @@
  * Which profiles the view hands to mfa-exec. Pure.
  *
  * A profile is served when botocore, reading the user's files, would get its credentials from
- * a role (role_arn) whose chain ends in keys, credential_source or a credential_process, or from
- * keys (aws_access_key_id in the credentials file, or in the config file without a
- * credential_process) — the cases where it would assume the role itself and ask for the MFA
- * code again — and mfa-exec can plan it. Profiles whose credentials botocore takes from
- * elsewhere (web identity, IAM Identity Center, login, the profile's own credential_process,
- * nothing at all, or a role whose source profile is one of those) are left to the SDK.
+ * a role (role_arn) whose chain ends in keys, credential_source = Environment or a source
+ * profile's credential_process, or from keys (aws_access_key_id in the credentials file, or in
+ * the config file without a credential_process): the sources mfa-exec handles, and the cases
+ * where the SDK would assume the role itself and ask for the MFA code again. A profile of that
+ * kind is served even when mfa-exec refuses one of its values (a duration out of range, a
+ * source_profile cycle, a missing source): `credential-process` then fails with mfa-exec's
+ * message, instead of the SDK trying on its own. Profiles whose credentials botocore takes
+ * from elsewhere (web identity, IAM Identity Center, login, the profile's own
+ * credential_process, credential_source other than Environment, nothing at all, or a role whose
+ * source profile is one of those) are left to the SDK.
  *
  * botocore's order for one profile (credentials.py, create_credential_resolver): AssumeRole
  * (role_arn without web_identity_token_file), web identity, SSO (sso_account_id or
@@ -18,7 +22,8 @@ import { resolvePlan } from '../aws-config/plan.ts';
 import type { AwsFiles, Profile } from '../aws-config/types.ts';
 import { isMfaExecError } from '../errors.ts';
 
-export type ServeDecision = { serve: true; source: string } | { serve: false; why: string };
+/** `refused`: served, but mfa-exec's plan refuses it (the first sentence of its error, for --debug). */
+export type ServeDecision = { serve: true; source: string; refused?: string } | { serve: false; why: string };
 
 /**
  * `credential_source = Environment` is checked when credentials are asked for (the child's
@@ -43,8 +48,19 @@ function decide(profile: Profile, files: AwsFiles): ServeDecision {
   // A role: botocore resolves its source profile by the same order (AssumeRoleProvider.
   // _resolve_credentials_from_profile), roles again until a profile with keys or without a role.
   const seen = new Set<string>();
-  for (let current = profile; !has(current, 'credential_source');) {
+  for (let current = profile; ;) {
+    const credentialSource = current.values.credential_source;
+    if (credentialSource !== undefined) {
+      if (credentialSource.trim() === 'Environment' || has(current, 'source_profile')) break; // both set: mfa-exec says what is wrong
+      const whose = current === profile ? 'it uses' : `its source profile '${current.name}' uses`;
+      return { serve: false, why: `${whose} credential_source = ${credentialSource}, which the SDK resolves itself` };
+    }
     seen.add(current.name);
+    if (!has(current, 'source_profile')) {
+      // Not a source mfa-exec knows (botocore fails; the JS SDK goes on to the profile's other settings).
+      const whose = current === profile ? 'it has' : `its source profile '${current.name}' has`;
+      return { serve: false, why: `${whose} role_arn but neither source_profile nor credential_source` };
+    }
     const next = files.profiles.get(current.values.source_profile ?? '');
     if (next === undefined) break; // resolvePlan says what is wrong
     const hasKeys = has(next, 'aws_access_key_id') || has(next, 'aws_secret_access_key');
@@ -66,7 +82,7 @@ function planned(profile: Profile, files: AwsFiles, source: string): ServeDecisi
     resolvePlan(files, profile.name, ENVIRONMENT_PRESENT);
   } catch (error) {
     if (!isMfaExecError(error)) throw error;
-    return { serve: false, why: `mfa-exec cannot serve it: ${firstSentence(error.message)}` };
+    return { serve: true, source, refused: firstSentence(error.message) };
   }
   return { serve: true, source };
 }

@@ -22,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { buildView, type View } from '../../src/config-view/build.ts';
+import { profileName } from '../../src/aws-config/load.ts';
+import { layoutOf } from '../../src/config-view/layout.ts';
 import { isCredentialKey, SECRET_KEYS } from '../../src/config-view/keys.ts';
 import { settingKey } from '../../src/config-view/render.ts';
 import { isMfaExecError } from '../../src/errors.ts';
@@ -86,14 +88,14 @@ const isSecret = (key: string) => SECRET_KEYS.has(key);
  * setting (the JS and Go SDKs would take them for settings; see keptLines in render.ts). In a
  * nested block only secrets go.
  */
-function without(values: Values, drop: (key: string) => boolean): Values {
+function without(values: Values, drop: (key: string) => boolean, dropLine: (key: string) => boolean = drop): Values {
   const out: Values = {};
   for (const [key, value] of Object.entries(values)) {
     if (drop(key)) continue;
     if (typeof value === 'string') {
       out[key] = value
         .split('\n')
-        .filter((line, i) => i === 0 || !drop(settingKey(line) ?? ''))
+        .filter((line, i) => i === 0 || !dropLine(settingKey(line) ?? ''))
         .join('\n')
         .trimEnd();
     } else {
@@ -101,6 +103,36 @@ function without(values: Values, drop: (key: string) => boolean): Values {
     }
   }
   return out;
+}
+
+/**
+ * For a served (or deferred) profile: no credential setting, and no line of its own values that
+ * reads as one; a value it inherits from [DEFAULT] is written in the [DEFAULT] section, where
+ * the JS and Go SDKs do not read its lines as the served section's, so only secret lines go.
+ */
+function servedWithout(values: Values, inherited: ReadonlySet<string>): Values {
+  const own: Values = {};
+  const fromDefaults: Values = {};
+  for (const [key, value] of Object.entries(values)) (inherited.has(key) ? fromDefaults : own)[key] = value;
+  return { ...without(own, isCredentialKey), ...without(fromDefaults, isCredentialKey, isSecret) };
+}
+
+/** The keys profile `p` takes from a [DEFAULT] section: set there, and in none of p's own sections. */
+function inheritedKeys(c: Case, p: string): Set<string> {
+  const keys = new Set<string>();
+  const own = new Set<string>();
+  for (const [text, nameOf] of [
+    [c.config, profileName],
+    [c.credentials, (section: string) => section],
+  ] as const) {
+    if (text === undefined) continue;
+    for (const section of layoutOf(text.toString())) {
+      const target = section.name === 'DEFAULT' ? keys : nameOf(section.name) === p ? own : undefined;
+      for (const setting of section.settings) target?.add(setting.key);
+    }
+  }
+  for (const key of own) keys.delete(key);
+  return keys;
 }
 
 function sectionsWithout(group: Record<string, Values> | undefined): Record<string, Values> {
@@ -181,25 +213,28 @@ class Checker {
       const viewValues = viewConfig.profiles[p] as Values;
       if (deferred) {
         assert.deepEqual(viewResolved[p], { method: null, argv: null }, `${label(p)}: defers to the endpoint`);
-        assert.deepEqual(viewValues, without(userValues, isCredentialKey), label(p));
+        assert.deepEqual(viewValues, servedWithout(userValues, inheritedKeys(c, p)), label(p));
       } else if (served.has(p)) {
         assert.deepEqual(
           viewResolved[p],
           { method: 'custom-process', argv: [...COMMAND, 'credential-process', `--profile=${p}`] },
           label(p),
         );
-        const expected = { ...without(userValues, isCredentialKey), credential_process: viewValues.credential_process as string };
+        const expected = { ...servedWithout(userValues, inheritedKeys(c, p)), credential_process: viewValues.credential_process as string };
         assert.deepEqual(viewValues, expected, `${label(p)}: keeps its other settings`);
         // botocore takes a role or keys, or fails where mfa-exec reads the two files' keys together
-        // (an id in one file, the secret in the other: PartialCredentialsError).
+        // (an id in one file, the secret in the other: PartialCredentialsError), or fails where
+        // mfa-exec's plan fails too (then credential-process says why).
         const before = userResolved[p];
-        const fine = before && ('method' in before ? SERVED_METHODS.has(before.method ?? '') : before.error === 'PartialCredentialsError');
+        const refused = built.refused.some((r) => r.profile === p);
+        const fine =
+          before && ('method' in before ? SERVED_METHODS.has(before.method ?? '') : before.error === 'PartialCredentialsError' || refused);
         assert.ok(fine, `${label(p)}: served, but botocore took ${JSON.stringify(before)} from the user's files`);
       } else {
         assert.deepEqual(viewValues, without(userValues, isSecret), `${label(p)}: reads as written`);
         const why = built.left.find((l) => l.profile === p)?.why ?? '';
         const before = userResolved[p];
-        if (!/^(mfa-exec cannot serve|its credential_process line|its source profile)/.test(why)) {
+        if (!/^(its credential_process line|its source profile)/.test(why)) {
           assert.ok(
             !(before && 'method' in before && SERVED_METHODS.has(before.method ?? '')),
             `${label(p)}: left (${why}), but botocore took ${JSON.stringify(before)}`,
@@ -309,7 +344,7 @@ const corpus: Case[] = [
     credentials: `[DEFAULT]\naws_access_key_id = AKIADEFAULTINHERITED\naws_secret_access_key = ${SK}\n[base]\n[other]\nregion = o\n`,
   },
   {
-    name: 'a served profile whose plan mfa-exec refuses stays as written',
+    name: 'a profile of a kind mfa-exec serves is served even when its plan is refused (credential-process says why)',
     config:
       '[profile cycle]\nrole_arn = arn:aws:iam::1:role/C\nsource_profile = loop\n[profile loop]\nrole_arn = arn:aws:iam::1:role/L\nsource_profile = cycle\n[profile nosource]\nrole_arn = arn:aws:iam::1:role/N\n[profile bad]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = k\nduration_seconds = forever\n',
     credentials: `[k]\naws_access_key_id = AKIAKKKK000000000000\naws_secret_access_key = ${SK}\n[partial]\naws_access_key_id = AKIAPARTIAL000000000\n`,

@@ -176,17 +176,25 @@ describe('config view: what is left as written', () => {
     assert.match(v.config, /\[profile p\]\ncredential_process = \/usr\/bin\/own\n/);
   });
 
-  test('roles mfa-exec cannot plan stay as written, with its reason', () => {
+  test('a role mfa-exec refuses is served all the same (credential-process says why); one with no source or credential_source other than Environment is not', () => {
     const v = view(
-      '[profile nosource]\nrole_arn = arn:aws:iam::1:role/N\n[profile ec2]\nrole_arn = arn:aws:iam::1:role/E\ncredential_source = Ec2InstanceMetadata\n',
+      '[profile nosource]\nrole_arn = arn:aws:iam::1:role/N\n[profile ec2]\nrole_arn = arn:aws:iam::1:role/E\ncredential_source = Ec2InstanceMetadata\n' +
+        '[profile long]\nrole_arn = arn:aws:iam::1:role/L\nsource_profile = k\nduration_seconds = 99999\n[profile k]\naws_access_key_id = AKIAK\naws_secret_access_key = s\n' +
+        '[profile viaec2]\nrole_arn = arn:aws:iam::1:role/V\nsource_profile = ec2\n',
     );
-    assert.deepEqual(v.served, []);
-    assert.match(
-      v.left[0]!.why,
-      /^mfa-exec cannot serve it: Profile 'nosource' .* has role_arn but neither source_profile nor credential_source/,
+    assert.deepEqual(v.served, ['long', 'k']);
+    assert.equal(v.refused.length, 1);
+    assert.match(v.refused[0]!.why, /role duration for profile 'long' is 27h46m39s/);
+    assert.deepEqual(
+      v.left.map((l) => [l.profile, l.why]),
+      [
+        ['nosource', 'it has role_arn but neither source_profile nor credential_source'],
+        ['ec2', 'it uses credential_source = Ec2InstanceMetadata, which the SDK resolves itself'],
+        ['viaec2', "its source profile 'ec2' uses credential_source = Ec2InstanceMetadata, which the SDK resolves itself"],
+      ],
     );
-    assert.match(v.left[1]!.why, /^mfa-exec cannot serve it: .*credential_source = Ec2InstanceMetadata/);
     assert.match(v.config, /\[profile ec2\]\nrole_arn = arn:aws:iam::1:role\/E\ncredential_source = Ec2InstanceMetadata\n/);
+    assert.match(v.config, /\[profile long\]\ncredential_process = .* credential-process --profile=long\n/);
   });
 });
 
