@@ -22,6 +22,7 @@
  */
 import { firstDelimiter, firstNonSpace, pyStrip } from '../aws-config/ini.ts';
 import { profileName } from '../aws-config/load.ts';
+import { VIEW_FILE_FIRST_WORDS } from '../aws-config/paths.ts';
 import { isCredentialKey, SECRET_KEYS } from './keys.ts';
 import { layoutOf, type Section, type Setting } from './layout.ts';
 
@@ -67,7 +68,7 @@ export function renderView(sources: ViewSources, options: ViewOptions): Rendered
 }
 
 function renderFile(text: string | undefined, file: string, treat: (section: string) => Treatment, notes: string[]): string {
-  const out = [`# Written by mfa-exec from ${shownPath(file)}; edit that file, not this one.`];
+  const out = [`${VIEW_FILE_FIRST_WORDS}${shownPath(file)}; edit that file, not this one.`];
   if (text === undefined) return `${out[0]}\n`;
   const sections = layoutOf(text);
   const moved = inheritedCredentialSettings(sections);

@@ -1,0 +1,44 @@
+/**
+ * The view for a child: found (the warm path: a hash and four small file checks), else made
+ * (write.ts, loaded on demand). A view that cannot be had never stops the command: it then gets
+ * the user's own files, as without mfa-exec, and the user is told why.
+ */
+import { isMfaExecError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { findView, viewKey, type Stamp, type ViewPaths, type ViewSpec } from './store.ts';
+import type { makeView } from './write.ts';
+
+export interface ProvideContext {
+  cacheDir: string;
+  logger: Logger;
+  now: () => number;
+  /** Loads the code that makes a view (the on-demand bundle). */
+  load: () => Promise<{ makeView: typeof makeView }>;
+}
+
+export async function provideView(spec: ViewSpec, ctx: ProvideContext): Promise<ViewPaths | undefined> {
+  const { logger } = ctx;
+  const found = findView(ctx.cacheDir, viewKey(spec), ctx.now(), logger);
+  if (found) {
+    describe(found.paths, found.stamp, logger, 'found');
+    return found.paths;
+  }
+  try {
+    const made = (await ctx.load()).makeView(spec, ctx.cacheDir, logger, ctx.now());
+    describe(made.paths, made.stamp, logger, 'made');
+    return made.paths;
+  } catch (error) {
+    if (!isMfaExecError(error)) throw error;
+    logger.warn(`${error.message} The command gets your own AWS files, so profiles it names itself are not served by mfa-exec.`);
+    return undefined;
+  }
+}
+
+function describe(paths: ViewPaths, stamp: Stamp, logger: Logger, how: string): void {
+  if (!logger.debugEnabled) return;
+  logger.debug(`config view ${how}: ${paths.dir} (${stamp.served} profile${stamp.served === 1 ? '' : 's'} served by mfa-exec)`);
+  for (const { profile, why } of stamp.left ?? []) logger.debug(`config view: profile '${profile}' is left as written: ${why}`);
+  for (const { profile, why } of stamp.refused ?? []) {
+    logger.debug(`config view: profile '${profile}' is served, but mfa-exec refuses it: ${why}`);
+  }
+}
