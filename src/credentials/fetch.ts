@@ -25,8 +25,11 @@ export interface FetchContext {
   sts: StsApi;
   /** Where STS calls go, for the SDK and error messages (see StsContext). */
   stsPlace: Pick<StsContext, 'region' | 'endpoint' | 'timeoutMs'>;
-  /** Fetch from the source even if the cache holds fresh credentials for this chain. */
-  renew?: boolean;
+  /**
+   * Fetch from the source even if the cache holds fresh credentials for this chain; 'roles':
+   * assume the roles again, from the cached MFA session if it is fresh.
+   */
+  renew?: boolean | 'roles';
   /** A store source's keys (keyring or encrypted file); throws when the store has none. */
   readStore?: (source: StoreSource) => Promise<Credentials>;
 }
@@ -48,7 +51,9 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
   const release = cacheUsable ? await acquireLock(cacheDir, refs.lockKey, logger) : async () => {};
   try {
     const read = (ref: CacheRef | undefined) =>
-      cacheUsable && !ctx.renew && ref ? readCredentials(cacheDir, ref, ctx.now(), logger) : undefined;
+      cacheUsable && ref && (!ctx.renew || (ctx.renew === 'roles' && ref.kind === 'session'))
+        ? readCredentials(cacheDir, ref, ctx.now(), logger)
+        : undefined;
     const save = (ref: CacheRef, creds: Credentials) => {
       if (!cacheUsable) return;
       try {
