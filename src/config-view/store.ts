@@ -43,7 +43,7 @@ export interface ViewPaths {
 /** What the stamp says: each view file's identity as written, and what --debug tells about the view. */
 export interface Stamp {
   version: number;
-  files: Record<(typeof VIEW_FILES)[number], { ino: string; size: string; mtimeNs: string }>;
+  files: Record<(typeof VIEW_FILES)[number], { ino: number; size: number; mtimeMs: number }>;
   served: number;
   left: { profile: string; why: string }[];
   refused: { profile: string; why: string }[];
@@ -80,23 +80,23 @@ export function viewPaths(cacheDir: string, key: string): ViewPaths {
 export function findView(cacheDir: string, key: string, now: number, logger: Logger): { paths: ViewPaths; stamp: Stamp } | undefined {
   const paths = viewPaths(cacheDir, key);
   const uid = process.getuid?.();
-  const ours = (s: fs.BigIntStats) => uid === undefined || Number(s.uid) === uid;
+  const ours = (s: fs.Stats) => uid === undefined || s.uid === uid;
   const miss = (why: string) => {
     logger.debug(`config view: ${paths.dir} ${why}; making it again`);
     return undefined;
   };
-  const dirStat = fs.lstatSync(paths.dir, { bigint: true, throwIfNoEntry: false });
+  const dirStat = fs.lstatSync(paths.dir, { throwIfNoEntry: false });
   if (dirStat === undefined) return undefined;
-  if (!dirStat.isDirectory() || !ours(dirStat) || (dirStat.mode & 0o077n) !== 0n) return miss('is not a private directory of yours');
+  if (!dirStat.isDirectory() || !ours(dirStat) || (dirStat.mode & 0o077) !== 0) return miss('is not a private directory of yours');
   const stamp = readStamp(path.join(paths.dir, STAMP_FILE), now);
   if (stamp === undefined) return miss('has no usable stamp');
   for (const name of VIEW_FILES) {
-    const s = fs.lstatSync(paths[name], { bigint: true, throwIfNoEntry: false });
+    const s = fs.lstatSync(paths[name], { throwIfNoEntry: false });
     const want = stamp.files[name] as Stamp['files'][typeof name] | undefined;
-    if (typeof want?.ino !== 'string') return miss('has no usable stamp');
-    if (!s || !s.isFile() || !ours(s) || (s.mode & 0o777n) !== 0o400n)
+    if (typeof want?.ino !== 'number') return miss('has no usable stamp');
+    if (!s || !s.isFile() || !ours(s) || (s.mode & 0o777) !== 0o400)
       return miss(`has a ${name} file that is missing or not a private file`);
-    if (String(s.ino) !== want.ino || String(s.size) !== want.size || String(s.mtimeNs) !== want.mtimeNs) {
+    if (s.ino !== want.ino || s.size !== want.size || s.mtimeMs !== want.mtimeMs) {
       return miss(`has a ${name} file changed since it was written`);
     }
   }

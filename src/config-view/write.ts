@@ -103,8 +103,8 @@ function writeReadOnly(file: string, text: string): Stamp['files'][keyof Stamp['
   try {
     fs.writeFileSync(fd, text);
     fs.fsyncSync(fd);
-    const s = fs.fstatSync(fd, { bigint: true });
-    return { ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs) };
+    const s = fs.fstatSync(fd);
+    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
   } finally {
     fs.closeSync(fd);
   }
