@@ -151,6 +151,26 @@ describe('config view: profiles named inside the command are served by mfa-exec'
     assert.doesNotMatch(viewConfig, /role_arn|source_profile|mfa_serial|external_id/);
   });
 
+  test('a profile whose name has spaces, quotes and $ is served too: the command survives shlex (botocore) and sh -c', async () => {
+    await login();
+    const odd = `it's "odd" $HOME`;
+    await appendFile(
+      join(s.home, '.aws', 'credentials'),
+      `\n[${odd}]\nsource_profile = source\nrole_arn = ${aws.roles.reader!.arn}\nmfa_serial = ${s.serial}\n`,
+    );
+    const r = await inChild(
+      'set -e; aws --profile "$ODD" sts get-caller-identity --output json | tr -d "\\n "; echo; "$PYTHON" "$BOTO3" "$ODD"',
+      {
+        ...s.env,
+        ODD: odd,
+      },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const arns = answers(r.stdout).map((a) => a.Arn);
+    assert.equal(arns.length, 2, r.stdout);
+    for (const arn of arns) assert.match(arn, READER);
+  });
+
   test('a plain-keys profile (aws --profile source) works inside the child, as the user', async () => {
     await login();
     const r = await inChild('aws --profile source sts get-caller-identity --output json');
