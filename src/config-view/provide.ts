@@ -16,13 +16,19 @@ export interface ProvideContext {
   load: () => Promise<{ makeView: typeof makeView }>;
 }
 
-export async function provideView(spec: ViewSpec, ctx: ProvideContext): Promise<ViewPaths | undefined> {
+/**
+ * The view's paths: found at once (no promise, no import on the warm path), else a promise of the
+ * view made (or of undefined when it cannot be had).
+ */
+export function provideView(spec: ViewSpec, ctx: ProvideContext): ViewPaths | Promise<ViewPaths | undefined> {
+  const found = findView(ctx.cacheDir, viewKey(spec), ctx.now(), ctx.logger);
+  if (!found) return makeOnDemand(spec, ctx);
+  describe(found.paths, found.stamp, ctx.logger, 'found');
+  return found.paths;
+}
+
+async function makeOnDemand(spec: ViewSpec, ctx: ProvideContext): Promise<ViewPaths | undefined> {
   const { logger } = ctx;
-  const found = findView(ctx.cacheDir, viewKey(spec), ctx.now(), logger);
-  if (found) {
-    describe(found.paths, found.stamp, logger, 'found');
-    return found.paths;
-  }
   try {
     const made = (await ctx.load()).makeView(spec, ctx.cacheDir, logger, ctx.now());
     describe(made.paths, made.stamp, logger, 'made');
