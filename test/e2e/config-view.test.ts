@@ -263,6 +263,27 @@ describe('config view: profiles named inside the command are served by mfa-exec'
     assert.match(own!.Arn, ROLE);
   });
 
+  test('doctor reports a [default] that gives credentials by itself, and a web identity in the environment', async () => {
+    const carol = aws.users.carol!;
+    await appendFile(
+      join(s.home, '.aws', 'credentials'),
+      `\n[default]\naws_access_key_id = ${carol.accessKeyId}\naws_secret_access_key = ${carol.secretAccessKey}\n`,
+    );
+    const r = await runCli(['doctor'], {
+      env: { ...s.env, AWS_PROFILE: 'role', AWS_ROLE_ARN: aws.roles.reader!.arn, AWS_WEB_IDENTITY_TOKEN_FILE: '/tmp/token' },
+    });
+    assert.match(
+      r.stdout,
+      /^ok\s+\[default\] in .*\/\.aws\/credentials gives credentials by itself \(keys\): tools run outside mfa-exec with no profile use it; commands run through mfa-exec get the profile mfa-exec resolved instead/m,
+    );
+    assert.match(
+      r.stdout,
+      /^ok\s+AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are set: .* mfa-exec removes them from the environment of --server commands$/m,
+    );
+    assert.ok(!r.stdout.includes(carol.accessKeyId) && !r.stdout.includes(carol.secretAccessKey), 'no key in the report');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
   describe('credential-process renews credentials near their expiry from the MFA session, with no prompt', () => {
     const cacheDir = () => join(s.home, '.cache', 'mfa-exec');
     /** Sets the expiry of the cached role credentials to `minutes` from now. */
