@@ -110,6 +110,32 @@ describe('config view: profiles named inside the command are served by mfa-exec'
     assert.equal(stray.stdout, '');
   });
 
+  test('a copy of a view used as the config file (first line removed) or a profile whose credential_process calls mfa-exec for itself: refused at once, not a hang', async () => {
+    await login();
+    const r = await inChild('cat "$AWS_CONFIG_FILE"');
+    assert.equal(r.code, 0, r.stderr);
+    const copy = join(s.home, 'copied-config');
+    await writeFile(copy, r.stdout.slice(r.stdout.indexOf('\n') + 1));
+    const looped = await runCli(['credential-process', '--profile', 'reader'], {
+      env: { ...s.env, AWS_CONFIG_FILE: copy },
+      timeoutMs: 30_000,
+    });
+    assert.equal(looped.code, 78, looped.stdout + looped.stderr);
+    assert.match(
+      looped.stderr,
+      /The credential_process of profile 'reader' \(.*copied-config\) runs mfa-exec for the same profile again: a loop/,
+    );
+    assert.ok(looped.durationMs < 15_000, `refused at once, not after a lock timeout (${looped.durationMs} ms)`);
+
+    await appendFile(
+      join(s.home, '.aws', 'config'),
+      `\n[profile self]\ncredential_process = ${process.execPath} ${CLI_PATH} credential-process --profile self\n`,
+    );
+    const self = await runCli(['credential-process', '--profile', 'self'], { env: s.env, timeoutMs: 30_000 });
+    assert.equal(self.code, 78, self.stdout + self.stderr);
+    assert.match(self.stderr, /profile 'self' .* runs mfa-exec for the same profile again: a loop/);
+  });
+
   test("the user's files stay byte for byte; no file of the view holds a key; files 0400 in a 0700 directory", async () => {
     await login();
     const r = await inChild(
