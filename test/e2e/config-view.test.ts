@@ -197,6 +197,28 @@ describe('config view: profiles named inside the command are served by mfa-exec'
     for (const arn of arns) assert.match(arn, READER);
   });
 
+  test("the user's own AWS_CONFIG_FILE (relative, elsewhere) is honoured: the view is made from it and nested runs read it", async () => {
+    await login();
+    await mkdir(join(s.home, 'proj'));
+    await writeFile(join(s.home, 'proj', 'aws-config'), userFiles.config.replace(`region = ${READER_REGION}`, 'region = af-south-1'));
+    const r = await runCli(
+      [
+        '-p',
+        'role',
+        '--',
+        'sh',
+        '-c',
+        'cd /; echo "user=$MFA_EXEC_USER_CONFIG_FILE"; aws configure get region --profile reader; "$MFA" --debug -p reader -- true',
+      ],
+      { env: { ...s.env, AWS_CONFIG_FILE: 'proj/aws-config', MFA: CLI_PATH }, cwd: s.home, timeoutMs: 60_000 },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const own = join(s.home, 'proj', 'aws-config');
+    assert.ok(r.stdout.includes(`user=${own}\n`), r.stdout);
+    assert.ok(r.stdout.includes('af-south-1\n'), r.stdout);
+    assert.ok(r.stderr.includes(`config files: ${own}, `), r.stderr);
+  });
+
   test('a plain-keys profile (aws --profile source) works inside the child, as the user', async () => {
     await login();
     const r = await inChild('aws --profile source sts get-caller-identity --output json');
