@@ -12,7 +12,7 @@
  * must see the user's own files (MFA_EXEC_DISABLE=1, `aws configure …`) get them as they are.
  */
 import { loadAwsFiles } from '../aws-config/load.ts';
-import { VIEW_MARKERS, viewVariables, withoutView } from '../aws-config/paths.ts';
+import { viewVariables, withoutView } from '../aws-config/paths.ts';
 import { hasCredentialSettings, selectProfile } from '../aws-config/select-profile.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import {
@@ -80,13 +80,13 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   // Also under --server / MFA_EXEC_SERVER=1: a shim inside a served child must not start a second server.
   if (canReuseInjected(env, requested, rt.now())) {
     logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
-    if (env[VIEW_MARKERS.dir] === undefined) return run(nestedChildEnv(env, markers));
-    // The outer run's view, made again if the user's files changed since (the same kind: --server's if it serves).
+    // The view of the user's files as they are now (an outer run's may be older, or missing: a
+    // shell that evaluated `mfa-exec env`), of the same kind: --server's when that is what serves.
     try {
       files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
     } catch (error) {
       if (!isMfaExecError(error, 'config')) throw error;
-      logger.debug(`the AWS files cannot be read now (${error.message}); the outer run's view stays`);
+      logger.debug(`the AWS files cannot be read now (${error.message}); the environment is passed on as it is`);
       return run(nestedChildEnv(env, markers));
     }
     const view = await childView(files, !!env.AWS_CONTAINER_CREDENTIALS_FULL_URI, rt);

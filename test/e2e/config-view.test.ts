@@ -197,6 +197,19 @@ describe('config view: profiles named inside the command are served by mfa-exec'
     for (const arn of arns) assert.match(arn, READER);
   });
 
+  test('a shim in a shell that evaluated `mfa-exec env` (AWS_VAULT set, no view yet) gives its program the view', async () => {
+    await login();
+    const awsShim = await s.shim('aws');
+    const r = await runCli(['-c', `eval "$("$MFA" env -p role)"; "${awsShim}" --profile reader sts get-caller-identity --output json`], {
+      env: { ...s.env, MFA: CLI_PATH, MFA_EXEC_DEBUG: '1' },
+      argv0Path: '/bin/sh',
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /nested run: AWS_VAULT=role already carries valid credentials/);
+    assert.match(callerArn(r.stdout), READER);
+  });
+
   test("the user's own AWS_CONFIG_FILE (relative, elsewhere) is honoured: the view is made from it and nested runs read it", async () => {
     await login();
     await mkdir(join(s.home, 'proj'));
