@@ -11,6 +11,7 @@
  * served by mfa-exec too; so does the untouched run when no profile is selected. The runs that
  * must see the user's own files (MFA_EXEC_DISABLE=1, `aws configure …`) get them as they are.
  */
+import fs from 'node:fs';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { viewVariables, withoutView } from '../aws-config/paths.ts';
 import { hasCredentialSettings, selectProfile } from '../aws-config/select-profile.ts';
@@ -34,6 +35,7 @@ import { formatDuration } from '../duration.ts';
 import type { Options } from '../invocation.ts';
 import type { Logger } from '../log.ts';
 import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
+import { keysDir } from '../keystore/keys-dir.ts';
 import type { Runtime } from '../runtime.ts';
 import { credentialsFor, resolveContext } from './profile-resolution.ts';
 
@@ -145,8 +147,15 @@ async function childView(files: AwsFiles, server: boolean, rt: Runtime): Promise
     credentialsText: files.texts?.credentials,
     command: [rt.self.node, rt.self.path],
     deferDefault: server,
+    storeStamp: String(fs.statSync(keysDir(rt.env, rt.homedir), { throwIfNoEntry: false })?.mtimeMs ?? 'none'),
   };
-  const view = await provideView(spec, { cacheDir: cacheDir(rt.env, rt.homedir), logger: rt.logger, now: rt.now, load: rt.onDemand });
+  const view = await provideView(spec, {
+    cacheDir: cacheDir(rt.env, rt.homedir),
+    logger: rt.logger,
+    now: rt.now,
+    load: rt.onDemand,
+    storeHolds: (profile) => hasStoredKeys(rt.env, rt.homedir, profile),
+  });
   return view ? viewVariables(view.dir, rt.env, rt.homedir, rt.cwd) : {};
 }
 

@@ -18,6 +18,8 @@ export interface ViewRequest {
   command: readonly string[];
   /** --server: the default profile defers to the container endpoint. */
   deferDefault?: boolean;
+  /** Whether mfa-exec's key store holds keys for a profile (see serve.ts); none by default. */
+  storeHolds?: (profile: string) => boolean;
 }
 
 export interface View extends RenderedView {
@@ -35,7 +37,7 @@ export function buildView(request: ViewRequest): View {
   const served: string[] = [];
   const left: View['left'] = [];
   const refused: View['refused'] = [];
-  for (const [profile, decision] of decideServing(files)) {
+  for (const [profile, decision] of decideServing(files, request.storeHolds)) {
     if (!decision.serve) {
       left.push({ profile, why: decision.why });
       continue;

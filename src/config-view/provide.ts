@@ -14,6 +14,8 @@ export interface ProvideContext {
   now: () => number;
   /** Loads the code that makes a view (the on-demand bundle). */
   load: () => Promise<{ makeView: typeof makeView }>;
+  /** Whether mfa-exec's key store holds keys for a profile (asked only when a view is made). */
+  storeHolds?: (profile: string) => boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export function provideView(spec: ViewSpec, ctx: ProvideContext): ViewPaths | Pr
 async function makeOnDemand(spec: ViewSpec, ctx: ProvideContext): Promise<ViewPaths | undefined> {
   const { logger } = ctx;
   try {
-    const made = (await ctx.load()).makeView(spec, ctx.cacheDir, logger, ctx.now());
+    const made = (await ctx.load()).makeView(spec, ctx.cacheDir, logger, ctx.now(), ctx.storeHolds);
     describe(made.paths, made.stamp, logger, 'made');
     return made.paths;
   } catch (error) {

@@ -11,7 +11,8 @@
  * message, instead of the SDK trying on its own. Profiles whose credentials botocore takes
  * from elsewhere (web identity, IAM Identity Center, login, the profile's own
  * credential_process, credential_source other than Environment, nothing at all, or a role whose
- * source profile is one of those) are left to the SDK.
+ * source profile is one of those) are left to the SDK. A profile with no keys in the files whose
+ * keys are in mfa-exec's key store is served (the SDK would find none).
  *
  * botocore's order for one profile (credentials.py, create_credential_resolver): AssumeRole
  * (role_arn without web_identity_token_file), web identity, SSO (sso_account_id or
@@ -31,17 +32,21 @@ export type ServeDecision = { serve: true; source: string; refused?: string } | 
  */
 const ENVIRONMENT_PRESENT = { AWS_ACCESS_KEY_ID: 'present', AWS_SECRET_ACCESS_KEY: 'present' };
 
-export function decideServing(files: AwsFiles): Map<string, ServeDecision> {
+/**
+ * `storeHolds`: whether mfa-exec's key store holds keys for a profile that has none in the files
+ * (such a profile is served: mfa-exec reads the store; the SDK would find no credentials).
+ */
+export function decideServing(files: AwsFiles, storeHolds: (profile: string) => boolean = () => false): Map<string, ServeDecision> {
   const decisions = new Map<string, ServeDecision>();
-  for (const profile of files.profiles.values()) decisions.set(profile.name, decide(profile, files));
+  for (const profile of files.profiles.values()) decisions.set(profile.name, decide(profile, files, storeHolds));
   return decisions;
 }
 
-function decide(profile: Profile, files: AwsFiles): ServeDecision {
+function decide(profile: Profile, files: AwsFiles, storeHolds: (profile: string) => boolean): ServeDecision {
   const has = (p: Profile, key: string) => Object.hasOwn(p.values, key);
   const isRole = (p: Profile) => has(p, 'role_arn') && !has(p, 'web_identity_token_file');
   if (!isRole(profile)) {
-    const source = profileSource(profile, files);
+    const source = profileSource(profile, files, storeHolds);
     if (source.kind === 'process') return { serve: false, why: 'it has a credential_process of its own' };
     return source.kind === 'served' ? planned(profile, files, source.what) : { serve: false, why: source.why };
   }
@@ -65,7 +70,7 @@ function decide(profile: Profile, files: AwsFiles): ServeDecision {
     if (next === undefined) break; // resolvePlan says what is wrong
     const hasKeys = has(next, 'aws_access_key_id') || has(next, 'aws_secret_access_key');
     if (hasKeys || !isRole(next)) {
-      const source = profileSource(next, files);
+      const source = profileSource(next, files, storeHolds);
       // A source with a credential_process of its own is fine: mfa-exec runs it, as botocore would.
       if (source.kind === 'elsewhere')
         return { serve: false, why: `its source profile '${next.name}' gets credentials elsewhere: ${source.why}` };
@@ -90,7 +95,7 @@ function planned(profile: Profile, files: AwsFiles, source: string): ServeDecisi
 type Source = { kind: 'served'; what: string } | { kind: 'process' } | { kind: 'elsewhere'; why: string };
 
 /** botocore's ProfileProviderBuilder order for one profile (after the AssumeRole provider). */
-function profileSource(p: Profile, files: AwsFiles): Source {
+function profileSource(p: Profile, files: AwsFiles, storeHolds: (profile: string) => boolean): Source {
   const has = (key: string) => Object.hasOwn(p.values, key);
   if (has('web_identity_token_file')) return { kind: 'elsewhere', why: 'it uses web_identity_token_file, which the SDK resolves itself' };
   if (has('sso_account_id') || has('sso_role_name'))
@@ -100,6 +105,7 @@ function profileSource(p: Profile, files: AwsFiles): Source {
   if (has('login_session')) return { kind: 'elsewhere', why: 'it uses login_session, which the SDK resolves itself' };
   if (has('credential_process')) return { kind: 'process' };
   if (keyFile !== undefined) return { kind: 'served', what: `keys in ${keyFile}` };
+  if (!has('aws_secret_access_key') && storeHolds(p.name)) return { kind: 'served', what: "keys in mfa-exec's key store" };
   return { kind: 'elsewhere', why: 'it holds no credentials' };
 }
 

@@ -32,6 +32,11 @@ export interface ViewSpec {
   command: readonly string[];
   /** --server: the default profile defers to the endpoint. */
   deferDefault: boolean;
+  /**
+   * When mfa-exec's key store last changed (its directory's mtime: every key file and the keyring
+   * index is written there by rename), so that a profile whose keys are added to it is served.
+   */
+  storeStamp?: string;
 }
 
 export interface ViewPaths {
@@ -63,6 +68,7 @@ export function viewKey(spec: ViewSpec): string {
     spec.configText ?? null,
     spec.credentialsFile,
     spec.credentialsText ?? null,
+    spec.storeStamp ?? null,
   ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }

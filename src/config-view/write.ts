@@ -35,8 +35,14 @@ const KEY_NAME = /^[0-9a-f]{32}$/;
 const SCRATCH_NAME = /^\.(tmp|old)-\d+-[0-9a-f]{12}$/;
 
 /** Throws ConfigError when the user's files are refused, CacheError when the view cannot be written. */
-export function makeView(spec: ViewSpec, cacheDir: string, logger: Logger, now: number): { paths: ViewPaths; stamp: Stamp } {
-  const view = buildView(spec);
+export function makeView(
+  spec: ViewSpec,
+  cacheDir: string,
+  logger: Logger,
+  now: number,
+  storeHolds?: (profile: string) => boolean,
+): { paths: ViewPaths; stamp: Stamp } {
+  const view = buildView({ ...spec, storeHolds });
   const key = viewKey(spec);
   const hint = { what: 'cache directory', hint: 'set XDG_CACHE_HOME to a directory you own.' };
   ensurePrivateDir(cacheDir, logger, hint);

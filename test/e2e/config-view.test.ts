@@ -232,6 +232,46 @@ describe('config view: profiles named inside the command are served by mfa-exec'
     assert.ok(r.stderr.includes(`config files: ${own}, `), r.stderr);
   });
 
+  test("a role whose source profile's keys are in mfa-exec's key store is served; keys added to the store make the view again", async () => {
+    const user = aws.users[s.user]!;
+    const env = { ...s.env, MFA_EXEC_FILE_PASSPHRASE: 'view test passphrase', MFA_EXEC_BACKEND: 'file' };
+    // First no keys anywhere: the roles are left to the SDK (which finds no credentials either).
+    const bob = aws.users.bob!;
+    await writeFile(
+      join(s.home, '.aws', 'credentials'),
+      `# the keys of 'source' live in mfa-exec\n[bob]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\n`,
+    );
+    const before = await runCli(['--debug', '-p', 'bob', '--mfa-token', await aws.freshTotp(s.bobSerial), '--', 'true'], { env });
+    assert.equal(before.code, 0, before.stderr);
+    assert.match(
+      before.stderr,
+      /config view: profile 'reader' is left as written: its source profile 'source' gets credentials elsewhere: it holds no credentials/,
+    );
+
+    const add = await runCli(['add', 'source', '--env'], {
+      env: { ...env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey },
+    });
+    assert.equal(add.code, 0, add.stderr);
+    const r = await runCli(
+      [
+        '--debug',
+        '-p',
+        'role',
+        '--mfa-token',
+        await aws.freshTotp(s.serial),
+        '--',
+        'sh',
+        '-c',
+        'aws --profile reader sts get-caller-identity --output json',
+      ],
+      { env, timeoutMs: 60_000 },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(callerArn(r.stdout), READER);
+    assert.match(r.stderr, /config view made: /);
+    assert.doesNotMatch(r.stderr, /profile '(reader|role|source)' is left as written/);
+  });
+
   test('a plain-keys profile (aws --profile source) works inside the child, as the user', async () => {
     await login();
     const r = await inChild('aws --profile source sts get-caller-identity --output json');

@@ -62,6 +62,7 @@ describe('viewKey', () => {
       { configText: undefined },
       { command: ['/usr/local/bin/node', '/opt/mfa-exec/dist/cli.js'] },
       { deferDefault: true },
+      { storeStamp: '1764366000000.123' },
     ];
     const keys = variants.map((v) => viewKey({ ...SPEC, ...v }));
     assert.equal(new Set([base, ...keys]).size, variants.length + 1);
