@@ -93,7 +93,11 @@ export function findView(cacheDir: string, key: string, now: number, logger: Log
   };
   const dirStat = fs.lstatSync(paths.dir, { throwIfNoEntry: false });
   if (dirStat === undefined) return undefined;
-  if (!dirStat.isDirectory() || !ours(dirStat) || (dirStat.mode & 0o077) !== 0) return miss('is not a private directory of yours');
+  // The views directory too: in one that others can write to, our views could be swapped around.
+  const views = fs.lstatSync(path.dirname(paths.dir), { throwIfNoEntry: false });
+  for (const s of [dirStat, views]) {
+    if (!s || !s.isDirectory() || !ours(s) || (s.mode & 0o077) !== 0) return miss('is not in a private directory of yours');
+  }
   const stamp = readStamp(path.join(paths.dir, STAMP_FILE), now);
   if (stamp === undefined) return miss('has no usable stamp');
   for (const name of VIEW_FILES) {

@@ -125,6 +125,7 @@ describe('makeView / findView', () => {
       symlinkSync(target, p.config);
     },
     'the directory opened to others': (p) => chmodSync(p.dir, 0o755),
+    'the views directory opened to others': (p) => chmodSync(join(p.dir, '..'), 0o777),
     'the stamp unreadable as a stamp': (p) => {
       chmodSync(join(p.dir, 'stamp'), 0o600);
       writeFileSync(join(p.dir, 'stamp'), '{"version":1,"files":{}}');
@@ -140,7 +141,7 @@ describe('makeView / findView', () => {
       tamper(paths);
       const { lines, logger } = debugLines();
       assert.equal(findView(cache, viewKey(SPEC), NOW, logger), undefined);
-      assert.match(lines.join(''), /config view: .* (is not a private directory|has no usable stamp|has a (config|credentials) file)/);
+      assert.match(lines.join(''), /config view: .* (is not in a private directory|has no usable stamp|has a (config|credentials) file)/);
       const again = makeView(SPEC, cache, silentLogger, NOW);
       assert.deepEqual(again.paths, paths);
       assert.ok(findView(cache, viewKey(SPEC), NOW, silentLogger));
