@@ -16,8 +16,11 @@ module.exports = {
       name: 'lower-layers-do-not-reach-up',
       severity: 'error',
       comment:
-        'credentials/, aws-config/, mfa/, child/, server/, keystore/ and the shared leaves never depend on commands/, the entry or the on-demand bundle.',
-      from: { path: '^src/(credentials|aws-config|mfa|child|server|keystore)/|^src/[^/]+\\.ts$', pathNot: '^src/(cli|runtime)\\.ts$' },
+        'credentials/, aws-config/, config-view/, mfa/, child/, server/, keystore/ and the shared leaves never depend on commands/, the entry or the on-demand bundle.',
+      from: {
+        path: '^src/(credentials|aws-config|config-view|mfa|child|server|keystore)/|^src/[^/]+\\.ts$',
+        pathNot: '^src/(cli|runtime)\\.ts$',
+      },
       to: { path: '^src/(commands/|on-demand/|cli\\.ts)' },
     },
     {

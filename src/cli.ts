@@ -44,7 +44,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     now: Date.now,
     logger: createLogger(options.debug || settings.debug),
     out: writeStdout,
-    self: { path: selfPath, ids: new Set([fileId(selfPath), argv[1] ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)) },
+    self: {
+      path: selfPath,
+      node: process.execPath,
+      ids: new Set([fileId(selfPath), argv[1] ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)),
+    },
     onDemand: () => import('./on-demand/credentials.ts'),
   };
 

@@ -19,8 +19,11 @@ export interface Runtime {
   readonly logger: Logger;
   /** stdout: a command's machine-readable output (the target's stdout is its own). */
   readonly out: (text: string) => void;
-  /** Our entry point, and the identities (dev:ino) of every file that is us, never a target. */
-  readonly self: { readonly path: string; readonly ids: ReadonlySet<string> };
+  /**
+   * Our entry point, the identities (dev:ino) of every file that is us (never a target), and the
+   * Node running us (with `path`, what a child's credential_process runs to reach us).
+   */
+  readonly self: { readonly path: string; readonly ids: ReadonlySet<string>; readonly node: string };
   /** STS, the lock, the prompt and --server: loaded on the first cache miss. */
   readonly onDemand: () => Promise<typeof OnDemandCredentials>;
 }

@@ -1,8 +1,9 @@
 /**
  * SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, as lowercase hex: the same digest as
- * node:crypto's createHash('sha256'), so cache keys do not change. The warm path hashes a few
- * short strings per run; loading node:crypto for them costs more than the hashing (2 ms on Node
- * 20, more on 24), so this is plain JS. Code off the warm path keeps node:crypto.
+ * node:crypto's createHash('sha256'), so cache keys and config view keys do not change. The warm
+ * path hashes a few strings per run (the cache keys, the view's key over the user's two files);
+ * loading node:crypto for them costs more than the hashing (2 ms on Node 20, more on 24), so this
+ * is plain JS. Code off the warm path keeps node:crypto.
  */
 
 /** The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */

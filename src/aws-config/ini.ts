@@ -303,7 +303,8 @@ const QUOTE_NOTHING: Quoting = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Python string semantics.
+// Python string semantics, exported for the code that must cut a file's text exactly where this
+// parser does (src/config-view/layout.ts).
 
 /** Python's str.isspace() (and re's \s for str patterns) — differs from JS \s. */
 function isPySpace(c: number): boolean {
@@ -330,7 +331,7 @@ export function pyStrip(s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
-function pyRstrip(s: string): string {
+export function pyRstrip(s: string): string {
   let end = s.length;
   while (end > 0 && isPySpace(s.charCodeAt(end - 1))) end--;
   return end === s.length ? s : s.slice(0, end);
@@ -354,6 +355,13 @@ export function sectionHeader(stripped: string): string | undefined {
   if (stripped.charCodeAt(0) !== 0x5b) return undefined;
   const close = stripped.lastIndexOf(']');
   return close >= 2 ? stripped.slice(1, close) : undefined;
+}
+
+/** Lines as Python's text-mode file iteration yields them (as parseIni reads them): \n, \r\n, a lone \r. */
+export function splitFileLines(text: string): string[] {
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop(); // the text ended with a line break
+  return lines;
 }
 
 // Python's line boundaries include the control characters \x1c-\x1e (file, group, record separators).

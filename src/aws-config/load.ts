@@ -17,7 +17,8 @@
  * Where the files are: paths.ts; how they are read: read-file.ts; how a file parses: ini.ts.
  */
 import { parseIni } from './ini.ts';
-import { configFilePaths } from './paths.ts';
+import { ConfigError } from '../errors.ts';
+import { configFilePaths, VIEW_FILE_FIRST_WORDS, VIEW_MARKERS } from './paths.ts';
 import { nodeFileSystem, type FileSystemLike } from './read-file.ts';
 import { shlexSplit } from './shlex.ts';
 import type { AwsFiles, Profile } from './types.ts';
@@ -29,6 +30,8 @@ export function parseAwsFiles(
   credentialsText: string | undefined,
   credentialsFile: string,
 ): AwsFiles {
+  refuseView(configText, configFile, 'AWS_CONFIG_FILE');
+  refuseView(credentialsText, credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE');
   const profiles = new Map<string, { values: Record<string, string>; origin: Record<string, string> }>();
   if (configText !== undefined) {
     for (const [section, values] of parseIni(configText, configFile)) {
@@ -52,7 +55,21 @@ export function parseAwsFiles(
   const result = new Map<string, Profile>();
   for (const [name, { values, origin }] of profiles) result.set(name, { name, values, origin });
   const missing = [...(configText === undefined ? [configFile] : []), ...(credentialsText === undefined ? [credentialsFile] : [])];
-  return { configFile, credentialsFile, profiles: result, missing };
+  return { configFile, credentialsFile, profiles: result, missing, texts: { config: configText, credentials: credentialsText } };
+}
+
+/**
+ * A file of mfa-exec's view is never read as the user's own: each of its profiles runs mfa-exec,
+ * which would read it again (a loop). paths.ts maps the view back to the user's files through
+ * the markers; this catches a view reached without them (copied, or the markers removed).
+ */
+function refuseView(text: string | undefined, file: string, variable: string): void {
+  if (text === undefined || !text.startsWith(VIEW_FILE_FIRST_WORDS)) return;
+  throw new ConfigError(
+    `${file} is a file mfa-exec wrote for a command it ran (its view of your AWS files), not your own file. ` +
+      `${variable} points at it without ${VIEW_MARKERS.dir} and ${VIEW_MARKERS.config} / ${VIEW_MARKERS.credentials}, ` +
+      `which name your own files; point ${variable} at your own file (or unset it).`,
+  );
 }
 
 /**

@@ -17,4 +17,6 @@ export interface AwsFiles {
   readonly profiles: ReadonlyMap<string, Profile>;
   /** Which of the two paths do not exist (for messages: a typo in AWS_CONFIG_FILE reads as no file). */
   readonly missing: readonly string[];
+  /** The files' texts as read (undefined: no such file); the config view is made from them. */
+  readonly texts?: { readonly config?: string; readonly credentials?: string };
 }

@@ -19,6 +19,12 @@ export const STALE_VARIABLES = [
   'MFA_EXEC_MFA_TOKEN',
 ] as const;
 
+/**
+ * --server: variables by which an SDK would take a web identity before the endpoint (every SDK's
+ * default chain ranks AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE above container credentials).
+ */
+export const WEB_IDENTITY_VARIABLES = ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_SESSION_NAME'] as const;
+
 export interface Injection {
   profile: string;
   region?: string;
@@ -46,9 +52,14 @@ function profileVariables(injection: Injection): Record<string, string> {
   return { ...region, AWS_VAULT: injection.profile };
 }
 
-export function buildChildEnv(parent: NodeJS.ProcessEnv, vars: Record<string, string>): NodeJS.ProcessEnv {
+export function buildChildEnv(
+  parent: NodeJS.ProcessEnv,
+  vars: Record<string, string>,
+  alsoRemove: readonly string[] = [],
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...parent };
   for (const name of STALE_VARIABLES) delete env[name];
+  for (const name of alsoRemove) delete env[name];
   return Object.assign(env, vars);
 }
 

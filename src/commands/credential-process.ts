@@ -1,14 +1,18 @@
 /**
  * credential-process: the AWS credential_process JSON on stdout and nothing else, for
- * `credential_process = mfa-exec credential-process --profile X`. The AWS CLI and the SDKs
- * capture stdout (and often stdin/stderr), so a needed MFA prompt goes to /dev/tty.
+ * `credential_process = mfa-exec credential-process --profile X` (and for every profile of the
+ * config view a child of mfa-exec reads). The AWS CLI and the SDKs capture stdout (and often
+ * stdin/stderr), so a needed MFA prompt goes to /dev/tty. Credentials near their expiry are
+ * renewed first when no prompt is needed (renew-early.ts); the expiry given is the real one.
  */
+import { renewEarly } from '../credentials/renew-early.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
-import { credentialsFor } from './profile-resolution.ts';
+import { credentialsFor, resolveContext } from './profile-resolution.ts';
 
 export async function credentialProcessCommand(options: Options, rt: Runtime): Promise<number> {
-  const { creds } = await credentialsFor(options, rt);
+  const { plan, creds: cached, cacheDir } = await credentialsFor(options, rt);
+  const creds = await renewEarly(plan, cached, resolveContext(rt, cacheDir, {}));
   const body: Record<string, unknown> = { Version: 1, AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey };
   if (creds.sessionToken) body.SessionToken = creds.sessionToken;
   if (creds.expiration) body.Expiration = creds.expiration.toISOString();

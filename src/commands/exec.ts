@@ -5,20 +5,37 @@
  * A shim is never worse than no shim: with MFA_EXEC_DISABLE=1, for an invocation that cannot
  * use credentials (needs-credentials.ts), and when no profile is selected and [default] gives no
  * credentials, the real program runs untouched (runUntouched).
+ *
+ * The child reads the AWS files through mfa-exec's view of them (src/config-view/), so that a
+ * profile it names itself (Terraform's `profile =`, `aws --profile x`, boto3's profile_name) is
+ * served by mfa-exec too; so does the untouched run when no profile is selected. The runs that
+ * must see the user's own files (MFA_EXEC_DISABLE=1, `aws configure …`) get them as they are.
  */
+import fs from 'node:fs';
 import { loadAwsFiles } from '../aws-config/load.ts';
+import { viewVariables, withoutView } from '../aws-config/paths.ts';
 import { hasCredentialSettings, selectProfile } from '../aws-config/select-profile.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
-import { buildChildEnv, canReuseInjected, credentialVariables, nestedChildEnv, serverVariables } from '../child/env.ts';
+import {
+  buildChildEnv,
+  canReuseInjected,
+  credentialVariables,
+  nestedChildEnv,
+  serverVariables,
+  WEB_IDENTITY_VARIABLES,
+} from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
 import { needsNoCredentials } from '../child/needs-credentials.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
+import { provideView } from '../config-view/provide.ts';
+import { cacheDir } from '../credentials/cache.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 import { formatDuration } from '../duration.ts';
 import type { Options } from '../invocation.ts';
 import type { Logger } from '../log.ts';
 import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
+import { keysDir } from '../keystore/keys-dir.ts';
 import type { Runtime } from '../runtime.ts';
 import { credentialsFor, resolveContext } from './profile-resolution.ts';
 
@@ -57,29 +74,48 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   const markers = launchMarkers(name, target.id, depth);
   const run: Run = (childEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
 
-  if (request.shim && rt.settings.disabled) return runUntouched(run, rt, markers, 'MFA_EXEC_DISABLE=1');
+  if (request.shim && rt.settings.disabled) return runUntouched(run, rt, markers, 'MFA_EXEC_DISABLE=1', {});
   const noCredentials = request.shim ? needsNoCredentials(name, request.args) : undefined;
-  if (noCredentials) return runUntouched(run, rt, markers, noCredentials);
+  if (noCredentials) return runUntouched(run, rt, markers, noCredentials, {});
 
   const { requested } = selectProfile(options.profile, env);
   // Also under --server / MFA_EXEC_SERVER=1: a shim inside a served child must not start a second server.
   if (canReuseInjected(env, requested, rt.now())) {
     logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
-    return run(nestedChildEnv(env, markers));
+    // The view of the user's files as they are now (an outer run's may be older, or missing: a
+    // shell that evaluated `mfa-exec env`), of the same kind: --server's when that is what serves.
+    try {
+      files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
+    } catch (error) {
+      if (!isMfaExecError(error, 'config')) throw error;
+      logger.debug(`the AWS files cannot be read now (${error.message}); the environment is passed on as it is`);
+      return run(nestedChildEnv(env, markers));
+    }
+    const view = await childView(files, !!env.AWS_CONTAINER_CREDENTIALS_FULL_URI, rt);
+    return run(nestedChildEnv({ ...withoutView(env), ...view }, markers));
   }
+  files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
   if (request.shim && requested === undefined) {
-    files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
     const fallback = files.profiles.get('default');
     // `mfa-exec add default` leaves [default] without settings: its keys are in the key store
     // (a key file's existence and the keyring index, looked at on this path alone).
     if (!hasCredentialSettings(fallback) && !(fallback && hasStoredKeys(env, rt.homedir, 'default'))) {
       const why = fallback ? 'the [default] profile has no credential settings' : 'there is no [default] profile';
-      return runUntouched(run, rt, markers, `no profile selected (MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE unset) and ${why}`);
+      // Profiles the program names itself are still served: it gets the view.
+      const view = await childView(files, false, rt);
+      return runUntouched(
+        run,
+        rt,
+        markers,
+        `no profile selected (MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE unset) and ${why}`,
+        view,
+      );
     }
   }
   const { plan, creds, cacheDir } = await credentialsFor(options, rt, files);
   const injection = { profile: plan.profile, region: plan.region };
-  if (!options.server) return run(buildChildEnv(env, { ...credentialVariables(creds, injection), ...markers }));
+  const view = await childView(files, options.server, rt);
+  if (!options.server) return run(buildChildEnv(withoutView(env), { ...credentialVariables(creds, injection), ...markers, ...view }));
 
   const { startCredentialServer, createRefresher } = await rt.onDemand();
   // A --mfa-token code is spent by now: renewals come from the cache, mfa_process, or `login` in another terminal.
@@ -89,11 +125,38 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   });
   const server = await startCredentialServer(() => refresher.get(), logger);
   try {
-    return await run(buildChildEnv(env, { ...serverVariables(server.url, server.token, injection), ...markers }));
+    // The view's [default] defers to the endpoint, and no web identity in the environment outranks it.
+    const vars = { ...serverVariables(server.url, server.token, injection), ...markers, ...view };
+    return await run(buildChildEnv(withoutView(env), vars, WEB_IDENTITY_VARIABLES));
   } finally {
     refresher.close();
     await server.close();
   }
+}
+
+/**
+ * The variables that point the child at the view of `files` (with --server, the one whose
+ * default profile defers to the endpoint); none when no view can be had (then the child reads
+ * the user's files, said by provideView).
+ */
+async function childView(files: AwsFiles, server: boolean, rt: Runtime): Promise<Record<string, string>> {
+  const spec = {
+    configFile: files.configFile,
+    credentialsFile: files.credentialsFile,
+    configText: files.texts?.config,
+    credentialsText: files.texts?.credentials,
+    command: [rt.self.node, rt.self.path],
+    deferDefault: server,
+    storeStamp: String(fs.statSync(keysDir(rt.env, rt.homedir), { throwIfNoEntry: false })?.mtimeMs ?? 'none'),
+  };
+  const view = await provideView(spec, {
+    cacheDir: cacheDir(rt.env, rt.homedir),
+    logger: rt.logger,
+    now: rt.now,
+    load: rt.onDemand,
+    storeHolds: (profile) => hasStoredKeys(rt.env, rt.homedir, profile),
+  });
+  return view ? viewVariables(view.dir, rt.env, rt.homedir, rt.cwd) : {};
 }
 
 /** `exec WORD -- cmd`: WORD is the profile when the config defines it, else it is the command (as before). */
@@ -126,11 +189,12 @@ function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () =>
 /**
  * The real program as it runs without mfa-exec: its arguments, stdio and environment as they
  * are, no credentials injected and none removed. Only the recursion markers are added, so that a
- * wrapper script calling the name again is still caught.
+ * wrapper script calling the name again is still caught, and the AWS files: the view given
+ * (`view`), else the user's own (an outer mfa-exec's view is put back to the user's files).
  */
-function runUntouched(run: Run, rt: Runtime, markers: Record<string, string>, why: string): Promise<number> {
+function runUntouched(run: Run, rt: Runtime, markers: Record<string, string>, why: string, view: Record<string, string>): Promise<number> {
   rt.logger.debug(`running the real program untouched, without credentials: ${why}`);
-  return run({ ...rt.env, ...markers });
+  return run({ ...withoutView(rt.env), ...markers, ...view });
 }
 
 /** The `mfa-exec login` that fills the cache entries this run reads: same profile, same durations. */

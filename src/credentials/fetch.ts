@@ -4,7 +4,7 @@
  * the cache as it arrives. STS, the MFA codes and the clock come in as parameters.
  */
 import type { MfaDevice, Plan, RoleStep } from '../aws-config/plan.ts';
-import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { ConfigError, ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 import { mask, type Logger } from '../log.ts';
 import type { TokenProvider } from '../mfa/token.ts';
 import { ensureCacheDir, readCredentials, writeEntry } from './cache.ts';
@@ -25,8 +25,11 @@ export interface FetchContext {
   sts: StsApi;
   /** Where STS calls go, for the SDK and error messages (see StsContext). */
   stsPlace: Pick<StsContext, 'region' | 'endpoint' | 'timeoutMs'>;
-  /** Fetch from the source even if the cache holds fresh credentials for this chain. */
-  renew?: boolean;
+  /**
+   * Fetch from the source even if the cache holds fresh credentials for this chain; 'roles':
+   * assume the roles again, from the cached MFA session if it is fresh.
+   */
+  renew?: boolean | 'roles';
   /** A store source's keys (keyring or encrypted file); throws when the store has none. */
   readStore?: (source: StoreSource) => Promise<Credentials>;
 }
@@ -35,8 +38,22 @@ type StoreSource = Extract<Plan['source'], { kind: 'store' }>;
 
 const MAX_MFA_ATTEMPTS = 3;
 
+/**
+ * The chains (lock keys) whose source credential_process an outer mfa-exec is running, space
+ * separated. A credential_process that runs mfa-exec for the same chain again (a profile whose
+ * credential_process is `mfa-exec credential-process` for itself, or a copy of a config view read
+ * as the user's file) would wait for the outer one's lock forever: it is refused at once instead.
+ */
+const RUNNING_SOURCES = 'MFA_EXEC_RUNNING_SOURCES';
+
 export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> {
   const { plan, refs, cacheDir, logger } = ctx;
+  if (plan.source.kind === 'process' && (ctx.env[RUNNING_SOURCES] ?? '').split(' ').includes(refs.lockKey)) {
+    throw new ConfigError(
+      `The credential_process of profile '${plan.source.profile}' (${plan.source.file}) runs mfa-exec for the same profile again: a loop. ` +
+        `Give that profile its own source of credentials (keys, or a credential_process that does not call mfa-exec for it).`,
+    );
+  }
   let cacheUsable = true;
   try {
     ensureCacheDir(cacheDir, logger);
@@ -48,7 +65,9 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
   const release = cacheUsable ? await acquireLock(cacheDir, refs.lockKey, logger) : async () => {};
   try {
     const read = (ref: CacheRef | undefined) =>
-      cacheUsable && !ctx.renew && ref ? readCredentials(cacheDir, ref, ctx.now(), logger) : undefined;
+      cacheUsable && ref && (!ctx.renew || (ctx.renew === 'roles' && ref.kind === 'session'))
+        ? readCredentials(cacheDir, ref, ctx.now(), logger)
+        : undefined;
     const save = (ref: CacheRef, creds: Credentials) => {
       if (!cacheUsable) return;
       try {
@@ -111,7 +130,8 @@ async function sourceCredentials(ctx: FetchContext): Promise<Credentials> {
     return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
   }
   ctx.logger.debug(`source credentials: running credential_process of profile '${source.profile}'`);
-  return runCredentialProcess(source.command, source.profile, ctx.env);
+  const running = [ctx.env[RUNNING_SOURCES], ctx.refs.lockKey].filter(Boolean).join(' ');
+  return runCredentialProcess(source.command, source.profile, { ...ctx.env, [RUNNING_SOURCES]: running });
 }
 
 async function session(ctx: FetchContext, source: Credentials, save: (ref: CacheRef, c: Credentials) => void): Promise<Credentials> {

@@ -30,8 +30,8 @@ export interface MissContext {
   mfaProcess?: boolean;
   /** --server renewals: mfa_process runs without a controlling terminal and is killed when this aborts. */
   background?: AbortSignal;
-  /** Ignore cached credentials of this chain and fetch from the source. */
-  renew?: boolean;
+  /** Ignore cached credentials of this chain and fetch from the source ('roles': all but the MFA session). */
+  renew?: boolean | 'roles';
   /** Reads a store source's keys instead of the key store (rotate, which has read them already). */
   readStore?: FetchContext['readStore'];
 }

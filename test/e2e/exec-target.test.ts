@@ -74,8 +74,8 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       const dir = join(s.home, 'hard');
       await mkdir(dir);
       await link(CLI_PATH, join(dir, 'mxtool'));
-      // The rest of the bundle beside it (the warm entry loads on-demand/*.js on a miss).
-      await symlink(join(dirname(CLI_PATH), 'on-demand'), join(dir, 'on-demand'));
+      // The rest of the bundle beside it (the entry loads warm.js, and on-demand/*.js on a miss).
+      for (const part of ['warm.js', 'on-demand']) await symlink(join(dirname(CLI_PATH), part), join(dir, part));
       for (const path of [`${dir}:${real}:${SYSTEM_PATH}`, `${dir}:${s.shims}:${dir}:${real}:${SYSTEM_PATH}`]) {
         const r = await runCli(['x'], { env: env(path), argv0Path: join(dir, 'mxtool'), timeoutMs: 10_000 });
         ok(r, path);

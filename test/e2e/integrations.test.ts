@@ -190,11 +190,16 @@ describe(
         };
         const json = JSON.parse(await run('json')) as Record<string, string>;
 
-        // The same variables, with the same values, as `mfa-exec -- <target>` puts in the child env.
+        // The same variables, with the same values, as `mfa-exec -- <target>` puts in the child env
+        // (less the config view's paths: a shell that evals them would keep a view that goes stale).
         const child = await runCli(['-p', 'role', '--', 'env'], { env: s.env });
         assert.equal(child.code, 0, child.stderr);
         const childEnv = parseEnvLines(child.stdout);
-        const injected = Object.fromEntries(Object.entries(childEnv).filter(([k, v]) => s.env[k] !== v && !k.startsWith('MFA_EXEC_')));
+        const viewPaths = new Set(['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']);
+        const injected = Object.fromEntries(
+          Object.entries(childEnv).filter(([k, v]) => s.env[k] !== v && !k.startsWith('MFA_EXEC_') && !viewPaths.has(k)),
+        );
+        assert.match(childEnv.AWS_CONFIG_FILE ?? '', /\/mfa-exec\/views\/[0-9a-f]{32}\/config$/);
         assert.deepEqual(json, injected);
         for (const k of [
           'AWS_ACCESS_KEY_ID',
@@ -558,17 +563,24 @@ describe(
         );
       });
 
-      test('a main.tf that pins a profile (provider block over several lines): warns naming main.tf:<line>, exit 1', async () => {
+      test('a main.tf that pins a profile (provider block over several lines): says it is served, naming main.tf:<line>, exit 0', async () => {
         s = await scenario({ codes: false });
         const r = await providerPinned('# project\n\nprovider "aws" {\n  region  = "eu-central-1"\n  profile = "role"\n}\n');
-        assert.equal(r.code, 1, r.stdout + r.stderr);
-        assert.match(r.stdout, /^warn\s+main\.tf:5 sets profile: Terraform will read ~\/\.aws itself/m);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /^ok\s+main\.tf:5 pins a profile: served by mfa-exec \(Terraform reads it from mfa-exec's view/m);
       });
 
-      test('a main.tf with the one-line block provider "aws" { profile = "role" }: warns naming main.tf:<line>, exit 1', async () => {
+      test('a main.tf with the one-line block provider "aws" { profile = "role" }: said naming main.tf:<line>', async () => {
         s = await scenario({ codes: false });
         const r = await providerPinned('terraform {}\n\nprovider "aws" { profile = "role" }\n');
-        assert.match(r.stdout, /^warn\s+main\.tf:3 sets profile/m);
+        assert.match(r.stdout, /^ok\s+main\.tf:3 pins a profile: served/m);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+      });
+
+      test('a main.tf that sets shared_credentials_files: warns that it reads past the view, exit 1', async () => {
+        s = await scenario({ codes: false });
+        const r = await providerPinned('provider "aws" {\n  shared_credentials_files = ["~/.aws/credentials"]\n}\n');
+        assert.match(r.stdout, /^warn\s+main\.tf:2 sets shared_credentials_files: Terraform reads that file itself, past mfa-exec's view/m);
         assert.equal(r.code, 1, r.stdout + r.stderr);
       });
 

@@ -7,11 +7,12 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CLI_PATH, runCli, runInPty, startFakeAws, type FakeAws } from '../harness/index.ts';
+import { CLI_PATH, pythonTool, runCli, runInPty, startFakeAws, type FakeAws } from '../harness/index.ts';
 import { SPEC, callerArn, makeScenario, type Scenario } from './scenario.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/server/${name}`, import.meta.url));
 const TOTP = fileURLToPath(new URL('../fixtures/integrations/totp.py', import.meta.url));
+const BOTO3 = fileURLToPath(new URL('../fixtures/integrations/boto3_whoami.py', import.meta.url));
 
 describe('--server: refreshing credentials for long-running commands', { timeout: 120_000 }, () => {
   let aws: FakeAws;
@@ -165,6 +166,63 @@ describe('--server: refreshing credentials for long-running commands', { timeout
     assert.ok(Date.parse(out.second.expiration) - Date.now() > 25 * 60_000);
     assert.equal(aws.calls.GetSessionToken, 2, 'one session from each login, none from the server');
     assert.ok(renewedAt > 0 && Date.now() - started < 45_000);
+  });
+
+  // Every SDK ranks the shared files' default profile, and a web identity in the environment,
+  // above the container endpoint: the child must still get the selected profile's identity.
+  describe('the served identity wins over whatever [default] and the environment hold', () => {
+    const carol = () => aws.users.carol!;
+    const setups: Record<string, () => Promise<NodeJS.ProcessEnv>> = {
+      '[default] with keys in ~/.aws/credentials (what `aws configure` writes)': async () => {
+        await appendFile(
+          join(s.home, '.aws', 'credentials'),
+          `\n[default]\naws_access_key_id = ${carol().accessKeyId}\naws_secret_access_key = ${carol().secretAccessKey}\n`,
+        );
+        return s.env;
+      },
+      'a [default] credential_process': async () => {
+        const script = join(s.home, 'carol-keys.sh');
+        const json = JSON.stringify({ Version: 1, AccessKeyId: carol().accessKeyId, SecretAccessKey: carol().secretAccessKey });
+        await writeFile(script, `#!/bin/sh\necho '${json}'\n`, { mode: 0o755 });
+        const config = join(s.home, '.aws', 'config');
+        await writeFile(config, (await readFile(config, 'utf8')).replace('[default]\n', `[default]\ncredential_process = ${script}\n`));
+        return s.env;
+      },
+      'AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE in the environment': async () => {
+        const token = join(s.home, 'web-identity-token');
+        await writeFile(token, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.');
+        return { ...s.env, AWS_ROLE_ARN: aws.roles.reader!.arn, AWS_WEB_IDENTITY_TOKEN_FILE: token, AWS_ROLE_SESSION_NAME: 'web' };
+      },
+    };
+    for (const [what, setup] of Object.entries(setups)) {
+      test(`${what}: the aws CLI, boto3 and the JS SDK get the role, not the default`, async () => {
+        await login();
+        const env = await setup();
+        const r = await runCli(
+          [
+            '--server',
+            '-p',
+            'role',
+            '--',
+            'sh',
+            '-c',
+            'set -e; aws sts get-caller-identity --output json | tr -d "\\n "; echo; "$PYTHON" "$BOTO3" ""; "$NODE" "$SDK"',
+          ],
+          {
+            env: { ...env, PYTHON: pythonTool('python3'), BOTO3, NODE: process.execPath, SDK: fixture('sdk-client.mjs') },
+            timeoutMs: 60_000,
+          },
+        );
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        const arns = r.stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => (JSON.parse(l) as { Arn?: string; arn?: string }).Arn ?? (JSON.parse(l) as { arn: string }).arn);
+        assert.equal(arns.length, 3, r.stdout);
+        for (const arn of arns) assert.match(arn, /:assumed-role\/hc-master\//, `${what}\n${r.stdout}`);
+        assert.equal(aws.calls.AssumeRoleWithWebIdentity ?? 0, 0);
+      });
+    }
   });
 
   test('with no terminal: the same notice once, the current credentials served meanwhile', async () => {

@@ -3,13 +3,14 @@
 //
 // Without mfa-exec, a backend using a role profile with mfa_serial fails at once: the Go SDK
 // needs an AssumeRoleTokenProvider that Terraform never sets. Through the `terraform` shim the
-// backend gets the role's credentials in the environment: its STS GetCallerIdentity goes to the
+// backend gets the role's credentials in the environment (or, for a profile pinned in the code,
+// through mfa-exec's view of the AWS files): its STS GetCallerIdentity goes to the
 // front and on to moto in auth mode, which verifies the signature (proof the credentials are
 // real), and S3 goes to a second moto without auth mode (moto cannot verify the Go SDK's S3
 // signatures), through a small proxy here that records which key signed each request.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { runCli, runInPty, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
@@ -242,20 +243,92 @@ describe("terraform init with an S3 backend and an MFA role profile (the user's 
     assert.deepEqual(s3.keys, [], 'S3 is never reached with credentials STS refused');
   });
 
-  test('pitfall: `profile = "role"` in the backend block makes Terraform ignore the injected credentials, so it fails again even through the shim', async () => {
-    await writeBackend('    profile = "role"\n');
-    await login();
-    aws.resetCalls();
-    const r = await init('shim');
-    assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.ok(r.stderr.includes(`Error: ${MFA_ERROR}`), r.stderr);
-    assert.equal(aws.calls.GetCallerIdentity ?? 0, 0, 'the backend never used the injected credentials');
-    assert.deepEqual(s3.keys, []);
+  // Real Terraform code pins profiles (`profile = "role"` in the backend, aliased providers per
+  // account): the shim's child reads the AWS files through mfa-exec's view, where that profile
+  // runs `mfa-exec credential-process`, so Terraform gets the role from the one MFA session.
+  for (const selected of [true, false]) {
+    test(`\`profile = "role"\` in the backend, ${selected ? 'AWS_PROFILE=role' : 'no profile selected'}, cold cache, in a terminal: init and apply through the shim with one MFA prompt in all`, async () => {
+      await writeBackend('    profile = "role"\n');
+      await writeFile(join(work, 'outputs.tf'), 'output "greeting" {\n  value = "hello"\n}\n');
+      const { AWS_PROFILE: _unused, ...unselected } = env;
+      const runEnv = selected ? env : unselected;
+      const first = await runInPty([terraformShim, 'init', '-input=false', '-no-color'], {
+        env: runEnv,
+        cwd: work,
+        steps: [
+          { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) },
+          { expect: 'Terraform has been successfully initialized!' },
+        ],
+        timeoutMs: 60_000,
+      });
+      assert.equal(first.exitStatus, 0, first.output);
+      assert.match(first.output, /Successfully configured the backend "s3"!/);
+      const apply = await runInPty([terraformShim, 'apply', '-auto-approve', '-input=false', '-no-color'], {
+        env: runEnv,
+        cwd: work,
+        steps: [{ expect: 'Apply complete!' }],
+        timeoutMs: 60_000,
+      });
+      assert.equal(apply.exitStatus, 0, apply.output);
+      assert.match(apply.output, /greeting = "hello"/);
+      assert.equal((first.output + apply.output).split('Enter MFA code for').length - 1, 1, 'one MFA prompt in all');
+      assert.doesNotMatch(first.output + apply.output, /AssumeRoleTokenProvider/);
+      assert.equal(aws.calls.GetSessionToken, 1);
+      assert.equal(aws.calls.AssumeRole, 1);
+      assertValidatedWith(await roleKeyId());
+      const list = await (await fetch(`${s3Moto.endpoint}/${BUCKET}?list-type=2`)).text();
+      assert.match(list, /<Key>team\/terraform\.tfstate<\/Key>/, `apply wrote the state through the backend: ${list}`);
+    });
+  }
 
-    // Dropping the line (as the README says) fixes it, with the same cache.
-    await writeBackend();
-    const fixed = await init('shim');
-    assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
-    assert.match(fixed.stdout, /Successfully configured the backend "s3"!/);
+  test('the view does not reach past `shared_credentials_files`: doctor says so', async () => {
+    await writeBackend(`    shared_credentials_files = ["${join(s.home, '.aws', 'credentials')}"]\n`);
+    const r = await runCli(['doctor'], { env, cwd: work });
+    assert.match(r.stdout, /^warn\s+main\.tf:\d+ sets shared_credentials_files: Terraform reads that file itself, past mfa-exec's view/m);
+  });
+
+  // --server: Terraform's default chain ranks the shared files' [default] and a web identity in
+  // the environment above the container endpoint; the served child must still sign as the role.
+  describe('--server: the backend signs as the selected role whatever [default] and the environment hold', () => {
+    const carol = () => aws.users.carol!;
+    const setups: Record<string, () => Promise<NodeJS.ProcessEnv>> = {
+      '[default] with keys': async () => {
+        await appendFile(
+          join(s.home, '.aws', 'credentials'),
+          `\n[default]\naws_access_key_id = ${carol().accessKeyId}\naws_secret_access_key = ${carol().secretAccessKey}\n`,
+        );
+        return env;
+      },
+      'a [default] credential_process': async () => {
+        const script = join(s.home, 'carol-keys.sh');
+        const json = JSON.stringify({ Version: 1, AccessKeyId: carol().accessKeyId, SecretAccessKey: carol().secretAccessKey });
+        await writeFile(script, `#!/bin/sh\necho '${json}'\n`, { mode: 0o755 });
+        const config = join(s.home, '.aws', 'config');
+        await writeFile(config, (await readFile(config, 'utf8')).replace('[default]\n', `[default]\ncredential_process = ${script}\n`));
+        return env;
+      },
+      'AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE': async () => {
+        const token = join(s.home, 'web-identity-token');
+        await writeFile(token, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.');
+        return { ...env, AWS_ROLE_ARN: aws.roles.reader!.arn, AWS_WEB_IDENTITY_TOKEN_FILE: token };
+      },
+    };
+    for (const [what, setup] of Object.entries(setups)) {
+      test(`${what}: init signs every request with the role's key`, async () => {
+        await writeBackend();
+        const keyId = await login();
+        const { AWS_PROFILE: _unused, ...served } = await setup();
+        aws.resetCalls();
+        const r = await runCli(['--server', '-p', 'role', '--', 'terraform', 'init', '-input=false', '-no-color'], {
+          env: served,
+          cwd: work,
+          timeoutMs: 60_000,
+        });
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /Successfully configured the backend "s3"!/);
+        assertValidatedWith(keyId);
+        assert.equal(aws.calls.AssumeRoleWithWebIdentity ?? 0, 0);
+      });
+    }
   });
 });

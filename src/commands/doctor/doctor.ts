@@ -7,6 +7,7 @@ import { ExitCode } from '../../errors.ts';
 import { forDisplay } from '../../printable.ts';
 import type { Runtime } from '../../runtime.ts';
 import { checkConfigFiles } from './config-files.ts';
+import { checkDefaultProfile } from './default-profile.ts';
 import type { Finding } from './finding.ts';
 import { checkKeyStore } from './key-store.ts';
 import { checkMfaProcesses } from './mfa-process.ts';
@@ -17,6 +18,7 @@ import { checkShims } from './shims.ts';
 const CHECKS: readonly ((rt: Runtime) => Finding[] | Promise<Finding[]>)[] = [
   checkConfigFiles,
   checkSelectedProfile,
+  checkDefaultProfile,
   checkKeyStore,
   checkShims,
   checkOverrides,

@@ -1,4 +1,4 @@
-/** doctor: what silently overrides the credentials mfa-exec injects. */
+/** doctor: what silently overrides the credentials mfa-exec injects, or reads the AWS files past its view. */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Runtime } from '../../runtime.ts';
@@ -13,16 +13,18 @@ export function checkOverrides(rt: Runtime): Finding[] {
       `AWS_PROFILE=${AWS_PROFILE} is exported while MFA_EXEC_PROFILE=${MFA_EXEC_PROFILE}: shims use ${MFA_EXEC_PROFILE}, tools run outside mfa-exec use ${AWS_PROFILE}`,
     ]);
   }
-  for (const finding of pinnedCredentialSettings(rt.cwd)) findings.push(['warn', finding]);
+  findings.push(...pinnedSettings(rt.cwd));
   return findings;
 }
 
 /**
- * Terraform/Terragrunt files in a directory that pin a profile or credentials file: Terraform then
- * reads ~/.aws itself and ignores the credentials mfa-exec put in its environment.
+ * Terraform/Terragrunt files in a directory that pin a profile or the files to read. A pinned
+ * profile is served: Terraform reads it from mfa-exec's view of the AWS files, where it runs
+ * `mfa-exec credential-process` (one MFA session for all). A pinned file is read by Terraform
+ * itself, past the view: profiles in it are not served, and its [default] may win over --server.
  */
-function pinnedCredentialSettings(dir: string): string[] {
-  const findings: string[] = [];
+function pinnedSettings(dir: string): Finding[] {
+  const findings: Finding[] = [];
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => /\.(tf|tf\.json|hcl)$/.test(n));
@@ -40,10 +42,19 @@ function pinnedCredentialSettings(dir: string): string[] {
     }
     text.split(/\r?\n/).forEach((line, i) => {
       const m = pattern.exec(line.replace(/(#|\/\/).*$/, ''));
-      if (m)
-        findings.push(
-          `${name}:${i + 1} sets ${m[1]}: Terraform will read ~/.aws itself and ignore the injected credentials; remove it (use AWS_PROFILE / MFA_EXEC_PROFILE instead)`,
-        );
+      if (!m) return;
+      const where = `${name}:${i + 1}`;
+      if (m[1] === 'profile') {
+        findings.push([
+          'ok',
+          `${where} pins a profile: served by mfa-exec (Terraform reads it from mfa-exec's view of your AWS files, one MFA session for all; --debug says which profiles it serves)`,
+        ]);
+      } else {
+        findings.push([
+          'warn',
+          `${where} sets ${m[1]}: Terraform reads that file itself, past mfa-exec's view, so profiles there are not served by mfa-exec (and with --server its [default] may win); remove it and let AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE point at the files`,
+        ]);
+      }
     });
   }
   return findings;

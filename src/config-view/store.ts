@@ -1,0 +1,143 @@
+/**
+ * Where views live, and finding one that is already made: the part of the view that runs on
+ * the warm path (making one is write.ts, loaded on demand).
+ *
+ * A view is the directory `${cacheDir}/views/<key>/` with the files `config` and `credentials`
+ * (mode 0400) and `stamp` (0400): the key is a hash of everything the view is made from (the
+ * user's two paths and texts, the command its credential_process lines run, --server), so an
+ * edit of the user's files, another Node or another mfa-exec simply gives another key. The
+ * stamp records each view file's inode, size and modification time as written: a view whose
+ * files do not match (changed, replaced) is made again. The stamp's own modification time says
+ * when the view was last used (set again at most once a day), for pruning.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../log.ts';
+import { sha256Hex } from '../sha256.ts';
+
+/** Part of every key: a change of what a view holds or how it is checked makes new views. */
+export const VIEW_FORMAT = 1;
+export const VIEW_FILES = ['config', 'credentials'] as const;
+export const STAMP_FILE = 'stamp';
+/** The stamp's mtime is refreshed when it is older than this (a hit stays read-only otherwise). */
+const MARK_USED_AFTER_MS = 24 * 3600 * 1000;
+
+export interface ViewSpec {
+  configFile: string;
+  credentialsFile: string;
+  /** The user's texts; undefined when the file does not exist. */
+  configText?: string;
+  credentialsText?: string;
+  /** What credential_process runs before `credential-process --profile=NAME`: absolute paths. */
+  command: readonly string[];
+  /** --server: the default profile defers to the endpoint. */
+  deferDefault: boolean;
+  /**
+   * When mfa-exec's key store last changed (its directory's mtime: every key file and the keyring
+   * index is written there by rename), so that a profile whose keys are added to it is served.
+   */
+  storeStamp?: string;
+}
+
+export interface ViewPaths {
+  dir: string;
+  config: string;
+  credentials: string;
+}
+
+/** What the stamp says: each view file's identity as written, and what --debug tells about the view. */
+export interface Stamp {
+  version: number;
+  files: Record<(typeof VIEW_FILES)[number], { ino: number; size: number; mtimeMs: number }>;
+  served: number;
+  left: { profile: string; why: string }[];
+  refused: { profile: string; why: string }[];
+}
+
+export function viewsDir(cacheDir: string): string {
+  return path.join(cacheDir, 'views');
+}
+
+/** 32 hex characters: sha256 over the format, the command, --server, and both paths and texts. */
+export function viewKey(spec: ViewSpec): string {
+  const parts = [
+    VIEW_FORMAT,
+    spec.command,
+    spec.deferDefault,
+    spec.configFile,
+    spec.configText ?? null,
+    spec.credentialsFile,
+    spec.credentialsText ?? null,
+    spec.storeStamp ?? null,
+  ];
+  return sha256Hex(JSON.stringify(parts)).slice(0, 32);
+}
+
+export function viewPaths(cacheDir: string, key: string): ViewPaths {
+  const dir = path.join(viewsDir(cacheDir), key);
+  return { dir, config: path.join(dir, 'config'), credentials: path.join(dir, 'credentials') };
+}
+
+/**
+ * The view with this key if it is there and intact: its directory ours and private, its stamp
+ * readable, each file a regular file of ours, mode 0400, the inode, size and mtime the stamp
+ * recorded. Never throws; anything else is a miss (said under --debug).
+ */
+export function findView(cacheDir: string, key: string, now: number, logger: Logger): { paths: ViewPaths; stamp: Stamp } | undefined {
+  const paths = viewPaths(cacheDir, key);
+  const uid = process.getuid?.();
+  const ours = (s: fs.Stats) => uid === undefined || s.uid === uid;
+  const miss = (why: string) => {
+    logger.debug(`config view: ${paths.dir} ${why}; making it again`);
+    return undefined;
+  };
+  const dirStat = fs.lstatSync(paths.dir, { throwIfNoEntry: false });
+  if (dirStat === undefined) return undefined;
+  // The views directory too: in one that others can write to, our views could be swapped around.
+  const views = fs.lstatSync(path.dirname(paths.dir), { throwIfNoEntry: false });
+  for (const s of [dirStat, views]) {
+    if (!s || !s.isDirectory() || !ours(s) || (s.mode & 0o077) !== 0) return miss('is not in a private directory of yours');
+  }
+  const stamp = readStamp(path.join(paths.dir, STAMP_FILE), now);
+  if (stamp === undefined) return miss('has no usable stamp');
+  for (const name of VIEW_FILES) {
+    const s = fs.lstatSync(paths[name], { throwIfNoEntry: false });
+    const want = stamp.files[name] as Stamp['files'][typeof name] | undefined;
+    if (typeof want?.ino !== 'number') return miss('has no usable stamp');
+    if (!s || !s.isFile() || !ours(s) || (s.mode & 0o777) !== 0o400)
+      return miss(`has a ${name} file that is missing or not a private file`);
+    if (s.ino !== want.ino || s.size !== want.size || s.mtimeMs !== want.mtimeMs) {
+      return miss(`has a ${name} file changed since it was written`);
+    }
+  }
+  return { paths, stamp };
+}
+
+/** The stamp, if it is a private regular file of ours holding a stamp of this format; marks it used. */
+function readStamp(file: string, now: number): Stamp | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const s = fs.fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!s.isFile() || (uid !== undefined && s.uid !== uid) || (s.mode & 0o077) !== 0) return undefined;
+    const stamp = JSON.parse(fs.readFileSync(fd, 'utf8')) as Partial<Stamp>;
+    if (stamp.version !== VIEW_FORMAT || typeof stamp.files !== 'object' || stamp.files === null) return undefined;
+    if (now - s.mtimeMs > MARK_USED_AFTER_MS) {
+      try {
+        fs.futimesSync(fd, new Date(now), new Date(now));
+      } catch {
+        // Only pruning reads it; a view that looks unused is made again if it is ever pruned.
+      }
+    }
+    return stamp as Stamp;
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
