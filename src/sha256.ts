@@ -19,39 +19,39 @@ const K = new Int32Array([
 /** The first 32 bits of the fractional parts of the square roots of the first 8 primes. */
 const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
-// Scratch space, reused: a run hashes one string at a time.
+// Scratch space, reused: a run hashes one string at a time (no allocation per hash but the result).
 const H = new Int32Array(8);
 const W = new Int32Array(64);
-const TAIL = new Uint8Array(128);
+const ENCODER = new TextEncoder();
+let bytes = new Uint8Array(1024);
+const DIGEST = Buffer.alloc(32);
+const DIGEST_VIEW = new DataView(DIGEST.buffer, DIGEST.byteOffset, 32);
 
 export function sha256Hex(text: string): string {
-  const data = Buffer.from(text, 'utf8');
-  const length = data.length;
+  // UTF-8 into the scratch buffer, with room for the padding: at most 3 bytes per UTF-16 unit.
+  if (bytes.length < text.length * 3 + 72) bytes = new Uint8Array(text.length * 3 + 72);
+  const length = ENCODER.encodeInto(text, bytes).written;
   // The message, a 1 bit, zeros, and the length in bits as 64 bits: a whole number of 64-byte blocks.
-  const tailStart = length - (length % 64);
-  const end = length % 64 < 56 ? 64 : 128;
-  const tail = TAIL.fill(0);
-  tail.set(data.subarray(tailStart));
-  tail[length - tailStart] = 0x80;
+  const end = (length + 9 + 63) & ~63;
+  bytes.fill(0, length, end);
+  bytes[length] = 0x80;
   const bitsHigh = Math.floor(length / 0x20000000);
   const bitsLow = (length * 8) >>> 0;
-  tail[end - 8] = bitsHigh >>> 24;
-  tail[end - 7] = bitsHigh >>> 16;
-  tail[end - 6] = bitsHigh >>> 8;
-  tail[end - 5] = bitsHigh;
-  tail[end - 4] = bitsLow >>> 24;
-  tail[end - 3] = bitsLow >>> 16;
-  tail[end - 2] = bitsLow >>> 8;
-  tail[end - 1] = bitsLow;
+  bytes[end - 8] = bitsHigh >>> 24;
+  bytes[end - 7] = bitsHigh >>> 16;
+  bytes[end - 6] = bitsHigh >>> 8;
+  bytes[end - 5] = bitsHigh;
+  bytes[end - 4] = bitsLow >>> 24;
+  bytes[end - 3] = bitsLow >>> 16;
+  bytes[end - 2] = bitsLow >>> 8;
+  bytes[end - 1] = bitsLow;
 
   const h = H;
   h.set(INITIAL);
-  const w = W;
-  for (let offset = 0; offset < tailStart; offset += 64) compress(h, w, data, offset);
-  for (let offset = 0; offset < end; offset += 64) compress(h, w, tail, offset);
-  let hex = '';
-  for (let i = 0; i < 8; i++) hex += (h[i]! >>> 0).toString(16).padStart(8, '0');
-  return hex;
+  for (let offset = 0; offset < end; offset += 64) compress(h, W, bytes, offset);
+  // Hex by Buffer's native encoder: formatting eight numbers in JS cost more than the hashing.
+  for (let i = 0; i < 8; i++) DIGEST_VIEW.setInt32(i * 4, h[i]!);
+  return DIGEST.toString('hex');
 }
 
 /** One 64-byte block of `bytes` at `offset` into the state `h`; `w` is scratch space. */
