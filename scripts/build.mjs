@@ -95,10 +95,13 @@ const builtinsOnFirstUse = {
  * The other built-in modules, imported by the warm bundle and boot.ts as ES modules: in CommonJS
  * output esbuild gives each importing file its own copy of the module's exports (__toESM: a
  * getter per export, ~100 for node:fs, nine files import it), about 1 ms per run. Here each is
- * one module of the bundle instead, whose default export is the module itself and whose named
- * exports are its functions and values (not its getters, such as fs.promises, which would load
- * at start-up: importing one fails the build).
+ * one module of the bundle instead: its default export is the module itself, its functions are
+ * functions that call the module's own when called, and of its other values only those named in
+ * PLAIN_VALUES are exported. No export reads a property at start-up: on a later Node some are
+ * getters with a deprecation warning (fs.F_OK on Node 24) or load more (fs.promises). Importing
+ * anything else fails the build.
  */
+const PLAIN_VALUES = new Set(['constants', 'sep', 'delimiter', 'EOL']);
 const builtinsOnce = {
   name: 'builtins-once',
   setup(b) {
@@ -109,13 +112,15 @@ const builtinsOnce = {
     );
     b.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => {
       const real = requireBuiltin(`node:${args.path}`);
-      const names = Object.keys(real).filter(
-        (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && !Object.getOwnPropertyDescriptor(real, name)?.get,
-      );
+      const names = Object.keys(real).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      const plain = (name) => !Object.getOwnPropertyDescriptor(real, name)?.get;
       const lines = [
         `const m = require('node:${args.path}');`,
         'export default m;',
-        ...names.map((name) => `export const ${name} = m.${name};`),
+        ...names
+          .filter((name) => plain(name) && typeof real[name] === 'function')
+          .map((name) => `export function ${name}(...a) { return new.target ? new m.${name}(...a) : m.${name}.apply(this, a); }`),
+        ...names.filter((name) => plain(name) && PLAIN_VALUES.has(name)).map((name) => `export const ${name} = m.${name};`),
       ];
       return { contents: lines.join('\n'), loader: 'js' };
     });
