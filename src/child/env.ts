@@ -1,5 +1,6 @@
 /** The child's environment. Pure. */
 import { EXPIRY_MARGIN_MS, type Credentials } from '../credentials/types.ts';
+import { isoTime } from '../iso-time.ts';
 
 /** Variables that would make the child use other credentials or another profile than ours. */
 export const STALE_VARIABLES = [
@@ -37,7 +38,7 @@ export function credentialVariables(creds: Credentials, injection: Injection): R
     AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
   };
   if (creds.sessionToken) vars.AWS_SESSION_TOKEN = creds.sessionToken;
-  if (creds.expiration) vars.AWS_CREDENTIAL_EXPIRATION = creds.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (creds.expiration) vars.AWS_CREDENTIAL_EXPIRATION = isoTime(creds.expiration).replace(/\.\d{3}Z$/, 'Z');
   return { ...vars, ...profileVariables(injection) };
 }
 

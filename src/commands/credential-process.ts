@@ -9,13 +9,14 @@ import { renewEarly } from '../credentials/renew-early.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
 import { credentialsFor, resolveContext } from './profile-resolution.ts';
+import { isoTime } from '../iso-time.ts';
 
 export async function credentialProcessCommand(options: Options, rt: Runtime): Promise<number> {
   const { plan, creds: cached, cacheDir } = await credentialsFor(options, rt);
   const creds = await renewEarly(plan, cached, resolveContext(rt, cacheDir, {}));
   const body: Record<string, unknown> = { Version: 1, AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey };
   if (creds.sessionToken) body.SessionToken = creds.sessionToken;
-  if (creds.expiration) body.Expiration = creds.expiration.toISOString();
+  if (creds.expiration) body.Expiration = isoTime(creds.expiration);
   rt.out(JSON.stringify(body) + '\n');
   return 0;
 }

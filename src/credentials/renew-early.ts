@@ -12,6 +12,7 @@ import { readCredentials } from './cache.ts';
 import { planCacheRefs } from './cache-key.ts';
 import { resolveCredentials, type ResolveContext } from './resolve.ts';
 import type { Credentials } from './types.ts';
+import { isoTime } from '../iso-time.ts';
 
 export const RENEW_WITHIN_MS = 20 * 60 * 1000;
 
@@ -32,10 +33,14 @@ export function shouldRenewEarly(plan: Plan, creds: Credentials, now: number, se
 /** `creds`, or renewed ones when shouldRenewEarly says so and the renewal works without a prompt. */
 export async function renewEarly(plan: Plan, creds: Credentials, ctx: ResolveContext): Promise<Credentials> {
   const { logger } = ctx;
+  // Most runs stop here: not near their expiry (the MFA session's entry is read only when it would count).
+  if (!shouldRenewEarly(plan, creds, ctx.now(), true)) return creds;
   const refs = planCacheRefs(plan, ctx.settings.stsEndpoint);
   const sessionCached = refs.session !== undefined && readCredentials(ctx.cacheDir, refs.session, ctx.now(), logger) !== undefined;
   if (!shouldRenewEarly(plan, creds, ctx.now(), sessionCached)) return creds;
-  logger.debug(`credentials of '${plan.profile}' expire at ${creds.expiration?.toISOString()}: renewing them first, without a prompt`);
+  logger.debug(
+    `credentials of '${plan.profile}' expire at ${creds.expiration && isoTime(creds.expiration)}: renewing them first, without a prompt`,
+  );
   try {
     return await resolveCredentials(plan, { ...ctx, renew: 'roles', interactive: false });
   } catch (error) {

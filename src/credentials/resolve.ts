@@ -7,6 +7,7 @@ import { readCredentials } from './cache.ts';
 import { planCacheRefs } from './cache-key.ts';
 import type { MissContext, fetchOnMiss } from './miss.ts';
 import type { Credentials } from './types.ts';
+import { isoTime } from '../iso-time.ts';
 
 export interface ResolveContext extends MissContext {
   /** Loads the code for a miss (cli.ts passes the on-demand bundle's loader). */
@@ -21,7 +22,9 @@ export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promi
   const refs = planCacheRefs(plan, ctx.settings.stsEndpoint);
   const cached = !ctx.renew && refs.final && readCredentials(ctx.cacheDir, refs.final, ctx.now(), logger);
   if (cached) {
-    logger.debug(`cache: hit for profile '${plan.profile}' (${refs.final!.kind}, valid until ${cached.expiration?.toISOString()})`);
+    logger.debug(
+      `cache: hit for profile '${plan.profile}' (${refs.final!.kind}, valid until ${cached.expiration && isoTime(cached.expiration)})`,
+    );
     return cached;
   }
   logger.debug(`cache: miss for profile '${plan.profile}'; loading the STS client`);
