@@ -1,9 +1,10 @@
 /**
- * Entry point: the only file that reads process.argv, process.env, the working and home
- * directories, writes the final error, or sets the exit code. It builds the Runtime once and
- * passes it down. This bundle holds the commands that run on a warm cache (exec and shims,
- * credential-process, status, env, list); every other subcommand and everything a cache miss
- * needs is loaded on demand (dist/on-demand/*.js).
+ * The warm bundle's entry (dist/warm.js, which dist/cli.js, src/boot.ts, compiles and runs): the
+ * only file past boot.ts that reads process.argv, process.env, the working and home directories,
+ * writes the final error, or sets the exit code. It builds the Runtime once and passes it down.
+ * This bundle holds the commands that run on a warm cache (exec and shims, credential-process,
+ * status, env, list); every other subcommand and everything a cache miss needs is loaded on
+ * demand (dist/on-demand/*.js).
  */
 import fs from 'node:fs';
 import os from 'node:os';
