@@ -14,6 +14,13 @@ import type { Logger } from './log.ts';
  * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
  * Never throws. `shown` names the file in messages (when `file` is a /proc/self/fd path).
  */
+/** A regular file (or directory) of this user that nobody else may read or write: the one test every private read applies. */
+export function isOwnPrivate(stat: fs.Stats, type: 'file' | 'directory' = 'file'): boolean {
+  const uid = process.getuid?.();
+  const kind = type === 'file' ? stat.isFile() : stat.isDirectory();
+  return kind && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+}
+
 export function readPrivateFile(file: string, logger: Logger, shown: string = file): string | undefined {
   let fd: number;
   try {
@@ -27,8 +34,7 @@ export function readPrivateFile(file: string, logger: Logger, shown: string = fi
   }
   try {
     const stat = fs.fstatSync(fd);
-    const uid = process.getuid?.();
-    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o077) !== 0) {
+    if (!isOwnPrivate(stat)) {
       logger.warn(
         `ignoring ${shown}: not a private regular file of this user (mode ${(stat.mode & 0o777).toString(8)}, owner ${stat.uid})`,
       );
@@ -196,9 +202,7 @@ export function ensurePrivateDir(dir: string, logger: Logger, place: { what: str
 /** The directory is ours, private, and not a symlink: what ensurePrivateDir insists on, checked quietly. */
 export function isPrivateDir(dir: string): boolean {
   try {
-    const stat = fs.lstatSync(dir);
-    const uid = process.getuid?.();
-    return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+    return isOwnPrivate(fs.lstatSync(dir), 'directory');
   } catch {
     return false;
   }

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
+import { isOwnPrivate } from '../private-file.ts';
 import { sha256Hex } from '../sha256.ts';
 
 /** Part of every key: a change of what a view holds or how it is checked makes new views. */
@@ -123,8 +124,7 @@ function readStamp(file: string, now: number): Stamp | undefined {
   }
   try {
     const s = fs.fstatSync(fd);
-    const uid = process.getuid?.();
-    if (!s.isFile() || (uid !== undefined && s.uid !== uid) || (s.mode & 0o077) !== 0) return undefined;
+    if (!isOwnPrivate(s)) return undefined;
     const stamp = JSON.parse(fs.readFileSync(fd, 'utf8')) as Partial<Stamp>;
     if (stamp.version !== VIEW_FORMAT || typeof stamp.files !== 'object' || stamp.files === null) return undefined;
     if (now - s.mtimeMs > MARK_USED_AFTER_MS) {

@@ -6,7 +6,7 @@
  */
 import type * as IamSdk from '@aws-sdk/client-iam';
 import type { Credentials } from './types.ts';
-import { requestHandlerOptions } from './sts.ts';
+import { sdkClientOptions } from './sts.ts';
 import { ExitCode, MfaExecError } from '../errors.ts';
 
 export interface AwsCallPlace {
@@ -22,14 +22,8 @@ export interface NewAccessKey {
 
 /** The ARN the credentials act as. Throws the SDK's error as it is (callers decide what it means). */
 export async function callerIdentity(creds: Credentials, place: AwsCallPlace): Promise<string> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const sdk = await import('@aws-sdk/client-sts');
-  const client = new sdk.STSClient({
-    region: place.region,
-    credentials: sdkCredentials(creds),
-    maxAttempts: 3,
-    requestHandler: requestHandlerOptions(place.timeoutMs),
-  });
+  const client = new sdk.STSClient(sdkClientOptions(creds, place));
   try {
     const out = await client.send(new sdk.GetCallerIdentityCommand({}));
     if (!out.Arn) throw Object.assign(new Error('GetCallerIdentity answered without an Arn'), { name: 'IncompleteAnswer' });
@@ -60,23 +54,13 @@ async function withIam<T>(
   place: AwsCallPlace,
   call: (sdk: typeof IamSdk, client: InstanceType<(typeof IamSdk)['IAMClient']>) => Promise<T>,
 ): Promise<T> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const sdk = await import('@aws-sdk/client-iam');
-  const client = new sdk.IAMClient({
-    region: place.region,
-    credentials: sdkCredentials(creds),
-    maxAttempts: 3,
-    requestHandler: requestHandlerOptions(place.timeoutMs),
-  });
+  const client = new sdk.IAMClient(sdkClientOptions(creds, place));
   try {
     return await call(sdk, client);
   } finally {
     client.destroy();
   }
-}
-
-function sdkCredentials(creds: Credentials) {
-  return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken };
 }
 
 /** An IAM or STS error in one sentence (AWS's own message names ARNs, never secrets). */

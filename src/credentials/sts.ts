@@ -62,18 +62,24 @@ export function safeExpiry(stated: Date, requestedAt: number, durationSeconds: n
   return new Date(Math.min(stated.getTime(), requestedAt + durationSeconds * 1000));
 }
 
-async function client(creds: Credentials, ctx: StsContext) {
-  // Node 20 triggers a multi-line NodeVersionSupportWarning; silence it in our own process only
-  // (the child's environment was built from a copy taken at startup).
+/**
+ * What every AWS SDK client of ours is made with: these credentials, the region, 3 attempts each
+ * bounded in time. Node 20 makes the SDK print a multi-line NodeVersionSupportWarning; it is
+ * silenced in our own process only (the child's environment was copied at start-up).
+ */
+export function sdkClientOptions(creds: Credentials, place: { region: string; timeoutMs: number }) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const sdk = await import('@aws-sdk/client-sts');
-  const c = new sdk.STSClient({
-    region: ctx.region,
+  return {
+    region: place.region,
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
     maxAttempts: 3,
-    requestHandler: requestHandlerOptions(ctx.timeoutMs),
-  });
-  return { sdk, c };
+    requestHandler: requestHandlerOptions(place.timeoutMs),
+  };
+}
+
+async function client(creds: Credentials, ctx: StsContext) {
+  const sdk = await import('@aws-sdk/client-sts');
+  return { sdk, c: new sdk.STSClient(sdkClientOptions(creds, ctx)) };
 }
 
 type Sdk = typeof StsSdk;
