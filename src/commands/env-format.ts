@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../errors.ts';
 import { STALE_VARIABLES } from '../child/env.ts';
+import { shQuote } from '../shell-quote.ts';
 
 const ENV_FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'json', 'terragrunt'] as const;
 export type EnvFormat = (typeof ENV_FORMATS)[number];
@@ -19,11 +20,6 @@ export function parseEnvFormat(text: string | undefined): EnvFormat {
 /** Variables the child env removes and `vars` does not set: unset them too, so the shell matches. */
 function staleNames(vars: Record<string, string>): string[] {
   return STALE_VARIABLES.filter((name) => !(name in vars));
-}
-
-/** POSIX sh single quotes: nothing inside is special; a ' is closed, escaped and reopened. */
-function shQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /** fish single quotes: only \\ and \' are special inside. */

@@ -37,6 +37,7 @@ import type { Logger } from '../log.ts';
 import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import { keysDir } from '../keystore/keys-dir.ts';
 import type { Runtime } from '../runtime.ts';
+import { shellWord } from '../shell-quote.ts';
 import { credentialsFor, resolveContext } from './profile-resolution.ts';
 
 export interface ExecRequest {
@@ -203,5 +204,5 @@ function loginCommand(profile: string, options: Options): string {
   if (options.duration !== undefined) words.push('-d', formatDuration(options.duration));
   if (options.sessionDuration !== undefined) words.push('--session-duration', formatDuration(options.sessionDuration));
   if (options.noSession) words.push('--no-session');
-  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)).join(' ');
+  return words.map(shellWord).join(' ');
 }

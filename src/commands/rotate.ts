@@ -25,7 +25,7 @@ import type { Credentials } from '../credentials/types.ts';
 import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
 import { readStoredKeys } from '../keystore/select-store.ts';
-import { shellWord } from '../keystore/source-keys.ts';
+import { shellWord } from '../shell-quote.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
 import type { Runtime } from '../runtime.ts';

@@ -4,6 +4,7 @@
  * store(s) looked in. The passphrase is asked for only when an encrypted key file exists.
  */
 import { ConfigError } from '../errors.ts';
+import { shellWord } from '../shell-quote.ts';
 import type { Logger } from '../log.ts';
 import type { KeyStoreSettings } from '../settings.ts';
 import { terminalPassphrase } from './ask-passphrase.ts';
@@ -42,9 +43,4 @@ export async function storedSourceKeys(
       `Store them with 'mfa-exec add ${shellWord(profile)}' (or move them out of the credentials file with 'mfa-exec import ${shellWord(profile)}'), ` +
       'or give the profile role_arn with source_profile, or credential_process.',
   );
-}
-
-/** The profile name as one shell word, for a command the user can paste. */
-export function shellWord(text: string): string {
-  return /^[\w.@%+=:,/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { loadAwsFiles } from '../../aws-config/load.ts';
 import { isMfaExecError } from '../../errors.ts';
-import { shellWord } from '../../keystore/source-keys.ts';
+import { shellWord } from '../../shell-quote.ts';
 import { openStores } from '../../keystore/select-store.ts';
 import { isPrivateDir } from '../../private-file.ts';
 import type { Runtime } from '../../runtime.ts';
