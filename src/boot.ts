@@ -14,7 +14,7 @@
  * directory or file that is not private and ours is not used, nor written to.
  *
  * This file is compiled without a code cache on every run, so it is kept small: its own checks
- * rather than private-file.ts (whose rules they follow). The bundle is compiled here, not by
+ * rather than private-file.ts (own-private.ts is the test both apply). The bundle is compiled here, not by
  * Node's module loader, so its import() of the on-demand bundle goes through `__mfaBoot.import`
  * (the build rewrites those calls).
  */
@@ -24,13 +24,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { cacheDir } from './cache-dir.ts';
+import { isOwnPrivate } from './own-private.ts';
 import { forDisplay } from './printable.ts';
+import { WARM_COMMANDS, type WarmCommand } from './warm-commands.ts';
 
 declare const __MFA_WARM_HASH__: string;
-
-/** The warm commands, each a bit of the cache's first byte. */
-export const WARM_COMMANDS = ['exec', 'credential-process', 'status', 'env', 'list'] as const;
-export type WarmCommand = (typeof WARM_COMMANDS)[number];
 
 /** What the bundle gets from us (src/cli.ts names it). */
 export interface Boot {
@@ -47,7 +45,6 @@ const CODE_CACHE = /^code-[0-9a-f]+-v[\d.]+-[\w-]+\.v8$/;
  * installations, or two Node versions, used in turn each keep theirs).
  */
 const UNUSED_MS = 14 * 24 * 3600 * 1000;
-const uid = process.getuid?.();
 
 function boot(): void {
   const bundle = path.join(__dirname, 'warm.js');
@@ -88,12 +85,6 @@ function boot(): void {
   run.call(module.exports, module.exports, require, module, __filename, __dirname, api);
 }
 
-/** Ours, and nobody else's to write: a directory of mode 700, a file of mode 600 (not reached through a link). */
-function isPrivate(stat: fs.Stats, type: 'file' | 'directory'): boolean {
-  const kind = type === 'file' ? stat.isFile() : stat.isDirectory();
-  return kind && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
-}
-
 /** The file: a byte of WARM_COMMANDS bits, then V8's data. */
 function readCodeCache(file: string): Buffer | undefined {
   let fd: number;
@@ -103,7 +94,7 @@ function readCodeCache(file: string): Buffer | undefined {
     return undefined;
   }
   try {
-    if (!isPrivate(fs.fstatSync(fd), 'file') || !isPrivate(fs.lstatSync(path.dirname(file)), 'directory')) return undefined;
+    if (!isOwnPrivate(fs.fstatSync(fd), 'file') || !isOwnPrivate(fs.lstatSync(path.dirname(file)), 'directory')) return undefined;
     const data = fs.readFileSync(fd);
     return data.length > 1 ? data : undefined;
   } catch {
@@ -123,7 +114,7 @@ function keepCodeCache(file: string, seen: number, script: vm.Script): string {
   const tmp = path.join(dir, `.tmp-${process.pid}-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`);
   let fd: number | undefined;
   try {
-    if (!isPrivate(fs.lstatSync(dir), 'directory')) return `code cache: ${dir} is not a private directory of yours; not kept`;
+    if (!isOwnPrivate(fs.lstatSync(dir), 'directory')) return `code cache: ${dir} is not a private directory of yours; not kept`;
     fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
     fs.writeFileSync(fd, Buffer.concat([Buffer.of(seen), script.createCachedData()]));
     fs.fsyncSync(fd);

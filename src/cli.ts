@@ -18,17 +18,14 @@ import { ExitCode, isMfaExecError } from './errors.ts';
 import { defaultOptions, parseInvocation } from './invocation.ts';
 import { createLogger } from './log.ts';
 import { forDisplay } from './printable.ts';
-import type { Boot, WarmCommand } from './boot.ts';
+import type { Boot } from './boot.ts';
 import type { Runtime } from './runtime.ts';
 import { readSettings } from './settings.ts';
+import { isWarmCommand } from './warm-commands.ts';
 
 declare const __MFA_EXEC_VERSION__: string;
 /** Given by src/boot.ts, which compiles this bundle (dist/warm.js) and loads it from dist/cli.js. */
 declare const __mfaBoot: Boot;
-
-/** The commands of this bundle (boot.ts's WARM_COMMANDS: not imported, boot.ts is the other bundle). */
-const WARM: ReadonlySet<string> = new Set<WarmCommand>(['exec', 'credential-process', 'status', 'env', 'list']);
-const isWarmCommand = (command: string): command is WarmCommand => WARM.has(command);
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const invocation = parseInvocation(argv.slice(2), argv[1] ?? 'mfa-exec');

@@ -9,18 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
+import { isOwnPrivate } from './own-private.ts';
 
 /**
  * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
  * Never throws. `shown` names the file in messages (when `file` is a /proc/self/fd path).
  */
-/** A regular file (or directory) of this user that nobody else may read or write: the one test every private read applies. */
-export function isOwnPrivate(stat: fs.Stats, type: 'file' | 'directory' = 'file'): boolean {
-  const uid = process.getuid?.();
-  const kind = type === 'file' ? stat.isFile() : stat.isDirectory();
-  return kind && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
-}
-
 export function readPrivateFile(file: string, logger: Logger, shown: string = file): string | undefined {
   let fd: number;
   try {

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
-import { isOwnPrivate } from '../private-file.ts';
+import { isOwnPrivate } from '../own-private.ts';
 import { sha256Hex } from '../sha256.ts';
 
 /** Part of every key: a change of what a view holds or how it is checked makes new views. */
