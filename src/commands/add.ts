@@ -16,7 +16,8 @@ import type { LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
 import { openTerminal } from '../mfa/tty-prompt.ts';
 import type { Runtime } from '../runtime.ts';
-import { dropSessions, fromStoreOf, profilesOf, storeContext } from './key-stores.ts';
+import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
+import { storeSourceId } from '../credentials/cache-key.ts';
 
 export async function addCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
   const [profile] = profilesOf('add', args, options, false) as [string];
@@ -28,7 +29,7 @@ export async function addCommand(args: string[], options: Options, rt: Runtime):
   const { store, notes } = await selectStore({ ...storeContext(rt, options, true), profile });
   for (const note of notes) rt.logger.debug(note);
   await store.set(profile, keys);
-  const dropped = dropSessions(files, fromStoreOf(profile), rt);
+  const dropped = dropSessions(storeSourceId(profile), rt);
   if (dropped > 0) rt.logger.debug(`dropped ${dropped} cached entries made from the previous stored keys of '${profile}'`);
   rt.logger.info(`stored the keys of profile '${profile}' (${mask(keys.accessKeyId)}) in ${store.describe(profile)}`);
 

@@ -1,15 +1,13 @@
 /** What the key commands (add, import, remove, rotate) share: the store context and dropping sessions. */
-import fs from 'node:fs';
-import { resolvePlan, type Plan } from '../aws-config/plan.ts';
-import type { AwsFiles } from '../aws-config/types.ts';
-import { cacheDir, entryPath } from '../credentials/cache.ts';
-import { planCacheRefs } from '../credentials/cache-key.ts';
-import { isMfaExecError, UsageError } from '../errors.ts';
+import { cacheDir } from '../credentials/cache.ts';
+import { removeEntries } from '../credentials/remove-entries.ts';
+import { UsageError } from '../errors.ts';
 import { terminalPassphrase } from '../keystore/ask-passphrase.ts';
 import { keysDir } from '../keystore/keys-dir.ts';
 import { FileKeyStore } from '../keystore/file-store.ts';
 import type { StoreContext } from '../keystore/select-store.ts';
 import type { Options } from '../invocation.ts';
+import { openPrivateDir } from '../private-file.ts';
 import type { Runtime } from '../runtime.ts';
 
 /**
@@ -40,40 +38,16 @@ export function profilesOf(command: string, args: string[], options: Pick<Option
 }
 
 /**
- * Deletes the cached MFA sessions and role credentials made from a source (`from` picks it),
- * for every profile of the files whose chain ends there, with and without an MFA session.
- * Returns how many cache files were removed.
+ * Deletes the cached MFA sessions and role credentials made from a source (`source`, as
+ * cache-key.ts's sourceId names it), whatever profile, duration or endpoint they were fetched
+ * for. Returns how many cache files were removed (none when the cache directory is not usable).
  */
-export function dropSessions(files: AwsFiles, from: (source: Plan['source']) => boolean, rt: Runtime): number {
-  const dir = cacheDir(rt.env, rt.homedir);
-  let removed = 0;
-  for (const name of files.profiles.keys()) {
-    for (const noSession of [false, true]) {
-      let plan: Plan;
-      try {
-        plan = resolvePlan(files, name, rt.env, { noSession });
-      } catch (error) {
-        if (isMfaExecError(error)) continue;
-        throw error;
-      }
-      if (!from(plan.source)) continue;
-      const refs = planCacheRefs(plan, rt.settings.stsEndpoint);
-      for (const ref of [refs.session, ...refs.roles]) {
-        if (!ref) continue;
-        try {
-          fs.unlinkSync(entryPath(dir, ref));
-          removed++;
-        } catch {
-          // not cached
-        }
-      }
-    }
+export function dropSessions(source: string, rt: Runtime): number {
+  const opened = openPrivateDir(cacheDir(rt.env, rt.homedir));
+  if (!('dir' in opened)) return 0;
+  try {
+    return removeEntries(opened.dir, (_kind, request) => request.source === source, rt);
+  } finally {
+    opened.dir.close();
   }
-  return removed;
 }
-
-/** Sessions made from the keys a profile has in the store. */
-export const fromStoreOf =
-  (profile: string) =>
-  (source: Plan['source']): boolean =>
-    source.kind === 'store' && source.profile === profile;

@@ -3,15 +3,15 @@
  * --backend names) and the sessions cached from them. Asks to confirm on the terminal; --yes for
  * scripts (without a terminal and without --yes nothing is deleted).
  */
-import { loadAwsFiles } from '../aws-config/load.ts';
-import { ExitCode, isMfaExecError, MfaExecError, UsageError } from '../errors.ts';
+import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
 import { isKeyStoreError } from '../keystore/errors.ts';
 import { openStores } from '../keystore/select-store.ts';
 import type { KeyStore } from '../keystore/types.ts';
 import { openTerminal } from '../mfa/tty-prompt.ts';
 import type { Runtime } from '../runtime.ts';
-import { dropSessions, fromStoreOf, profilesOf, storeContext } from './key-stores.ts';
+import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
+import { storeSourceId } from '../credentials/cache-key.ts';
 
 export async function removeCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
   const [profile] = profilesOf('remove', args, options, false) as [string];
@@ -37,15 +37,7 @@ export async function removeCommand(args: string[], options: Options, rt: Runtim
       throw error;
     }
   }
-  let dropped = 0;
-  try {
-    dropped = dropSessions(loadAwsFiles(rt.env, rt.homedir, rt.cwd), fromStoreOf(profile), rt);
-  } catch (error) {
-    if (!isMfaExecError(error)) throw error;
-    rt.logger.warn(
-      `cannot read the config files to find the sessions made from these keys (${error.message}); run 'mfa-exec clear' to drop all cached sessions`,
-    );
-  }
+  const dropped = dropSessions(storeSourceId(profile), rt);
   const sessions = dropped > 0 ? `; dropped ${dropped} cached ${dropped === 1 ? 'entry' : 'entries'} made from them` : '';
   if (removed.length === 0) rt.logger.info(`no keys of profile '${profile}' were stored in ${where}; nothing to delete${sessions}`);
   else rt.logger.info(`deleted the keys of profile '${profile}' from ${removed.join(' and ')}${sessions}`);

@@ -30,7 +30,8 @@ import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
 import type { Runtime } from '../runtime.ts';
 import { storeAndCheck } from './import.ts';
-import { dropSessions, fromStoreOf, profilesOf, storeContext } from './key-stores.ts';
+import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
+import { keySourceId, storeSourceId } from '../credentials/cache-key.ts';
 import { resolveContext } from './profile-resolution.ts';
 import { cacheDir } from '../credentials/cache.ts';
 
@@ -139,11 +140,7 @@ export async function rotateCommand(args: string[], options: Options, rt: Runtim
   rt.logger.info(`stored the new key ${mask(created.accessKeyId)} in ${where}`);
 
   // 6. The old key goes, and so do the sessions made from it.
-  const dropped = dropSessions(
-    files,
-    plan.source.kind === 'store' ? fromStoreOf(profile) : (s) => s.kind === 'static' && s.accessKeyId === oldKeys.accessKeyId,
-    rt,
-  );
+  const dropped = dropSessions(plan.source.kind === 'store' ? storeSourceId(profile) : keySourceId('static', oldKeys.accessKeyId), rt);
   try {
     await deleteAccessKey(iamCreds, userName, oldKeys.accessKeyId, place);
   } catch (error) {

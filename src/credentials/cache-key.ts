@@ -111,9 +111,14 @@ export function canonical(request: StepRequest): string {
   return JSON.stringify([endpoint, source, profile, mfaSerial, durationSeconds, roleArn, externalId, sessionName, parent]);
 }
 
-/** The same step whatever durations were asked for: what `clear --profile` removes. */
-export function sameStepAnyDuration(a: StepRequest, b: StepRequest): boolean {
-  const strip = (r: StepRequest) => canonical({ ...r, durationSeconds: 0, parent: undefined });
+/**
+ * The same step whatever durations were asked for, and with or without an MFA session in front
+ * (a role assumed with the code directly records the device and no parent): what
+ * `clear --profile` removes.
+ */
+export function sameStepAnyForm(a: StepRequest, b: StepRequest): boolean {
+  const strip = (r: StepRequest) =>
+    canonical({ ...r, durationSeconds: 0, parent: undefined, mfaSerial: r.roleArn === undefined ? r.mfaSerial : undefined });
   return strip(a) === strip(b);
 }
 
@@ -139,10 +144,20 @@ export function sourceId(source: SourceCredentials): string {
     case 'process':
       return `process:${sha256Hex(`${source.profile}\0${source.command}`).slice(0, 32)}`;
     case 'store':
-      return `store:${source.profile}`;
+      return storeSourceId(source.profile);
     default:
-      return `${source.kind}:${source.accessKeyId}`;
+      return keySourceId(source.kind, source.accessKeyId);
   }
+}
+
+/** The source of everything made from the keys a profile has in the store. */
+export function storeSourceId(profile: string): string {
+  return `store:${profile}`;
+}
+
+/** The source of everything made from one access key (in a file, or in the environment). */
+export function keySourceId(kind: 'static' | 'environment', accessKeyId: string): string {
+  return `${kind}:${accessKeyId}`;
 }
 
 function hash(parts: string[]): string {

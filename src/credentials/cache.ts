@@ -40,6 +40,9 @@ export function ensureCacheDir(dir: string, logger: Logger): void {
   ensurePrivateDir(dir, logger, { what: 'cache directory', hint: 'set XDG_CACHE_HOME to a directory you own.' });
 }
 
+/** The names entryName gives, and nothing else. */
+export const ENTRY_NAME = /^(session|role)-[0-9a-f]{40}\.json$/;
+
 export function entryName(ref: Pick<CacheRef, 'kind' | 'key'>): string {
   return `${ref.kind}-${ref.key}.json`;
 }

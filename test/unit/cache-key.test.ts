@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseAwsFiles } from '../../src/aws-config/load.ts';
 import { resolvePlan, type Plan, type PlanOverrides } from '../../src/aws-config/plan.ts';
-import { planCacheRefs as refsFor, sameStepAnyDuration, type PlanCacheRefs } from '../../src/credentials/cache-key.ts';
+import { planCacheRefs as refsFor, sameStepAnyForm, type PlanCacheRefs } from '../../src/credentials/cache-key.ts';
 import { readSettings } from '../../src/settings.ts';
 
 /** The refs for a plan under an environment: the STS endpoint is read from it as mfa-exec reads it. */
@@ -132,13 +132,20 @@ describe('planCacheRefs: the durations asked for belong to the identity', () => 
     assert.equal(short.lockKey, eight.lockKey);
   });
 
-  test('sameStepAnyDuration: the same step whatever the durations, not another role or profile', () => {
+  test('sameStepAnyForm: the same step whatever the durations, not another role or profile', () => {
     const a = planCacheRefs(plan(BASE), {});
     const b = planCacheRefs(plan(BASE, { durationSeconds: 900, sessionDurationSeconds: 900 }), {});
     const other = planCacheRefs(plan(BASE, {}, 'readonly'), {});
-    assert.ok(sameStepAnyDuration(a.final!.request, b.final!.request));
-    assert.ok(sameStepAnyDuration(a.session!.request, b.session!.request));
-    assert.ok(!sameStepAnyDuration(a.final!.request, other.final!.request));
+    assert.ok(sameStepAnyForm(a.final!.request, b.final!.request));
+    assert.ok(sameStepAnyForm(a.session!.request, b.session!.request));
+    assert.ok(!sameStepAnyForm(a.final!.request, other.final!.request));
+  });
+
+  test('sameStepAnyForm: a role assumed with the code directly (--no-session) is the same step as one assumed from the session', () => {
+    const withSession = planCacheRefs(plan(BASE), {});
+    const direct = planCacheRefs(plan(BASE, { noSession: true }), {});
+    assert.notEqual(finalKey(direct), finalKey(withSession));
+    assert.ok(sameStepAnyForm(withSession.final!.request, direct.final!.request));
   });
 
   test('an endpoint with userinfo: the request records it redacted, the key still tells two apart', () => {

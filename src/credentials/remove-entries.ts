@@ -1,0 +1,52 @@
+/**
+ * Removing cache entries: `clear`, and the key commands dropping what was made from keys they
+ * changed. Only what is recognised as ours by exact name (`session-<40 hex>.json`,
+ * `role-<40 hex>.json`, and for a whole clear our stale `.tmp-<pid>-<hex>` files), one regular file
+ * of ours at a time, never recursively, in a directory opened through its check (private-file.ts
+ * openPrivateDir). An entry is picked by the request it records, so every duration and endpoint it
+ * was fetched for is found.
+ */
+import type { Logger } from '../log.ts';
+import type { PrivateDir } from '../private-file.ts';
+import { ENTRY_NAME, parseEntryText } from './cache.ts';
+import type { CacheRef, StepRequest } from './cache-key.ts';
+
+const TEMPORARY = /^\.tmp-\d+-[0-9a-f]{12}$/;
+/** A temporary file younger than this may be a write in progress. */
+const TEMPORARY_AGE_MS = 60_000;
+
+/** Which entries to remove, by kind and recorded request; undefined: every entry and stale temporary file. */
+export type EntryFilter = (kind: CacheRef['kind'], request: StepRequest) => boolean;
+
+export function removeEntries(dir: PrivateDir, filter: EntryFilter | undefined, ctx: { logger: Logger; now: () => number }): number {
+  let removed = 0;
+  for (const name of dir.list()) if (removable(dir, name, filter, ctx)) removed++;
+  return removed;
+}
+
+/** Removes `name` if it is ours to remove (and passes the filter); true when removed. */
+function removable(dir: PrivateDir, name: string, filter: EntryFilter | undefined, ctx: { logger: Logger; now: () => number }): boolean {
+  const entry = ENTRY_NAME.exec(name);
+  const temporary = !entry && !filter && TEMPORARY.test(name);
+  if (!entry && !temporary) return false;
+  const stat = dir.lstat(name);
+  const uid = process.getuid?.();
+  // Removal ignores the mode (a too-open entry is still ours to remove), not the owner.
+  if (!stat?.isFile() || (uid !== undefined && stat.uid !== uid)) {
+    if (stat) ctx.logger.debug(`clear: ${name} is not a regular file of yours; left alone`);
+    return false;
+  }
+  if (temporary && ctx.now() - stat.mtimeMs < TEMPORARY_AGE_MS) return false;
+  if (filter && !passes(dir, name, entry![1] as CacheRef['kind'], filter, ctx.logger)) return false;
+  try {
+    return dir.unlink(name);
+  } catch (error) {
+    ctx.logger.debug(`clear: cannot remove ${name} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return false;
+  }
+}
+
+function passes(dir: PrivateDir, name: string, kind: CacheRef['kind'], filter: EntryFilter, logger: Logger): boolean {
+  const request = (parseEntryText(dir.read(name, logger), name, logger) as { request?: unknown } | undefined)?.request;
+  return typeof request === 'object' && request !== null && filter(kind, request as StepRequest);
+}
