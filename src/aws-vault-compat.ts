@@ -9,7 +9,7 @@ import type { Settings } from './settings.ts';
  * aws-vault backends mfa-exec honours (src/keystore/backend.ts): `file` is its encrypted files,
  * the others the OS keyring. The rest (pass, kwallet, op, …) are warned about.
  */
-export const SUPPORTED_BACKENDS: ReadonlySet<string> = new Set(['file', 'keychain', 'secret-service', 'wincred']);
+const SUPPORTED_BACKENDS: ReadonlySet<string> = new Set(['file', 'keychain', 'secret-service', 'wincred']);
 
 /** aws-vault prompt drivers that mean what mfa-exec does anyway: ask on the terminal. */
 const SUPPORTED_PROMPTS: ReadonlySet<string> = new Set(['terminal']);

@@ -27,11 +27,6 @@ export function redactUrls(text: string): string {
   return text.replace(URL_USERINFO, '$1***@');
 }
 
-/** One URL for a message: its userinfo redacted, control characters escaped. */
-export function showUrl(url: string): string {
-  return printable(redactUrls(url));
-}
-
 /** What every diagnostic line goes through before it reaches a terminal. */
 export function forDisplay(text: string): string {
   return printable(redactUrls(text));

@@ -15,7 +15,7 @@ import { isOwnPrivate } from './own-private.ts';
  * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
  * Never throws. `shown` names the file in messages (when `file` is a /proc/self/fd path).
  */
-export function readPrivateFile(file: string, logger: Logger, shown: string = file): string | undefined {
+function readPrivateFile(file: string, logger: Logger, shown: string = file): string | undefined {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO planted at the path must not block us (fstat rejects it next).

@@ -48,10 +48,11 @@ export async function runShellCommand(
     detached: options.detached ?? false,
   });
   let timedOut = false;
+  const tree = () => (subprocess.pid === undefined ? [] : [subprocess.pid, ...descendants(subprocess.pid)]);
   const killTree = () => {
-    const tree = subprocess.pid === undefined ? [] : [subprocess.pid, ...descendants(subprocess.pid)];
-    signalAll(tree, 'SIGTERM');
-    setTimeout(() => signalAll(tree, 'SIGKILL'), 1_000).unref();
+    const pids = tree();
+    signalAll(pids, 'SIGTERM');
+    setTimeout(() => signalAll(pids, 'SIGKILL'), 1_000).unref();
     // Whatever still holds the pipe, we are done reading it.
     setTimeout(() => subprocess.stdout?.destroy(), 1_100).unref();
   };
@@ -60,10 +61,7 @@ export async function runShellCommand(
     killTree();
   }, timeoutMs);
   // On abort we are about to exit: SIGKILL at once, nothing may outlive us.
-  const onAbort = () => {
-    const tree = subprocess.pid === undefined ? [] : [subprocess.pid, ...descendants(subprocess.pid)];
-    signalAll(tree, 'SIGKILL');
-  };
+  const onAbort = () => signalAll(tree(), 'SIGKILL');
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const result = await subprocess;

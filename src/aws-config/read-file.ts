@@ -51,7 +51,7 @@ export const nodeFileSystem: FileSystemLike = {
  * or an attack (a 100 MB file cost 11 s and 2 GB per run, a 600 MB one could not be read at all),
  * and is refused before it is read.
  */
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /** A pipe may stay silent this long between two reads... */
 const PIPE_IDLE_MS = 5_000;
 /** ...and must end within this long in all (a writer that sends a byte every few seconds never times out on idleness). */

@@ -8,13 +8,13 @@ import { appendProfileSection } from '../aws-config/add-section.ts';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { nodeFileSystem } from '../aws-config/read-file.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
-import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
 import { isKeyText } from '../keystore/keys-json.ts';
 import { selectStore } from '../keystore/select-store.ts';
 import type { LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
-import { openTerminal } from '../mfa/tty-prompt.ts';
+import { NoTerminalError, openTerminal } from '../mfa/tty-prompt.ts';
 import type { Runtime } from '../runtime.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
 import { storeSourceId } from '../credentials/cache-key.ts';
@@ -77,10 +77,8 @@ function keysFromEnv(env: NodeJS.ProcessEnv): LongTermKeys {
 async function keysFromTerminal(profile: string): Promise<LongTermKeys> {
   const terminal = openTerminal();
   if (!terminal) {
-    throw new MfaExecError(
+    throw new NoTerminalError(
       `'mfa-exec add ${profile}' asks for the keys on the terminal, and there is none: run it in a terminal, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY and use --env.`,
-      ExitCode.noTerminal,
-      { kind: 'no-terminal' },
     );
   }
   try {

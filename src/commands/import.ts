@@ -20,7 +20,7 @@ import { mask } from '../log.ts';
 import type { Runtime } from '../runtime.ts';
 import { profilesOf, storeContext } from './key-stores.ts';
 
-export const DROP_KEYS: ReadonlyMap<string, KeyEdit> = new Map([
+const DROP_KEYS: ReadonlyMap<string, KeyEdit> = new Map([
   ['aws_access_key_id', { drop: true }],
   ['aws_secret_access_key', { drop: true }],
 ]);

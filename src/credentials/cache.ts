@@ -20,7 +20,7 @@ export { cacheDir } from '../cache-dir.ts';
 export const CACHE_SCHEMA_VERSION = 2;
 
 /** The longest STS gives: GetSessionToken 36 h, AssumeRole 12 h. */
-export const MAX_SECONDS: Record<CacheRef['kind'], number> = { session: 129_600, role: 43_200 };
+const MAX_SECONDS: Record<CacheRef['kind'], number> = { session: 129_600, role: 43_200 };
 /** Leeway for our own clock moving back between the write and a read. */
 const CLOCK_LEEWAY_MS = 5 * 60 * 1000;
 
@@ -96,7 +96,7 @@ export function readCredentials(dir: string, ref: CacheRef, now: number, logger:
   return creds;
 }
 
-export function toCredentials(entry: CacheEntry): Credentials {
+function toCredentials(entry: CacheEntry): Credentials {
   return {
     accessKeyId: entry.accessKeyId,
     secretAccessKey: entry.secretAccessKey,
@@ -106,7 +106,7 @@ export function toCredentials(entry: CacheEntry): Credentials {
 }
 
 /** Why `value` is not a usable entry for `ref`, or undefined when it is one. Pure. */
-export function entryProblem(value: unknown, ref: CacheRef, now: number): string | undefined {
+function entryProblem(value: unknown, ref: CacheRef, now: number): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
   const e = value as Record<string, unknown>;
   if (e.version !== CACHE_SCHEMA_VERSION) return `is not of schema version ${CACHE_SCHEMA_VERSION}`;

@@ -3,7 +3,7 @@
  * (it names ARNs, never secrets); network failures name the endpoint and what to check.
  */
 import { ExitCode, MfaExecError } from '../errors.ts';
-import { showUrl } from '../printable.ts';
+import { forDisplay } from '../printable.ts';
 import type { StsContext } from './sts.ts';
 
 /** AWS refused the MFA code (wrong, expired, or already used). The prompt may ask again. */
@@ -33,7 +33,7 @@ export function describeStsError(error: unknown, ctx: StsContext): MfaExecError 
   const name = e.name ?? '';
   // AWS's own sentence, without its final period (we add ours).
   const awsMessage = (e.message ?? '').trim().replace(/\s+/g, ' ').replace(/\.+$/, '');
-  const endpoint = ctx.endpoint !== undefined ? showUrl(ctx.endpoint) : `the STS endpoint for ${ctx.region}`;
+  const endpoint = ctx.endpoint !== undefined ? forDisplay(ctx.endpoint) : `the STS endpoint for ${ctx.region}`;
   const at = `${ctx.what} for profile '${ctx.profile}'`;
 
   if (name === 'AccessDenied' && /MultiFactorAuthentication/i.test(awsMessage)) return new InvalidMfaCodeError(ctx);

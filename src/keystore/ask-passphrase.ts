@@ -3,7 +3,7 @@
  * no key file yet it is asked twice, so a typo cannot seal keys with a passphrase nobody knows.
  */
 import { ExitCode, MfaExecError } from '../errors.ts';
-import { openTerminal, type Terminal } from '../mfa/tty-prompt.ts';
+import { NoTerminalError, openTerminal, type Terminal } from '../mfa/tty-prompt.ts';
 
 const TRIES = 3;
 
@@ -15,11 +15,7 @@ export function terminalPassphrase(
   return async () => {
     const terminal = (options.open ?? openTerminal)();
     if (!terminal) {
-      throw new MfaExecError(
-        `The encrypted key files in ${dir} need a passphrase, and there is no terminal to ask on: set MFA_EXEC_FILE_PASSPHRASE, or run mfa-exec from a terminal.`,
-        ExitCode.noTerminal,
-        { kind: 'no-terminal' },
-      );
+      throw passphraseNeedsTerminal(dir);
     }
     try {
       const confirm = options.confirm();
@@ -44,4 +40,11 @@ export function terminalPassphrase(
       terminal.close();
     }
   };
+}
+
+/** A passphrase is needed and neither a variable nor a terminal can give it. */
+export function passphraseNeedsTerminal(dir: string): NoTerminalError {
+  return new NoTerminalError(
+    `The encrypted key files in ${dir} need a passphrase, and there is no terminal to ask on: set MFA_EXEC_FILE_PASSPHRASE, or run mfa-exec from a terminal.`,
+  );
 }

@@ -20,7 +20,7 @@ export const MAX_FILE_BYTES = 16 * 1024;
 export const SALT_BYTES = 16;
 export const NONCE_BYTES = 12;
 export const CHECK_BYTES = 16;
-export const TAG_BYTES = 16;
+const TAG_BYTES = 16;
 
 export interface KeyFileHeader extends ScryptParams {
   profile: string;
@@ -46,7 +46,7 @@ export type ParseResult = { ok: true; file: ParsedKeyFile } | { ok: false; reaso
 
 const HEADER_KEYS = ['profile', 'kdf', 'N', 'r', 'p', 'salt', 'cipher', 'nonce', 'check'] as const;
 
-export function headerLine(header: KeyFileHeader): string {
+function headerLine(header: KeyFileHeader): string {
   // Fixed key order: what is written is what is authenticated, byte for byte.
   return JSON.stringify(Object.fromEntries(HEADER_KEYS.map((k) => [k, header[k]])));
 }

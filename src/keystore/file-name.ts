@@ -5,7 +5,7 @@
  * the UTF-8 name, upper-case letters included, becomes %XX. Reversible, so listing the profiles
  * needs no passphrase; 'Dev' and 'dev' never share a file.
  */
-export const KEY_FILE_SUFFIX = '.keys';
+const KEY_FILE_SUFFIX = '.keys';
 const NAME_MAX = 255;
 
 export function fileNameOf(profile: string): string | undefined {

@@ -21,7 +21,7 @@ export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
 export const KDF_LIMITS = { minLogN: 10, maxLogN: 20, maxR: 32, maxP: 16, maxMemory: 256 * 2 ** 20 } as const;
 
 /** 32 bytes of AES-256 key, then 16 bytes stored in the file to recognise a wrong passphrase. */
-export const DERIVED_LENGTH = 48;
+const DERIVED_LENGTH = 48;
 
 export function scryptParamsProblem(params: ScryptParams): string | undefined {
   const { N, r, p } = params;

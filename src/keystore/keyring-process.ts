@@ -30,7 +30,7 @@ export interface KeyringProcessOptions {
 }
 
 /** The library's entry file, or undefined when it is not installed (no prebuilt for this platform?). */
-export function resolveKeyringModule(): string | undefined {
+function resolveKeyringModule(): string | undefined {
   try {
     return createRequire(import.meta.url).resolve('@napi-rs/keyring');
   } catch {

@@ -12,11 +12,11 @@ import { decodeKeys, encodeKeys, isKeyText } from './keys-json.ts';
 import { runKeyringChild, type KeyringAnswer, type KeyringProcessOptions, type KeyringRequest } from './keyring-process.ts';
 import type { KeyStore, LongTermKeys } from './types.ts';
 
-export const KEYRING_SERVICE = 'mfa-exec';
+const KEYRING_SERVICE = 'mfa-exec';
 /** "Does a keyring answer?": a healthy one answers in tens of milliseconds. */
-export const PROBE_TIMEOUT_MS = 3_000;
+const PROBE_TIMEOUT_MS = 3_000;
 /** A real call may wait for the user to unlock the keyring in a desktop dialog. */
-export const CALL_TIMEOUT_MS = 20_000;
+const CALL_TIMEOUT_MS = 20_000;
 
 export type RunKeyring = (request: KeyringRequest, options: KeyringProcessOptions) => Promise<KeyringAnswer>;
 
@@ -34,7 +34,7 @@ export interface KeyringStoreOptions {
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
 
-export function keyringName(platform: NodeJS.Platform): string {
+function keyringName(platform: NodeJS.Platform): string {
   if (platform === 'darwin') return 'the macOS Keychain';
   if (platform === 'win32') return 'the Windows Credential Manager';
   return 'the Secret Service keyring';
@@ -138,7 +138,7 @@ export class KeyringKeyStore implements KeyStore {
 }
 
 /** One sentence about why the keyring did not answer, for messages and --debug. */
-export function describeFailure(answer: Extract<KeyringAnswer, { ok: false }>): string {
+function describeFailure(answer: Extract<KeyringAnswer, { ok: false }>): string {
   const message = answer.message.replace(/\s+/g, ' ').trim().slice(0, 300);
   switch (answer.stage) {
     case 'load':

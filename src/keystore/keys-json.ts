@@ -4,7 +4,7 @@
  */
 import type { LongTermKeys } from './types.ts';
 
-export const KEYS_JSON_VERSION = 1;
+const KEYS_JSON_VERSION = 1;
 
 export function encodeKeys(keys: LongTermKeys): string {
   return JSON.stringify({ version: KEYS_JSON_VERSION, accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey });

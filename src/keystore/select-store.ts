@@ -18,7 +18,7 @@
  *
  * chooseBackend and passphraseSource are pure; the rest takes its effects as parameters.
  */
-import { ExitCode, MfaExecError } from '../errors.ts';
+import { passphraseNeedsTerminal } from './ask-passphrase.ts';
 import { chooseBackend, type BackendChoice } from './backend.ts';
 import type { Logger } from '../log.ts';
 import type { KeyStoreSettings } from '../settings.ts';
@@ -48,14 +48,7 @@ export function passphraseSource(
   if (given) return { get: () => Promise.resolve(given.value), source: given.from };
   if (askPassphrase) return { get: askPassphrase, source: 'prompt' };
   return {
-    get: () =>
-      Promise.reject(
-        new MfaExecError(
-          `The encrypted key files in ${dir} need a passphrase, and there is no terminal to ask on: set MFA_EXEC_FILE_PASSPHRASE, or run mfa-exec from a terminal.`,
-          ExitCode.noTerminal,
-          { kind: 'no-terminal' },
-        ),
-      ),
+    get: () => Promise.reject(passphraseNeedsTerminal(dir)),
     source: 'none',
   };
 }

@@ -95,10 +95,8 @@ function echoOff(fd: number): () => void {
   const saved = stty(['-g']);
   const settings = saved.status === 0 ? saved.stdout.trim() : '';
   if (!settings || stty(['-echo']).status !== 0) {
-    throw new MfaExecError(
+    throw new NoTerminalError(
       `Cannot turn off the terminal's echo to read a secret (stty ${saved.error ? `failed: ${saved.error.message}` : 'refused'}); nothing was read.`,
-      ExitCode.noTerminal,
-      { kind: 'no-terminal' },
     );
   }
   let restored = false;

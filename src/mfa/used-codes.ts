@@ -15,8 +15,8 @@ interface UsedCode {
   at: number;
 }
 
-/** `mfa-used-<32 hex>.json`: `clear` keeps these, so "wait for the next code" still holds right after it. */
-export function fileName(serial: string): string {
+/** `mfa-used-<32 hex>.json` (`clear` keeps these: it removes only entries, by their names). */
+function fileName(serial: string): string {
   return `mfa-used-${digest(serial).slice(0, 32)}.json`;
 }
 

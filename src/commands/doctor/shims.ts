@@ -75,7 +75,7 @@ function findShims(dirs: readonly string[], selfId: string): Shim[] {
 }
 
 /** A small `#!/usr/bin/env node` file whose require('…') (or import('…'), as launchers did before) is our entry point. */
-export function isLauncher(file: string, selfId: string): boolean {
+function isLauncher(file: string, selfId: string): boolean {
   let text: string;
   try {
     const stat = fs.statSync(file);
