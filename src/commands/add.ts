@@ -6,7 +6,6 @@
  */
 import { appendProfileSection } from '../aws-config/add-section.ts';
 import { loadAwsFiles } from '../aws-config/load.ts';
-import { nodeFileSystem } from '../aws-config/read-file.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
 import { UsageError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
@@ -46,7 +45,7 @@ export async function addCommand(args: string[], options: Options, rt: Runtime):
     );
   }
   if (!defined) {
-    const text = nodeFileSystem.readFile(files.configFile);
+    const text = files.texts?.config;
     const next = appendProfileSection(text, profile, files.configFile);
     if (next === undefined) {
       rt.logger.warn(

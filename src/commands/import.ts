@@ -10,7 +10,6 @@
  */
 import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-keys.ts';
 import { loadAwsFiles, parseAwsFiles } from '../aws-config/load.ts';
-import { nodeFileSystem } from '../aws-config/read-file.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
 import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
@@ -29,7 +28,8 @@ export async function importCommand(args: string[], options: Options, rt: Runtim
   const profiles = [...new Set(profilesOf('import', args, options, true))];
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const file = files.credentialsFile;
-  const text = nodeFileSystem.readFile(file);
+  // The text the keys were read from: rewriteAwsFile checks the file still holds it.
+  const text = files.texts?.credentials;
   const keys = profiles.map((profile) => ({ profile, keys: keysInCredentialsFile(files, profile) }));
 
   // The new file text first: a file mfa-exec cannot edit safely fails before anything is stored.
@@ -39,7 +39,7 @@ export async function importCommand(args: string[], options: Options, rt: Runtim
     checkEdit(next, edit.text, profile, DROP_KEYS, file);
     next = edit.text;
   }
-  const after = parseAwsFiles(nodeFileSystem.readFile(files.configFile), files.configFile, next, file);
+  const after = parseAwsFiles(files.texts?.config, files.configFile, next, file);
   for (const { profile } of keys) {
     const left = after.profiles.get(profile);
     const key = ['aws_access_key_id', 'aws_secret_access_key'].find((k) => left?.values[k] !== undefined);
@@ -51,9 +51,10 @@ export async function importCommand(args: string[], options: Options, rt: Runtim
   }
 
   const stored: string[] = [];
+  const context = storeContext(rt, options, true); // one passphrase prompt for every profile
   for (const { profile, keys: pair } of keys) {
     try {
-      const { store, notes } = await selectStore({ ...storeContext(rt, options, true), profile });
+      const { store, notes } = await selectStore({ ...context, profile });
       for (const note of notes) rt.logger.debug(note);
       await storeAndCheck(store, profile, pair);
       stored.push(`'${profile}' in ${store.describe(profile)}`);

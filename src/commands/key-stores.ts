@@ -12,18 +12,21 @@ import type { Runtime } from '../runtime.ts';
 
 /**
  * The stores as this run sees them. The passphrase is asked on the terminal when no variable
- * gives it; twice when `sealing` and the store has no key file yet (a new passphrase).
+ * gives it; twice when `sealing` and the store has no key file yet (a new passphrase). It is
+ * asked once per run: `import a b c` opens a store per profile, all with the same passphrase.
  */
 export function storeContext(rt: Runtime, options: Pick<Options, 'backend'>, sealing = false): StoreContext {
   const dir = keysDir(rt.env, rt.homedir);
   const empty = () => new FileKeyStore({ dir, passphrase: () => Promise.reject(new Error('unused')) }).listSync().length === 0;
+  const ask = terminalPassphrase(dir, { confirm: () => sealing && empty() });
+  let asked: Promise<string> | undefined;
   return {
     flag: options.backend,
     settings: rt.settings.keyStore,
     env: rt.env,
     homedir: rt.homedir,
     logger: rt.logger,
-    askPassphrase: terminalPassphrase(dir, { confirm: () => sealing && empty() }),
+    askPassphrase: () => (asked ??= ask()),
   };
 }
 

@@ -16,7 +16,6 @@
 import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-keys.ts';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { DEFAULT_SESSION_SECONDS, resolvePlan, type Plan } from '../aws-config/plan.ts';
-import { nodeFileSystem } from '../aws-config/read-file.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
 import { callerIdentity, createAccessKey, deleteAccessKey, describeAwsError, iamError, type AwsCallPlace } from '../credentials/iam.ts';
@@ -183,7 +182,7 @@ function checkRotatable(plan: Plan, files: AwsFiles, profile: string): void {
 async function oldKey(plan: Plan, files: AwsFiles, rt: Runtime, options: Options): Promise<{ keys: LongTermKeys; home: Home }> {
   const source = plan.source;
   if (source.kind === 'static') {
-    const text = nodeFileSystem.readFile(files.credentialsFile) ?? '';
+    const text = files.texts?.credentials ?? ''; // where source.accessKeyId was read
     // Dry run: a file mfa-exec cannot edit fails now, before a key exists.
     writeKeysToFile(files.credentialsFile, text, plan.profile, { accessKeyId: 'AKIAEXAMPLEDRYRUN000', secretAccessKey: 'dry-run' }, false);
     return {

@@ -40,6 +40,8 @@ export class FileKeyStore implements KeyStore {
   readonly dir: string;
   readonly #askPassphrase: () => Promise<string>;
   #passphrase: Promise<string> | undefined;
+  /** The passphrase has opened a key file of this store (so a write need not prove it again). */
+  #proven = false;
   readonly #scrypt: ScryptParams;
   readonly #randomBytes: ((n: number) => Buffer) | undefined;
   readonly #logger: Logger;
@@ -151,7 +153,10 @@ export class FileKeyStore implements KeyStore {
 
   async #open(profile: string, file: string, bytes: Buffer, passphrase: string): Promise<LongTermKeys> {
     const result = await openKeys(profile, bytes, passphrase);
-    if (result.ok) return result.keys;
+    if (result.ok) {
+      this.#proven = true;
+      return result.keys;
+    }
     switch (result.problem) {
       case 'passphrase':
         throw new KeyStoreError(
@@ -175,6 +180,7 @@ export class FileKeyStore implements KeyStore {
    * any other. A file that is damaged or of another format proves nothing and is skipped.
    */
   async #checkPassphraseAgainstStore(profile: string, passphrase: string): Promise<void> {
+    if (this.#proven) return; // it opened a file of this store already (rotate reads, then writes)
     const others = (await this.list()).filter((p) => p !== profile);
     for (const candidate of [profile, ...others]) {
       let bytes: Buffer | undefined;
@@ -185,7 +191,10 @@ export class FileKeyStore implements KeyStore {
       }
       if (!bytes) continue;
       const result = await openKeys(candidate, bytes, passphrase);
-      if (result.ok) return;
+      if (result.ok) {
+        this.#proven = true;
+        return;
+      }
       if (result.problem === 'passphrase') {
         throw new KeyStoreError(
           'keystore-passphrase',

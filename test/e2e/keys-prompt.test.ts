@@ -52,6 +52,23 @@ describe('key prompts on the terminal', { timeout: 120_000 }, () => {
     assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId);
   });
 
+  test('import of two profiles into a new store asks for the passphrase once (new: twice to confirm), not once per profile', async () => {
+    const keys = (u: string) =>
+      `aws_access_key_id = ${aws.users[u]!.accessKeyId}\naws_secret_access_key = ${aws.users[u]!.secretAccessKey}\n`;
+    await writeAwsFiles(s.home, { credentials: `[source]\n${keys(s.user)}\n[bob]\n${keys('bob')}` });
+    const r = await runInPty([CLI_PATH, 'import', 'source', 'bob'], {
+      env: { ...s.env, MFA_EXEC_BACKEND: 'file' },
+      steps: [
+        { expect: 'New passphrase for the encrypted key files in ', send: `${PASSPHRASE}\r` },
+        { expect: 'Repeat the passphrase: ', send: `${PASSPHRASE}\r` },
+      ],
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.exitStatus, 0, r.output);
+    assert.equal(r.output.match(/passphrase/gi)?.length, 2, `asked more than once:\n${r.output}`);
+    assert.equal((await readdir(join(s.home, '.local', 'share', 'mfa-exec', 'keys'))).filter((n) => n.endsWith('.keys')).length, 2);
+  });
+
   test('Ctrl-C at the secret: exit 130 within a second, echo back on (terminal settings unchanged), nothing stored', async () => {
     const script =
       'before=$(stty -g); "$MFA" add source; echo "rc=$?"; [ "$(stty -g)" = "$before" ] && echo tty-same; read line; echo "got=$line"';
