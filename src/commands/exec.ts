@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { viewVariables, withoutView } from '../aws-config/paths.ts';
-import { hasCredentialSettings, selectProfile } from '../aws-config/select-profile.ts';
+import { selectProfile } from '../aws-config/select-profile.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import {
   buildChildEnv,
@@ -34,7 +34,7 @@ import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 import { formatDuration } from '../duration.ts';
 import type { Options } from '../invocation.ts';
 import type { Logger } from '../log.ts';
-import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
+import { defaultGivesCredentials, hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import { keysDir } from '../keystore/keys-dir.ts';
 import type { Runtime } from '../runtime.ts';
 import { shellWord } from '../shell-quote.ts';
@@ -97,10 +97,8 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   }
   files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
   if (request.shim && requested === undefined) {
-    const fallback = files.profiles.get('default');
-    // `mfa-exec add default` leaves [default] without settings: its keys are in the key store
-    // (a key file's existence and the keyring index, looked at on this path alone).
-    if (!hasCredentialSettings(fallback) && !(fallback && hasStoredKeys(env, rt.homedir, 'default'))) {
+    if (!defaultGivesCredentials(files, env, rt.homedir)) {
+      const fallback = files.profiles.get('default');
       const why = fallback ? 'the [default] profile has no credential settings' : 'there is no [default] profile';
       // Profiles the program names itself are still served: it gets the view.
       const view = await childView(files, false, rt);

@@ -86,8 +86,6 @@ export function viewPaths(cacheDir: string, key: string): ViewPaths {
  */
 export function findView(cacheDir: string, key: string, now: number, logger: Logger): { paths: ViewPaths; stamp: Stamp } | undefined {
   const paths = viewPaths(cacheDir, key);
-  const uid = process.getuid?.();
-  const ours = (s: fs.Stats) => uid === undefined || s.uid === uid;
   const miss = (why: string) => {
     logger.debug(`config view: ${paths.dir} ${why}; making it again`);
     return undefined;
@@ -97,7 +95,7 @@ export function findView(cacheDir: string, key: string, now: number, logger: Log
   // The views directory too: in one that others can write to, our views could be swapped around.
   const views = fs.lstatSync(path.dirname(paths.dir), { throwIfNoEntry: false });
   for (const s of [dirStat, views]) {
-    if (!s || !s.isDirectory() || !ours(s) || (s.mode & 0o077) !== 0) return miss('is not in a private directory of yours');
+    if (!s || !isOwnPrivate(s, 'directory')) return miss('is not in a private directory of yours');
   }
   const stamp = readStamp(path.join(paths.dir, STAMP_FILE), now);
   if (stamp === undefined) return miss('has no usable stamp');
@@ -105,8 +103,7 @@ export function findView(cacheDir: string, key: string, now: number, logger: Log
     const s = fs.lstatSync(paths[name], { throwIfNoEntry: false });
     const want = stamp.files[name] as Stamp['files'][typeof name] | undefined;
     if (typeof want?.ino !== 'number') return miss('has no usable stamp');
-    if (!s || !s.isFile() || !ours(s) || (s.mode & 0o777) !== 0o400)
-      return miss(`has a ${name} file that is missing or not a private file`);
+    if (!s || !isOwnPrivate(s) || (s.mode & 0o777) !== 0o400) return miss(`has a ${name} file that is missing or not a private file`);
     if (s.ino !== want.ino || s.size !== want.size || s.mtimeMs !== want.mtimeMs) {
       return miss(`has a ${name} file changed since it was written`);
     }

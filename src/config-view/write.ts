@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureCacheDir } from '../credentials/cache.ts';
 import { CacheError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { ensurePrivateDir } from '../private-file.ts';
@@ -44,10 +45,9 @@ export function makeView(
 ): { paths: ViewPaths; stamp: Stamp } {
   const view = buildView({ ...spec, storeHolds });
   const key = viewKey(spec);
-  const hint = { what: 'cache directory', hint: 'set XDG_CACHE_HOME to a directory you own.' };
-  ensurePrivateDir(cacheDir, logger, hint);
+  ensureCacheDir(cacheDir, logger);
   const views = viewsDir(cacheDir);
-  ensurePrivateDir(views, logger, { ...hint, what: 'directory of config views' });
+  ensurePrivateDir(views, logger, { what: 'directory of config views', hint: 'set XDG_CACHE_HOME to a directory you own.' });
 
   const tmp = scratchDir(views, 'tmp');
   let stamp: Stamp;
@@ -63,7 +63,8 @@ export function makeView(
       cause: error,
     });
   }
-  const paths = placeView(tmp, viewPaths(cacheDir, key), cacheDir, key, logger, now) ?? viewPaths(cacheDir, key);
+  const paths = viewPaths(cacheDir, key);
+  placeView(tmp, paths, cacheDir, key, logger, now);
   logger.debug(`config view: made ${paths.dir} from ${spec.configFile} and ${spec.credentialsFile}`);
   for (const note of view.notes) logger.debug(`config view: ${note}`);
   prune(views, key, now, logger);
@@ -73,13 +74,13 @@ export function makeView(
 /**
  * Renames the written directory to its key. Another mfa-exec may have put the same view there
  * first (then theirs is used), or a view there may no longer be intact (then it is moved aside
- * and removed). Returns the paths of the view in place.
+ * and removed). Throws CacheError when it cannot.
  */
-function placeView(tmp: string, paths: ViewPaths, cacheDir: string, key: string, logger: Logger, now: number): ViewPaths | undefined {
+function placeView(tmp: string, paths: ViewPaths, cacheDir: string, key: string, logger: Logger, now: number): void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.renameSync(tmp, paths.dir);
-      return paths;
+      return;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') {
@@ -89,7 +90,7 @@ function placeView(tmp: string, paths: ViewPaths, cacheDir: string, key: string,
     }
     if (findView(cacheDir, key, now, logger)) {
       removeView(tmp); // made by another mfa-exec at the same time: the same content
-      return paths;
+      return;
     }
     const aside = scratchDir(path.dirname(paths.dir), 'old');
     try {

@@ -1,11 +1,11 @@
 /** doctor: does the profile that shims and `mfa-exec -- cmd` would use resolve (files only, no STS)? */
 import { loadAwsFiles } from '../../aws-config/load.ts';
 import { resolvePlan } from '../../aws-config/plan.ts';
-import { hasCredentialSettings, selectProfile } from '../../aws-config/select-profile.ts';
+import { selectProfile } from '../../aws-config/select-profile.ts';
 import type { AwsFiles } from '../../aws-config/types.ts';
 import { isMfaExecError } from '../../errors.ts';
 import { defaultOptions } from '../../invocation.ts';
-import { hasStoredKeys } from '../../keystore/has-stored-keys.ts';
+import { defaultGivesCredentials } from '../../keystore/has-stored-keys.ts';
 import type { Runtime } from '../../runtime.ts';
 import { planOverrides } from '../profile-resolution.ts';
 import type { Finding } from './finding.ts';
@@ -18,8 +18,7 @@ export function checkSelectedProfile(rt: Runtime): Finding[] {
   } catch {
     return []; // config-files.ts reports it
   }
-  const fallback = files.profiles.get('default');
-  if (choice.requested === undefined && !hasCredentialSettings(fallback) && !(fallback && hasStoredKeys(rt.env, rt.homedir, 'default'))) {
+  if (choice.requested === undefined && !defaultGivesCredentials(files, rt.env, rt.homedir)) {
     return [
       [
         'ok',
