@@ -124,7 +124,9 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
 
   roleProfiles.reverse(); // source side first: the order the roles are assumed in
   const region = overrides.region ?? nonEmpty(target.values.region);
-  const roles = roleProfiles.map((p, index) => roleStep(p, index, roleProfiles.length, overrides, notes, files));
+  const roles = roleProfiles.map((p, index) =>
+    roleStep(p, { chained: index > 0, target: index === roleProfiles.length - 1 }, overrides, notes, files),
+  );
   const sourceProfile = files.profiles.get(source.profile);
   const sourceSerial = nonEmpty(sourceProfile?.values.mfa_serial);
   const sessionSeconds = sessionDuration(overrides, roles.length > 0);
@@ -250,8 +252,18 @@ export function whyNoSession(
   return undefined;
 }
 
-export function roleStep(p: Profile, index: number, count: number, overrides: PlanOverrides, notes: string[], files: AwsFiles): RoleStep {
-  const isTarget = index === count - 1;
+/**
+ * One role of a chain. `chained`: assumed with another role's credentials (AWS caps it at 1 h);
+ * `target`: the profile asked for (-d applies to it alone).
+ */
+export function roleStep(
+  p: Profile,
+  place: { chained: boolean; target: boolean },
+  overrides: PlanOverrides,
+  notes: string[],
+  files: AwsFiles,
+): RoleStep {
+  const isTarget = place.target;
   const configured = p.values.duration_seconds;
   let seconds = isTarget && overrides.durationSeconds !== undefined ? overrides.durationSeconds : undefined;
   const from =
@@ -270,7 +282,7 @@ export function roleStep(p: Profile, index: number, count: number, overrides: Pl
   }
   seconds ??= DEFAULT_ROLE_SECONDS;
   checkRange(seconds, ROLE_LIMITS, `role duration for profile '${p.name}'`, from);
-  if (index > 0 && seconds > CHAINED_ROLE_MAX_SECONDS) {
+  if (place.chained && seconds > CHAINED_ROLE_MAX_SECONDS) {
     notes.push(`profile '${p.name}' is assumed from another role: AWS caps it at 1h, so ${formatDuration(seconds)} becomes 1h`);
     seconds = CHAINED_ROLE_MAX_SECONDS;
   }

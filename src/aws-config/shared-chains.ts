@@ -138,7 +138,9 @@ export function sharedChains(
     const sourceSerial = nonEmpty(files.profiles.get(source.profile)?.values.mfa_serial);
     const node = { profile, depth: 1, lastTwo: [profile.name], endName: profile.name, source, sourceSerial };
     // A role taking its source credentials from the environment (credential_source) is roles[0].
-    return end.role ? withStep(node, roleStep(profile, 0, 2, overrides, [], files), undefined) : { ...node, roleCount: 0 };
+    return end.role
+      ? withStep(node, roleStep(profile, { chained: false, target: false }, overrides, [], files), undefined)
+      : { ...node, roleCount: 0 };
   };
 
   const roleNode = (profile: Profile, below: Tail): Tail => {
@@ -151,7 +153,7 @@ export function sharedChains(
       source: below.source,
       sourceSerial: below.sourceSerial,
     };
-    return withStep(node, roleStep(profile, below.roleCount, below.roleCount + 2, overrides, [], files), below);
+    return withStep(node, roleStep(profile, { chained: below.roleCount > 0, target: false }, overrides, [], files), below);
   };
 
   /** `node` with its role step and the summaries of the roles up to it. */
@@ -192,7 +194,7 @@ export function sharedChains(
       if (tail === BROKEN || tail.endName === name) return undefined;
       let target: RoleStep;
       try {
-        target = roleStep(profile, tail.roleCount, tail.roleCount + 1, overrides, [], files);
+        target = roleStep(profile, { chained: tail.roleCount > 0, target: true }, overrides, [], files);
       } catch {
         return undefined;
       }
