@@ -63,13 +63,14 @@ export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): Plan
     parent = r.key;
     return r;
   });
+  let lockKey: string | undefined;
   return {
     session,
     roles,
     final: roles.at(-1) ?? session,
-    // Needed on a miss only: not hashed on the warm path.
+    // Needed on a miss only: not hashed on the warm path (and hashed once there).
     get lockKey() {
-      return hash(['lock', fullEndpoint, source, plan.session?.mfaSerial ?? '']);
+      return (lockKey ??= hash(['lock', fullEndpoint, source, plan.session?.mfaSerial ?? '']));
     },
   };
 }

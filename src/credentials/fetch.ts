@@ -76,17 +76,18 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
         logger.warn(`${(error as Error).message} Continuing without caching.`);
       }
     };
-    const done = read(refs.final);
+    // Each entry read once: the deepest cached role (the final one included), else the session.
+    const { start, found } = deepestCachedRole(refs, read);
+    // A cached MFA session spares the source: no credential_process run, no key store opened.
+    const cachedSession = !found && plan.session ? read(refs.session) : undefined;
+    const done = start === plan.roles.length ? (found ?? cachedSession) : undefined;
     if (done) {
       logger.debug('cache: filled by another mfa-exec while we waited for the lock');
       return done;
     }
-    const { start, found } = deepestCachedRole(refs, read);
     let creds = found;
     if (creds) logger.debug(`cache: reusing role credentials of '${plan.roles[start - 1]!.profile}'`);
     let firstRoleDevice: MfaDevice | undefined;
-    // A cached MFA session spares the source: no credential_process run, no key store opened.
-    const cachedSession = !creds && plan.session ? read(refs.session) : undefined;
     if (cachedSession) {
       creds = cachedSession;
       logger.debug(`cache: reusing the MFA session ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`);
