@@ -1,21 +1,18 @@
 /** doctor: do the config files exist and parse, and is the credentials file private? */
 import fs from 'node:fs';
-import { loadAwsFiles } from '../../aws-config/load.ts';
 import { configFilePaths } from '../../aws-config/paths.ts';
 import type { AwsFiles } from '../../aws-config/types.ts';
 import { isMfaExecError } from '../../errors.ts';
 import type { Runtime } from '../../runtime.ts';
-import type { Finding } from './finding.ts';
+import type { Finding, LoadedFiles } from './finding.ts';
 
-export function checkConfigFiles(rt: Runtime): Finding[] {
+export function checkConfigFiles(rt: Runtime, loaded: LoadedFiles): Finding[] {
   const paths = configFilePaths(rt.env, rt.homedir, rt.cwd);
-  let files: AwsFiles;
-  try {
-    files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
-  } catch (error) {
+  if ('error' in loaded) {
+    const { error } = loaded;
     return [['fail', isMfaExecError(error) ? error.message : String(error)], ...credentialsFileMode(paths.credentialsFile)];
   }
-  return [...existence(files, rt.env), ...credentialsFileMode(paths.credentialsFile)];
+  return [...existence(loaded.files, rt.env), ...credentialsFileMode(paths.credentialsFile)];
 }
 
 /** A missing file is worth saying: a typo in AWS_CONFIG_FILE reads exactly like no file at all. */

@@ -4,10 +4,8 @@
  * endpoint; mfa-exec's view hides them from the commands it runs, but a program that reads the
  * files some other way still finds them.
  */
-import { loadAwsFiles } from '../../aws-config/load.ts';
-import type { AwsFiles } from '../../aws-config/types.ts';
 import type { Runtime } from '../../runtime.ts';
-import type { Finding } from './finding.ts';
+import type { Finding, LoadedFiles } from './finding.ts';
 
 /** What makes a default profile give credentials on its own, in the SDKs' eyes. */
 const DEFAULT_SOURCES: readonly [string, string][] = [
@@ -24,13 +22,9 @@ const HIDDEN =
   'commands run through mfa-exec get the profile mfa-exec resolved instead (its view of your files hides them under --server), ' +
   "except programs that read your files by another path (Terraform's shared_credentials_files / shared_config_files, the Java SDK v1's AWS_CREDENTIAL_PROFILES_FILE)";
 
-export function checkDefaultProfile(rt: Runtime): Finding[] {
-  let files: AwsFiles;
-  try {
-    files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
-  } catch {
-    return []; // config-files.ts reports it
-  }
+export function checkDefaultProfile(rt: Runtime, loaded: LoadedFiles): Finding[] {
+  if (!('files' in loaded)) return []; // config-files.ts reports it
+  const { files } = loaded;
   const findings: Finding[] = [];
   const profile = files.profiles.get('default');
   const kinds = [...new Set(DEFAULT_SOURCES.filter(([key]) => profile && Object.hasOwn(profile.values, key)).map(([, kind]) => kind))];

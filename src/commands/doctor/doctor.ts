@@ -3,19 +3,20 @@
  * finding (ok / warn / fail) on stdout; exit 0 when nothing needs attention, 1 otherwise.
  * Each check lives in its own file and returns its findings.
  */
+import { loadAwsFiles } from '../../aws-config/load.ts';
 import { ExitCode } from '../../errors.ts';
 import { forDisplay } from '../../printable.ts';
 import type { Runtime } from '../../runtime.ts';
 import { checkConfigFiles } from './config-files.ts';
 import { checkDefaultProfile } from './default-profile.ts';
-import type { Finding } from './finding.ts';
+import type { Finding, LoadedFiles } from './finding.ts';
 import { checkKeyStore } from './key-store.ts';
 import { checkMfaProcesses } from './mfa-process.ts';
 import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
 import { checkShims } from './shims.ts';
 
-const CHECKS: readonly ((rt: Runtime) => Finding[] | Promise<Finding[]>)[] = [
+const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promise<Finding[]>)[] = [
   checkConfigFiles,
   checkSelectedProfile,
   checkDefaultProfile,
@@ -26,8 +27,14 @@ const CHECKS: readonly ((rt: Runtime) => Finding[] | Promise<Finding[]>)[] = [
 ];
 
 export async function doctorCommand(rt: Runtime): Promise<number> {
+  let loaded: LoadedFiles;
+  try {
+    loaded = { files: loadAwsFiles(rt.env, rt.homedir, rt.cwd) };
+  } catch (error) {
+    loaded = { error }; // config-files.ts reports it; the checks that need the profiles skip
+  }
   const findings: Finding[] = [];
-  for (const check of CHECKS) findings.push(...(await check(rt)));
+  for (const check of CHECKS) findings.push(...(await check(rt, loaded)));
   for (const [level, text] of findings) rt.out(`${level.padEnd(4)}  ${forDisplay(text)}\n`);
   return findings.some(([level]) => level !== 'ok') ? ExitCode.status : 0;
 }

@@ -4,15 +4,14 @@
  * move into the store. Opens no secret; the keyring is asked only whether it answers.
  */
 import fs from 'node:fs';
-import { loadAwsFiles } from '../../aws-config/load.ts';
 import { isMfaExecError } from '../../errors.ts';
 import { shellWord } from '../../shell-quote.ts';
 import { openStores } from '../../keystore/select-store.ts';
 import { isPrivateDir } from '../../private-file.ts';
 import type { Runtime } from '../../runtime.ts';
-import type { Finding } from './finding.ts';
+import type { Finding, LoadedFiles } from './finding.ts';
 
-export async function checkKeyStore(rt: Runtime): Promise<Finding[]> {
+export async function checkKeyStore(rt: Runtime, loaded: LoadedFiles): Promise<Finding[]> {
   const findings: Finding[] = [];
   let stores;
   try {
@@ -47,8 +46,8 @@ export async function checkKeyStore(rt: Runtime): Promise<Finding[]> {
     ]);
   }
 
-  try {
-    const aws = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
+  if ('files' in loaded) {
+    const aws = loaded.files;
     const plain = [...aws.profiles.values()]
       .filter((p) => p.origin.aws_access_key_id === aws.credentialsFile && p.values.aws_secret_access_key !== undefined)
       .filter((p) => p.values.aws_session_token === undefined && !p.values.aws_access_key_id?.trim().startsWith('ASIA'))
@@ -59,8 +58,6 @@ export async function checkKeyStore(rt: Runtime): Promise<Finding[]> {
         `long-term keys in plain text in ${aws.credentialsFile} for ${plain.map((p) => `'${p}'`).join(', ')}; 'mfa-exec import ${plain.map(shellWord).join(' ')}' moves them into the key store`,
       ]);
     }
-  } catch {
-    // config-files.ts reports files that do not parse
   }
   return findings;
 }

@@ -9,20 +9,15 @@
  * (`oathtool --totp -b @FILE`), or the password manager's own OTP command (`pass otp`, `op … --otp`,
  * `ykman oath accounts code`).
  */
-import { loadAwsFiles } from '../../aws-config/load.ts';
 import type { Runtime } from '../../runtime.ts';
-import type { Finding } from './finding.ts';
+import type { Finding, LoadedFiles } from './finding.ts';
 
 const SAFE_FORMS =
   "pass it on stdin (`pass show aws/totp-seed | oathtool --totp -b -`), read it from a private file (`oathtool --totp -b @FILE`), or use the password manager's own OTP command (`pass otp …`, `op item get … --otp`, `ykman oath accounts code …`)";
 
-export function checkMfaProcesses(rt: Runtime): Finding[] {
-  let profiles;
-  try {
-    profiles = loadAwsFiles(rt.env, rt.homedir, rt.cwd).profiles;
-  } catch {
-    return []; // the config-files check reports it
-  }
+export function checkMfaProcesses(_rt: Runtime, loaded: LoadedFiles): Finding[] {
+  if (!('files' in loaded)) return []; // config-files.ts reports it
+  const { profiles } = loaded.files;
   const findings: Finding[] = [];
   for (const profile of profiles.values()) {
     const command = profile.values.mfa_process;

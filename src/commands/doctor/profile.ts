@@ -1,23 +1,17 @@
 /** doctor: does the profile that shims and `mfa-exec -- cmd` would use resolve (files only, no STS)? */
-import { loadAwsFiles } from '../../aws-config/load.ts';
 import { resolvePlan } from '../../aws-config/plan.ts';
 import { selectProfile } from '../../aws-config/select-profile.ts';
-import type { AwsFiles } from '../../aws-config/types.ts';
 import { isMfaExecError } from '../../errors.ts';
 import { defaultOptions } from '../../invocation.ts';
 import { defaultGivesCredentials } from '../../keystore/has-stored-keys.ts';
 import type { Runtime } from '../../runtime.ts';
 import { planOverrides } from '../profile-resolution.ts';
-import type { Finding } from './finding.ts';
+import type { Finding, LoadedFiles } from './finding.ts';
 
-export function checkSelectedProfile(rt: Runtime): Finding[] {
+export function checkSelectedProfile(rt: Runtime, loaded: LoadedFiles): Finding[] {
   const choice = selectProfile(undefined, rt.env);
-  let files: AwsFiles;
-  try {
-    files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
-  } catch {
-    return []; // config-files.ts reports it
-  }
+  if (!('files' in loaded)) return []; // config-files.ts reports it
+  const { files } = loaded;
   if (choice.requested === undefined && !defaultGivesCredentials(files, rt.env, rt.homedir)) {
     return [
       [
