@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
+import { isOwnPrivate } from '../own-private.ts';
 import { writeFileAtomic } from '../private-file.ts';
 import { ensureKeysDir } from './keys-dir.ts';
 
@@ -19,13 +20,13 @@ export function keyringIndexFile(keysDirectory: string): string {
   return path.join(keysDirectory, INDEX_NAME);
 }
 
-/** The profiles the index names; empty when there is none or it is unreadable. Never throws. */
+/** The profiles the index names; empty when there is none, it is unreadable, or not a private file of ours. Never throws. */
 export function readKeyringIndex(file: string): Set<string> {
   try {
     const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     try {
       const stat = fs.fstatSync(fd);
-      if (!stat.isFile() || stat.size > MAX_BYTES) return new Set();
+      if (!isOwnPrivate(stat) || stat.size > MAX_BYTES) return new Set();
       const value = JSON.parse(fs.readFileSync(fd, 'utf8')) as { version?: unknown; profiles?: unknown };
       if (value.version !== 1 || !Array.isArray(value.profiles)) return new Set();
       return new Set(value.profiles.filter((p): p is string => typeof p === 'string'));
