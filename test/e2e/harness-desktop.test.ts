@@ -87,7 +87,10 @@ async function stsError(p: Promise<unknown>): Promise<{ name: string; message: s
 
 describe(
   'desktop: the real zenity and kdialog under Xvfb, answered by xdotool',
-  { timeout: 180_000, ...needs(['Xvfb', 'xdotool', 'zenity', 'kdialog', 'dunst', 'notify-send', 'xprop']) },
+  {
+    timeout: 180_000,
+    ...needs(['Xvfb', 'xdotool', 'xprop', 'zenity', 'kdialog', 'dunst', 'notify-send', 'dbus-run-session', 'dbus-send']),
+  },
   () => {
     let desk: Desktop;
     let aws: FakeAws;
@@ -166,12 +169,12 @@ describe(
       }
     });
 
-    test('zenity --timeout ends an unanswered dialog with exit 5, even with text typed into it', async () => {
-      const dialog = run('zenity', ['--entry', '--title', 'mfa-exec timeout', '--text', 'MFA code', '--timeout', '2'], env);
-      const shown = await desk.waitForDialog({ name: /^mfa-exec timeout$/ });
+    test('zenity --timeout ends an unanswered dialog with exit 5, printing what was typed so far', async () => {
+      const dialog = run('zenity', ['--entry', '--title', 'mfa-exec timeout', '--text', 'MFA code', '--timeout', '5'], env);
+      const shown = await desk.answerDialog({ name: /^mfa-exec timeout$/, text: '12', key: null });
       assert.equal(shown.wmClass, 'zenity');
       const r = await dialog;
-      assert.equal(r.code, 5);
+      assert.deepEqual([r.code, r.stdout], [5, '12\n'], 'the exit code says "timed out"; stdout is not a code');
       assert.ok(
         (await desk.windows()).every((w) => w.name !== 'mfa-exec timeout'),
         'the window is gone',

@@ -36,8 +36,8 @@ export interface DialogQuery {
 export interface AnswerOptions extends DialogQuery {
   /** Typed into the focused entry; a function is called when the dialog is there (a fresh TOTP). */
   text?: string | (() => string | Promise<string>);
-  /** Pressed after the text. Default 'Return'. */
-  key?: 'Return' | 'Escape';
+  /** Pressed after the text. Default 'Return'; null: none (text typed, the dialog left open). */
+  key?: 'Return' | 'Escape' | null;
 }
 
 export interface Notification {
@@ -342,7 +342,7 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
         await xdotool(xenv, ['windowfocus', '--sync', dialog.windowId]);
         // From stdin, not argv: a passphrase typed here stays out of `ps`.
         if (typed) await xdotool(xenv, ['type', '--delay', '20', '--file', '-'], typed);
-        await xdotool(xenv, ['key', '--clearmodifiers', key]);
+        if (key) await xdotool(xenv, ['key', '--clearmodifiers', key]);
         return dialog;
       },
       notifications(): Notification[] {
