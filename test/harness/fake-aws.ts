@@ -1,5 +1,6 @@
 // startFakeAws: moto (real IAM/STS, auth mode) behind the front (real MFA and session keys).
 import { createAccount } from './iam-setup.ts';
+import type { ConsoleFederation } from './console-federation.ts';
 import { Front, type CallLogEntry, type FaultKind } from './front.ts';
 import { enableMotoAuth, startMoto } from './moto.ts';
 import type { FakeAwsSpec } from './spec.ts';
@@ -31,8 +32,15 @@ export interface FakeAws {
   /** The next n calls of `action` fail with `kind`, after `skip` calls that pass. */
   failNext(action: string, n?: number, kind?: FaultKind, skip?: number): void;
   delay(ms: number): void;
-  /** The front treats this session key (minted or role) as expired from now on. */
+  /** The front treats this session key (minted, federation or role) as expired from now on. */
   expireCredentials(accessKeyId: string): void;
+  /** The console federation endpoint: set MFA_EXEC_FEDERATION_URL to this (`${endpoint}/federation`). */
+  federationUrl: string;
+  /**
+   * Its calls per Action ('getSigninToken', 'login', 'console' for the fake console's pages), its
+   * log (never a secret), `expireSigninTokens()`, `consoleSessions()` and `sessionTokenRefusal`.
+   */
+  federation: ConsoleFederation;
   close(): Promise<void>;
 }
 
@@ -71,6 +79,8 @@ export async function startFakeAws(spec: FakeAwsSpec): Promise<FakeAws> {
       failNext: (action, n, kind, skip) => f.failNext(action, n, kind, skip),
       delay: (ms) => f.delay(ms),
       expireCredentials: (id) => f.keys.expire(id),
+      federationUrl: `${f.endpoint}/federation`,
+      federation: f.federation,
       close: () => (closing ??= Promise.all([f.close(), moto.stop()]).then(() => undefined)),
     };
   } catch (err) {

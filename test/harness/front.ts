@@ -1,7 +1,9 @@
 // The front: a loopback HTTP server in front of moto. It answers what moto gets wrong
-// (see sts-rules.ts), forwards the rest, counts calls and injects faults on demand.
+// (see sts-rules.ts), forwards the rest, counts calls and injects faults on demand. It also
+// serves the console's federation endpoint and a fake console (console-federation.ts).
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { ConsoleFederation } from './console-federation.ts';
 import type { CreatedAccount } from './iam-setup.ts';
 import { KeyRing } from './keyring.ts';
 import { MfaDevices } from './mfa-devices.ts';
@@ -40,6 +42,7 @@ export class Front {
   readonly log: CallLogEntry[] = [];
   readonly keys = new KeyRing();
   readonly mfa = new MfaDevices();
+  readonly federation = new ConsoleFederation(this.keys);
   private readonly faults: Array<{ action: string; remaining: number; kind: FaultKind; skip: number }> = [];
   private delayMs = 0;
   private readonly hanging = new Set<Socket>();
@@ -115,7 +118,9 @@ export class Front {
       headers: req.headers,
       body: Buffer.concat(chunks).toString(),
     };
-    const params = new URL(raw.url, 'http://x').searchParams;
+    const url = new URL(raw.url, 'http://x');
+    if (this.federation.handles(url.pathname)) return this.handleFederation(req, raw, res, url.searchParams.get('Action') ?? 'console');
+    const params = url.searchParams;
     if (String(req.headers['content-type']).includes('application/x-www-form-urlencoded')) {
       for (const [k, v] of new URLSearchParams(raw.body)) params.append(k, v);
     }
@@ -139,7 +144,8 @@ export class Front {
     if ('reply' in decision) return this.reply(res, decision.reply, { action, ...notes, by: 'front' });
 
     const answer = await this.forward(raw, decision);
-    if (action === 'AssumeRole' && answer.status === 200) this.rememberRoleSession(answer.body);
+    if (action === 'AssumeRole' && answer.status === 200)
+      this.rememberRoleSession(answer.body, this.keys.get(accessKeyId ?? '')?.kind === 'role');
     // Keys users make and delete through IAM (mfa-exec rotate): GetSessionToken, which the front
     // answers itself, must accept a new key and refuse a deleted one, as AWS does.
     if (action === 'CreateAccessKey' && answer.status === 200) this.rememberAccessKey(answer.body);
@@ -148,6 +154,26 @@ export class Front {
     for (const [k, v] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
     res.writeHead(answer.status, headers).end(answer.body);
     this.log.push({ action, ...notes, status: answer.status, by: 'moto', ...errorCode(answer.body, answer.status) });
+  }
+
+  /** The federation endpoint and the fake console; faults by Action ('getSigninToken', 'login') too. */
+  private async handleFederation(req: http.IncomingMessage, raw: RawRequest, res: http.ServerResponse, action: string): Promise<void> {
+    const fault = this.takeFault(action);
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (fault === 'hang' || fault === 'close') {
+      this.federation.log.push({ action, method: raw.method, status: 0, reason: `fault: ${fault}` });
+      if (fault === 'close') req.socket.destroy();
+      else this.hanging.add(req.socket);
+      return;
+    }
+    if (fault) {
+      const [status, body] =
+        fault === 'malformed' ? [200, '{"SigninTo'] : fault === 'throttle' ? [429, 'Rate exceeded'] : [500, 'Internal error'];
+      this.federation.log.push({ action, method: raw.method, status, reason: `fault: ${fault}` });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+      return;
+    }
+    this.federation.handle(req, raw.body, res, this.endpoint);
   }
 
   private reply(res: http.ServerResponse, r: StsReply, entry: Omit<CallLogEntry, 'status'>): void {
@@ -197,7 +223,7 @@ export class Front {
       this.keys.add({ kind: 'user', user: user.name, arn: user.arn, accessKeyId, secretAccessKey });
   }
 
-  private rememberRoleSession(xml: string): void {
+  private rememberRoleSession(xml: string, chained: boolean): void {
     const accessKeyId = xmlField(xml, 'AccessKeyId', 'Credentials');
     const secretAccessKey = xmlField(xml, 'SecretAccessKey', 'Credentials');
     const sessionToken = xmlField(xml, 'SessionToken', 'Credentials');
@@ -205,7 +231,7 @@ export class Front {
     const arn = xmlField(xml, 'Arn', 'AssumedRoleUser');
     if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration || !arn) return;
     const role = arn.split('/')[1] ?? '';
-    this.keys.add({ kind: 'role', role, arn, accessKeyId, secretAccessKey, sessionToken, expiresAt: Date.parse(expiration) });
+    this.keys.add({ kind: 'role', role, arn, accessKeyId, secretAccessKey, sessionToken, expiresAt: Date.parse(expiration), chained });
   }
 }
 

@@ -7,3 +7,6 @@ export { baseEnv, runCli, CLI_PATH, REPO_ROOT, type CliResult, type RunCliOption
 export { runInPty, type PtyStep, type PtyResult, type RunInPtyOptions } from './pty.ts';
 export { totp } from './totp.ts';
 export { pythonTool } from './python-bin.ts';
+export { startDesktop, desktopMissing, type Desktop, type Dialog, type AnswerOptions, type Notification } from './desktop.ts';
+export { makeStandIns, type StandIns, type StandInOptions, type BrowserFetch } from './stand-ins.ts';
+export { ONLY_FEDERATION_OR_ROLE, type FederationLogEntry } from './console-federation.ts';

@@ -1,5 +1,6 @@
 // Every access key the front knows: users' long-term keys, sessions it minted for
-// GetSessionToken, and role sessions moto issued (seen in AssumeRole answers passing through).
+// GetSessionToken and GetFederationToken, and role sessions moto issued (seen in AssumeRole
+// answers passing through).
 import { randomBytes, randomInt } from 'node:crypto';
 
 interface Base {
@@ -27,8 +28,21 @@ export interface RoleSession extends Base {
   arn: string; // arn:aws:sts::<acct>:assumed-role/<role>/<session>
   sessionToken: string;
   expiresAt: number;
+  /** Assumed with another role's session (role chaining): the console refuses SessionDuration. */
+  chained: boolean;
 }
-export type KnownKey = LongTermKey | MintedSession | RoleSession;
+/** GetFederationToken credentials: act as the user that made them, with the name given. */
+export interface FederationSession extends Base {
+  kind: 'federation';
+  user: string;
+  sourceKeyId: string;
+  name: string; // the Name parameter
+  arn: string; // arn:aws:sts::<acct>:federated-user/<name>
+  sessionToken: string;
+  expiresAt: number;
+}
+export type KnownKey = LongTermKey | MintedSession | RoleSession | FederationSession;
+export type SessionKey = MintedSession | RoleSession | FederationSession;
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -36,6 +50,16 @@ function randomFrom(alphabet: string, n: number): string {
   let s = '';
   for (let i = 0; i < n; i++) s += alphabet[randomInt(alphabet.length)];
   return s;
+}
+
+/** New session key material, expiring durationSeconds from now (whole seconds, as AWS writes it). */
+function fresh(durationSeconds: number, now: number): Base & { sessionToken: string; expiresAt: number } {
+  return {
+    accessKeyId: 'ASIA' + randomFrom(UPPER_ALNUM, 16),
+    secretAccessKey: randomBytes(30).toString('base64'), // 40 characters
+    sessionToken: 'FwoGZXIvYXdzE' + randomBytes(180).toString('base64'),
+    expiresAt: Math.floor(now / 1000) * 1000 + durationSeconds * 1000,
+  };
 }
 
 export class KeyRing {
@@ -55,11 +79,23 @@ export class KeyRing {
       user: user.user,
       sourceKeyId: user.accessKeyId,
       arn: user.arn,
-      accessKeyId: 'ASIA' + randomFrom(UPPER_ALNUM, 16),
-      secretAccessKey: randomBytes(30).toString('base64'), // 40 characters
-      sessionToken: 'FwoGZXIvYXdzE' + randomBytes(180).toString('base64'),
-      expiresAt: Math.floor(now / 1000) * 1000 + durationSeconds * 1000,
       mfa,
+      ...fresh(durationSeconds, now),
+    };
+    this.add(session);
+    return session;
+  }
+
+  /** GetFederationToken's keys: `arn` is the federated-user ARN, calls act as `user`. */
+  mintFederation(user: LongTermKey, name: string, durationSeconds: number, now = Date.now()): FederationSession {
+    const accountId = user.arn.split(':')[4]!;
+    const session: FederationSession = {
+      kind: 'federation',
+      user: user.user,
+      sourceKeyId: user.accessKeyId,
+      name,
+      arn: `arn:aws:sts::${accountId}:federated-user/${name}`,
+      ...fresh(durationSeconds, now),
     };
     this.add(session);
     return session;
@@ -70,7 +106,7 @@ export class KeyRing {
     this.keys.delete(accessKeyId);
   }
 
-  /** Makes a session (minted or role) count as expired from now on. */
+  /** Makes a session (minted, federation or role) count as expired from now on. */
   expire(accessKeyId: string): void {
     const k = this.keys.get(accessKeyId);
     if (!k || k.kind === 'user') throw new Error(`${accessKeyId} is not a session key`);

@@ -33,18 +33,48 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function getSessionTokenResponse(c: SessionCredentials): StsReply {
+function credentialsXml(c: SessionCredentials): string {
+  return (
+    `    <Credentials>\n` +
+    `      <AccessKeyId>${c.accessKeyId}</AccessKeyId>\n` +
+    `      <SecretAccessKey>${esc(c.secretAccessKey)}</SecretAccessKey>\n` +
+    `      <SessionToken>${esc(c.sessionToken)}</SessionToken>\n` +
+    `      <Expiration>${isoSeconds(c.expiresAt)}</Expiration>\n` +
+    `    </Credentials>\n`
+  );
+}
+
+/** <{action}Response> with `result` inside <{action}Result>, and a request id. */
+function response(action: string, result: string): StsReply {
   return {
     status: 200,
     body:
-      `<GetSessionTokenResponse xmlns="${NS}">\n  <GetSessionTokenResult>\n    <Credentials>\n` +
-      `      <AccessKeyId>${c.accessKeyId}</AccessKeyId>\n` +
-      `      <SecretAccessKey>${esc(c.secretAccessKey)}</SecretAccessKey>\n` +
-      `      <SessionToken>${esc(c.sessionToken)}</SessionToken>\n` +
-      `      <Expiration>${isoSeconds(c.expiresAt)}</Expiration>\n` +
-      `    </Credentials>\n  </GetSessionTokenResult>\n` +
-      `  <ResponseMetadata>\n    <RequestId>${randomUUID()}</RequestId>\n  </ResponseMetadata>\n</GetSessionTokenResponse>\n`,
+      `<${action}Response xmlns="${NS}">\n  <${action}Result>\n${result}  </${action}Result>\n` +
+      `  <ResponseMetadata>\n    <RequestId>${randomUUID()}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`,
   };
+}
+
+export function getSessionTokenResponse(c: SessionCredentials): StsReply {
+  return response('GetSessionToken', credentialsXml(c));
+}
+
+export function getFederationTokenResponse(c: SessionCredentials & { arn: string; name: string }, packedPolicySize?: number): StsReply {
+  const accountId = c.arn.split(':')[4]!;
+  return response(
+    'GetFederationToken',
+    credentialsXml(c) +
+      `    <FederatedUser>\n      <FederatedUserId>${accountId}:${esc(c.name)}</FederatedUserId>\n      <Arn>${esc(c.arn)}</Arn>\n    </FederatedUser>\n` +
+      (packedPolicySize === undefined ? '' : `    <PackedPolicySize>${packedPolicySize}</PackedPolicySize>\n`),
+  );
+}
+
+/** What AWS answers a federated user (GetFederationToken credentials). */
+export function getCallerIdentityResponse(arn: string, userId: string): StsReply {
+  const accountId = arn.split(':')[4]!;
+  return response(
+    'GetCallerIdentity',
+    `    <Arn>${esc(arn)}</Arn>\n    <UserId>${esc(userId)}</UserId>\n    <Account>${accountId}</Account>\n`,
+  );
 }
 
 /** First <tag>…</tag> inside `xml` (optionally inside the first <within> element). */
