@@ -7,3 +7,27 @@ export { baseEnv, runCli, CLI_PATH, REPO_ROOT, type CliResult, type RunCliOption
 export { runInPty, type PtyStep, type PtyResult, type RunInPtyOptions } from './pty.ts';
 export { totp } from './totp.ts';
 export { pythonTool } from './python-bin.ts';
+// IAM Identity Center (SSO portal, SSO-OIDC) and Sign-In (`aws login`) fakes and the AWS CLI v2's
+// cache files (issue 19).
+export { startSsoFakes, type SsoFakes, type SsoFakesOptions, type SsoSignIn } from './sso-fakes.ts';
+export { withSsoRoles, ssoRoleName, SSO_BROKER, SSO_ROLE_PATH } from './sso-roles.ts';
+export { IdentityCenter, DEVICE_GRANT, DEFAULT_SCOPE, s256 } from './identity-center.ts';
+export { SigninService, SAME_DEVICE, CROSS_DEVICE, type LoginSession, type LoginError } from './signin.ts';
+export type { SsoLogEntry, JsonFaultKind } from './json-service.ts';
+export { makeDpopProof, verifyDpopProof, jwkThumbprint, publicJwk, type EcJwk } from './dpop.ts';
+export {
+  writeSsoTokenCache,
+  readSsoTokenCache,
+  ssoTokenCacheKey,
+  writeSsoRegistrationCache,
+  ssoRegistrationCacheKey,
+  writeLoginCache,
+  readLoginCache,
+  loginCacheKey,
+  loginCacheDir,
+  ssoCacheDir,
+  pythonJsonDumps,
+  type SsoTokenFile,
+  type RegistrationFile,
+  type RegistrationKey,
+} from './cli-v2-files.ts';
