@@ -7,8 +7,8 @@ export { baseEnv, runCli, CLI_PATH, REPO_ROOT, type CliResult, type RunCliOption
 export { runInPty, type PtyStep, type PtyResult, type RunInPtyOptions } from './pty.ts';
 export { totp } from './totp.ts';
 export { pythonTool } from './python-bin.ts';
-// IAM Identity Center (SSO portal, SSO-OIDC) and Sign-In (`aws login`) fakes and the AWS CLI v2's
-// cache files (issue 19).
+// IAM Identity Center (SSO portal, SSO-OIDC) and Sign-In (`aws login`) fakes, the AWS CLI v2's
+// cache files, and a $BROWSER stand-in (issue 19).
 export { startSsoFakes, type SsoFakes, type SsoFakesOptions, type SsoSignIn } from './sso-fakes.ts';
 export { withSsoRoles, ssoRoleName, SSO_BROKER, SSO_ROLE_PATH } from './sso-roles.ts';
 export { IdentityCenter, DEVICE_GRANT, DEFAULT_SCOPE, s256 } from './identity-center.ts';
@@ -31,3 +31,4 @@ export {
   type RegistrationFile,
   type RegistrationKey,
 } from './cli-v2-files.ts';
+export { makeBrowser, BROWSER_STANDIN, type FakeBrowser, type BrowserMode, type BrowserOpen, type BrowserOutcome } from './browser.ts';
