@@ -6,7 +6,7 @@
 // AssumeRole for a federated console session. Errors and statuses follow the model
 // (botocore data/signin/2023-01-01/service-2.json): AccessDeniedException with `error`
 // TOKEN_EXPIRED (401), USER_CREDENTIALS_CHANGED or INSUFFICIENT_PERMISSIONS (403).
-import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { verifyDpopProof, jwkThumbprint, publicJwk } from './dpop.ts';
 import { jsonError, type Reply, type Route } from './json-service.ts';
 import type { MintedCredentials } from './sts-mint.ts';
@@ -200,7 +200,7 @@ export class SigninService {
     const now = Math.floor(this.now() / 1000);
     const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
     const input = `${b64({ alg: 'ES256', typ: 'JWT', kid: 'harness' })}.${b64({ iss: this.endpoint(), sub: loginSession, aud: clientId, iat: now, exp: now + 900 })}`;
-    const sig = sign('sha256', Buffer.from(input), { key: this.idKey as KeyObject, dsaEncoding: 'ieee-p1363' });
+    const sig = sign('sha256', Buffer.from(input), { key: this.idKey, dsaEncoding: 'ieee-p1363' });
     return `${input}.${sig.toString('base64url')}`;
   }
 }

@@ -4,7 +4,7 @@
 // made by the broker user that every permission-set role trusts (see sso-roles.ts).
 import type { IdentityCenter } from './identity-center.ts';
 import { DEFAULT_SCOPE } from './identity-center.ts';
-import { jsonError, type Reply, type Route } from './json-service.ts';
+import { jsonError, type Reply, type Route, type SsoLogEntry } from './json-service.ts';
 import type { MintedCredentials } from './sts-mint.ts';
 
 export interface PortalRoles {
@@ -15,8 +15,8 @@ export interface PortalRoles {
   mint(roleName: string): Promise<MintedCredentials>;
 }
 
-const unauthorized = (reason: string): Reply =>
-  jsonError(401, 'UnauthorizedException', { message: 'Session token not found or invalid' }, { reason });
+const unauthorized = (reason: string, note: Partial<SsoLogEntry> = {}): Reply =>
+  jsonError(401, 'UnauthorizedException', { message: 'Session token not found or invalid' }, { reason, ...note });
 
 export function portalRoutes(ic: IdentityCenter, roles: PortalRoles): Route[] {
   return [
@@ -32,8 +32,7 @@ export function portalRoutes(ic: IdentityCenter, roles: PortalRoles): Route[] {
           return jsonError(400, 'InvalidRequestException', { message: 'role_name and account_id are required' }, note);
         const header = req.headers['x-amz-sso_bearer_token'];
         const check = ic.checkAccessToken(typeof header === 'string' ? header : undefined);
-        if (!check.ok)
-          return { ...unauthorized(check.reason), note: { ...note, errorCode: 'UnauthorizedException', reason: check.reason } };
+        if (!check.ok) return unauthorized(check.reason, note);
         // (inf) A token registered only for other scopes cannot reach account roles. AWS answers
         // an unassigned role with an unmodelled 403 ForbiddenException "No access".
         const scoped = check.scopes.length === 0 || check.scopes.includes(DEFAULT_SCOPE);
