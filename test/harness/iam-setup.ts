@@ -76,6 +76,13 @@ function need(xml: string, tag: string, action: string): string {
 }
 
 function trustPolicy(role: FakeAwsSpec['roles'][number], userArns: string[], accountId: string): string {
+  if (role.trustedRoles?.length) {
+    // moto matches a principal only by exact ARN, and a chained caller is an assumed-role
+    // session ARN that is unknown in advance; so moto gets '*' and the front checks the trust
+    // (users', roles' and the ExternalId). Only '*': beside a statement naming users, moto
+    // refused every chained caller.
+    return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] });
+  }
   const statements: object[] = [];
   if (userArns.length > 0) {
     statements.push({
@@ -84,11 +91,6 @@ function trustPolicy(role: FakeAwsSpec['roles'][number], userArns: string[], acc
       Action: 'sts:AssumeRole',
       ...(role.externalId ? { Condition: { StringEquals: { 'sts:ExternalId': role.externalId } } } : {}),
     });
-  }
-  if (role.trustedRoles?.length) {
-    // moto matches a principal only by exact ARN, and a chained caller is an assumed-role
-    // session ARN that is unknown in advance; so moto gets '*' and the front checks the trust.
-    statements.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' });
   }
   if (statements.length === 0) {
     // A trust policy needs a statement; moto compares ARNs exactly, so this admits no one.
