@@ -1,6 +1,9 @@
 // What `npm install -g` gives users must work: pack the package, install the tarball into an
-// empty prefix (no dev dependencies, no network), then run the installed entry point, its
-// shims/ and every subcommand against moto.
+// empty prefix (no dev dependencies), then run the installed entry point, its shims/ and every
+// subcommand against moto. The install is a user's: npm takes the one runtime dependency
+// (@napi-rs/keyring and its platform binary) from its cache when it holds them, else from the
+// registry. `npm ci` does not leave that package's registry metadata in the cache, so an
+// --offline install failed (ENOTCACHED) on a machine whose npm cache was new.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -28,7 +31,10 @@ describe('clean install from the packed tarball', { timeout: 120_000 }, () => {
     const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
     await run('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], { cwd: REPO_ROOT, env: npmEnv });
     const [tarball] = await readdir(packDir);
-    await run('npm', ['install', '--global', '--offline', '--prefix', prefix, join(packDir, tarball!)], { env: npmEnv });
+    await run('npm', ['install', '--global', '--prefer-offline', '--prefix', prefix, join(packDir, tarball!)], {
+      env: npmEnv,
+      timeout: 100_000, // a registry that does not answer fails here, with npm's output, not as a suite timeout
+    });
     bin = join(prefix, 'bin', 'mfa-exec');
     pkg = join(prefix, 'lib', 'node_modules', 'mfa-exec');
     aws = await startFakeAws(SPEC);

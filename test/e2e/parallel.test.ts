@@ -194,16 +194,21 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
       dir,
       (await readdir(dir)).find((f) => f.startsWith('role-'))!,
     );
-    const DURATION_MS = 3_000;
-    const deadline = Date.now() + DURATION_MS;
+    // Counted, not timed: the writer rewrites the file REWRITES times, and every reader keeps
+    // reading from before the first rewrite until after the last, however slow the machine.
+    const REWRITES = 4;
+    const stopFile = join(s.home, 'stop-reading');
 
-    // A raw reader in its own process: reads and parses the role file as fast as it can.
+    // A raw reader in its own process: reads and parses the role file as fast as it can, from
+    // before the writer starts ('reading' on stdout) until the stop file appears.
+    let startedReading!: () => void;
+    const reading = new Promise<void>((resolve) => (startedReading = resolve));
     const rawReader = new Promise<{ ok: number; bad: number; missing: number; sample?: string }>((resolve, reject) => {
       const code = `
         const fs = require('node:fs');
-        const end = Date.now() + ${DURATION_MS};
         const n = { ok: 0, bad: 0, missing: 0 };
-        while (Date.now() < end) {
+        process.stdout.write('reading\\n');
+        while (!fs.existsSync(${JSON.stringify(stopFile)})) {
           let text;
           try { text = fs.readFileSync(${JSON.stringify(roleFile)}, 'utf8'); } catch { n.missing++; continue; }
           try { const e = JSON.parse(text); if (typeof e.accessKeyId !== 'string') throw 0; n.ok++; } catch { n.bad++; n.sample = text.slice(0, 80); }
@@ -211,32 +216,42 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
         process.stdout.write(JSON.stringify(n));`;
       const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), DURATION_MS + 10_000);
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.startsWith('reading\n')) startedReading();
+      });
+      // Not a measure: only so that a test failing before the stop file never leaves it running.
+      const leash = setTimeout(() => child.kill('SIGKILL'), 110_000);
       child.once('error', reject);
       child.once('close', () => {
-        clearTimeout(timer);
+        clearTimeout(leash);
         try {
-          resolve(JSON.parse(out) as { ok: number; bad: number; missing: number });
+          resolve(JSON.parse(out.replace(/^reading\n/, '')) as { ok: number; bad: number; missing: number });
         } catch {
           reject(new Error(`raw reader gave no result: ${out}`));
         }
       });
     });
+    await Promise.race([reading, rawReader]);
 
     // The writer: mark the role entry as near expiry (atomically, as mfa-exec would), then run
     // mfa-exec, which assumes the role again from the cached session and rewrites the file.
-    let rewrites = 0;
+    let writerDone = false;
     const writer = (async () => {
       const failures: CliResult[] = [];
-      while (Date.now() < deadline) {
-        const entry = JSON.parse(await readFile(roleFile, 'utf8')) as Record<string, unknown>;
-        const tmp = join(dir, `.tmp-test-${rewrites}`);
-        await writeFile(tmp, JSON.stringify({ ...entry, expiration: new Date(Date.now() + 60_000).toISOString() }) + '\n', { mode: 0o600 });
-        await rename(tmp, roleFile);
-        const r = await runCli(['-p', 'role', '--', 'true'], { env: s.env });
-        if (r.code !== 0) failures.push(r);
-        rewrites++;
+      try {
+        for (let i = 0; i < REWRITES; i++) {
+          const entry = JSON.parse(await readFile(roleFile, 'utf8')) as Record<string, unknown>;
+          const tmp = join(dir, `.tmp-test-${i}`);
+          await writeFile(tmp, JSON.stringify({ ...entry, expiration: new Date(Date.now() + 60_000).toISOString() }) + '\n', {
+            mode: 0o600,
+          });
+          await rename(tmp, roleFile);
+          const r = await runCli(['-p', 'role', '--', 'true'], { env: s.env, timeoutMs: 60_000 });
+          if (r.code !== 0) failures.push(r);
+        }
+      } finally {
+        writerDone = true;
       }
       return failures;
     })();
@@ -245,34 +260,43 @@ describe('parallel runs share one MFA code and one cache', { timeout: 120_000 },
     const reader = async () => {
       const failures: CliResult[] = [];
       let runs = 0;
-      while (Date.now() < deadline) {
-        const r = await runCli(['--debug', '-p', 'role', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN"'], { env: s.env });
+      while (!writerDone || runs < 2) {
+        const r = await runCli(['--debug', '-p', 'role', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN"'], {
+          env: s.env,
+          timeoutMs: 60_000,
+        });
         if (r.code !== 0 || /corrupt|unreadable|schema version/.test(r.stderr)) failures.push(r);
         runs++;
       }
       return { failures, runs };
     };
 
-    const [writerFailures, raw, ...readers] = await Promise.all([writer, rawReader, reader(), reader(), reader()]);
+    let writerFailures: CliResult[];
+    let readers: { failures: CliResult[]; runs: number }[];
+    try {
+      [writerFailures, ...readers] = await Promise.all([writer, reader(), reader(), reader()]);
+    } finally {
+      await writeFile(stopFile, '');
+    }
+    const raw = await rawReader;
     t.diagnostic(
-      `rewrites ${rewrites}, mfa-exec reader runs ${readers.map((r) => r.runs).join('+')}, raw reads ${raw.ok}, AssumeRole ${aws.calls.AssumeRole}`,
+      `rewrites ${REWRITES}, mfa-exec reader runs ${readers.map((r) => r.runs).join('+')}, raw reads ${raw.ok}, AssumeRole ${aws.calls.AssumeRole}`,
     );
     assert.deepEqual(
       writerFailures.map((r) => r.stderr),
       [],
     );
-    for (const { failures, runs } of readers) {
-      assert.ok(runs >= 2, `each reader ran repeatedly (${runs})`);
+    for (const { failures } of readers) {
       assert.deepEqual(
         failures.map((r) => `${r.code}: ${r.stderr}`),
         [],
       );
     }
-    assert.ok(rewrites >= 3, `the writer rewrote the file repeatedly (${rewrites})`);
-    assert.ok((aws.calls.AssumeRole ?? 0) >= rewrites, `each rewrite assumed the role again (${aws.calls.AssumeRole} for ${rewrites})`);
+    assert.ok((aws.calls.AssumeRole ?? 0) >= REWRITES, `each rewrite assumed the role again (${aws.calls.AssumeRole} for ${REWRITES})`);
     assert.equal(aws.calls.GetSessionToken, 1, 'the session was reused throughout');
     assert.equal(raw.bad, 0, `the raw reader saw a partial file: ${raw.sample}`);
     assert.equal(raw.missing, 0, 'the file was never absent (rename, not delete + create)');
+    // It read throughout the rewrites: thousands of reads on an idle machine, hundreds on a busy one.
     assert.ok(raw.ok > 100, `the raw reader read the file often enough (${raw.ok})`);
     await assertTidyCache(s);
   });

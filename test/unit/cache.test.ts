@@ -13,7 +13,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -354,7 +354,9 @@ describe('anything suspicious at the entry path is a miss, never a throw', () =>
 describe('regression: a FIFO at the entry path is a miss, not a hang', () => {
   // open(O_RDONLY) on a FIFO blocks until a writer appears; the warm path would hang for ever.
   // Run the read in a child process so that a hang fails this test instead of the whole file.
-  test('readEntry returns undefined promptly', () => {
+  // The child says when its modules are loaded; only readEntry itself is given a bound (10 s for
+  // a call that returns in microseconds or never), so a slow start on a busy machine is no failure.
+  test('readEntry returns undefined promptly', async () => {
     const dir = freshDir();
     execFileSync('mkfifo', [entryPath(dir, REF)]);
     const cacheModule = pathToFileURL(join(import.meta.dirname, '../../src/credentials/cache.ts')).href;
@@ -362,14 +364,27 @@ describe('regression: a FIFO at the entry path is a miss, not a hang', () => {
     const script =
       `const { readEntry } = await import(${JSON.stringify(cacheModule)});` +
       `const { silentLogger } = await import(${JSON.stringify(logModule)});` +
+      `process.stdout.write('loaded\\n');` +
       `process.stdout.write(String(readEntry(${JSON.stringify(dir)}, ${JSON.stringify(REF)}, ${NOW}, silentLogger)));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      timeout: 2000,
-      killSignal: 'SIGKILL',
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let hung = false;
+    let bound: NodeJS.Timeout | undefined;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      bound ??= stdout.startsWith('loaded\n')
+        ? setTimeout(() => {
+            hung = true;
+            child.kill('SIGKILL');
+          }, 10_000)
+        : undefined;
     });
-    assert.equal(child.error, undefined, 'readEntry hung on a FIFO (killed after 2 s)');
-    assert.equal(child.stdout, 'undefined', child.stderr);
+    await new Promise((resolve) => child.once('close', resolve));
+    clearTimeout(bound);
+    assert.equal(hung, false, 'readEntry hung on a FIFO (killed 10 s after the modules had loaded)');
+    assert.equal(stdout, 'loaded\nundefined', stderr);
   });
 });
 

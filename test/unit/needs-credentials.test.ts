@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { needsNoCredentials } from '../../src/child/needs-credentials.ts';
 
-/** [shim name, args, cannot use credentials?] — the whole list of the README, and its near misses. */
+/** [shim name, args, cannot use credentials?] — the whole list of docs/commands.md ("Shims stay out of the way"), and its near misses. */
 const CASES: [string, string[], boolean][] = [
   // terraform and tofu: the same words
   ...(['terraform', 'tofu'] as const).flatMap((tf): [string, string[], boolean][] => [
