@@ -317,7 +317,10 @@ try {
   if (overCap.has('list, 3,000-deep chain')) misses.push(`list on a 3,000-deep chain over the ${CAP_MS / 1000} s cap`);
 
   console.log(`\n${load()} at the end`);
-  if (refused) console.log(`warm-path ratios refused: the machine was busy${reportOnly ? ' (report only: exit 0)' : ' (exit 3)'}`);
+  if (refused)
+    console.log(
+      `warm-path ratios refused: the floors were unsteady (a busy machine, or too few runs)${reportOnly ? ' (report only: exit 0)' : ' (exit 3)'}`,
+    );
   console.log(
     misses.length
       ? `${misses.length} target(s) missed: ${misses.join('; ')}${reportOnly ? ' (report only: exit 0)' : ''}`
