@@ -100,7 +100,63 @@ export async function interleave(
 }
 
 export function median(xs: readonly number[]): number {
+  return quantile(xs, 0.5);
+}
+
+/** The p-quantile (0 ≤ p ≤ 1), interpolated between the two nearest runs. */
+export function quantile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  const at = (s.length - 1) * p;
+  const lo = Math.floor(at);
+  return s[lo]! + (s[Math.ceil(at)]! - s[lo]!) * (at - lo);
+}
+
+/**
+ * When a floor's runs cannot carry a ratio, and why. A floor is a few milliseconds of pure start-up
+ * on an otherwise idle core; the targets leave 10 % between a command and its floor.
+ *
+ * - Spread: the floor's median must be known to ±MAX_MEDIAN_ERROR (one standard error, relative).
+ *   The median of n runs has a standard error of about 1.25 σ / √n, and σ ≈ IQR / 1.35, so the
+ *   limit is on IQR / median ≤ MAX_MEDIAN_ERROR × √n / 0.93: 15 % for 30 runs, 21 % for 60, 25 %
+ *   for 90 (more runs make up for a wider spread). At 2.5 % a ratio of two such medians is known
+ *   to about ±5 % (95 %), half the margin a target leaves. Measured on this 2-core machine, 30
+ *   interleaved runs of each floor: IQR / median 0.05–0.12 in most calm runs (one 0.155), 0.14–0.22
+ *   with one core kept busy by another process, 0.08–0.64 with both.
+ * - Waiting: the floor's median wall time over its median CPU time (user + system of the process
+ *   tree), at most MAX_WAITING. A floor runs on one core and waits for nothing, so on a calm
+ *   machine the two are equal (0.97–1.08 measured, Node 20, 22 and 24); when every core is busy
+ *   the runs are slowed alike, the spread can stay small (0.08 seen) while wall time doubles (2.2×
+ *   its CPU time), and every wall ratio is pulled towards 1. More runs do not help there; 1.15
+ *   refused every run with both cores busy and most with one.
+ */
+export const MAX_MEDIAN_ERROR = 0.025;
+export const MAX_WAITING = 1.15;
+
+/** The widest spread (IQR / median) whose median of n runs is known to ±MAX_MEDIAN_ERROR. */
+export function maxSpread(n: number): number {
+  return (MAX_MEDIAN_ERROR * Math.sqrt(n)) / 0.93;
+}
+
+export interface Steadiness {
+  spread: number;
+  waiting: number;
+  /** Why the runs cannot carry a ratio, or undefined when they can. */
+  problem?: string;
+}
+
+export function steadiness(ts: readonly Timing[]): Steadiness {
+  const wall = ts.map((t) => t.wall);
+  const mid = median(wall);
+  const spread = (quantile(wall, 0.75) - quantile(wall, 0.25)) / mid;
+  const limit = maxSpread(ts.length);
+  const waiting = mid / median(ts.map((t) => t.cpu));
+  const problems = [
+    spread > limit
+      ? `its wall times spread too wide (IQR ${(spread * 100).toFixed(0)} % of the median > ${(limit * 100).toFixed(0)} % for ${ts.length} runs)`
+      : '',
+    waiting > MAX_WAITING
+      ? `it waited for a CPU (median wall ${waiting.toFixed(2)}× its CPU time > ${MAX_WAITING}: the cores were busy)`
+      : '',
+  ].filter(Boolean);
+  return { spread, waiting, ...(problems.length ? { problem: problems.join('; ') } : {}) };
 }
