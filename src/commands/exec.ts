@@ -35,7 +35,7 @@ import { formatDuration } from '../duration.ts';
 import type { Options } from '../invocation.ts';
 import type { Logger } from '../log.ts';
 import { defaultGivesCredentials, hasStoredKeys } from '../keystore/has-stored-keys.ts';
-import { keysDir } from '../keystore/keys-dir.ts';
+import { keysDir } from '../dirs.ts';
 import type { Runtime } from '../runtime.ts';
 import { shellWord } from '../shell-quote.ts';
 import { credentialsFor, resolveContext } from './profile-resolution.ts';

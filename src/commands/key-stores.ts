@@ -3,7 +3,7 @@ import { cacheDir } from '../credentials/cache.ts';
 import { removeEntries } from '../credentials/remove-entries.ts';
 import { UsageError } from '../errors.ts';
 import { terminalPassphrase } from '../keystore/ask-passphrase.ts';
-import { keysDir } from '../keystore/keys-dir.ts';
+import { keysDir } from '../dirs.ts';
 import { FileKeyStore } from '../keystore/file-store.ts';
 import type { StoreContext } from '../keystore/select-store.ts';
 import type { Options } from '../invocation.ts';

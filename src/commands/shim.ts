@@ -5,15 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileId, findTarget } from '../child/find-target.ts';
+import { shimsDir } from '../dirs.ts';
 import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
 import { OWN_NAMES, type Options } from '../invocation.ts';
 import { printable } from '../printable.ts';
+import { isSymlink } from '../private-io.ts';
 import type { Runtime } from '../runtime.ts';
-
-export function defaultShimDir(env: NodeJS.ProcessEnv, homedir: string): string {
-  const xdg = env.XDG_DATA_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir, '.local', 'share'), 'mfa-exec', 'shims');
-}
 
 /** A shim by these names would run instead of mfa-exec itself (`node`: our #! line runs it). */
 const RESERVED_NAMES = new Set([...OWN_NAMES, 'node']);
@@ -22,7 +19,7 @@ export function shimCommand(args: string[], options: Options, rt: Runtime): numb
   // Names and paths come from the command line and the directory: escape what a terminal would act on.
   const out = (text: string) => rt.out(text.replace(/[^\t\n]+/g, printable));
   const [action, ...names] = args;
-  const dir = path.resolve(rt.cwd, options.dir ?? defaultShimDir(rt.env, rt.homedir));
+  const dir = path.resolve(rt.cwd, options.dir ?? shimsDir(rt.env, rt.homedir));
   const selfReal = fs.realpathSync(rt.self.path);
   const selfId = fileId(selfReal)!;
   const isOurs = (file: string) => {
@@ -47,7 +44,7 @@ export function shimCommand(args: string[], options: Options, rt: Runtime): numb
           out(`${name}: already installed\n`);
           continue;
         }
-        if (fs.existsSync(file) || isDanglingLink(file)) {
+        if (fs.existsSync(file) || isSymlink(file)) {
           throw new MfaExecError(
             `${file} already exists and is not an mfa-exec shim; remove it first if you want a shim there.`,
             ExitCode.cantCreate,
@@ -95,13 +92,5 @@ export function shimCommand(args: string[], options: Options, rt: Runtime): numb
     }
     default:
       throw new UsageError(`'mfa-exec shim' takes install, list or remove, not '${action ?? ''}'.`);
-  }
-}
-
-function isDanglingLink(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
   }
 }

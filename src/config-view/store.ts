@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
-import { isOwnPrivate } from '../own-private.ts';
+import { isOwnPrivate, readPrivate } from '../private-io.ts';
 import { sha256Hex } from '../sha256.ts';
 
 /** Part of every key: a change of what a view holds or how it is checked makes new views. */
@@ -113,28 +113,21 @@ export function findView(cacheDir: string, key: string, now: number, logger: Log
 
 /** The stamp, if it is a private regular file of ours holding a stamp of this format; marks it used. */
 function readStamp(file: string, now: number): Stamp | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const s = fs.fstatSync(fd);
-    if (!isOwnPrivate(s)) return undefined;
-    const stamp = JSON.parse(fs.readFileSync(fd, 'utf8')) as Partial<Stamp>;
-    if (stamp.version !== VIEW_FORMAT || typeof stamp.files !== 'object' || stamp.files === null) return undefined;
-    if (now - s.mtimeMs > MARK_USED_AFTER_MS) {
-      try {
-        fs.futimesSync(fd, new Date(now), new Date(now));
-      } catch {
-        // Only pruning reads it; a view that looks unused is made again if it is ever pruned.
-      }
+  const markUsed = (fd: number, stat: fs.Stats) => {
+    if (now - stat.mtimeMs <= MARK_USED_AFTER_MS) return;
+    try {
+      fs.futimesSync(fd, new Date(now), new Date(now));
+    } catch {
+      // Only pruning reads it; a view that looks unused is made again if it is ever pruned.
     }
+  };
+  const read = readPrivate(file, { use: markUsed });
+  if (!read.ok) return undefined;
+  try {
+    const stamp = JSON.parse(read.data.toString('utf8')) as Partial<Stamp>;
+    if (stamp.version !== VIEW_FORMAT || typeof stamp.files !== 'object' || stamp.files === null) return undefined;
     return stamp as Stamp;
   } catch {
     return undefined;
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -14,7 +14,7 @@ import { ensurePrivateDir, withPrivateDir, writeFileAtomic } from '../private-fi
 import { canonical, type CacheRef, type StepRequest } from './cache-key.ts';
 import { isFresh, type Credentials } from './types.ts';
 
-export { cacheDir } from '../cache-dir.ts';
+export { cacheDir } from '../dirs.ts';
 
 /** 2: entries record their request (1 had only a description; its entries are simply misses). */
 export const CACHE_SCHEMA_VERSION = 2;

@@ -9,7 +9,7 @@ import type { AwsFiles } from '../aws-config/types.ts';
 import path from 'node:path';
 import { fileNameOf } from './file-name.ts';
 import { keyringIndexFile, readKeyringIndex } from './keyring-index.ts';
-import { keysDir } from './keys-dir.ts';
+import { keysDir } from '../dirs.ts';
 
 export function hasStoredKeys(env: Readonly<Record<string, string | undefined>>, homedir: string, profile: string): boolean {
   const dir = keysDir(env, homedir);

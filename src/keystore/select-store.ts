@@ -25,7 +25,7 @@ import type { KeyStoreSettings } from '../settings.ts';
 import { isKeyStoreError } from './errors.ts';
 import { FileKeyStore } from './file-store.ts';
 import { keyringIndexFile } from './keyring-index.ts';
-import { keysDir } from './keys-dir.ts';
+import { keysDir } from '../dirs.ts';
 import { KeyringKeyStore, type ProbeResult } from './keyring-store.ts';
 import type { KeyStore, LongTermKeys } from './types.ts';
 

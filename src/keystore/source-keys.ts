@@ -8,7 +8,7 @@ import { shellWord } from '../shell-quote.ts';
 import type { Logger } from '../log.ts';
 import type { KeyStoreSettings } from '../settings.ts';
 import { terminalPassphrase } from './ask-passphrase.ts';
-import { keysDir } from './keys-dir.ts';
+import { keysDir } from '../dirs.ts';
 import { readStoredKeys } from './select-store.ts';
 import type { LongTermKeys } from './types.ts';
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { isMfaExecError } from '../../errors.ts';
 import { shellWord } from '../../shell-quote.ts';
 import { openStores } from '../../keystore/select-store.ts';
-import { isPrivateDir } from '../../private-file.ts';
+import { isPrivateDir } from '../../private-io.ts';
 import type { Runtime } from '../../runtime.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
