@@ -6,7 +6,7 @@ import { selectProfile, type ProfileChoice } from '../aws-config/select-profile.
 import { awsVaultWarnings } from '../aws-vault-compat.ts';
 import { cacheDir } from '../credentials/cache.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
-import type { Credentials } from '../credentials/types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import type { Options } from '../invocation.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Settings } from '../settings.ts';

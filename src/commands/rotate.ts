@@ -18,9 +18,12 @@ import { loadAwsFiles } from '../aws-config/load.ts';
 import { DEFAULT_SESSION_SECONDS, resolvePlan, type Plan } from '../aws-config/plan.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
-import { callerIdentity, createAccessKey, deleteAccessKey, describeAwsError, iamError, type AwsCallPlace } from '../credentials/iam.ts';
+import type { AwsPlace } from '../aws/client.ts';
+import { describeAwsError } from '../aws/errors.ts';
+import { createAccessKey, deleteAccessKey, iamError } from '../aws/iam.ts';
+import { callerIdentity } from '../aws/sts.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
-import type { Credentials } from '../credentials/types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
 import type { Options } from '../invocation.ts';
 import { readStoredKeys } from '../keystore/select-store.ts';
@@ -43,7 +46,7 @@ export async function rotateCommand(args: string[], options: Options, rt: Runtim
   const [profile] = profilesOf('rotate', args, options, false) as [string];
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const plan = resolvePlan(files, profile, rt.env, { sessionDurationSeconds: rt.settings.sessionDurationSeconds() });
-  const place: AwsCallPlace = { region: plan.region ?? rt.settings.region ?? 'us-east-1', timeoutMs: rt.settings.stsTimeoutMs };
+  const place: AwsPlace = { region: plan.region ?? rt.settings.region ?? 'us-east-1', timeoutMs: rt.settings.stsTimeoutMs };
   checkRotatable(plan, files, profile);
 
   // 1. The old key, read once (the MFA session below reuses it instead of opening the store again).
@@ -232,7 +235,7 @@ function deviceFromChains(files: AwsFiles, profile: string, rt: Runtime): { mfaS
 }
 
 /** GetCallerIdentity with the new key until it answers as the same user (IAM propagation), bounded. */
-async function proveKey(keys: LongTermKeys, arn: string, place: AwsCallPlace, rt: Runtime): Promise<void> {
+async function proveKey(keys: LongTermKeys, arn: string, place: AwsPlace, rt: Runtime): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       const who = await callerIdentity(keys, place);

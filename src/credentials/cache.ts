@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { Logger } from '../log.ts';
 import { ensurePrivateDir, withPrivateDir, writeFileAtomic } from '../private-file.ts';
 import { canonical, type CacheRef, type StepRequest } from './cache-key.ts';
-import { isFresh, type Credentials } from './types.ts';
+import type { Credentials } from '../aws/credentials.ts';
+import { isFresh } from './fresh.ts';
 
 export { cacheDir } from '../dirs.ts';
 

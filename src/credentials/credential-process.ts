@@ -5,7 +5,7 @@
  */
 import { runShellCommand } from '../shell-command.ts';
 import { ConfigError } from '../errors.ts';
-import type { Credentials } from './types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 
 const TIMEOUT_MS = 120_000;
 

@@ -11,8 +11,8 @@ import { ensureCacheDir, readCredentials, writeEntry } from './cache.ts';
 import { deepestCachedRole, type CacheRef, type PlanCacheRefs } from './cache-key.ts';
 import { runCredentialProcess } from './credential-process.ts';
 import { acquireLock } from './lock.ts';
-import type { StsApi, StsContext } from './sts.ts';
-import type { Credentials } from './types.ts';
+import type { StsApi, StsContext } from '../aws/sts.ts';
+import type { Credentials } from '../aws/credentials.ts';
 
 export interface FetchContext {
   plan: Plan;

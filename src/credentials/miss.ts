@@ -9,8 +9,8 @@ import { createTokenProvider } from '../mfa/token.ts';
 import type { Settings } from '../settings.ts';
 import type { PlanCacheRefs } from './cache-key.ts';
 import { fetchCredentials, type FetchContext } from './fetch.ts';
-import { awsSts } from './sts.ts';
-import type { Credentials } from './types.ts';
+import { awsSts } from '../aws/sts.ts';
+import type { Credentials } from '../aws/credentials.ts';
 
 export interface MissContext {
   env: NodeJS.ProcessEnv;

@@ -11,7 +11,7 @@ import { isMfaExecError } from '../errors.ts';
 import { readCredentials } from './cache.ts';
 import { planCacheRefs } from './cache-key.ts';
 import { resolveCredentials, type ResolveContext } from './resolve.ts';
-import type { Credentials } from './types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { isoTime } from '../iso-time.ts';
 
 export const RENEW_WITHIN_MS = 20 * 60 * 1000;

@@ -6,7 +6,7 @@ import type { Plan } from '../aws-config/plan.ts';
 import { readCredentials } from './cache.ts';
 import { planCacheRefs } from './cache-key.ts';
 import type { MissContext, fetchOnMiss } from './miss.ts';
-import type { Credentials } from './types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { isoTime } from '../iso-time.ts';
 
 export interface ResolveContext extends MissContext {

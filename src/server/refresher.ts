@@ -23,7 +23,7 @@ import type { Plan } from '../aws-config/plan.ts';
 import { readEntry } from '../credentials/cache.ts';
 import { planCacheRefs } from '../credentials/cache-key.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
-import type { Credentials } from '../credentials/types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 
 export interface RefresherContext extends ResolveContext {

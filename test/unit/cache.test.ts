@@ -28,7 +28,7 @@ import {
   readEntry,
   writeEntry,
 } from '../../src/credentials/cache.ts';
-import type { Credentials } from '../../src/credentials/types.ts';
+import type { Credentials } from '../../src/aws/credentials.ts';
 import { CacheError, ExitCode } from '../../src/errors.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
 

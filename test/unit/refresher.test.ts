@@ -11,7 +11,7 @@ import { resolvePlan, type Plan } from '../../src/aws-config/plan.ts';
 import { writeEntry } from '../../src/credentials/cache.ts';
 import { planCacheRefs } from '../../src/credentials/cache-key.ts';
 import type { MissContext } from '../../src/credentials/miss.ts';
-import type { Credentials } from '../../src/credentials/types.ts';
+import type { Credentials } from '../../src/aws/credentials.ts';
 import { createLogger } from '../../src/log.ts';
 import { NoTerminalError } from '../../src/mfa/tty-prompt.ts';
 import { createRefresher, type RefresherContext } from '../../src/server/refresher.ts';
