@@ -16,6 +16,8 @@ import type { Options } from '../invocation.ts';
 import { selectStore } from '../keystore/select-store.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
+import { withPrompt } from '../prompt/drivers.ts';
+import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { profilesOf, storeContext } from './key-stores.ts';
 
@@ -24,7 +26,11 @@ const DROP_KEYS: ReadonlyMap<string, KeyEdit> = new Map([
   ['aws_secret_access_key', { drop: true }],
 ]);
 
-export async function importCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export function importCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+  return withPrompt(rt.settings.prompt, rt.env, (prompt) => importKeys(args, options, rt, prompt));
+}
+
+async function importKeys(args: string[], options: Options, rt: Runtime, prompt: Prompt): Promise<number> {
   const profiles = [...new Set(profilesOf('import', args, options, true))];
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const file = files.credentialsFile;
@@ -51,7 +57,7 @@ export async function importCommand(args: string[], options: Options, rt: Runtim
   }
 
   const stored: string[] = [];
-  const context = storeContext(rt, options, true); // one passphrase prompt for every profile
+  const context = storeContext(rt, options, prompt, true); // one passphrase prompt for every profile
   for (const { profile, keys: pair } of keys) {
     try {
       const { store, notes } = await selectStore({ ...context, profile });

@@ -59,7 +59,7 @@ export function planOverrides(options: Options, settings: Settings): PlanOverrid
 /** What credentials/ needs of the runtime to resolve a plan (and --server to refresh it). */
 export function resolveContext(rt: Runtime, dir: string, options: Pick<Options, 'mfaToken'>): ResolveContext {
   const { env, settings, logger, now, onDemand } = rt;
-  return { env, settings, logger, now, onDemand, homedir: rt.homedir, cacheDir: dir, mfaToken: options.mfaToken };
+  return { env, settings, logger, now, onDemand, homedir: rt.homedir, cacheDir: dir, mfaToken: options.mfaToken, prompt: settings.prompt };
 }
 
 export async function credentialsFor(options: Options, rt: Runtime, files?: AwsFiles): Promise<Resolution & { creds: Credentials }> {

@@ -30,6 +30,8 @@ import { readStoredKeys } from '../keystore/select-store.ts';
 import { shellWord } from '../shell-quote.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
+import { withPrompt } from '../prompt/drivers.ts';
+import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { storeAndCheck } from './import.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
@@ -42,7 +44,11 @@ const PROPAGATION_DELAYS_MS = [1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 10_000,
 
 type Home = { kind: 'store'; store: KeyStore } | { kind: 'file'; file: string; text: string };
 
-export async function rotateCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export function rotateCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+  return withPrompt(rt.settings.prompt, rt.env, (prompt) => rotate(args, options, rt, prompt));
+}
+
+async function rotate(args: string[], options: Options, rt: Runtime, prompt: Prompt): Promise<number> {
   const [profile] = profilesOf('rotate', args, options, false) as [string];
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const plan = resolvePlan(files, profile, rt.env, { sessionDurationSeconds: rt.settings.sessionDurationSeconds() });
@@ -51,7 +57,7 @@ export async function rotateCommand(args: string[], options: Options, rt: Runtim
 
   // 1. The old key, read once (the MFA session below reuses it instead of opening the store again).
   let old: { keys: LongTermKeys; home: Home } | undefined;
-  const readOld = async (): Promise<{ keys: LongTermKeys; home: Home }> => (old ??= await oldKey(plan, files, rt, options));
+  const readOld = async (): Promise<{ keys: LongTermKeys; home: Home }> => (old ??= await oldKey(plan, files, rt, options, prompt));
   if (plan.source.kind === 'static') await readOld(); // checks the file can be edited before anything is created
 
   // 2. Credentials IAM accepts.
@@ -182,7 +188,13 @@ function checkRotatable(plan: Plan, files: AwsFiles, profile: string): void {
   }
 }
 
-async function oldKey(plan: Plan, files: AwsFiles, rt: Runtime, options: Options): Promise<{ keys: LongTermKeys; home: Home }> {
+async function oldKey(
+  plan: Plan,
+  files: AwsFiles,
+  rt: Runtime,
+  options: Options,
+  prompt: Prompt,
+): Promise<{ keys: LongTermKeys; home: Home }> {
   const source = plan.source;
   if (source.kind === 'static') {
     const text = files.texts?.credentials ?? ''; // where source.accessKeyId was read
@@ -193,7 +205,7 @@ async function oldKey(plan: Plan, files: AwsFiles, rt: Runtime, options: Options
       home: { kind: 'file', file: files.credentialsFile, text },
     };
   }
-  const found = await readStoredKeys(storeContext(rt, options), plan.profile);
+  const found = await readStoredKeys(storeContext(rt, options, prompt), plan.profile);
   for (const note of found.notes) rt.logger.debug(note);
   if (!found.keys) {
     throw new ConfigError(

@@ -1,11 +1,13 @@
 /**
- * A cache miss, wired: the token sources (flag, variable, mfa_process, terminal), the real STS
- * client and the fetch. Part of the on-demand bundle: nothing here loads on the warm path.
+ * A cache miss, wired: the prompt (the run's driver, or `none`), the token sources (flag,
+ * variable, mfa_process, the prompt), the real STS client and the fetch. Part of the on-demand
+ * bundle: nothing here loads on the warm path.
  */
 import type { Plan } from '../aws-config/plan.ts';
 import type { Logger } from '../log.ts';
 import { runMfaProcess } from '../mfa/mfa-process.ts';
 import { createTokenProvider } from '../mfa/token.ts';
+import { openPrompt } from '../prompt/drivers.ts';
 import type { Settings } from '../settings.ts';
 import type { PlanCacheRefs } from './cache-key.ts';
 import { fetchCredentials, type FetchContext } from './fetch.ts';
@@ -22,11 +24,15 @@ export interface MissContext {
   now: () => number;
   /** --mfa-token. */
   mfaToken?: string;
-  /** Said on the terminal before a prompt, when the prompt needs explaining. */
+  /** Said before a question, when the question needs explaining. */
   promptReason?: string;
-  /** false: never open the terminal; a needed code fails at once (kind 'no-terminal') unless mfa_process gives it. */
-  interactive?: boolean;
-  /** false: never run mfa_process either (with interactive false, any needed code fails at once). */
+  /**
+   * The prompt driver (src/prompt/drivers.ts): the run's (Settings.prompt), or 'none' where nobody
+   * may be asked: a needed code (or passphrase) then fails at once (kind 'no-terminal') unless
+   * mfa_process (or a variable) gives it.
+   */
+  prompt: string;
+  /** false: never run mfa_process either (with the `none` prompt, any needed code fails at once). */
   mfaProcess?: boolean;
   /** --server renewals: mfa_process runs without a controlling terminal and is killed when this aborts. */
   background?: AbortSignal;
@@ -38,12 +44,13 @@ export interface MissContext {
 
 export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): Promise<Credentials> {
   const { env, settings, cacheDir, logger, now } = ctx;
+  const prompt = openPrompt(ctx.prompt, env);
   const tokens = createTokenProvider({
     flagToken: ctx.mfaToken,
     envToken: settings.mfaToken,
     digits: settings.mfaDigits,
     reason: ctx.promptReason,
-    ...(ctx.interactive === false ? { open: () => undefined } : {}),
+    prompt,
     cacheDir,
     logger,
     now,
@@ -81,7 +88,7 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
           env,
           homedir: ctx.homedir,
           logger,
-          interactive: ctx.interactive !== false,
+          prompt,
         })),
   });
 }
