@@ -57,6 +57,20 @@ const onDemandIsExternal = {
 };
 
 /**
+ * Any other import() reached from the warm bundle is the on-demand half of a module whose warm
+ * half the bundle uses: a source kind's fetch (src/sources/*.ts) loads what it needs with import().
+ * The warm bundle never calls that function, so esbuild drops it and its import() with it; marked
+ * external here, the imported module is not even parsed into the bundle. One that survives (code
+ * the warm path does call) fails the build below.
+ */
+const otherImportsAreDropped = {
+  name: 'other-imports-are-dropped',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+  },
+};
+
+/**
  * Built-in modules the warm bundle gets on first use instead of at start-up: node:child_process
  * and node:tty (with net and stream: ~3 ms per run on Node 20) are needed only by exec and the
  * shims when they spawn, not by credential-process, status, env or list; node:fs/promises (with
@@ -133,7 +147,7 @@ const warm = await build({
   splitting: false,
   format: 'cjs',
   write: false,
-  plugins: [onDemandIsExternal, builtinsOnFirstUse, builtinsOnce],
+  plugins: [onDemandIsExternal, otherImportsAreDropped, builtinsOnFirstUse, builtinsOnce],
   banner: {},
   // import.meta is empty in CommonJS: code of the warm bundle must not use it (cli.ts has __filename).
   logOverride: { 'empty-import-meta': 'error' },

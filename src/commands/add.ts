@@ -17,7 +17,7 @@ import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
-import { storeSourceId } from '../credentials/cache-key.ts';
+import { storeSourceId } from '../sources/store.ts';
 
 export function addCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
   return withPrompt(rt.settings.prompt, rt.env, (prompt) => add(args, options, rt, prompt));

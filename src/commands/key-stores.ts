@@ -43,7 +43,7 @@ export function profilesOf(command: string, args: string[], options: Pick<Option
 
 /**
  * Deletes the cached MFA sessions and role credentials made from a source (`source`, as
- * cache-key.ts's sourceId names it), whatever profile, duration or endpoint they were fetched
+ * the source's kind names it: src/sources/), whatever profile, duration or endpoint they were fetched
  * for. Returns how many cache files were removed (none when the cache directory is not usable).
  */
 export function dropSessions(source: string, rt: Runtime): number {

@@ -11,7 +11,7 @@ import type { KeyStore } from '../keystore/types.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Runtime } from '../runtime.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
-import { storeSourceId } from '../credentials/cache-key.ts';
+import { storeSourceId } from '../sources/store.ts';
 
 export async function removeCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
   const [profile] = profilesOf('remove', args, options, false) as [string];

@@ -35,7 +35,8 @@ import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { storeAndCheck } from './import.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
-import { keySourceId, storeSourceId } from '../credentials/cache-key.ts';
+import { keySourceId } from '../sources/static.ts';
+import { storeSourceId } from '../sources/store.ts';
 import { resolveContext } from './profile-resolution.ts';
 import { cacheDir } from '../credentials/cache.ts';
 
@@ -74,7 +75,7 @@ async function rotate(args: string[], options: Options, rt: Runtime, prompt: Pro
     iamCreds = await resolveCredentials(sessionPlan, {
       ...resolveContext(rt, cacheDir(rt.env, rt.homedir), options),
       promptReason: `rotating the access key of profile '${profile}' needs an MFA session.`,
-      readStore: async () => (await readOld()).keys,
+      fetchSource: async () => (await readOld()).keys,
     });
   } else {
     rt.logger.debug('rotate: no MFA device in any profile using these keys; IAM calls are signed with the old key itself');

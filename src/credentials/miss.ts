@@ -38,8 +38,8 @@ export interface MissContext {
   background?: AbortSignal;
   /** Ignore cached credentials of this chain and fetch from the source ('roles': all but the MFA session). */
   renew?: boolean | 'roles';
-  /** Reads a store source's keys instead of the key store (rotate, which has read them already). */
-  readStore?: FetchContext['readStore'];
+  /** Gets the source credentials instead of the source's kind (rotate, which has read the old key already). */
+  fetchSource?: FetchContext['fetchSource'];
 }
 
 export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): Promise<Credentials> {
@@ -72,23 +72,16 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
     plan,
     refs,
     env,
+    homedir: ctx.homedir,
+    settings,
     cacheDir,
     logger,
     now,
+    prompt,
     tokens,
     sts: awsSts,
     stsPlace: { region: plan.region ?? settings.region ?? 'us-east-1', endpoint: settings.stsEndpoint, timeoutMs: settings.stsTimeoutMs },
     renew: ctx.renew,
-    readStore:
-      ctx.readStore ??
-      // The key store's code loads only for a profile whose keys are in it.
-      (async (source) =>
-        (await import('../keystore/source-keys.ts')).storedSourceKeys(source, {
-          settings: settings.keyStore,
-          env,
-          homedir: ctx.homedir,
-          logger,
-          prompt,
-        })),
+    fetchSource: ctx.fetchSource,
   });
 }
