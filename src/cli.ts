@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileId } from './child/find-target.ts';
+import { cacheDir } from './dirs.ts';
 import { credentialProcessCommand } from './commands/credential-process.ts';
 import { envCommand } from './commands/env.ts';
 import { execCommand } from './commands/exec.ts';
@@ -19,7 +20,7 @@ import { defaultOptions, parseInvocation } from './invocation.ts';
 import { createLogger } from './log.ts';
 import { forDisplay } from './printable.ts';
 import type { Boot } from './boot.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime } from './pipeline/runtime.ts';
 import { readSettings } from './settings.ts';
 import { isWarmCommand } from './warm-commands.ts';
 
@@ -31,14 +32,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const invocation = parseInvocation(argv.slice(2), argv[1] ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
   const settings = readSettings(env);
+  const homedir = os.homedir();
   if (settings.server) options.server = true;
   // Us: dist/cli.js (boot.ts gives its own __filename), and the file we were started as (a shims/ launcher that loads it).
   const selfPath = __filename;
   const rt: Runtime = {
     env,
     settings,
-    homedir: os.homedir(),
+    homedir,
     cwd: process.cwd(),
+    cacheDir: cacheDir(env, homedir),
     now: Date.now,
     logger: createLogger(options.debug || settings.debug),
     out: writeStdout,

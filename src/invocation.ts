@@ -8,6 +8,9 @@
 import path from 'node:path';
 import { parseDuration } from './duration.ts';
 import { UsageError } from './errors.ts';
+import { defaultOptions, type Options } from './options.ts';
+
+export { defaultOptions, type Options };
 
 export const COMMANDS = [
   'exec',
@@ -26,30 +29,6 @@ export const COMMANDS = [
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-export interface Options {
-  profile?: string;
-  /** Role credential lifetime in seconds (-d/--duration). */
-  duration?: number;
-  /** MFA session lifetime in seconds (--session-duration). */
-  sessionDuration?: number;
-  mfaToken?: string;
-  noSession: boolean;
-  region?: string;
-  debug: boolean;
-  server: boolean;
-  format?: string;
-  json: boolean;
-  dir?: string;
-  /** --backend keyring|file: the key store (add, import, remove, rotate). */
-  backend?: string;
-  /** add --env: the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
-  fromEnv: boolean;
-  /** remove --yes: no confirmation. */
-  yes: boolean;
-  help: boolean;
-  version: boolean;
-}
-
 export type Invocation =
   | { kind: 'shim'; name: string; args: string[] }
   | {
@@ -66,10 +45,6 @@ export type Invocation =
 
 /** Names under which we are mfa-exec itself rather than a shim (the bin link, the bundle, the source). */
 export const OWN_NAMES: ReadonlySet<string> = new Set(['mfa-exec', 'cli.js', 'cli.ts', 'mfa-exec.js']);
-
-export function defaultOptions(): Options {
-  return { noSession: false, debug: false, server: false, json: false, fromEnv: false, yes: false, help: false, version: false };
-}
 
 export function parseInvocation(argv: readonly string[], invokedAs: string): Invocation {
   const name = path.basename(invokedAs);

@@ -8,14 +8,14 @@ import { appendProfileSection } from '../aws-config/add-section.ts';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
 import { UsageError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { isKeyText } from '../keystore/keys-json.ts';
 import { selectStore } from '../keystore/select-store.ts';
 import type { LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
 import { storeSourceId } from '../sources/store.ts';
 

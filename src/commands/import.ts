@@ -12,13 +12,13 @@ import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-key
 import { loadAwsFiles, parseAwsFiles } from '../aws-config/load.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
 import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { selectStore } from '../keystore/select-store.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 import { profilesOf, storeContext } from './key-stores.ts';
 
 const DROP_KEYS: ReadonlyMap<string, KeyEdit> = new Map([

@@ -1,15 +1,14 @@
 /** What the key commands (add, import, remove, rotate) share: the store context and dropping sessions. */
-import { cacheDir } from '../credentials/cache.ts';
 import { removeEntries } from '../credentials/remove-entries.ts';
 import { UsageError } from '../errors.ts';
 import { askPassphrase } from '../keystore/ask-passphrase.ts';
 import { keysDir } from '../dirs.ts';
 import { FileKeyStore } from '../keystore/file-store.ts';
 import type { StoreContext } from '../keystore/select-store.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { openPrivateDir } from '../private-file.ts';
 import type { Prompt } from '../prompt/types.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 
 /**
  * The stores as this run sees them. The passphrase is asked through `prompt` (none: never) when no variable
@@ -47,7 +46,7 @@ export function profilesOf(command: string, args: string[], options: Pick<Option
  * for. Returns how many cache files were removed (none when the cache directory is not usable).
  */
 export function dropSessions(source: string, rt: Runtime): number {
-  const opened = openPrivateDir(cacheDir(rt.env, rt.homedir));
+  const opened = openPrivateDir(rt.cacheDir);
   if (!('dir' in opened)) return 0;
   try {
     return removeEntries(opened.dir, (_kind, request) => request.source === source, rt);

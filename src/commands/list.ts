@@ -10,7 +10,6 @@ import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan, type PlanOverrides } from '../aws-config/plan.ts';
 import { sharedChains, tailNames, type Tail } from '../aws-config/shared-chains.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
-import { cacheDir } from '../credentials/cache.ts';
 import { openEntryReader, type EntryReader } from '../credentials/cache-reader.ts';
 import { cacheState, type EntryState } from '../credentials/cache-state.ts';
 import { chainStates } from '../credentials/chain-state.ts';
@@ -19,10 +18,10 @@ import { storedKeyLocator } from '../keystore/locate.ts';
 import { forDisplay } from '../printable.ts';
 import { kindOf, type ServedSource } from '../sources/table.ts';
 import type { DescribeContext } from '../sources/types.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Options } from '../options.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 import type { Settings } from '../settings.ts';
-import { planOverrides } from './profile-resolution.ts';
+import { planOverrides } from '../pipeline/resolution.ts';
 import { timeLeft } from './state-summary.ts';
 
 export interface Row {
@@ -51,7 +50,7 @@ export interface ListContext {
 export function listCommand(options: Options, rt: Runtime): number {
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const now = rt.now();
-  const entries = openEntryReader(cacheDir(rt.env, rt.homedir), now, rt.logger);
+  const entries = openEntryReader(rt.cacheDir, now, rt.logger);
   const rows = listRows(files, { env: rt.env, settings: rt.settings, homedir: rt.homedir, options, entries, now });
   entries.close();
   if (options.json) {

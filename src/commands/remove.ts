@@ -4,12 +4,12 @@
  * scripts (without a terminal and without --yes nothing is deleted).
  */
 import { ExitCode, isMfaExecError, MfaExecError, UsageError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { isKeyStoreError } from '../keystore/errors.ts';
 import { openStores } from '../keystore/select-store.ts';
 import type { KeyStore } from '../keystore/types.ts';
 import { withPrompt } from '../prompt/drivers.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
 import { storeSourceId } from '../sources/store.ts';
 

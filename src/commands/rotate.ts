@@ -25,20 +25,19 @@ import { callerIdentity } from '../aws/sts.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { readStoredKeys } from '../keystore/select-store.ts';
 import { shellWord } from '../shell-quote.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 import { storeAndCheck } from './import.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
 import { keySourceId } from '../sources/static.ts';
 import { storeSourceId } from '../sources/store.ts';
-import { resolveContext } from './profile-resolution.ts';
-import { cacheDir } from '../credentials/cache.ts';
+import { resolveContext } from '../pipeline/resolution.ts';
 
 /** How long a new key may take to work (IAM is eventually consistent; seconds, usually). */
 const PROPAGATION_DELAYS_MS = [1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 10_000, 10_000, 10_000, 10_000];
@@ -73,7 +72,7 @@ async function rotate(args: string[], options: Options, rt: Runtime, prompt: Pro
     };
     rt.logger.debug(`rotate: IAM calls with the MFA session of device ${device.mfaSerial}`);
     iamCreds = await resolveCredentials(sessionPlan, {
-      ...resolveContext(rt, cacheDir(rt.env, rt.homedir), options),
+      ...resolveContext(rt, options),
       promptReason: `rotating the access key of profile '${profile}' needs an MFA session.`,
       fetchSource: async () => (await readOld()).keys,
     });

@@ -10,7 +10,7 @@ import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
 import { OWN_NAMES, type Options } from '../invocation.ts';
 import { printable } from '../printable.ts';
 import { isSymlink } from '../private-io.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 
 /** A shim by these names would run instead of mfa-exec itself (`node`: our #! line runs it). */
 const RESERVED_NAMES = new Set([...OWN_NAMES, 'node']);

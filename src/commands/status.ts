@@ -6,15 +6,15 @@ import { openEntryReader } from '../credentials/cache-reader.ts';
 import { cacheState } from '../credentials/cache-state.ts';
 import { ExitCode } from '../errors.ts';
 import { printable } from '../printable.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
-import { planFor } from './profile-resolution.ts';
+import type { Options } from '../options.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import { planFor } from '../pipeline/resolution.ts';
 import { summarize } from './state-summary.ts';
 
 export function statusCommand(options: Options, rt: Runtime): number {
-  const { plan, cacheDir } = planFor(options, rt);
+  const { plan } = planFor(options, rt);
   const now = rt.now();
-  const entries = openEntryReader(cacheDir, now, rt.logger);
+  const entries = openEntryReader(rt.cacheDir, now, rt.logger);
   const state = cacheState(plan, rt.settings.stsEndpoint, entries, now);
   entries.close();
   if (options.json) {

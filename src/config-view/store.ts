@@ -31,8 +31,8 @@ export interface ViewSpec {
   credentialsText?: string;
   /** What credential_process runs before `credential-process --profile=NAME`: absolute paths. */
   command: readonly string[];
-  /** --server: the default profile defers to the endpoint. */
-  deferDefault: boolean;
+  /** --server: the default profile defers to the container endpoint. */
+  deferDefault?: boolean;
   /**
    * When mfa-exec's key store last changed (its directory's mtime: every key file and the keyring
    * index is written there by rename), so that a profile whose keys are added to it is served.
@@ -64,7 +64,7 @@ export function viewKey(spec: ViewSpec): string {
   const parts = [
     VIEW_FORMAT,
     spec.command,
-    spec.deferDefault,
+    !!spec.deferDefault,
     spec.configFile,
     spec.configText ?? null,
     spec.credentialsFile,

@@ -44,7 +44,7 @@ export function makeView(
   now: number,
   storeHolds?: (profile: string) => boolean,
 ): { paths: ViewPaths; stamp: Stamp } {
-  const view = buildView({ ...spec, storeHolds });
+  const view = buildView(spec, storeHolds);
   const key = viewKey(spec);
   ensureCacheDir(cacheDir, logger);
   const views = viewsDir(cacheDir);

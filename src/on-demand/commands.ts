@@ -3,8 +3,8 @@
  * are: src/cli.ts imports them), loaded with one import() when asked for. The build makes this
  * the entry of dist/on-demand/commands.js (sharing chunks with the credentials entry).
  */
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Options } from '../options.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 
 export { loginCommand } from '../commands/login.ts';
 export { clearCommand } from '../commands/clear.ts';

@@ -6,7 +6,7 @@
 import { loadAwsFiles } from '../../aws-config/load.ts';
 import { ExitCode } from '../../errors.ts';
 import { forDisplay } from '../../printable.ts';
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
 import { checkConfigFiles } from './config-files.ts';
 import { checkDefaultProfile } from './default-profile.ts';
 import type { Finding, LoadedFiles } from './finding.ts';

@@ -1,11 +1,10 @@
 /** doctor: does the profile that shims and `mfa-exec -- cmd` would use resolve (files only, no STS)? */
 import { resolvePlan } from '../../aws-config/plan.ts';
-import { selectProfile } from '../../aws-config/select-profile.ts';
+import { defaultGivesCredentials, selectProfile } from '../../aws-config/select-profile.ts';
 import { isMfaExecError } from '../../errors.ts';
-import { defaultOptions } from '../../invocation.ts';
-import { defaultGivesCredentials } from '../../keystore/has-stored-keys.ts';
-import type { Runtime } from '../../runtime.ts';
-import { planOverrides } from '../profile-resolution.ts';
+import { defaultOptions } from '../../options.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
+import { planOverrides } from '../../pipeline/resolution.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
 export function checkSelectedProfile(rt: Runtime, loaded: LoadedFiles): Finding[] {
