@@ -85,10 +85,19 @@ const builtinsOnFirstUse = {
   setup(b) {
     const filter = new RegExp(`^(node:)?(${BUILTINS_ON_FIRST_USE.join('|')})$`);
     b.onResolve({ filter }, (args) =>
-      args.namespace === 'builtin-on-first-use'
+      args.namespace.startsWith('builtin-on-first-use')
         ? { path: args.path, external: true } // the stand-in's own require()
-        : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-on-first-use' },
+        : {
+            path: args.path.replace(/^node:/, ''),
+            // A require() (isexe's, from a CommonJS package) gets one object that reads the real
+            // module's property when it is read: such callers read it at call time, `(0, x.stat)(…)`.
+            namespace: args.kind === 'require-call' ? 'builtin-on-first-use-cjs' : 'builtin-on-first-use',
+          },
     );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use-cjs' }, (args) => ({
+      contents: `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:${args.path}'))[key] });`,
+      loader: 'js',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, async (args) => {
       const real = await import(`node:${args.path}`);
       const functions = Object.keys(real).filter((name) => name !== 'default' && typeof real[name] === 'function');

@@ -26,7 +26,6 @@ import vm from 'node:vm';
 import { cacheDir } from './dirs.ts';
 import { isPrivateDir, readPrivate, writeAtomic } from './private-io.ts';
 import { forDisplay } from './printable.ts';
-import { WARM_COMMANDS, type WarmCommand } from './warm-commands.ts';
 
 declare const __MFA_WARM_HASH__: string;
 
@@ -34,8 +33,11 @@ declare const __MFA_WARM_HASH__: string;
 export interface Boot {
   /** import() of a file of the on-demand bundle, relative to dist/. */
   import(specifier: string): Promise<unknown>;
-  /** The run is of a warm command (shims: exec): its compiled code is worth keeping. */
-  warm(command: WarmCommand): void;
+  /**
+   * The run is of a warm command (shims: exec), the `bit`-th of src/commands/table.ts's warm
+   * commands (0 to 7): its compiled code is worth keeping.
+   */
+  warm(bit: number): void;
 }
 
 /** Code caches of any bundle and Node. */
@@ -75,8 +77,8 @@ function boot(): void {
   }
   const api: Boot = {
     import: (specifier) => import(pathToFileURL(path.join(__dirname, specifier)).href),
-    warm: (command) => {
-      ran |= 1 << WARM_COMMANDS.indexOf(command);
+    warm: (bit) => {
+      ran |= 1 << bit;
     },
   };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
@@ -85,7 +87,7 @@ function boot(): void {
   run.call(module.exports, module.exports, require, module, __filename, __dirname, api);
 }
 
-/** The file: a byte of WARM_COMMANDS bits, then V8's data; read only from a private file in a private directory. */
+/** The file: a byte of warm-command bits (Boot.warm), then V8's data; read only from a private file in a private directory. */
 function readCodeCache(file: string): Buffer | undefined {
   const read = readPrivate(file);
   if (!read.ok || read.data.length <= 1 || !isPrivateDir(path.dirname(file))) return undefined;

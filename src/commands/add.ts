@@ -16,10 +16,19 @@ import { mask } from '../log.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
 import { storeSourceId } from '../sources/store.ts';
 
-export function addCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export const help: CommandHelp = {
+  usage: [
+    "mfa-exec add PROFILE [--env] [--backend B]    store a profile's long-term keys (typed on the",
+    '                                              terminal, the secret not shown; --env: from',
+    '                                              AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)',
+  ],
+};
+
+export function run({ args, options }: CommandInput, rt: Runtime): Promise<number> {
   return withPrompt(rt.settings.prompt, rt.env, (prompt) => add(args, options, rt, prompt));
 }
 

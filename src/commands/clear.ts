@@ -15,9 +15,14 @@ import { CacheError } from '../errors.ts';
 import type { Options } from '../options.ts';
 import { openPrivateDir } from '../private-file.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { planFor } from '../pipeline/resolution.ts';
 
-export function clearCommand(options: Options, rt: Runtime): number {
+export const help: CommandHelp = {
+  usage: ['mfa-exec clear [-p NAME]                      remove cached credentials'],
+};
+
+export function run({ options }: CommandInput, rt: Runtime): number {
   const filter = options.profile ? profileFilter(options, rt) : undefined;
   const dir = rt.cacheDir;
   let opened = openPrivateDir(dir);

@@ -37,7 +37,20 @@ import type { Logger } from '../log.ts';
 import type { Options } from '../options.ts';
 import { chooseProfile, credentialsFor, resolveContext } from '../pipeline/resolution.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { shellWord } from '../shell-quote.ts';
+
+export const help: CommandHelp = {
+  usage: [
+    'mfa-exec [options] [--] <command> [args…]     run a command with credentials',
+    'mfa-exec exec [options] [--] <command> [args…]',
+    "mfa-exec exec [options] PROFILE [-- <command> [args…]]   aws-vault's form ($SHELL without a command)",
+    '<shim-name> [args…]                           (symlinked as terraform, aws, …) run the real',
+    '                                              program further down PATH with credentials',
+    '                                              (or untouched: MFA_EXEC_DISABLE=1, no profile,',
+    '                                              terraform version and the like; see README)',
+  ],
+};
 
 export interface ExecRequest {
   /** The command name as typed (shim name or first word after --). */
@@ -52,6 +65,19 @@ export interface ExecRequest {
 
 type Run = (childEnv: NodeJS.ProcessEnv) => Promise<number>;
 
+/** The `exec` subcommand (and the default command): the target is the first word, else $SHELL. */
+export function run({ args, options, profileFirst }: CommandInput, rt: Runtime): Promise<number> {
+  const shell = rt.env.SHELL || '/bin/sh';
+  const [name, ...rest] = args;
+  const first = profileFirst && {
+    profile: profileFirst.profile,
+    name: profileFirst.command[0] ?? shell,
+    args: profileFirst.command.slice(1),
+  };
+  return execCommand({ name: name ?? shell, args: rest, options, shim: false, profileFirst: first }, rt);
+}
+
+/** exec and shim mode. */
 export async function execCommand(given: ExecRequest, rt: Runtime): Promise<number> {
   const { env, logger } = rt;
   // 1. What to run: aws-vault's `exec PROFILE -- cmd` decided by the files, then the target, found first.

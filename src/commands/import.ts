@@ -19,14 +19,19 @@ import { mask } from '../log.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { profilesOf, storeContext } from './key-stores.ts';
+
+export const help: CommandHelp = {
+  usage: ['mfa-exec import PROFILE… [--backend B]        move keys out of ~/.aws/credentials into the store'],
+};
 
 const DROP_KEYS: ReadonlyMap<string, KeyEdit> = new Map([
   ['aws_access_key_id', { drop: true }],
   ['aws_secret_access_key', { drop: true }],
 ]);
 
-export function importCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export function run({ args, options }: CommandInput, rt: Runtime): Promise<number> {
   return withPrompt(rt.settings.prompt, rt.env, (prompt) => importKeys(args, options, rt, prompt));
 }
 

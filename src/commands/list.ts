@@ -20,9 +20,14 @@ import { kindOf, type ServedSource } from '../sources/table.ts';
 import type { DescribeContext } from '../sources/types.ts';
 import type { Options } from '../options.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import type { Settings } from '../settings.ts';
 import { planOverrides } from '../pipeline/resolution.ts';
 import { timeLeft } from './state-summary.ts';
+
+export const help: CommandHelp = {
+  usage: ['mfa-exec list [--json]                        profiles, chains, MFA devices, cache state'],
+};
 
 export interface Row {
   profile: string;
@@ -47,7 +52,7 @@ export interface ListContext {
   now: number;
 }
 
-export function listCommand(options: Options, rt: Runtime): number {
+export function run({ options }: CommandInput, rt: Runtime): number {
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const now = rt.now();
   const entries = openEntryReader(rt.cacheDir, now, rt.logger);

@@ -9,12 +9,16 @@ import { openEntryReader } from '../credentials/cache-reader.ts';
 import { cacheState, type CacheState } from '../credentials/cache-state.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
 import { formatDuration } from '../duration.ts';
-import type { Options } from '../options.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { planFor, resolveContext } from '../pipeline/resolution.ts';
 import { summarize, timeLeft } from './state-summary.ts';
 
-export async function loginCommand(options: Options, rt: Runtime): Promise<number> {
+export const help: CommandHelp = {
+  usage: ['mfa-exec login [options]                      prompt now and fill the cache'],
+};
+
+export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {
   const { plan } = planFor(options, rt);
   const { cacheDir } = rt;
   const stateNow = (): CacheState => {

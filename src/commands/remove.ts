@@ -4,16 +4,20 @@
  * scripts (without a terminal and without --yes nothing is deleted).
  */
 import { ExitCode, isMfaExecError, MfaExecError, UsageError } from '../errors.ts';
-import type { Options } from '../options.ts';
 import { isKeyStoreError } from '../keystore/errors.ts';
 import { openStores } from '../keystore/select-store.ts';
 import type { KeyStore } from '../keystore/types.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
 import { storeSourceId } from '../sources/store.ts';
 
-export async function removeCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export const help: CommandHelp = {
+  usage: ['mfa-exec remove PROFILE [--yes] [--backend B] delete stored keys and the sessions made from them'],
+};
+
+export async function run({ args, options }: CommandInput, rt: Runtime): Promise<number> {
   const [profile] = profilesOf('remove', args, options, false) as [string];
   const stores = openStores(storeContext(rt, options));
   const { backend } = stores.choice;

@@ -33,18 +33,26 @@ import { mask } from '../log.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { storeAndCheck } from './import.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
 import { keySourceId } from '../sources/static.ts';
 import { storeSourceId } from '../sources/store.ts';
 import { resolveContext } from '../pipeline/resolution.ts';
 
+export const help: CommandHelp = {
+  usage: [
+    'mfa-exec rotate PROFILE [--mfa-token CODE]    new access key (IAM), old one deleted, kept where',
+    '                                              the old one was (store or credentials file)',
+  ],
+};
+
 /** How long a new key may take to work (IAM is eventually consistent; seconds, usually). */
 const PROPAGATION_DELAYS_MS = [1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 10_000, 10_000, 10_000, 10_000];
 
 type Home = { kind: 'store'; store: KeyStore } | { kind: 'file'; file: string; text: string };
 
-export function rotateCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export function run({ args, options }: CommandInput, rt: Runtime): Promise<number> {
   return withPrompt(rt.settings.prompt, rt.env, (prompt) => rotate(args, options, rt, prompt));
 }
 

@@ -7,15 +7,20 @@ import path from 'node:path';
 import { fileId, findTarget } from '../child/find-target.ts';
 import { shimsDir } from '../dirs.ts';
 import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
-import { OWN_NAMES, type Options } from '../invocation.ts';
+import { OWN_NAMES } from './invocation.ts';
 import { printable } from '../printable.ts';
 import { isSymlink } from '../private-io.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
+
+export const help: CommandHelp = {
+  usage: ['mfa-exec shim install|list|remove <name…> [--dir DIR]'],
+};
 
 /** A shim by these names would run instead of mfa-exec itself (`node`: our #! line runs it). */
 const RESERVED_NAMES = new Set([...OWN_NAMES, 'node']);
 
-export function shimCommand(args: string[], options: Options, rt: Runtime): number {
+export function run({ args, options }: CommandInput, rt: Runtime): number {
   // Names and paths come from the command line and the directory: escape what a terminal would act on.
   const out = (text: string) => rt.out(text.replace(/[^\t\n]+/g, printable));
   const [action, ...names] = args;

@@ -11,7 +11,7 @@ import { planOverrides } from '../../src/pipeline/resolution.ts';
 import { entryPath, writeEntry } from '../../src/credentials/cache.ts';
 import { planCacheRefs } from '../../src/credentials/cache-key.ts';
 import { openEntryReader } from '../../src/credentials/cache-reader.ts';
-import { defaultOptions } from '../../src/invocation.ts';
+import { defaultOptions } from '../../src/options.ts';
 import { silentLogger } from '../../src/log.ts';
 import { readSettings } from '../../src/settings.ts';
 
