@@ -15,8 +15,6 @@ import { canonical, type CacheRef, type StepRequest } from './cache-key.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { isFresh } from './fresh.ts';
 
-export { cacheDir } from '../dirs.ts';
-
 /** 2: entries record their request (1 had only a description; its entries are simply misses). */
 export const CACHE_SCHEMA_VERSION = 2;
 

@@ -1,5 +1,5 @@
 /**
- * The encrypted file store: one file per profile in keys-dir.ts's directory (0700), each sealed
+ * The encrypted file store: one file per profile in the keys directory (dirs.ts; 0700), each sealed
  * with the store's one passphrase (file-crypto.ts), written 0600 through a fresh O_EXCL temporary
  * file, fsync and rename.
  *
