@@ -64,96 +64,22 @@ async function rotate(args: string[], options: Options, rt: Runtime, prompt: Pro
   checkRotatable(plan, files, profile);
 
   // 1. The old key, read once (the MFA session below reuses it instead of opening the store again).
-  let old: { keys: LongTermKeys; home: Home } | undefined;
-  const readOld = async (): Promise<{ keys: LongTermKeys; home: Home }> => (old ??= await oldKey(plan, files, rt, options, prompt));
+  let old: OldKey | undefined;
+  const readOld = async (): Promise<OldKey> => (old ??= await oldKey(plan, files, rt, options, prompt));
   if (plan.source.kind === 'static') await readOld(); // checks the file can be edited before anything is created
 
   // 2. Credentials IAM accepts.
-  const device = plan.session?.mfaSerial !== undefined ? plan.session : deviceFromChains(files, profile, rt);
-  let iamCreds: Credentials;
-  if (device?.mfaSerial) {
-    const sessionPlan: Plan = {
-      ...plan,
-      roles: [],
-      passThrough: false,
-      session: { ...device, durationSeconds: plan.session?.durationSeconds ?? DEFAULT_SESSION_SECONDS },
-    };
-    rt.logger.debug(`rotate: IAM calls with the MFA session of device ${device.mfaSerial}`);
-    iamCreds = await resolveCredentials(sessionPlan, {
-      ...resolveContext(rt, options),
-      promptReason: `rotating the access key of profile '${profile}' needs an MFA session.`,
-      fetchSource: async () => (await readOld()).keys,
-    });
-  } else {
-    rt.logger.debug('rotate: no MFA device in any profile using these keys; IAM calls are signed with the old key itself');
-    iamCreds = (await readOld()).keys;
-  }
+  const iamCreds = await iamCredentials(plan, files, rt, options, readOld);
   const { keys: oldKeys, home } = await readOld();
   const where = home.kind === 'store' ? home.store.describe(profile) : home.file;
 
   // 3. Whose key it is.
-  let arn: string;
-  try {
-    arn = await callerIdentity(iamCreds, place);
-  } catch (error) {
-    throw iamError(`GetCallerIdentity for profile '${profile}'`, error, 'Nothing was changed.');
-  }
-  const userName = /^arn:[^:]+:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
-  if (!userName) {
-    throw new ConfigError(
-      `The keys of profile '${profile}' belong to ${arn}, not to an IAM user; rotate only replaces IAM user access keys. Nothing was changed.`,
-    );
-  }
+  const { arn, userName } = await iamUser(iamCreds, place, profile);
   rt.logger.info(`rotating access key ${mask(oldKeys.accessKeyId)} of IAM user ${userName} (profile '${profile}', kept in ${where})`);
 
-  // 4. The new key, proven.
-  let created: LongTermKeys;
-  try {
-    created = await createAccessKey(iamCreds, userName, place);
-  } catch (error) {
-    throw iamError(
-      `IAM CreateAccessKey for user ${userName}`,
-      error,
-      `Nothing was changed: the old key ${mask(oldKeys.accessKeyId)} is still live and in ${where}.`,
-    );
-  }
-  rt.logger.info(`created access key ${mask(created.accessKeyId)}; checking that it works (IAM takes a few seconds to know a new key)`);
-  const undo = async (why: string, cause: unknown): Promise<never> => {
-    const unchanged = `The old key ${oldKeys.accessKeyId} is still live and still in ${where}: nothing else was changed.`;
-    try {
-      await deleteAccessKey(iamCreds, userName, created.accessKeyId, place);
-    } catch (error) {
-      throw new MfaExecError(
-        `${why} The new key ${created.accessKeyId} is live but stored nowhere, and deleting it failed (${describeAwsError(error)}): delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${created.accessKeyId}'. ${unchanged}`,
-        isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable,
-        { cause },
-      );
-    }
-    throw new MfaExecError(
-      `${why} The new key ${created.accessKeyId} was deleted again. ${unchanged}`,
-      isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable,
-      {
-        cause,
-      },
-    );
-  };
-  try {
-    await proveKey(created, arn, place, rt);
-  } catch (error) {
-    return undo(
-      `The new key ${mask(created.accessKeyId)} does not work: ${isMfaExecError(error) ? error.message : describeAwsError(error)}.`,
-      error,
-    );
-  }
-
-  // 5. Kept where the old one was.
-  try {
-    if (home.kind === 'store') await storeAndCheck(home.store, profile, created);
-    else writeKeysToFile(home.file, home.text, profile, created);
-  } catch (error) {
-    return undo(`Cannot keep the new key in ${where}: ${isMfaExecError(error) ? error.message : String(error)}`, error);
-  }
-  rt.logger.info(`stored the new key ${mask(created.accessKeyId)} in ${where}`);
+  // 4. and 5. The new key, proven, kept where the old one was.
+  const rotation: Rotation = { profile, rt, place, iamCreds, arn, userName, oldKeys, home, where };
+  const created = await newKey(rotation);
 
   // 6. The old key goes, and so do the sessions made from it.
   const dropped = dropSessions(plan.source.kind === 'store' ? storeSourceId(profile) : keySourceId('static', oldKeys.accessKeyId), rt);
@@ -170,6 +96,126 @@ async function rotate(args: string[], options: Options, rt: Runtime, prompt: Pro
     `deleted the old key ${mask(oldKeys.accessKeyId)}${dropped > 0 ? `; dropped ${dropped} cached ${dropped === 1 ? 'entry' : 'entries'} made from it (the next run asks for an MFA code)` : ''}`,
   );
   return 0;
+}
+
+type OldKey = { keys: LongTermKeys; home: Home };
+
+/** What the steps after the old key's owner is known share. */
+interface Rotation {
+  profile: string;
+  rt: Runtime;
+  place: AwsPlace;
+  iamCreds: Credentials;
+  arn: string;
+  userName: string;
+  oldKeys: LongTermKeys;
+  home: Home;
+  /** Where the old key is kept, for messages. */
+  where: string;
+}
+
+/**
+ * Step 2: the MFA session of the profile's device (cached, or one prompt; a code already used is
+ * never sent again: the prompt says to wait for the next one), or the old key itself when no
+ * profile names an MFA device.
+ */
+async function iamCredentials(
+  plan: Plan,
+  files: AwsFiles,
+  rt: Runtime,
+  options: Options,
+  readOld: () => Promise<OldKey>,
+): Promise<Credentials> {
+  const profile = plan.profile;
+  const device = plan.session?.mfaSerial !== undefined ? plan.session : deviceFromChains(files, profile, rt);
+  if (!device?.mfaSerial) {
+    rt.logger.debug('rotate: no MFA device in any profile using these keys; IAM calls are signed with the old key itself');
+    return (await readOld()).keys;
+  }
+  const sessionPlan: Plan = {
+    ...plan,
+    roles: [],
+    passThrough: false,
+    session: { ...device, durationSeconds: plan.session?.durationSeconds ?? DEFAULT_SESSION_SECONDS },
+  };
+  rt.logger.debug(`rotate: IAM calls with the MFA session of device ${device.mfaSerial}`);
+  return resolveCredentials(sessionPlan, {
+    ...resolveContext(rt, options),
+    promptReason: `rotating the access key of profile '${profile}' needs an MFA session.`,
+    fetchSource: async () => (await readOld()).keys,
+  });
+}
+
+/** Step 3: the IAM user the key belongs to (rotate replaces only IAM user keys). */
+async function iamUser(iamCreds: Credentials, place: AwsPlace, profile: string): Promise<{ arn: string; userName: string }> {
+  let arn: string;
+  try {
+    arn = await callerIdentity(iamCreds, place);
+  } catch (error) {
+    throw iamError(`GetCallerIdentity for profile '${profile}'`, error, 'Nothing was changed.');
+  }
+  const userName = /^arn:[^:]+:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+  if (!userName) {
+    throw new ConfigError(
+      `The keys of profile '${profile}' belong to ${arn}, not to an IAM user; rotate only replaces IAM user access keys. Nothing was changed.`,
+    );
+  }
+  return { arn, userName };
+}
+
+/**
+ * Steps 4 and 5: CreateAccessKey, GetCallerIdentity with the new key until IAM knows it, then the
+ * key kept where the old one was. A new key that cannot be proven or kept is deleted again (undo),
+ * so nothing is left that the user does not know about.
+ */
+async function newKey(r: Rotation): Promise<LongTermKeys> {
+  const { profile, rt, place, iamCreds, userName, oldKeys, home, where } = r;
+  let created: LongTermKeys;
+  try {
+    created = await createAccessKey(iamCreds, userName, place);
+  } catch (error) {
+    throw iamError(
+      `IAM CreateAccessKey for user ${userName}`,
+      error,
+      `Nothing was changed: the old key ${mask(oldKeys.accessKeyId)} is still live and in ${where}.`,
+    );
+  }
+  rt.logger.info(`created access key ${mask(created.accessKeyId)}; checking that it works (IAM takes a few seconds to know a new key)`);
+  try {
+    await proveKey(created, r.arn, place, rt);
+  } catch (error) {
+    return undo(
+      r,
+      created,
+      `The new key ${mask(created.accessKeyId)} does not work: ${isMfaExecError(error) ? error.message : describeAwsError(error)}.`,
+      error,
+    );
+  }
+  try {
+    if (home.kind === 'store') await storeAndCheck(home.store, profile, created);
+    else writeKeysToFile(home.file, home.text, profile, created);
+  } catch (error) {
+    return undo(r, created, `Cannot keep the new key in ${where}: ${isMfaExecError(error) ? error.message : String(error)}`, error);
+  }
+  rt.logger.info(`stored the new key ${mask(created.accessKeyId)} in ${where}`);
+  return created;
+}
+
+/** The new key is deleted again; the error says why, and what is live where. */
+async function undo(r: Rotation, created: LongTermKeys, why: string, cause: unknown): Promise<never> {
+  const { iamCreds, userName, place, oldKeys, where } = r;
+  const unchanged = `The old key ${oldKeys.accessKeyId} is still live and still in ${where}: nothing else was changed.`;
+  const exitCode = isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable;
+  try {
+    await deleteAccessKey(iamCreds, userName, created.accessKeyId, place);
+  } catch (error) {
+    throw new MfaExecError(
+      `${why} The new key ${created.accessKeyId} is live but stored nowhere, and deleting it failed (${describeAwsError(error)}): delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${created.accessKeyId}'. ${unchanged}`,
+      exitCode,
+      { cause },
+    );
+  }
+  throw new MfaExecError(`${why} The new key ${created.accessKeyId} was deleted again. ${unchanged}`, exitCode, { cause });
 }
 
 function checkRotatable(plan: Plan, files: AwsFiles, profile: string): void {
