@@ -19,14 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import type { CacheRef } from '../../src/credentials/cache-key.ts';
-import {
-  CACHE_SCHEMA_VERSION,
-  ensureCacheDir,
-  entryPath,
-  readCredentials,
-  readEntry,
-  writeEntry,
-} from '../../src/credentials/cache.ts';
+import { CACHE_SCHEMA_VERSION, ensureCacheDir, entryPath, readCredentials, readEntry, writeEntry } from '../../src/credentials/cache.ts';
 import type { Credentials } from '../../src/aws/credentials.ts';
 import { CacheError, ExitCode } from '../../src/errors.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
