@@ -12,7 +12,7 @@ import { fileId } from './child/find-target.ts';
 import { cacheDir } from './dirs.ts';
 import { execCommand } from './commands/exec.ts';
 import { parseInvocation } from './commands/invocation.ts';
-import { commandNamed, warmBit } from './commands/table.ts';
+import { COMMANDS, commandNamed, warmBit } from './commands/table.ts';
 import { ExitCode, isMfaExecError } from './errors.ts';
 import { createLogger } from './log.ts';
 import { forDisplay } from './printable.ts';
@@ -61,7 +61,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   const commands = () => import('./on-demand/commands.ts');
   if (options.help || argv.length <= 2) {
-    rt.out(await (await commands()).help());
+    rt.out(await (await commands()).help(COMMANDS));
     return argv.length <= 2 ? ExitCode.usage : 0;
   }
   const entry = commandNamed(invocation.command)!;

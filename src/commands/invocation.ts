@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
+import { OWN_NAMES } from '../own-names.ts';
 import { COMMON_OPTIONS, defaultOptions, OPTIONS, type OptionName, type Options, type OptionSpec } from '../options.ts';
 import { commandNamed } from './table.ts';
 import type { CommandEntry } from './types.ts';
@@ -25,9 +26,6 @@ export type Invocation =
        */
       profileFirst?: { profile: string; command: string[] };
     };
-
-/** Names under which we are mfa-exec itself rather than a shim (the bin link, the bundle, the source). */
-export const OWN_NAMES: ReadonlySet<string> = new Set(['mfa-exec', 'cli.js', 'cli.ts', 'mfa-exec.js']);
 
 export function parseInvocation(argv: readonly string[], invokedAs: string): Invocation {
   const name = path.basename(invokedAs);

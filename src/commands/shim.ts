@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileId, findTarget } from '../child/find-target.ts';
 import { shimsDir } from '../dirs.ts';
 import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
-import { OWN_NAMES } from './invocation.ts';
+import { OWN_NAMES } from '../own-names.ts';
 import { printable } from '../printable.ts';
 import { isSymlink } from '../private-io.ts';
 import type { Runtime } from '../pipeline/runtime.ts';

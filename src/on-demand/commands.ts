@@ -1,11 +1,11 @@
 /**
  * The subcommands that are not in the warm bundle, and `--help`: each command's file is loaded
- * by its name in the table (src/commands/table.ts) with one import(). The build makes this the
- * entry of dist/on-demand/commands.js; esbuild makes each file under src/commands/ a chunk of its
- * own (a glob import), so `login` never parses `rotate` and its IAM SDK.
+ * by its name in the table (src/commands/table.ts, which cli.ts passes in: importing it here
+ * would load every warm command again) with one import(). The build makes this the entry of
+ * dist/on-demand/commands.js; esbuild makes each file under src/commands/ a chunk of its own (a
+ * glob import), so `login` never parses `rotate` and its IAM SDK.
  */
 import { helpText } from '../commands/help.ts';
-import { COMMANDS } from '../commands/table.ts';
 import type { CommandEntry, CommandInput, CommandModule } from '../commands/types.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 
@@ -17,8 +17,8 @@ export async function runCommand(entry: CommandEntry, input: CommandInput, rt: R
   return (await load(entry)).run(input, rt);
 }
 
-/** `mfa-exec --help`: every command's usage, in the table's order. */
-export async function help(): Promise<string> {
-  const modules = await Promise.all(COMMANDS.map(load));
+/** `mfa-exec --help`: every command's usage, in the order of `commands` (the table's). */
+export async function help(commands: readonly CommandEntry[]): Promise<string> {
+  const modules = await Promise.all(commands.map(load));
   return helpText(modules.flatMap((m) => m.help.usage));
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileId, findTarget } from '../../child/find-target.ts';
 import { shimsDir } from '../../dirs.ts';
-import { OWN_NAMES } from '../invocation.ts';
+import { OWN_NAMES } from '../../own-names.ts';
 import type { Runtime } from '../../pipeline/runtime.ts';
 import type { Finding } from './finding.ts';
 
