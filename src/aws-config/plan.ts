@@ -163,7 +163,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
 export type Hop =
   /** The walk ends here; `role`: `current` is also a role (credential_source). */
   | { source: ServedSource; role: boolean; note?: string }
-  /** `current` is a role assumed with the credentials of `next`; `selfWithKeys`: it may name itself (its keys are the source). */
+  /** `current` is a role assumed with the credentials of `next`; `selfWithKeys`: it names itself, and may (its keys are the source). */
   | { next: string; selfWithKeys: boolean };
 
 export function hop(files: AwsFiles, current: Profile, isTarget: boolean, env: NodeJS.ProcessEnv): Hop {
@@ -183,7 +183,7 @@ export function hop(files: AwsFiles, current: Profile, isTarget: boolean, env: N
       `Profile '${current.name}' in ${where(current, 'role_arn')} has role_arn but neither source_profile nor credential_source, so there are no credentials to assume the role with. Add 'source_profile = <profile with keys>'.`,
     );
   }
-  return { next, selfWithKeys: hasStaticKeys(current, files) };
+  return { next, selfWithKeys: next === current.name && hasStaticKeys(current, files) };
 }
 
 /** The source's own session token, when it holds temporary credentials (keys with aws_session_token, or the environment's). */

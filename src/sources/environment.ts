@@ -20,6 +20,7 @@ export interface EnvironmentSource {
 
 export const environment: SourceKind<EnvironmentSource> = {
   kind: 'environment',
+  onRole: true,
   roleSource: true,
   detect(p, { env, role }) {
     const kind = p.values.credential_source;

@@ -21,13 +21,15 @@ export interface StaticSource {
   readonly sessionToken?: string;
 }
 
-/** The profile has keys botocore would use before its credential_process. */
+/** The profile has keys botocore would use before its credential_process (any keys, when it has none). */
 export function hasStaticKeys(p: Profile, files: AwsFiles): boolean {
-  const v = p.values;
-  const keysIn = (file: string) => ['aws_access_key_id', 'aws_secret_access_key'].some((k) => v[k] !== undefined && p.origin[k] === file);
+  const { values: v, origin } = p;
+  if (v.aws_access_key_id === undefined && v.aws_secret_access_key === undefined) return false;
+  const file = files.credentialsFile;
   return (
-    (v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined) &&
-    (v.credential_process === undefined || keysIn(files.credentialsFile))
+    v.credential_process === undefined ||
+    (v.aws_access_key_id !== undefined && origin.aws_access_key_id === file) ||
+    (v.aws_secret_access_key !== undefined && origin.aws_secret_access_key === file)
   );
 }
 
@@ -38,8 +40,9 @@ export function keySourceId(kind: 'static' | 'environment', accessKeyId: string)
 
 export const staticKeys: SourceKind<StaticSource> = {
   kind: 'static',
+  onRole: true,
   detect(p, ctx) {
-    if (!hasStaticKeys(p, ctx.files) || (ctx.isTarget && p.values.role_arn !== undefined)) return undefined;
+    if ((ctx.isTarget && p.values.role_arn !== undefined) || !hasStaticKeys(p, ctx.files)) return undefined;
     const { aws_access_key_id: id, aws_secret_access_key: secret } = p.values;
     // botocore reads the older name first: when aws_security_token is there at all, it is the token.
     const token = Object.hasOwn(p.values, 'aws_security_token') ? p.values.aws_security_token : p.values.aws_session_token;

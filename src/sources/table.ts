@@ -26,14 +26,19 @@ export type Source = NonNullable<ReturnType<(typeof SOURCES)[number]['detect']>>
 export type ServedSource = Exclude<Source, { kind: 'unserved' }>;
 export type SourceOfKind<K extends Source['kind']> = Extract<Source, { kind: K }>;
 
+const BY_KIND = new Map<string, SourceKind<Source>>(SOURCES.map((k) => [k.kind, k as SourceKind<Source>]));
+
 /** The kind of `source`. */
 export function kindOf<S extends Source>(source: S): SourceKind<S> {
-  return SOURCES.find((k) => k.kind === source.kind) as unknown as SourceKind<S>;
+  return BY_KIND.get(source.kind) as unknown as SourceKind<S>;
 }
+
+/** The kinds asked about a role profile (a chain of thousands of roles asks once per hop). */
+const ROLE_KINDS = (SOURCES as readonly SourceKind<Source>[]).filter((k) => k.onRole);
 
 /** The first kind that claims `profile`, and its source; undefined for a role no kind claims. */
 export function detectSource(profile: Profile, ctx: DetectContext): { source: Source; kind: SourceKind<Source> } | undefined {
-  for (const kind of SOURCES as readonly SourceKind<Source>[]) {
+  for (const kind of ctx.role ? ROLE_KINDS : (SOURCES as readonly SourceKind<Source>[])) {
     const source = kind.detect(profile, ctx);
     if (source) return { source, kind };
   }

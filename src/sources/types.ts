@@ -42,6 +42,8 @@ export interface DescribeContext {
 
 export interface SourceKind<S extends SourceBase> {
   readonly kind: S['kind'];
+  /** The kind may claim a role profile (DetectContext.role): it is asked about roles too (the others never are). */
+  readonly onRole?: true;
   /**
    * The profile where this kind is found is a role assumed with these credentials
    * (credential_source), not a profile whose credentials they are.

@@ -63,6 +63,7 @@ function source(p: Profile, what: string, why: string): UnservedSource {
 
 export const unserved: SourceKind<UnservedSource> = {
   kind: 'unserved',
+  onRole: true,
   detect(p, { files, role }) {
     const v = p.values;
     if (role) {
