@@ -167,9 +167,7 @@ export type Hop =
   | { next: string; selfWithKeys: boolean };
 
 export function hop(files: AwsFiles, current: Profile, isTarget: boolean, env: NodeJS.ProcessEnv): Hop {
-  const v = current.values;
-  const role = v.role_arn !== undefined && v.web_identity_token_file === undefined;
-  const found = detectSource(current, { files, env, isTarget, role });
+  const found = detectSource(current, files, env, isTarget);
   if (found) {
     const { source, kind } = found;
     if (source.kind === 'unserved') throw new UnservedError(source);
@@ -177,7 +175,7 @@ export function hop(files: AwsFiles, current: Profile, isTarget: boolean, env: N
     return { source, role: kind.roleSource === true, ...(note === undefined ? {} : { note }) };
   }
   // A role that no kind claims: assumed with the credentials of its source_profile.
-  const next = v.source_profile;
+  const next = current.values.source_profile;
   if (next === undefined) {
     throw new ConfigError(
       `Profile '${current.name}' in ${where(current, 'role_arn')} has role_arn but neither source_profile nor credential_source, so there are no credentials to assume the role with. Add 'source_profile = <profile with keys>'.`,

@@ -20,7 +20,7 @@ export interface EnvironmentSource {
 
 export const environment: SourceKind<EnvironmentSource> = {
   kind: 'environment',
-  onRole: true,
+  onRole: ['credential_source'],
   roleSource: true,
   detect(p, { env, role }) {
     const kind = p.values.credential_source;

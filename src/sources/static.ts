@@ -40,7 +40,7 @@ export function keySourceId(kind: 'static' | 'environment', accessKeyId: string)
 
 export const staticKeys: SourceKind<StaticSource> = {
   kind: 'static',
-  onRole: true,
+  onRole: ['aws_access_key_id', 'aws_secret_access_key'], // a source profile's keys win over its role_arn
   detect(p, ctx) {
     if ((ctx.isTarget && p.values.role_arn !== undefined) || !hasStaticKeys(p, ctx.files)) return undefined;
     const { aws_access_key_id: id, aws_secret_access_key: secret } = p.values;

@@ -10,7 +10,7 @@
  * role_arn), credential_source on a role, credential_process, then what mfa-exec does not serve,
  * then the key store for a profile with nothing else.
  */
-import type { Profile } from '../aws-config/types.ts';
+import type { AwsFiles, Profile } from '../aws-config/types.ts';
 import { environment } from './environment.ts';
 import { credentialProcess } from './process.ts';
 import { staticKeys } from './static.ts';
@@ -33,12 +33,35 @@ export function kindOf<S extends Source>(source: S): SourceKind<S> {
   return BY_KIND.get(source.kind) as unknown as SourceKind<S>;
 }
 
-/** The kinds asked about a role profile (a chain of thousands of roles asks once per hop). */
-const ROLE_KINDS = (SOURCES as readonly SourceKind<Source>[]).filter((k) => k.onRole);
+const ALL_KINDS = SOURCES as readonly SourceKind<Source>[];
+/** The kinds that may claim a role profile, and the settings by which they may (SourceKind.onRole). */
+const ROLE_KINDS = ALL_KINDS.filter((k) => k.onRole);
+const ROLE_SETTINGS = [...new Set(ROLE_KINDS.flatMap((k) => k.onRole!))];
 
-/** The first kind that claims `profile`, and its source; undefined for a role no kind claims. */
-export function detectSource(profile: Profile, ctx: DetectContext): { source: Source; kind: SourceKind<Source> } | undefined {
-  for (const kind of ctx.role ? ROLE_KINDS : (SOURCES as readonly SourceKind<Source>[])) {
+/**
+ * The first kind that claims `profile`, and its source; undefined for a role that no kind claims
+ * (it is assumed with its source_profile's credentials). `isTarget`: the profile asked for.
+ */
+export function detectSource(
+  profile: Profile,
+  files: AwsFiles,
+  env: DetectContext['env'],
+  isTarget: boolean,
+): { source: Source; kind: SourceKind<Source> } | undefined {
+  const v = profile.values;
+  const role = v.role_arn !== undefined && v.web_identity_token_file === undefined;
+  // Indexed loops and nothing allocated for a role no kind can claim: this runs once per hop of
+  // a chain of thousands, mostly before V8 has optimized it.
+  let kinds = ALL_KINDS;
+  if (role) {
+    let claimable = false;
+    for (let i = 0; i < ROLE_SETTINGS.length && !claimable; i++) claimable = v[ROLE_SETTINGS[i]!] !== undefined;
+    if (!claimable) return undefined;
+    kinds = ROLE_KINDS;
+  }
+  const ctx: DetectContext = { files, env, isTarget, role };
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i]!;
     const source = kind.detect(profile, ctx);
     if (source) return { source, kind };
   }

@@ -42,8 +42,12 @@ export interface DescribeContext {
 
 export interface SourceKind<S extends SourceBase> {
   readonly kind: S['kind'];
-  /** The kind may claim a role profile (DetectContext.role): it is asked about roles too (the others never are). */
-  readonly onRole?: true;
+  /**
+   * The settings by which this kind may claim a role profile (DetectContext.role). A role is asked
+   * only of such kinds, and only when it has one of these settings: a chain of thousands of roles
+   * then costs a few property reads per hop.
+   */
+  readonly onRole?: readonly string[];
   /**
    * The profile where this kind is found is a role assumed with these credentials
    * (credential_source), not a profile whose credentials they are.

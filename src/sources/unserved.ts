@@ -63,7 +63,7 @@ function source(p: Profile, what: string, why: string): UnservedSource {
 
 export const unserved: SourceKind<UnservedSource> = {
   kind: 'unserved',
-  onRole: true,
+  onRole: ['credential_source'], // other than Environment
   detect(p, { files, role }) {
     const v = p.values;
     if (role) {

@@ -13,9 +13,7 @@ const files = (config: string, credentials?: string): AwsFiles =>
   parseAwsFiles(config, '/home/u/.aws/config', credentials, '/home/u/.aws/credentials');
 
 function kindOfProfile(f: AwsFiles, name: string, env: NodeJS.ProcessEnv = {}): string | undefined {
-  const p = f.profiles.get(name)!;
-  const role = p.values.role_arn !== undefined && p.values.web_identity_token_file === undefined;
-  return detectSource(p, { files: f, env, isTarget: true, role })?.source.kind;
+  return detectSource(f.profiles.get(name)!, f, env, true)?.source.kind;
 }
 
 const KEYS = 'aws_access_key_id = AKIAEXAMPLE000000001\naws_secret_access_key = secret/EXAMPLE\n';
