@@ -57,6 +57,20 @@ const onDemandIsExternal = {
 };
 
 /**
+ * Any other import() reached from the warm bundle is the on-demand half of a module whose warm
+ * half the bundle uses: a source kind's fetch (src/sources/*.ts) loads what it needs with import().
+ * The warm bundle never calls that function, so esbuild drops it and its import() with it; marked
+ * external here, the imported module is not even parsed into the bundle. One that survives (code
+ * the warm path does call) fails the build below.
+ */
+const otherImportsAreDropped = {
+  name: 'other-imports-are-dropped',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+  },
+};
+
+/**
  * Built-in modules the warm bundle gets on first use instead of at start-up: node:child_process
  * and node:tty (with net and stream: ~3 ms per run on Node 20) are needed only by exec and the
  * shims when they spawn, not by credential-process, status, env or list; node:fs/promises (with
@@ -71,10 +85,19 @@ const builtinsOnFirstUse = {
   setup(b) {
     const filter = new RegExp(`^(node:)?(${BUILTINS_ON_FIRST_USE.join('|')})$`);
     b.onResolve({ filter }, (args) =>
-      args.namespace === 'builtin-on-first-use'
+      args.namespace.startsWith('builtin-on-first-use')
         ? { path: args.path, external: true } // the stand-in's own require()
-        : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-on-first-use' },
+        : {
+            path: args.path.replace(/^node:/, ''),
+            // A require() (isexe's, from a CommonJS package) gets one object that reads the real
+            // module's property when it is read: such callers read it at call time, `(0, x.stat)(…)`.
+            namespace: args.kind === 'require-call' ? 'builtin-on-first-use-cjs' : 'builtin-on-first-use',
+          },
     );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use-cjs' }, (args) => ({
+      contents: `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:${args.path}'))[key] });`,
+      loader: 'js',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, async (args) => {
       const real = await import(`node:${args.path}`);
       const functions = Object.keys(real).filter((name) => name !== 'default' && typeof real[name] === 'function');
@@ -133,7 +156,7 @@ const warm = await build({
   splitting: false,
   format: 'cjs',
   write: false,
-  plugins: [onDemandIsExternal, builtinsOnFirstUse, builtinsOnce],
+  plugins: [onDemandIsExternal, otherImportsAreDropped, builtinsOnFirstUse, builtinsOnce],
   banner: {},
   // import.meta is empty in CommonJS: code of the warm bundle must not use it (cli.ts has __filename).
   logOverride: { 'empty-import-meta': 'error' },

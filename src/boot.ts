@@ -13,8 +13,8 @@
  * or under other V8 flags: the bundle is then compiled as usual and the cache made again. A cache
  * directory or file that is not private and ours is not used, nor written to.
  *
- * This file is compiled without a code cache on every run, so it is kept small: its own checks
- * rather than private-file.ts (own-private.ts is the test both apply). The bundle is compiled here, not by
+ * This file is compiled without a code cache on every run, so it is kept small: the bare private
+ * read and atomic write of private-io.ts, not private-file.ts. The bundle is compiled here, not by
  * Node's module loader, so its import() of the on-demand bundle goes through `__mfaBoot.import`
  * (the build rewrites those calls).
  */
@@ -23,10 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
-import { cacheDir } from './cache-dir.ts';
-import { isOwnPrivate } from './own-private.ts';
+import { cacheDir } from './dirs.ts';
+import { isPrivateDir, readPrivate, writeAtomic } from './private-io.ts';
 import { forDisplay } from './printable.ts';
-import { WARM_COMMANDS, type WarmCommand } from './warm-commands.ts';
 
 declare const __MFA_WARM_HASH__: string;
 
@@ -34,8 +33,11 @@ declare const __MFA_WARM_HASH__: string;
 export interface Boot {
   /** import() of a file of the on-demand bundle, relative to dist/. */
   import(specifier: string): Promise<unknown>;
-  /** The run is of a warm command (shims: exec): its compiled code is worth keeping. */
-  warm(command: WarmCommand): void;
+  /**
+   * The run is of a warm command (shims: exec), the `bit`-th of src/commands/table.ts's warm
+   * commands (0 to 7): its compiled code is worth keeping.
+   */
+  warm(bit: number): void;
 }
 
 /** Code caches of any bundle and Node. */
@@ -75,8 +77,8 @@ function boot(): void {
   }
   const api: Boot = {
     import: (specifier) => import(pathToFileURL(path.join(__dirname, specifier)).href),
-    warm: (command) => {
-      ran |= 1 << WARM_COMMANDS.indexOf(command);
+    warm: (bit) => {
+      ran |= 1 << bit;
     },
   };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
@@ -85,42 +87,23 @@ function boot(): void {
   run.call(module.exports, module.exports, require, module, __filename, __dirname, api);
 }
 
-/** The file: a byte of WARM_COMMANDS bits, then V8's data. */
+/** The file: a byte of warm-command bits (Boot.warm), then V8's data; read only from a private file in a private directory. */
 function readCodeCache(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    if (!isOwnPrivate(fs.fstatSync(fd), 'file') || !isOwnPrivate(fs.lstatSync(path.dirname(file)), 'directory')) return undefined;
-    const data = fs.readFileSync(fd);
-    return data.length > 1 ? data : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
+  const read = readPrivate(file);
+  if (!read.ok || read.data.length <= 1 || !isPrivateDir(path.dirname(file))) return undefined;
+  return read.data;
 }
 
 /**
- * Writes the code cache for the warm commands `seen` (a fresh 0600 file, synced, renamed into
- * place; its temporary name is one `clear` knows) if the directory exists and is private, and
- * removes the caches of other bundles or Nodes not written for UNUSED_MS. Says what it did.
+ * Writes the code cache for the warm commands `seen` (private-io.ts's atomic write: its temporary
+ * name is one `clear` knows) if the directory exists and is private, and removes the caches of
+ * other bundles or Nodes not written for UNUSED_MS. Says what it did.
  */
 function keepCodeCache(file: string, seen: number, script: vm.Script): string {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.tmp-${process.pid}-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`);
-  let fd: number | undefined;
   try {
-    if (!isOwnPrivate(fs.lstatSync(dir), 'directory')) return `code cache: ${dir} is not a private directory of yours; not kept`;
-    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-    fs.writeFileSync(fd, Buffer.concat([Buffer.of(seen), script.createCachedData()]));
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, file);
+    if (!isPrivateDir(dir)) return `code cache: ${dir} is not a private directory of yours; not kept`;
+    writeAtomic(file, Buffer.concat([Buffer.of(seen), script.createCachedData()]));
     for (const other of fs.readdirSync(dir)) {
       if (!CODE_CACHE.test(other) || other === path.basename(file)) continue;
       const stat = fs.lstatSync(path.join(dir, other), { throwIfNoEntry: false });
@@ -128,8 +111,6 @@ function keepCodeCache(file: string, seen: number, script: vm.Script): string {
     }
     return `code cache: kept the compiled code in ${file}`;
   } catch (error) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
     return `code cache: not kept (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
 }

@@ -9,19 +9,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileId } from './child/find-target.ts';
-import { credentialProcessCommand } from './commands/credential-process.ts';
-import { envCommand } from './commands/env.ts';
+import { cacheDir } from './dirs.ts';
 import { execCommand } from './commands/exec.ts';
-import { listCommand } from './commands/list.ts';
-import { statusCommand } from './commands/status.ts';
+import { parseInvocation } from './commands/invocation.ts';
+import { COMMANDS, commandNamed, warmBit } from './commands/table.ts';
 import { ExitCode, isMfaExecError } from './errors.ts';
-import { defaultOptions, parseInvocation } from './invocation.ts';
 import { createLogger } from './log.ts';
 import { forDisplay } from './printable.ts';
 import type { Boot } from './boot.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime } from './pipeline/runtime.ts';
+import { defaultOptions } from './options.ts';
 import { readSettings } from './settings.ts';
-import { isWarmCommand } from './warm-commands.ts';
 
 declare const __MFA_EXEC_VERSION__: string;
 /** Given by src/boot.ts, which compiles this bundle (dist/warm.js) and loads it from dist/cli.js. */
@@ -31,14 +29,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const invocation = parseInvocation(argv.slice(2), argv[1] ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
   const settings = readSettings(env);
+  const homedir = os.homedir();
   if (settings.server) options.server = true;
   // Us: dist/cli.js (boot.ts gives its own __filename), and the file we were started as (a shims/ launcher that loads it).
   const selfPath = __filename;
   const rt: Runtime = {
     env,
     settings,
-    homedir: os.homedir(),
+    homedir,
     cwd: process.cwd(),
+    cacheDir: cacheDir(env, homedir),
     now: Date.now,
     logger: createLogger(options.debug || settings.debug),
     out: writeStdout,
@@ -50,10 +50,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     onDemand: () => import('./on-demand/credentials.ts'),
   };
 
-  // boot.ts keeps the code compiled by runs of the commands in this bundle.
-  if (invocation.kind === 'shim') __mfaBoot.warm('exec');
-  else if (isWarmCommand(invocation.command) && !options.help && !options.version) __mfaBoot.warm(invocation.command);
   if (invocation.kind === 'shim') {
+    __mfaBoot.warm(warmBit(commandNamed('exec')!)!); // boot.ts keeps the code compiled by runs of warm commands
     rt.logger.debug(`shim mode: invoked as '${invocation.name}'`);
     return execCommand({ name: invocation.name, args: invocation.args, options, shim: true }, rt);
   }
@@ -63,42 +61,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   const commands = () => import('./on-demand/commands.ts');
   if (options.help || argv.length <= 2) {
-    rt.out((await commands()).HELP);
+    rt.out(await (await commands()).help(COMMANDS));
     return argv.length <= 2 ? ExitCode.usage : 0;
   }
-  switch (invocation.command) {
-    case 'exec': {
-      const shell = env.SHELL || '/bin/sh';
-      const [name, ...args] = invocation.args;
-      const first = invocation.profileFirst;
-      const profileFirst = first && { profile: first.profile, name: first.command[0] ?? shell, args: first.command.slice(1) };
-      return execCommand({ name: name ?? shell, args, options, shim: false, profileFirst }, rt);
-    }
-    case 'env':
-      return envCommand(options, rt);
-    case 'credential-process':
-      return credentialProcessCommand(options, rt);
-    case 'status':
-      return statusCommand(options, rt);
-    case 'login':
-      return (await commands()).loginCommand(options, rt);
-    case 'list':
-      return listCommand(options, rt);
-    case 'clear':
-      return (await commands()).clearCommand(options, rt);
-    case 'shim':
-      return (await commands()).shimCommand(invocation.args, options, rt);
-    case 'doctor':
-      return (await commands()).doctorCommand(rt);
-    case 'add':
-      return (await commands()).addCommand(invocation.args, options, rt);
-    case 'import':
-      return (await commands()).importCommand(invocation.args, options, rt);
-    case 'remove':
-      return (await commands()).removeCommand(invocation.args, options, rt);
-    case 'rotate':
-      return (await commands()).rotateCommand(invocation.args, options, rt);
-  }
+  const entry = commandNamed(invocation.command)!;
+  const { args, profileFirst } = invocation;
+  const input = profileFirst ? { options, args, profileFirst } : { options, args };
+  if (!entry.warm) return (await commands()).runCommand(entry, input, rt);
+  __mfaBoot.warm(warmBit(entry)!);
+  return entry.warm(input, rt);
 }
 
 function report(error: unknown, debug: boolean): number {

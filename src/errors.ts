@@ -30,7 +30,18 @@ export const ExitCode = {
  * kind, never by `instanceof`.
  */
 export type ErrorKind =
-  'error' | 'usage' | 'config' | 'cache' | 'no-terminal' | 'cancelled' | 'mfa-input' | 'mfa-rejected' | 'target' | KeyStoreErrorKind;
+  | 'error'
+  | 'usage'
+  | 'config'
+  /** A profile of a kind mfa-exec does not serve (src/sources/unserved.ts): exit 78 like 'config'. */
+  | 'unserved'
+  | 'cache'
+  | 'no-terminal'
+  | 'cancelled'
+  | 'mfa-input'
+  | 'mfa-rejected'
+  | 'target'
+  | KeyStoreErrorKind;
 
 /** The key stores' failures (src/keystore/errors.ts words them). */
 export type KeyStoreErrorKind =
@@ -68,8 +79,9 @@ export class UsageError extends MfaExecError {
 }
 
 export class ConfigError extends MfaExecError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, ExitCode.config, { ...options, kind: 'config' });
+  /** `kind` 'unserved': a profile of a kind mfa-exec does not serve (src/sources/unserved.ts). */
+  constructor(message: string, options?: { cause?: unknown; kind?: 'config' | 'unserved' }) {
+    super(message, ExitCode.config, { kind: 'config', ...options });
   }
 }
 

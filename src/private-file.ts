@@ -1,46 +1,31 @@
 /**
  * Files only this user can read, in directories only this user can enter: the credential cache,
- * the record of used MFA codes. A file is trusted only if it is a regular file (not reached
- * through a symlink), owned by us and readable by nobody else. Writes go to a fresh O_EXCL
- * temporary file (mode 0600) in the same directory, fsync'd, then renamed over the target, so a
- * reader sees the old file or the new one and never a part.
+ * the record of used MFA codes. The mechanism is private-io.ts's (no-follow open, fstat, owner and
+ * mode; O_EXCL temporary file, fsync, rename); this file adds the cache's policy: a file that is
+ * not trustworthy is ignored and said on the logger, a write that fails is a CacheError, and the
+ * directory is checked once and used through its check.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { isOwnPrivate } from './own-private.ts';
+import { isSymlink, readPrivate, writeAtomic } from './private-io.ts';
 
 /**
  * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
  * Never throws. `shown` names the file in messages (when `file` is a /proc/self/fd path).
  */
 function readPrivateFile(file: string, logger: Logger, shown: string = file): string | undefined {
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO planted at the path must not block us (fstat rejects it next).
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') logger.warn(`ignoring ${shown}: it is a symbolic link, not a file written by mfa-exec`);
-    else if (code !== 'ENOENT' && code !== 'ENOTDIR') logger.debug(`cannot read ${shown} (${code})`);
-    return undefined;
+  const read = readPrivate(file);
+  if (read.ok) return read.data.toString('utf8');
+  const { problem, stat, error } = read;
+  if (problem === 'symlink') logger.warn(`ignoring ${shown}: it is a symbolic link, not a file written by mfa-exec`);
+  else if (problem === 'unopenable') logger.debug(`cannot read ${shown} (${error?.code})`);
+  else if (problem === 'unreadable') logger.debug(`${path.basename(shown)} is unreadable; ignoring it`);
+  else if (stat) {
+    logger.warn(`ignoring ${shown}: not a private regular file of this user (mode ${(stat.mode & 0o777).toString(8)}, owner ${stat.uid})`);
   }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!isOwnPrivate(stat)) {
-      logger.warn(
-        `ignoring ${shown}: not a private regular file of this user (mode ${(stat.mode & 0o777).toString(8)}, owner ${stat.uid})`,
-      );
-      return undefined;
-    }
-    return fs.readFileSync(fd, 'utf8');
-  } catch {
-    logger.debug(`${path.basename(shown)} is unreadable; ignoring it`);
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return undefined;
 }
 
 /**
@@ -128,14 +113,6 @@ export function openPrivateDir(dir: string): OpenedDir {
   };
 }
 
-function isSymlink(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
 /** `use` with the opened private directory, or undefined when it is missing or not private. */
 export function withPrivateDir<T>(
   dir: string,
@@ -193,33 +170,11 @@ export function ensurePrivateDir(dir: string, logger: Logger, place: { what: str
   }
 }
 
-/** The directory is ours, private, and not a symlink: what ensurePrivateDir insists on, checked quietly. */
-export function isPrivateDir(dir: string): boolean {
-  try {
-    return isOwnPrivate(fs.lstatSync(dir), 'directory');
-  } catch {
-    return false;
-  }
-}
-
 /** Writes `text` to `file` atomically with mode 0600; throws CacheError (no temporary file left). */
 export function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${randomHex(6)}`);
-  let fd: number | undefined;
   try {
-    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-    fs.writeFileSync(fd, text);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, file);
+    writeAtomic(file, text);
   } catch (error) {
-    if (fd !== undefined) fs.closeSync(fd);
-    try {
-      fs.unlinkSync(tmp); // the temporary file we created, by its unique name; nothing else
-    } catch {
-      // Not created, or already renamed.
-    }
     throw new CacheError(`Cannot write the file ${file}: ${describeErrno(error)}.`, { cause: error });
   }
 }
@@ -237,13 +192,4 @@ export function describeErrno(error: unknown): string {
     EEXIST: 'a file is in the way',
   };
   return (e.code && reasons[e.code]) ?? e.code ?? String(error);
-}
-
-/**
- * `bytes` random bytes as hex, for a temporary file's name (O_EXCL makes it safe; the randomness
- * only avoids collisions). The Web Crypto global: importing node:crypto would cost the warm path,
- * which only reads.
- */
-function randomHex(bytes: number): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
 }

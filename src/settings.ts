@@ -48,6 +48,11 @@ export interface Settings {
   readonly awsVaultPrompt: string | undefined;
   /** Where long-term keys are stored (src/keystore/select-store.ts decides). */
   readonly keyStore: KeyStoreSettings;
+  /**
+   * The prompt driver that asks the person (src/prompt/drivers.ts names them): today always the
+   * terminal; where nobody may be asked, a run passes 'none' instead.
+   */
+  readonly prompt: string;
 }
 
 export interface AwsVaultTtls {
@@ -90,6 +95,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       if (chained !== undefined) ttls.chainedSessionSeconds = chained;
       return ttls;
     },
+    prompt: 'terminal',
     awsVaultBackend: env.AWS_VAULT_BACKEND || undefined,
     awsVaultPrompt: env.AWS_VAULT_PROMPT || undefined,
     keyStore: {

@@ -10,25 +10,14 @@
  */
 import { ConfigError } from '../errors.ts';
 import { formatDuration } from '../duration.ts';
+import { hasStaticKeys } from '../sources/static.ts';
+import { detectSource, kindOf, type ServedSource, type Source } from '../sources/table.ts';
+import { UnservedError } from '../sources/unserved.ts';
+import { nonEmpty, shownValue, where } from './setting.ts';
 import type { AwsFiles, Profile } from './types.ts';
 
-export type SourceCredentials =
-  | {
-      kind: 'static';
-      profile: string;
-      file: string;
-      accessKeyId: string;
-      secretAccessKey: string;
-      sessionToken?: string;
-    }
-  | { kind: 'environment'; profile: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
-  | { kind: 'process'; profile: string; file: string; command: string }
-  /**
-   * No keys in either file: they come from mfa-exec's key store (keyring or encrypted file),
-   * read only on a cache miss, so the plan stays pure and the warm path never opens the store.
-   * `files`: the config and credentials files, for the error when the store has none either.
-   */
-  | { kind: 'store'; profile: string; files: readonly string[] };
+/** Where a plan's first credentials come from: one of the served kinds of src/sources/table.ts. */
+export type SourceCredentials = ServedSource;
 
 /** Where the code for an MFA device comes from when no flag or variable gives one. */
 export interface MfaDevice {
@@ -97,7 +86,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   const chain: string[] = [];
   const walked = new Set<string>(); // the chain's names, for a constant-time cycle check
   const roleProfiles: Profile[] = [];
-  let source: SourceCredentials | undefined;
+  let source: ServedSource | undefined;
   let current = target;
 
   for (;;) {
@@ -138,7 +127,7 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   };
 
   if (roles.length === 0) {
-    if ((source.kind === 'static' || source.kind === 'environment') && source.sessionToken !== undefined) {
+    if (heldToken(source)) {
       notes.push(
         `profile '${source.profile}' already holds temporary credentials (aws_session_token or aws_security_token): they are used as they are`,
       );
@@ -166,53 +155,38 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
 
 /**
  * One step of the walk from a profile toward its keys: where the credentials of `current` come
- * from, or the profile it assumes its role from (`next`; the caller checks for cycles and looks it
- * up). `isTarget`: the profile asked for, whose own keys do not stop the walk when it has a
- * role_arn. Throws ConfigError for what is wrong with `current` itself.
+ * from (the first kind of src/sources/table.ts that claims it), or the profile it assumes its role
+ * from (`next`; the caller checks for cycles and looks it up). `isTarget`: the profile asked for,
+ * whose own keys do not stop the walk when it has a role_arn. Throws ConfigError for what is wrong
+ * with `current` itself, UnservedError for a kind mfa-exec does not serve.
  */
 export type Hop =
   /** The walk ends here; `role`: `current` is also a role (credential_source). */
-  | { source: SourceCredentials; role: boolean; note?: string }
-  /** `current` is a role assumed with the credentials of `next`; `selfWithKeys`: it may name itself (its keys are the source). */
+  | { source: ServedSource; role: boolean; note?: string }
+  /** `current` is a role assumed with the credentials of `next`; `selfWithKeys`: it names itself, and may (its keys are the source). */
   | { next: string; selfWithKeys: boolean };
 
 export function hop(files: AwsFiles, current: Profile, isTarget: boolean, env: NodeJS.ProcessEnv): Hop {
-  const v = current.values;
-  // botocore's order: keys in the credentials file, then credential_process, then keys in the
-  // config file. So config-file keys count only when there is no credential_process.
-  const keysIn = (file: string) =>
-    ['aws_access_key_id', 'aws_secret_access_key'].some((k) => v[k] !== undefined && current.origin[k] === file);
-  const hasStatic =
-    (v.aws_access_key_id !== undefined || v.aws_secret_access_key !== undefined) &&
-    (v.credential_process === undefined || keysIn(files.credentialsFile));
-  if (hasStatic && !(isTarget && v.role_arn !== undefined)) return { source: staticSource(current), role: false };
-  if (v.role_arn !== undefined) {
-    if (v.credential_source !== undefined && v.source_profile !== undefined) {
-      throw new ConfigError(
-        `Profile '${current.name}' in ${where(current, 'credential_source')} sets both source_profile and credential_source; the AWS CLI refuses this too. Keep one of them.`,
-      );
-    }
-    if (v.credential_source !== undefined) return { source: environmentSource(current, env, files), role: true };
-    const next = v.source_profile;
-    if (next === undefined) {
-      throw new ConfigError(
-        `Profile '${current.name}' in ${where(current, 'role_arn')} has role_arn but neither source_profile nor credential_source, so there are no credentials to assume the role with. Add 'source_profile = <profile with keys>'.`,
-      );
-    }
-    return { next, selfWithKeys: hasStatic };
+  const found = detectSource(current, files, env, isTarget);
+  if (found) {
+    const { source, kind } = found;
+    if (source.kind === 'unserved') throw new UnservedError(source);
+    const note = kind.note?.(source, files);
+    return { source, role: kind.roleSource === true, ...(note === undefined ? {} : { note }) };
   }
-  if (v.credential_process !== undefined) {
-    return {
-      source: { kind: 'process', profile: current.name, file: where(current, 'credential_process'), command: v.credential_process },
-      role: false,
-    };
+  // A role that no kind claims: assumed with the credentials of its source_profile.
+  const next = current.values.source_profile;
+  if (next === undefined) {
+    throw new ConfigError(
+      `Profile '${current.name}' in ${where(current, 'role_arn')} has role_arn but neither source_profile nor credential_source, so there are no credentials to assume the role with. Add 'source_profile = <profile with keys>'.`,
+    );
   }
-  if (Object.keys(v).some((k) => k.startsWith('sso_'))) throw ssoProfile(current);
-  return {
-    source: { kind: 'store', profile: current.name, files: [files.configFile, files.credentialsFile] },
-    role: false,
-    note: `profile '${current.name}' has no keys in ${files.credentialsFile} or ${files.configFile}: they come from the key store`,
-  };
+  return { next, selfWithKeys: next === current.name && hasStaticKeys(current, files) };
+}
+
+/** The source's own session token, when it holds temporary credentials (keys with aws_session_token, or the environment's). */
+function heldToken(source: Source): boolean {
+  return kindOf(source).held?.(source).sessionToken !== undefined;
 }
 
 /**
@@ -232,7 +206,7 @@ function mfaProcesses(files: AwsFiles, chain: readonly string[]): Map<string, st
 export function whyNoSession(
   roles: RoleStep[],
   firstSerial: string | undefined,
-  source: SourceCredentials,
+  source: ServedSource,
   overrides: PlanOverrides,
 ): string | undefined {
   if (firstSerial === undefined) {
@@ -240,7 +214,7 @@ export function whyNoSession(
     return later ? `chained roles: only profile '${later.profile}', not the first hop, names an MFA device` : undefined;
   }
   if (overrides.noSession) return '--no-session was given';
-  if ((source.kind === 'static' || source.kind === 'environment') && source.sessionToken !== undefined) {
+  if (heldToken(source)) {
     return `profile '${source.profile}' holds temporary credentials, and GetSessionToken needs long-term keys`;
   }
   const other = roles.find((r) => r.mfaSerial !== undefined && r.mfaSerial !== firstSerial);
@@ -319,46 +293,6 @@ function checkRange(seconds: number, limits: { min: number; max: number }, what:
   }
 }
 
-function staticSource(p: Profile): SourceCredentials {
-  const { aws_access_key_id: id, aws_secret_access_key: secret } = p.values;
-  // botocore reads the older name first: when aws_security_token is there at all, it is the token.
-  const token = Object.hasOwn(p.values, 'aws_security_token') ? p.values.aws_security_token : p.values.aws_session_token;
-  if (!id || !secret) {
-    const missing = id ? 'aws_secret_access_key' : 'aws_access_key_id';
-    const present = id ? 'aws_access_key_id' : 'aws_secret_access_key';
-    throw new ConfigError(
-      `Profile '${p.name}' in ${where(p, present)} has ${present} but no ${missing}. Add the missing key or remove both.`,
-    );
-  }
-  return {
-    kind: 'static',
-    profile: p.name,
-    file: where(p, 'aws_access_key_id'),
-    accessKeyId: id,
-    secretAccessKey: secret,
-    sessionToken: nonEmpty(token),
-  };
-}
-
-function environmentSource(p: Profile, env: NodeJS.ProcessEnv, files: AwsFiles): SourceCredentials {
-  const kind = p.values.credential_source!;
-  if (kind !== 'Environment') {
-    throw new ConfigError(
-      `Profile '${p.name}' in ${where(p, 'credential_source')} uses credential_source = ${shownValue(p, 'credential_source', files)}; mfa-exec supports only 'Environment'. Use source_profile with a profile that holds keys instead.`,
-    );
-  }
-  const id = env.AWS_ACCESS_KEY_ID;
-  const secret = env.AWS_SECRET_ACCESS_KEY;
-  if (!id || !secret) {
-    throw new ConfigError(
-      `Profile '${p.name}' in ${where(p, 'credential_source')} takes its source credentials from the environment (credential_source = Environment), but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set.`,
-    );
-  }
-  // botocore's EnvProvider: the first of AWS_SECURITY_TOKEN, AWS_SESSION_TOKEN that is not empty.
-  const sessionToken = nonEmpty(env.AWS_SECURITY_TOKEN) ?? nonEmpty(env.AWS_SESSION_TOKEN);
-  return { kind: 'environment', profile: p.name, accessKeyId: id, secretAccessKey: secret, sessionToken };
-}
-
 function lookup(files: AwsFiles, name: string, referrer: Profile | undefined, env: NodeJS.ProcessEnv): Profile {
   const found = files.profiles.get(name);
   if (found) return found;
@@ -378,24 +312,4 @@ function lookup(files: AwsFiles, name: string, referrer: Profile | undefined, en
   throw new ConfigError(
     `${how} is not defined in ${inFile(files.configFile, `[profile ${name}]`, 'AWS_CONFIG_FILE')} or ${inFile(files.credentialsFile, `[${name}]`, 'AWS_SHARED_CREDENTIALS_FILE')}; ${list}.`,
   );
-}
-
-function ssoProfile(p: Profile): ConfigError {
-  return new ConfigError(
-    `Profile '${p.name}' has no credentials mfa-exec can use. It uses AWS IAM Identity Center (sso_*), which mfa-exec does not handle; run \`aws sso login\` and use the profile directly.`,
-  );
-}
-
-/** A setting's value for an error message: quoted from the config file, never from the credentials file. */
-function shownValue(p: Profile, key: string, files: AwsFiles): string {
-  return p.origin[key] === files.credentialsFile ? '(value not shown: it is in the credentials file)' : `'${p.values[key]}'`;
-}
-
-function where(p: Profile, key: string): string {
-  return p.origin[key] ?? Object.values(p.origin)[0] ?? '(unknown file)';
-}
-
-export function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }

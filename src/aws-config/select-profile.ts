@@ -1,4 +1,5 @@
-import type { Profile } from './types.ts';
+import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
+import type { AwsFiles, Profile } from './types.ts';
 
 /** Which profile was asked for: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE. */
 export interface ProfileChoice {
@@ -36,4 +37,14 @@ const CREDENTIAL_SETTINGS = [
  */
 export function hasCredentialSettings(profile: Profile | undefined): boolean {
   return profile !== undefined && CREDENTIAL_SETTINGS.some((key) => Object.hasOwn(profile.values, key));
+}
+
+/**
+ * Whether the [default] profile gives credentials when no profile is selected: settings in the
+ * files, or (`mfa-exec add default` leaves it without settings) keys in the store. When it does
+ * not, shims run programs untouched.
+ */
+export function defaultGivesCredentials(files: AwsFiles, env: Readonly<Record<string, string | undefined>>, homedir: string): boolean {
+  const fallback = files.profiles.get('default');
+  return hasCredentialSettings(fallback) || (fallback !== undefined && hasStoredKeys(env, homedir, 'default'));
 }

@@ -13,9 +13,9 @@
  * Pure.
  */
 import type { AwsFiles, Profile } from './types.ts';
+import { nonEmpty } from './setting.ts';
 import {
   hop,
-  nonEmpty,
   roleStep,
   sessionDuration,
   whyNoSession,

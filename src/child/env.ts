@@ -1,5 +1,6 @@
 /** The child's environment. Pure. */
-import { EXPIRY_MARGIN_MS, type Credentials } from '../credentials/types.ts';
+import type { Credentials } from '../aws/credentials.ts';
+import { EXPIRY_MARGIN_MS } from '../credentials/fresh.ts';
 import { isoTime } from '../iso-time.ts';
 
 /** Variables that would make the child use other credentials or another profile than ours. */

@@ -8,24 +8,38 @@ import { appendProfileSection } from '../aws-config/add-section.ts';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
 import { UsageError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { isKeyText } from '../keystore/keys-json.ts';
 import { selectStore } from '../keystore/select-store.ts';
 import type { LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
-import { NoTerminalError, openTerminal } from '../mfa/tty-prompt.ts';
-import type { Runtime } from '../runtime.ts';
+import { withPrompt } from '../prompt/drivers.ts';
+import type { Prompt } from '../prompt/types.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
-import { storeSourceId } from '../credentials/cache-key.ts';
+import { storeSourceId } from '../sources/store.ts';
 
-export async function addCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export const help: CommandHelp = {
+  usage: [
+    "mfa-exec add PROFILE [--env] [--backend B]    store a profile's long-term keys (typed on the",
+    '                                              terminal, the secret not shown; --env: from',
+    '                                              AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)',
+  ],
+};
+
+export function run({ args, options }: CommandInput, rt: Runtime): Promise<number> {
+  return withPrompt(rt.settings.prompt, rt.env, (prompt) => add(args, options, rt, prompt));
+}
+
+async function add(args: string[], options: Options, rt: Runtime, prompt: Prompt): Promise<number> {
   const [profile] = profilesOf('add', args, options, false) as [string];
-  const keys = options.fromEnv ? keysFromEnv(rt.env) : await keysFromTerminal(profile);
+  const keys = options.fromEnv ? keysFromEnv(rt.env) : await askKeys(prompt, profile);
   checkKeys(keys, options.fromEnv ? 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' : 'what was typed');
 
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const defined = files.profiles.get(profile);
-  const { store, notes } = await selectStore({ ...storeContext(rt, options, true), profile });
+  const { store, notes } = await selectStore({ ...storeContext(rt, options, prompt, true), profile });
   for (const note of notes) rt.logger.debug(note);
   await store.set(profile, keys);
   const dropped = dropSessions(storeSourceId(profile), rt);
@@ -73,22 +87,19 @@ function keysFromEnv(env: NodeJS.ProcessEnv): LongTermKeys {
   return { accessKeyId, secretAccessKey };
 }
 
-async function keysFromTerminal(profile: string): Promise<LongTermKeys> {
-  const terminal = openTerminal();
-  if (!terminal) {
-    throw new NoTerminalError(
-      `'mfa-exec add ${profile}' asks for the keys on the terminal, and there is none: run it in a terminal, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY and use --env.`,
-    );
-  }
-  try {
-    terminal.write(`Access key id for profile '${profile}': `);
-    const accessKeyId = (await terminal.readLine('Key prompt')).trim();
-    terminal.write(`Secret access key for profile '${profile}' (not shown): `);
-    const secretAccessKey = (await terminal.readSecret('Key prompt')).trim();
-    return { accessKeyId, secretAccessKey };
-  } finally {
-    terminal.close();
-  }
+async function askKeys(prompt: Prompt, profile: string): Promise<LongTermKeys> {
+  const ask = (kind: 'text' | 'secret', message: string) =>
+    prompt.ask({
+      kind,
+      message,
+      secret: kind === 'secret',
+      title: 'Key prompt',
+      unanswerable: `'mfa-exec add ${profile}' asks for the keys on the terminal, and there is none: run it in a terminal, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY and use --env.`,
+      context: { profile },
+    });
+  const accessKeyId = (await ask('text', `Access key id for profile '${profile}': `)).trim();
+  const secretAccessKey = (await ask('secret', `Secret access key for profile '${profile}' (not shown): `)).trim();
+  return { accessKeyId, secretAccessKey };
 }
 
 function checkKeys(keys: LongTermKeys, from: string): void {

@@ -8,18 +8,23 @@
  * code" must still hold right after a clear. Locks belong to running processes and clean up
  * after themselves.
  */
-import { cacheDir, ensureCacheDir } from '../credentials/cache.ts';
+import { ensureCacheDir } from '../credentials/cache.ts';
 import { planCacheRefs, sameStepAnyForm, type CacheRef } from '../credentials/cache-key.ts';
 import { removeEntries, type EntryFilter } from '../credentials/remove-entries.ts';
 import { CacheError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { openPrivateDir } from '../private-file.ts';
-import type { Runtime } from '../runtime.ts';
-import { planFor } from './profile-resolution.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
+import { planFor } from '../pipeline/resolution.ts';
 
-export function clearCommand(options: Options, rt: Runtime): number {
+export const help: CommandHelp = {
+  usage: ['mfa-exec clear [-p NAME]                      remove cached credentials'],
+};
+
+export function run({ options }: CommandInput, rt: Runtime): number {
   const filter = options.profile ? profileFilter(options, rt) : undefined;
-  const dir = cacheDir(rt.env, rt.homedir);
+  const dir = rt.cacheDir;
   let opened = openPrivateDir(dir);
   if (!('dir' in opened) && opened.onlyMode) {
     ensureCacheDir(dir, rt.logger); // ours, merely too open: made private (and said so), as any run would

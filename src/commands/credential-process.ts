@@ -6,14 +6,18 @@
  * renewed first when no prompt is needed (renew-early.ts); the expiry given is the real one.
  */
 import { renewEarly } from '../credentials/renew-early.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
-import { credentialsFor, resolveContext } from './profile-resolution.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
+import { credentialsFor, resolveContext } from '../pipeline/resolution.ts';
 import { isoTime } from '../iso-time.ts';
 
-export async function credentialProcessCommand(options: Options, rt: Runtime): Promise<number> {
-  const { plan, creds: cached, cacheDir } = await credentialsFor(options, rt);
-  const creds = await renewEarly(plan, cached, resolveContext(rt, cacheDir, {}));
+export const help: CommandHelp = {
+  usage: ['mfa-exec credential-process [options]         credential_process JSON (prompts on /dev/tty)'],
+};
+
+export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {
+  const { plan, creds: cached } = await credentialsFor(options, rt);
+  const creds = await renewEarly(plan, cached, resolveContext(rt, {}));
   const body: Record<string, unknown> = { Version: 1, AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey };
   if (creds.sessionToken) body.SessionToken = creds.sessionToken;
   if (creds.expiration) body.Expiration = isoTime(creds.expiration);

@@ -1,11 +1,15 @@
 /** env: the child's variables for eval / direnv / Terragrunt, in the requested format. */
 import { credentialVariables } from '../child/env.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { formatEnv, parseEnvFormat } from './env-format.ts';
-import { credentialsFor } from './profile-resolution.ts';
+import { credentialsFor } from '../pipeline/resolution.ts';
 
-export async function envCommand(options: Options, rt: Runtime): Promise<number> {
+export const help: CommandHelp = {
+  usage: ['mfa-exec env [--format sh|fish|powershell|dotenv|json|terragrunt] [options]'],
+};
+
+export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {
   const format = parseEnvFormat(options.format);
   const { plan, creds } = await credentialsFor(options, rt);
   rt.out(formatEnv(credentialVariables(creds, { profile: plan.profile, region: plan.region }), format));

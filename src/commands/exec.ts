@@ -11,10 +11,9 @@
  * served by mfa-exec too; so does the untouched run when no profile is selected. The runs that
  * must see the user's own files (MFA_EXEC_DISABLE=1, `aws configure …`) get them as they are.
  */
-import fs from 'node:fs';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { viewVariables, withoutView } from '../aws-config/paths.ts';
-import { selectProfile } from '../aws-config/select-profile.ts';
+import { defaultGivesCredentials } from '../aws-config/select-profile.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import {
   buildChildEnv,
@@ -29,16 +28,29 @@ import { needsNoCredentials } from '../child/needs-credentials.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
 import { provideView } from '../config-view/provide.ts';
-import { cacheDir } from '../credentials/cache.ts';
-import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { viewSpec } from '../config-view/spec.ts';
+import { keysDir } from '../dirs.ts';
 import { formatDuration } from '../duration.ts';
-import type { Options } from '../invocation.ts';
+import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import type { Logger } from '../log.ts';
-import { defaultGivesCredentials, hasStoredKeys } from '../keystore/has-stored-keys.ts';
-import { keysDir } from '../keystore/keys-dir.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Options } from '../options.ts';
+import { chooseProfile, credentialsFor, resolveContext } from '../pipeline/resolution.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { shellWord } from '../shell-quote.ts';
-import { credentialsFor, resolveContext } from './profile-resolution.ts';
+
+export const help: CommandHelp = {
+  usage: [
+    'mfa-exec [options] [--] <command> [args…]     run a command with credentials',
+    'mfa-exec exec [options] [--] <command> [args…]',
+    "mfa-exec exec [options] PROFILE [-- <command> [args…]]   aws-vault's form ($SHELL without a command)",
+    '<shim-name> [args…]                           (symlinked as terraform, aws, …) run the real',
+    '                                              program further down PATH with credentials',
+    '                                              (or untouched: MFA_EXEC_DISABLE=1, no profile,',
+    '                                              terraform version and the like; see README)',
+  ],
+};
 
 export interface ExecRequest {
   /** The command name as typed (shim name or first word after --). */
@@ -53,8 +65,22 @@ export interface ExecRequest {
 
 type Run = (childEnv: NodeJS.ProcessEnv) => Promise<number>;
 
+/** The `exec` subcommand (and the default command): the target is the first word, else $SHELL. */
+export function run({ args, options, profileFirst }: CommandInput, rt: Runtime): Promise<number> {
+  const shell = rt.env.SHELL || '/bin/sh';
+  const [name, ...rest] = args;
+  const first = profileFirst && {
+    profile: profileFirst.profile,
+    name: profileFirst.command[0] ?? shell,
+    args: profileFirst.command.slice(1),
+  };
+  return execCommand({ name: name ?? shell, args: rest, options, shim: false, profileFirst: first }, rt);
+}
+
+/** exec and shim mode. */
 export async function execCommand(given: ExecRequest, rt: Runtime): Promise<number> {
   const { env, logger } = rt;
+  // 1. What to run: aws-vault's `exec PROFILE -- cmd` decided by the files, then the target, found first.
   let files: AwsFiles | undefined;
   let request = given;
   if (given.profileFirst) {
@@ -75,53 +101,39 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   const markers = launchMarkers(name, target.id, depth);
   const run: Run = (childEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
 
+  // 2. Runs that get no credentials at all.
   if (request.shim && rt.settings.disabled) return runUntouched(run, rt, markers, 'MFA_EXEC_DISABLE=1', {});
   const noCredentials = request.shim ? needsNoCredentials(name, request.args) : undefined;
   if (noCredentials) return runUntouched(run, rt, markers, noCredentials, {});
 
-  const { requested } = selectProfile(options.profile, env);
+  // 3. The profile, chosen once; a nested run reuses what an outer mfa-exec injected.
+  const choice = chooseProfile(options, rt);
   // Also under --server / MFA_EXEC_SERVER=1: a shim inside a served child must not start a second server.
-  if (canReuseInjected(env, requested, rt.now())) {
-    logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
-    // The view of the user's files as they are now (an outer run's may be older, or missing: a
-    // shell that evaluated `mfa-exec env`), of the same kind: --server's when that is what serves.
-    try {
-      files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
-    } catch (error) {
-      if (!isMfaExecError(error, 'config')) throw error;
-      logger.debug(`the AWS files cannot be read now (${error.message}); the environment is passed on as it is`);
-      return run(nestedChildEnv(env, markers));
-    }
-    const view = await childView(files, !!env.AWS_CONTAINER_CREDENTIALS_FULL_URI, rt);
-    return run(nestedChildEnv({ ...withoutView(env), ...view }, markers));
-  }
+  if (canReuseInjected(env, choice.requested, rt.now())) return runNested(run, rt, markers, files);
   files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
-  if (request.shim && requested === undefined) {
-    if (!defaultGivesCredentials(files, env, rt.homedir)) {
-      const fallback = files.profiles.get('default');
-      const why = fallback ? 'the [default] profile has no credential settings' : 'there is no [default] profile';
-      // Profiles the program names itself are still served: it gets the view.
-      const view = await childView(files, false, rt);
-      return runUntouched(
-        run,
-        rt,
-        markers,
-        `no profile selected (MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE unset) and ${why}`,
-        view,
-      );
-    }
+  if (request.shim && choice.requested === undefined && !defaultGivesCredentials(files, env, rt.homedir)) {
+    const why = files.profiles.get('default') ? 'the [default] profile has no credential settings' : 'there is no [default] profile';
+    // Profiles the program names itself are still served: it gets the view.
+    const view = await childView(files, false, rt);
+    return runUntouched(
+      run,
+      rt,
+      markers,
+      `no profile selected (MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE unset) and ${why}`,
+      view,
+    );
   }
-  const { plan, creds, cacheDir } = await credentialsFor(options, rt, files);
+
+  // 4. Credentials (the cache, or on demand), the view, the child.
+  const { plan, creds } = await credentialsFor(options, rt, { choice, files });
   const injection = { profile: plan.profile, region: plan.region };
   const view = await childView(files, options.server, rt);
   if (!options.server) return run(buildChildEnv(withoutView(env), { ...credentialVariables(creds, injection), ...markers, ...view }));
 
+  // 5. --server: the endpoint serves refreshing credentials while the child runs.
   const { startCredentialServer, createRefresher } = await rt.onDemand();
   // A --mfa-token code is spent by now: renewals come from the cache, mfa_process, or `login` in another terminal.
-  const refresher = createRefresher(plan, creds, name, {
-    ...resolveContext(rt, cacheDir, {}),
-    loginCommand: loginCommand(plan.profile, options),
-  });
+  const refresher = createRefresher(plan, creds, name, { ...resolveContext(rt, {}), loginCommand: loginCommand(plan.profile, options) });
   const server = await startCredentialServer(() => refresher.get(), logger);
   try {
     // The view's [default] defers to the endpoint, and no web identity in the environment outranks it.
@@ -134,22 +146,35 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
 }
 
 /**
+ * A run inside one that mfa-exec started, whose injected credentials are still valid: no STS
+ * call, the environment passed on, with a view of the user's files as they are now (an outer
+ * run's may be older, or missing: a shell that evaluated `mfa-exec env`), of the same kind:
+ * --server's when that is what serves.
+ */
+async function runNested(run: Run, rt: Runtime, markers: Record<string, string>, loaded: AwsFiles | undefined): Promise<number> {
+  const { env, logger } = rt;
+  logger.debug(`nested run: AWS_VAULT=${env.AWS_VAULT} already carries valid credentials; no STS call`);
+  let files = loaded;
+  try {
+    files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
+  } catch (error) {
+    if (!isMfaExecError(error, 'config')) throw error;
+    logger.debug(`the AWS files cannot be read now (${error.message}); the environment is passed on as it is`);
+    return run(nestedChildEnv(env, markers));
+  }
+  const view = await childView(files, !!env.AWS_CONTAINER_CREDENTIALS_FULL_URI, rt);
+  return run(nestedChildEnv({ ...withoutView(env), ...view }, markers));
+}
+
+/**
  * The variables that point the child at the view of `files` (with --server, the one whose
  * default profile defers to the endpoint); none when no view can be had (then the child reads
  * the user's files, said by provideView).
  */
 async function childView(files: AwsFiles, server: boolean, rt: Runtime): Promise<Record<string, string>> {
-  const spec = {
-    configFile: files.configFile,
-    credentialsFile: files.credentialsFile,
-    configText: files.texts?.config,
-    credentialsText: files.texts?.credentials,
-    command: [rt.self.node, rt.self.path],
-    deferDefault: server,
-    storeStamp: String(fs.statSync(keysDir(rt.env, rt.homedir), { throwIfNoEntry: false })?.mtimeMs ?? 'none'),
-  };
+  const spec = viewSpec(files, { command: [rt.self.node, rt.self.path], deferDefault: server, keysDir: keysDir(rt.env, rt.homedir) });
   const view = await provideView(spec, {
-    cacheDir: cacheDir(rt.env, rt.homedir),
+    cacheDir: rt.cacheDir,
     logger: rt.logger,
     now: rt.now,
     load: rt.onDemand,

@@ -12,19 +12,30 @@ import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-key
 import { loadAwsFiles, parseAwsFiles } from '../aws-config/load.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
 import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { selectStore } from '../keystore/select-store.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
-import type { Runtime } from '../runtime.ts';
+import { withPrompt } from '../prompt/drivers.ts';
+import type { Prompt } from '../prompt/types.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { profilesOf, storeContext } from './key-stores.ts';
+
+export const help: CommandHelp = {
+  usage: ['mfa-exec import PROFILE… [--backend B]        move keys out of ~/.aws/credentials into the store'],
+};
 
 const DROP_KEYS: ReadonlyMap<string, KeyEdit> = new Map([
   ['aws_access_key_id', { drop: true }],
   ['aws_secret_access_key', { drop: true }],
 ]);
 
-export async function importCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export function run({ args, options }: CommandInput, rt: Runtime): Promise<number> {
+  return withPrompt(rt.settings.prompt, rt.env, (prompt) => importKeys(args, options, rt, prompt));
+}
+
+async function importKeys(args: string[], options: Options, rt: Runtime, prompt: Prompt): Promise<number> {
   const profiles = [...new Set(profilesOf('import', args, options, true))];
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const file = files.credentialsFile;
@@ -51,7 +62,7 @@ export async function importCommand(args: string[], options: Options, rt: Runtim
   }
 
   const stored: string[] = [];
-  const context = storeContext(rt, options, true); // one passphrase prompt for every profile
+  const context = storeContext(rt, options, prompt, true); // one passphrase prompt for every profile
   for (const { profile, keys: pair } of keys) {
     try {
       const { store, notes } = await selectStore({ ...context, profile });

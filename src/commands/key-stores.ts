@@ -1,24 +1,24 @@
 /** What the key commands (add, import, remove, rotate) share: the store context and dropping sessions. */
-import { cacheDir } from '../credentials/cache.ts';
 import { removeEntries } from '../credentials/remove-entries.ts';
 import { UsageError } from '../errors.ts';
-import { terminalPassphrase } from '../keystore/ask-passphrase.ts';
-import { keysDir } from '../keystore/keys-dir.ts';
+import { askPassphrase } from '../keystore/ask-passphrase.ts';
+import { keysDir } from '../dirs.ts';
 import { FileKeyStore } from '../keystore/file-store.ts';
 import type { StoreContext } from '../keystore/select-store.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { openPrivateDir } from '../private-file.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Prompt } from '../prompt/types.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 
 /**
- * The stores as this run sees them. The passphrase is asked on the terminal when no variable
+ * The stores as this run sees them. The passphrase is asked through `prompt` (none: never) when no variable
  * gives it; twice when `sealing` and the store has no key file yet (a new passphrase). It is
  * asked once per run: `import a b c` opens a store per profile, all with the same passphrase.
  */
-export function storeContext(rt: Runtime, options: Pick<Options, 'backend'>, sealing = false): StoreContext {
+export function storeContext(rt: Runtime, options: Pick<Options, 'backend'>, prompt?: Prompt, sealing = false): StoreContext {
   const dir = keysDir(rt.env, rt.homedir);
   const empty = () => new FileKeyStore({ dir, passphrase: () => Promise.reject(new Error('unused')) }).listSync().length === 0;
-  const ask = terminalPassphrase(dir, { confirm: () => sealing && empty() });
+  const ask = prompt && askPassphrase(prompt, dir, { confirm: () => sealing && empty() });
   let asked: Promise<string> | undefined;
   return {
     flag: options.backend,
@@ -26,7 +26,7 @@ export function storeContext(rt: Runtime, options: Pick<Options, 'backend'>, sea
     env: rt.env,
     homedir: rt.homedir,
     logger: rt.logger,
-    askPassphrase: () => (asked ??= ask()),
+    ...(ask ? { askPassphrase: () => (asked ??= ask()) } : {}),
   };
 }
 
@@ -42,11 +42,11 @@ export function profilesOf(command: string, args: string[], options: Pick<Option
 
 /**
  * Deletes the cached MFA sessions and role credentials made from a source (`source`, as
- * cache-key.ts's sourceId names it), whatever profile, duration or endpoint they were fetched
+ * the source's kind names it: src/sources/), whatever profile, duration or endpoint they were fetched
  * for. Returns how many cache files were removed (none when the cache directory is not usable).
  */
 export function dropSessions(source: string, rt: Runtime): number {
-  const opened = openPrivateDir(cacheDir(rt.env, rt.homedir));
+  const opened = openPrivateDir(rt.cacheDir);
   if (!('dir' in opened)) return 0;
   try {
     return removeEntries(opened.dir, (_kind, request) => request.source === source, rt);

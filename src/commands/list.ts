@@ -7,21 +7,27 @@
  * short one. The others (no role, or a chain with an error) go through resolvePlan and cacheState.
  */
 import { loadAwsFiles } from '../aws-config/load.ts';
-import { resolvePlan, type Plan, type PlanOverrides } from '../aws-config/plan.ts';
+import { resolvePlan, type PlanOverrides } from '../aws-config/plan.ts';
 import { sharedChains, tailNames, type Tail } from '../aws-config/shared-chains.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
-import { cacheDir } from '../credentials/cache.ts';
 import { openEntryReader, type EntryReader } from '../credentials/cache-reader.ts';
 import { cacheState, type EntryState } from '../credentials/cache-state.ts';
 import { chainStates } from '../credentials/chain-state.ts';
 import { isMfaExecError } from '../errors.ts';
 import { storedKeyLocator } from '../keystore/locate.ts';
 import { forDisplay } from '../printable.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
+import { kindOf, type ServedSource } from '../sources/table.ts';
+import type { DescribeContext } from '../sources/types.ts';
+import type { Options } from '../options.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import type { Settings } from '../settings.ts';
-import { planOverrides } from './profile-resolution.ts';
+import { planOverrides } from '../pipeline/resolution.ts';
 import { timeLeft } from './state-summary.ts';
+
+export const help: CommandHelp = {
+  usage: ['mfa-exec list [--json]                        profiles, chains, MFA devices, cache state'],
+};
 
 export interface Row {
   profile: string;
@@ -46,10 +52,10 @@ export interface ListContext {
   now: number;
 }
 
-export function listCommand(options: Options, rt: Runtime): number {
+export function run({ options }: CommandInput, rt: Runtime): number {
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const now = rt.now();
-  const entries = openEntryReader(cacheDir(rt.env, rt.homedir), now, rt.logger);
+  const entries = openEntryReader(rt.cacheDir, now, rt.logger);
   const rows = listRows(files, { env: rt.env, settings: rt.settings, homedir: rt.homedir, options, entries, now });
   entries.close();
   if (options.json) {
@@ -85,22 +91,12 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
   // Made inside each row's try: a bad AWS_ASSUME_ROLE_TTL & co. makes every row unusable, saying why.
   let overrides: PlanOverrides | undefined;
   let chains: ReturnType<typeof sharedChains> | undefined;
-  let located: ((profile: string) => string | undefined) | undefined;
-  const keysOf = (source: Plan['source']): string => {
-    switch (source.kind) {
-      case 'static':
-        return source.file === files.credentialsFile ? 'credentials file' : source.file === files.configFile ? 'config file' : source.file;
-      case 'environment':
-        return 'environment';
-      case 'process':
-        return 'credential_process';
-      case 'store': {
-        located ??= storedKeyLocator({ settings: settings.keyStore, env, homedir: ctx.homedir });
-        const kind = located(source.profile);
-        return kind === 'keyring' ? 'keyring' : kind === 'file' ? 'encrypted file' : 'none';
-      }
-    }
+  let located: ReturnType<typeof storedKeyLocator> | undefined;
+  const describe: DescribeContext = {
+    files,
+    storedIn: (profile) => (located ??= storedKeyLocator({ settings: settings.keyStore, env, homedir: ctx.homedir }))(profile),
   };
+  const keysOf = (source: ServedSource): string => kindOf(source).describe(source, describe);
   const stateOf = chainStates(entries, settings.stsEndpoint, now);
   const state = (shown: EntryState | undefined, passThrough: boolean, promptNeeded: boolean): Pick<Row, 'state' | 'expiration'> => {
     const label = !shown

@@ -9,13 +9,18 @@ import { openEntryReader } from '../credentials/cache-reader.ts';
 import { cacheState, type CacheState } from '../credentials/cache-state.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
 import { formatDuration } from '../duration.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
-import { planFor, resolveContext } from './profile-resolution.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
+import { planFor, resolveContext } from '../pipeline/resolution.ts';
 import { summarize, timeLeft } from './state-summary.ts';
 
-export async function loginCommand(options: Options, rt: Runtime): Promise<number> {
-  const { plan, cacheDir } = planFor(options, rt);
+export const help: CommandHelp = {
+  usage: ['mfa-exec login [options]                      prompt now and fill the cache'],
+};
+
+export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {
+  const { plan } = planFor(options, rt);
+  const { cacheDir } = rt;
   const stateNow = (): CacheState => {
     const now = rt.now();
     const entries = openEntryReader(cacheDir, now, rt.logger);
@@ -29,7 +34,7 @@ export async function loginCommand(options: Options, rt: Runtime): Promise<numbe
   const ending = endingMfaStep(plan, before, rt.now(), rt.settings.renewalNoticeMs);
   if (ending) rt.logger.debug(`${ending}: renewing it with a new MFA code`);
   await resolveCredentials(plan, {
-    ...resolveContext(rt, cacheDir, options),
+    ...resolveContext(rt, options),
     renew: ending !== undefined,
     ...(ending ? { promptReason: `${ending}; enter a new MFA code to renew it.` } : {}),
   });

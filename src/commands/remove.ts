@@ -3,17 +3,21 @@
  * --backend names) and the sessions cached from them. Asks to confirm on the terminal; --yes for
  * scripts (without a terminal and without --yes nothing is deleted).
  */
-import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import { ExitCode, isMfaExecError, MfaExecError, UsageError } from '../errors.ts';
 import { isKeyStoreError } from '../keystore/errors.ts';
 import { openStores } from '../keystore/select-store.ts';
 import type { KeyStore } from '../keystore/types.ts';
-import { openTerminal } from '../mfa/tty-prompt.ts';
-import type { Runtime } from '../runtime.ts';
+import { withPrompt } from '../prompt/drivers.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
-import { storeSourceId } from '../credentials/cache-key.ts';
+import { storeSourceId } from '../sources/store.ts';
 
-export async function removeCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export const help: CommandHelp = {
+  usage: ['mfa-exec remove PROFILE [--yes] [--backend B] delete stored keys and the sessions made from them'],
+};
+
+export async function run({ args, options }: CommandInput, rt: Runtime): Promise<number> {
   const [profile] = profilesOf('remove', args, options, false) as [string];
   const stores = openStores(storeContext(rt, options));
   const { backend } = stores.choice;
@@ -22,7 +26,7 @@ export async function removeCommand(args: string[], options: Options, rt: Runtim
   if (backend !== 'file') candidates.push(stores.keyring());
   const where = candidates.map((s) => s.describe(profile)).join(' and ');
 
-  if (!options.yes) await confirm(`Delete the keys of profile '${profile}' stored in ${where}? [y/N] `, profile);
+  if (!options.yes) await confirm(`Delete the keys of profile '${profile}' stored in ${where}? [y/N] `, profile, rt);
 
   const removed: string[] = [];
   for (const store of candidates) {
@@ -44,18 +48,15 @@ export async function removeCommand(args: string[], options: Options, rt: Runtim
   return 0;
 }
 
-async function confirm(question: string, profile: string): Promise<void> {
-  const terminal = openTerminal();
-  if (!terminal)
+async function confirm(question: string, profile: string, rt: Runtime): Promise<void> {
+  let yes: boolean;
+  try {
+    yes = await withPrompt(rt.settings.prompt, rt.env, (prompt) => prompt.confirm(question, { context: { profile } }));
+  } catch (error) {
+    if (!isMfaExecError(error, 'no-terminal')) throw error;
     throw new UsageError(
       `'mfa-exec remove ${profile}' asks to confirm on a terminal, and there is none: add --yes to delete without asking.`,
     );
-  try {
-    terminal.write(question);
-    const answer = (await terminal.readLine('Confirmation')).trim().toLowerCase();
-    if (answer !== 'y' && answer !== 'yes')
-      throw new MfaExecError(`Not confirmed; the keys of profile '${profile}' were kept.`, ExitCode.status);
-  } finally {
-    terminal.close();
   }
+  if (!yes) throw new MfaExecError(`Not confirmed; the keys of profile '${profile}' were kept.`, ExitCode.status);
 }

@@ -18,125 +18,68 @@ import { loadAwsFiles } from '../aws-config/load.ts';
 import { DEFAULT_SESSION_SECONDS, resolvePlan, type Plan } from '../aws-config/plan.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
-import { callerIdentity, createAccessKey, deleteAccessKey, describeAwsError, iamError, type AwsCallPlace } from '../credentials/iam.ts';
+import type { AwsPlace } from '../aws/client.ts';
+import { describeAwsError } from '../aws/errors.ts';
+import { createAccessKey, deleteAccessKey, iamError } from '../aws/iam.ts';
+import { callerIdentity } from '../aws/sts.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
-import type { Credentials } from '../credentials/types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
-import type { Options } from '../invocation.ts';
+import type { Options } from '../options.ts';
 import { readStoredKeys } from '../keystore/select-store.ts';
 import { shellWord } from '../shell-quote.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
-import type { Runtime } from '../runtime.ts';
+import { withPrompt } from '../prompt/drivers.ts';
+import type { Prompt } from '../prompt/types.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 import { storeAndCheck } from './import.ts';
 import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
-import { keySourceId, storeSourceId } from '../credentials/cache-key.ts';
-import { resolveContext } from './profile-resolution.ts';
-import { cacheDir } from '../credentials/cache.ts';
+import { keySourceId } from '../sources/static.ts';
+import { storeSourceId } from '../sources/store.ts';
+import { resolveContext } from '../pipeline/resolution.ts';
+
+export const help: CommandHelp = {
+  usage: [
+    'mfa-exec rotate PROFILE [--mfa-token CODE]    new access key (IAM), old one deleted, kept where',
+    '                                              the old one was (store or credentials file)',
+  ],
+};
 
 /** How long a new key may take to work (IAM is eventually consistent; seconds, usually). */
 const PROPAGATION_DELAYS_MS = [1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 10_000, 10_000, 10_000, 10_000];
 
 type Home = { kind: 'store'; store: KeyStore } | { kind: 'file'; file: string; text: string };
 
-export async function rotateCommand(args: string[], options: Options, rt: Runtime): Promise<number> {
+export function run({ args, options }: CommandInput, rt: Runtime): Promise<number> {
+  return withPrompt(rt.settings.prompt, rt.env, (prompt) => rotate(args, options, rt, prompt));
+}
+
+async function rotate(args: string[], options: Options, rt: Runtime, prompt: Prompt): Promise<number> {
   const [profile] = profilesOf('rotate', args, options, false) as [string];
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const plan = resolvePlan(files, profile, rt.env, { sessionDurationSeconds: rt.settings.sessionDurationSeconds() });
-  const place: AwsCallPlace = { region: plan.region ?? rt.settings.region ?? 'us-east-1', timeoutMs: rt.settings.stsTimeoutMs };
+  const place: AwsPlace = { region: plan.region ?? rt.settings.region ?? 'us-east-1', timeoutMs: rt.settings.stsTimeoutMs };
   checkRotatable(plan, files, profile);
 
   // 1. The old key, read once (the MFA session below reuses it instead of opening the store again).
-  let old: { keys: LongTermKeys; home: Home } | undefined;
-  const readOld = async (): Promise<{ keys: LongTermKeys; home: Home }> => (old ??= await oldKey(plan, files, rt, options));
+  let old: OldKey | undefined;
+  const readOld = async (): Promise<OldKey> => (old ??= await oldKey(plan, files, rt, options, prompt));
   if (plan.source.kind === 'static') await readOld(); // checks the file can be edited before anything is created
 
   // 2. Credentials IAM accepts.
-  const device = plan.session?.mfaSerial !== undefined ? plan.session : deviceFromChains(files, profile, rt);
-  let iamCreds: Credentials;
-  if (device?.mfaSerial) {
-    const sessionPlan: Plan = {
-      ...plan,
-      roles: [],
-      passThrough: false,
-      session: { ...device, durationSeconds: plan.session?.durationSeconds ?? DEFAULT_SESSION_SECONDS },
-    };
-    rt.logger.debug(`rotate: IAM calls with the MFA session of device ${device.mfaSerial}`);
-    iamCreds = await resolveCredentials(sessionPlan, {
-      ...resolveContext(rt, cacheDir(rt.env, rt.homedir), options),
-      promptReason: `rotating the access key of profile '${profile}' needs an MFA session.`,
-      readStore: async () => (await readOld()).keys,
-    });
-  } else {
-    rt.logger.debug('rotate: no MFA device in any profile using these keys; IAM calls are signed with the old key itself');
-    iamCreds = (await readOld()).keys;
-  }
+  const iamCreds = await iamCredentials(plan, files, rt, options, readOld);
   const { keys: oldKeys, home } = await readOld();
   const where = home.kind === 'store' ? home.store.describe(profile) : home.file;
 
   // 3. Whose key it is.
-  let arn: string;
-  try {
-    arn = await callerIdentity(iamCreds, place);
-  } catch (error) {
-    throw iamError(`GetCallerIdentity for profile '${profile}'`, error, 'Nothing was changed.');
-  }
-  const userName = /^arn:[^:]+:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
-  if (!userName) {
-    throw new ConfigError(
-      `The keys of profile '${profile}' belong to ${arn}, not to an IAM user; rotate only replaces IAM user access keys. Nothing was changed.`,
-    );
-  }
+  const { arn, userName } = await iamUser(iamCreds, place, profile);
   rt.logger.info(`rotating access key ${mask(oldKeys.accessKeyId)} of IAM user ${userName} (profile '${profile}', kept in ${where})`);
 
-  // 4. The new key, proven.
-  let created: LongTermKeys;
-  try {
-    created = await createAccessKey(iamCreds, userName, place);
-  } catch (error) {
-    throw iamError(
-      `IAM CreateAccessKey for user ${userName}`,
-      error,
-      `Nothing was changed: the old key ${mask(oldKeys.accessKeyId)} is still live and in ${where}.`,
-    );
-  }
-  rt.logger.info(`created access key ${mask(created.accessKeyId)}; checking that it works (IAM takes a few seconds to know a new key)`);
-  const undo = async (why: string, cause: unknown): Promise<never> => {
-    const unchanged = `The old key ${oldKeys.accessKeyId} is still live and still in ${where}: nothing else was changed.`;
-    try {
-      await deleteAccessKey(iamCreds, userName, created.accessKeyId, place);
-    } catch (error) {
-      throw new MfaExecError(
-        `${why} The new key ${created.accessKeyId} is live but stored nowhere, and deleting it failed (${describeAwsError(error)}): delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${created.accessKeyId}'. ${unchanged}`,
-        isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable,
-        { cause },
-      );
-    }
-    throw new MfaExecError(
-      `${why} The new key ${created.accessKeyId} was deleted again. ${unchanged}`,
-      isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable,
-      {
-        cause,
-      },
-    );
-  };
-  try {
-    await proveKey(created, arn, place, rt);
-  } catch (error) {
-    return undo(
-      `The new key ${mask(created.accessKeyId)} does not work: ${isMfaExecError(error) ? error.message : describeAwsError(error)}.`,
-      error,
-    );
-  }
-
-  // 5. Kept where the old one was.
-  try {
-    if (home.kind === 'store') await storeAndCheck(home.store, profile, created);
-    else writeKeysToFile(home.file, home.text, profile, created);
-  } catch (error) {
-    return undo(`Cannot keep the new key in ${where}: ${isMfaExecError(error) ? error.message : String(error)}`, error);
-  }
-  rt.logger.info(`stored the new key ${mask(created.accessKeyId)} in ${where}`);
+  // 4. and 5. The new key, proven, kept where the old one was.
+  const rotation: Rotation = { profile, rt, place, iamCreds, arn, userName, oldKeys, home, where };
+  const created = await newKey(rotation);
 
   // 6. The old key goes, and so do the sessions made from it.
   const dropped = dropSessions(plan.source.kind === 'store' ? storeSourceId(profile) : keySourceId('static', oldKeys.accessKeyId), rt);
@@ -153,6 +96,126 @@ export async function rotateCommand(args: string[], options: Options, rt: Runtim
     `deleted the old key ${mask(oldKeys.accessKeyId)}${dropped > 0 ? `; dropped ${dropped} cached ${dropped === 1 ? 'entry' : 'entries'} made from it (the next run asks for an MFA code)` : ''}`,
   );
   return 0;
+}
+
+type OldKey = { keys: LongTermKeys; home: Home };
+
+/** What the steps after the old key's owner is known share. */
+interface Rotation {
+  profile: string;
+  rt: Runtime;
+  place: AwsPlace;
+  iamCreds: Credentials;
+  arn: string;
+  userName: string;
+  oldKeys: LongTermKeys;
+  home: Home;
+  /** Where the old key is kept, for messages. */
+  where: string;
+}
+
+/**
+ * Step 2: the MFA session of the profile's device (cached, or one prompt; a code already used is
+ * never sent again: the prompt says to wait for the next one), or the old key itself when no
+ * profile names an MFA device.
+ */
+async function iamCredentials(
+  plan: Plan,
+  files: AwsFiles,
+  rt: Runtime,
+  options: Options,
+  readOld: () => Promise<OldKey>,
+): Promise<Credentials> {
+  const profile = plan.profile;
+  const device = plan.session?.mfaSerial !== undefined ? plan.session : deviceFromChains(files, profile, rt);
+  if (!device?.mfaSerial) {
+    rt.logger.debug('rotate: no MFA device in any profile using these keys; IAM calls are signed with the old key itself');
+    return (await readOld()).keys;
+  }
+  const sessionPlan: Plan = {
+    ...plan,
+    roles: [],
+    passThrough: false,
+    session: { ...device, durationSeconds: plan.session?.durationSeconds ?? DEFAULT_SESSION_SECONDS },
+  };
+  rt.logger.debug(`rotate: IAM calls with the MFA session of device ${device.mfaSerial}`);
+  return resolveCredentials(sessionPlan, {
+    ...resolveContext(rt, options),
+    promptReason: `rotating the access key of profile '${profile}' needs an MFA session.`,
+    fetchSource: async () => (await readOld()).keys,
+  });
+}
+
+/** Step 3: the IAM user the key belongs to (rotate replaces only IAM user keys). */
+async function iamUser(iamCreds: Credentials, place: AwsPlace, profile: string): Promise<{ arn: string; userName: string }> {
+  let arn: string;
+  try {
+    arn = await callerIdentity(iamCreds, place);
+  } catch (error) {
+    throw iamError(`GetCallerIdentity for profile '${profile}'`, error, 'Nothing was changed.');
+  }
+  const userName = /^arn:[^:]+:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+  if (!userName) {
+    throw new ConfigError(
+      `The keys of profile '${profile}' belong to ${arn}, not to an IAM user; rotate only replaces IAM user access keys. Nothing was changed.`,
+    );
+  }
+  return { arn, userName };
+}
+
+/**
+ * Steps 4 and 5: CreateAccessKey, GetCallerIdentity with the new key until IAM knows it, then the
+ * key kept where the old one was. A new key that cannot be proven or kept is deleted again (undo),
+ * so nothing is left that the user does not know about.
+ */
+async function newKey(r: Rotation): Promise<LongTermKeys> {
+  const { profile, rt, place, iamCreds, userName, oldKeys, home, where } = r;
+  let created: LongTermKeys;
+  try {
+    created = await createAccessKey(iamCreds, userName, place);
+  } catch (error) {
+    throw iamError(
+      `IAM CreateAccessKey for user ${userName}`,
+      error,
+      `Nothing was changed: the old key ${mask(oldKeys.accessKeyId)} is still live and in ${where}.`,
+    );
+  }
+  rt.logger.info(`created access key ${mask(created.accessKeyId)}; checking that it works (IAM takes a few seconds to know a new key)`);
+  try {
+    await proveKey(created, r.arn, place, rt);
+  } catch (error) {
+    return undo(
+      r,
+      created,
+      `The new key ${mask(created.accessKeyId)} does not work: ${isMfaExecError(error) ? error.message : describeAwsError(error)}.`,
+      error,
+    );
+  }
+  try {
+    if (home.kind === 'store') await storeAndCheck(home.store, profile, created);
+    else writeKeysToFile(home.file, home.text, profile, created);
+  } catch (error) {
+    return undo(r, created, `Cannot keep the new key in ${where}: ${isMfaExecError(error) ? error.message : String(error)}`, error);
+  }
+  rt.logger.info(`stored the new key ${mask(created.accessKeyId)} in ${where}`);
+  return created;
+}
+
+/** The new key is deleted again; the error says why, and what is live where. */
+async function undo(r: Rotation, created: LongTermKeys, why: string, cause: unknown): Promise<never> {
+  const { iamCreds, userName, place, oldKeys, where } = r;
+  const unchanged = `The old key ${oldKeys.accessKeyId} is still live and still in ${where}: nothing else was changed.`;
+  const exitCode = isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable;
+  try {
+    await deleteAccessKey(iamCreds, userName, created.accessKeyId, place);
+  } catch (error) {
+    throw new MfaExecError(
+      `${why} The new key ${created.accessKeyId} is live but stored nowhere, and deleting it failed (${describeAwsError(error)}): delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${created.accessKeyId}'. ${unchanged}`,
+      exitCode,
+      { cause },
+    );
+  }
+  throw new MfaExecError(`${why} The new key ${created.accessKeyId} was deleted again. ${unchanged}`, exitCode, { cause });
 }
 
 function checkRotatable(plan: Plan, files: AwsFiles, profile: string): void {
@@ -179,7 +242,13 @@ function checkRotatable(plan: Plan, files: AwsFiles, profile: string): void {
   }
 }
 
-async function oldKey(plan: Plan, files: AwsFiles, rt: Runtime, options: Options): Promise<{ keys: LongTermKeys; home: Home }> {
+async function oldKey(
+  plan: Plan,
+  files: AwsFiles,
+  rt: Runtime,
+  options: Options,
+  prompt: Prompt,
+): Promise<{ keys: LongTermKeys; home: Home }> {
   const source = plan.source;
   if (source.kind === 'static') {
     const text = files.texts?.credentials ?? ''; // where source.accessKeyId was read
@@ -190,7 +259,7 @@ async function oldKey(plan: Plan, files: AwsFiles, rt: Runtime, options: Options
       home: { kind: 'file', file: files.credentialsFile, text },
     };
   }
-  const found = await readStoredKeys(storeContext(rt, options), plan.profile);
+  const found = await readStoredKeys(storeContext(rt, options, prompt), plan.profile);
   for (const note of found.notes) rt.logger.debug(note);
   if (!found.keys) {
     throw new ConfigError(
@@ -232,7 +301,7 @@ function deviceFromChains(files: AwsFiles, profile: string, rt: Runtime): { mfaS
 }
 
 /** GetCallerIdentity with the new key until it answers as the same user (IAM propagation), bounded. */
-async function proveKey(keys: LongTermKeys, arn: string, place: AwsCallPlace, rt: Runtime): Promise<void> {
+async function proveKey(keys: LongTermKeys, arn: string, place: AwsPlace, rt: Runtime): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       const who = await callerIdentity(keys, place);

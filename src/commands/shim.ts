@@ -5,24 +5,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileId, findTarget } from '../child/find-target.ts';
+import { shimsDir } from '../dirs.ts';
 import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
-import { OWN_NAMES, type Options } from '../invocation.ts';
+import { OWN_NAMES } from '../own-names.ts';
 import { printable } from '../printable.ts';
-import type { Runtime } from '../runtime.ts';
+import { isSymlink } from '../private-io.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
 
-export function defaultShimDir(env: NodeJS.ProcessEnv, homedir: string): string {
-  const xdg = env.XDG_DATA_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir, '.local', 'share'), 'mfa-exec', 'shims');
-}
+export const help: CommandHelp = {
+  usage: ['mfa-exec shim install|list|remove <name…> [--dir DIR]'],
+};
 
 /** A shim by these names would run instead of mfa-exec itself (`node`: our #! line runs it). */
 const RESERVED_NAMES = new Set([...OWN_NAMES, 'node']);
 
-export function shimCommand(args: string[], options: Options, rt: Runtime): number {
+export function run({ args, options }: CommandInput, rt: Runtime): number {
   // Names and paths come from the command line and the directory: escape what a terminal would act on.
   const out = (text: string) => rt.out(text.replace(/[^\t\n]+/g, printable));
   const [action, ...names] = args;
-  const dir = path.resolve(rt.cwd, options.dir ?? defaultShimDir(rt.env, rt.homedir));
+  const dir = path.resolve(rt.cwd, options.dir ?? shimsDir(rt.env, rt.homedir));
   const selfReal = fs.realpathSync(rt.self.path);
   const selfId = fileId(selfReal)!;
   const isOurs = (file: string) => {
@@ -47,7 +49,7 @@ export function shimCommand(args: string[], options: Options, rt: Runtime): numb
           out(`${name}: already installed\n`);
           continue;
         }
-        if (fs.existsSync(file) || isDanglingLink(file)) {
+        if (fs.existsSync(file) || isSymlink(file)) {
           throw new MfaExecError(
             `${file} already exists and is not an mfa-exec shim; remove it first if you want a shim there.`,
             ExitCode.cantCreate,
@@ -95,13 +97,5 @@ export function shimCommand(args: string[], options: Options, rt: Runtime): numb
     }
     default:
       throw new UsageError(`'mfa-exec shim' takes install, list or remove, not '${action ?? ''}'.`);
-  }
-}
-
-function isDanglingLink(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
   }
 }

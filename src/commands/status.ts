@@ -6,15 +6,19 @@ import { openEntryReader } from '../credentials/cache-reader.ts';
 import { cacheState } from '../credentials/cache-state.ts';
 import { ExitCode } from '../errors.ts';
 import { printable } from '../printable.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
-import { planFor } from './profile-resolution.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from './types.ts';
+import { planFor } from '../pipeline/resolution.ts';
 import { summarize } from './state-summary.ts';
 
-export function statusCommand(options: Options, rt: Runtime): number {
-  const { plan, cacheDir } = planFor(options, rt);
+export const help: CommandHelp = {
+  usage: ['mfa-exec status [-p NAME] [--json]            0 if usable without a prompt, 1 if not'],
+};
+
+export function run({ options }: CommandInput, rt: Runtime): number {
+  const { plan } = planFor(options, rt);
   const now = rt.now();
-  const entries = openEntryReader(cacheDir, now, rt.logger);
+  const entries = openEntryReader(rt.cacheDir, now, rt.logger);
   const state = cacheState(plan, rt.settings.stsEndpoint, entries, now);
   entries.close();
   if (options.json) {

@@ -7,20 +7,7 @@ import { parseAwsFiles } from '../aws-config/load.ts';
 import { quoteCredentialProcess } from './quote.ts';
 import { renderView, type RenderedView } from './render.ts';
 import { decideServing } from './serve.ts';
-
-export interface ViewRequest {
-  configFile: string;
-  credentialsFile: string;
-  /** Texts of the user's files; undefined when the file does not exist. */
-  configText?: string;
-  credentialsText?: string;
-  /** What credential_process runs before `credential-process --profile=NAME`: absolute paths. */
-  command: readonly string[];
-  /** --server: the default profile defers to the container endpoint. */
-  deferDefault?: boolean;
-  /** Whether mfa-exec's key store holds keys for a profile (see serve.ts); none by default. */
-  storeHolds?: (profile: string) => boolean;
-}
+import type { ViewSpec } from './store.ts';
 
 export interface View extends RenderedView {
   /** Served profiles, in the files' order. */
@@ -31,13 +18,14 @@ export interface View extends RenderedView {
   refused: { profile: string; why: string }[];
 }
 
-export function buildView(request: ViewRequest): View {
+/** `storeHolds`: whether mfa-exec's key store holds keys for a profile (see serve.ts); none by default. */
+export function buildView(request: ViewSpec, storeHolds?: (profile: string) => boolean): View {
   const files = parseAwsFiles(request.configText, request.configFile, request.credentialsText, request.credentialsFile);
   const commands = new Map<string, string>();
   const served: string[] = [];
   const left: View['left'] = [];
   const refused: View['refused'] = [];
-  for (const [profile, decision] of decideServing(files, request.storeHolds)) {
+  for (const [profile, decision] of decideServing(files, storeHolds)) {
     if (!decision.serve) {
       left.push({ profile, why: decision.why });
       continue;

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
-import { isOwnPrivate } from '../own-private.ts';
+import { isOwnPrivate, readPrivate } from '../private-io.ts';
 import { sha256Hex } from '../sha256.ts';
 
 /** Part of every key: a change of what a view holds or how it is checked makes new views. */
@@ -31,8 +31,8 @@ export interface ViewSpec {
   credentialsText?: string;
   /** What credential_process runs before `credential-process --profile=NAME`: absolute paths. */
   command: readonly string[];
-  /** --server: the default profile defers to the endpoint. */
-  deferDefault: boolean;
+  /** --server: the default profile defers to the container endpoint. */
+  deferDefault?: boolean;
   /**
    * When mfa-exec's key store last changed (its directory's mtime: every key file and the keyring
    * index is written there by rename), so that a profile whose keys are added to it is served.
@@ -64,7 +64,7 @@ export function viewKey(spec: ViewSpec): string {
   const parts = [
     VIEW_FORMAT,
     spec.command,
-    spec.deferDefault,
+    !!spec.deferDefault,
     spec.configFile,
     spec.configText ?? null,
     spec.credentialsFile,
@@ -113,28 +113,21 @@ export function findView(cacheDir: string, key: string, now: number, logger: Log
 
 /** The stamp, if it is a private regular file of ours holding a stamp of this format; marks it used. */
 function readStamp(file: string, now: number): Stamp | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const s = fs.fstatSync(fd);
-    if (!isOwnPrivate(s)) return undefined;
-    const stamp = JSON.parse(fs.readFileSync(fd, 'utf8')) as Partial<Stamp>;
-    if (stamp.version !== VIEW_FORMAT || typeof stamp.files !== 'object' || stamp.files === null) return undefined;
-    if (now - s.mtimeMs > MARK_USED_AFTER_MS) {
-      try {
-        fs.futimesSync(fd, new Date(now), new Date(now));
-      } catch {
-        // Only pruning reads it; a view that looks unused is made again if it is ever pruned.
-      }
+  const markUsed = (fd: number, stat: fs.Stats) => {
+    if (now - stat.mtimeMs <= MARK_USED_AFTER_MS) return;
+    try {
+      fs.futimesSync(fd, new Date(now), new Date(now));
+    } catch {
+      // Only pruning reads it; a view that looks unused is made again if it is ever pruned.
     }
+  };
+  const read = readPrivate(file, { use: markUsed });
+  if (!read.ok) return undefined;
+  try {
+    const stamp = JSON.parse(read.data.toString('utf8')) as Partial<Stamp>;
+    if (stamp.version !== VIEW_FORMAT || typeof stamp.files !== 'object' || stamp.files === null) return undefined;
     return stamp as Stamp;
   } catch {
     return undefined;
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -14,6 +14,7 @@ import { ensureCacheDir } from '../credentials/cache.ts';
 import { CacheError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { ensurePrivateDir } from '../private-file.ts';
+import { writeExclusive } from '../private-io.ts';
 import { buildView } from './build.ts';
 import {
   findView,
@@ -43,7 +44,7 @@ export function makeView(
   now: number,
   storeHolds?: (profile: string) => boolean,
 ): { paths: ViewPaths; stamp: Stamp } {
-  const view = buildView({ ...spec, storeHolds });
+  const view = buildView(spec, storeHolds);
   const key = viewKey(spec);
   ensureCacheDir(cacheDir, logger);
   const views = viewsDir(cacheDir);
@@ -106,15 +107,8 @@ function placeView(tmp: string, paths: ViewPaths, cacheDir: string, key: string,
 
 /** O_EXCL, never through a link, mode 0400, fsync'd; returns the identity the stamp records. */
 function writeReadOnly(file: string, text: string): Stamp['files'][keyof Stamp['files']] {
-  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o400);
-  try {
-    fs.writeFileSync(fd, text);
-    fs.fsyncSync(fd);
-    const s = fs.fstatSync(fd);
-    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
-  } finally {
-    fs.closeSync(fd);
-  }
+  const s = writeExclusive(file, text, 0o400);
+  return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
 }
 
 function scratchDir(parent: string, kind: 'tmp' | 'old'): string {

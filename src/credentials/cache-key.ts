@@ -3,7 +3,8 @@
  * fetched for. Pure.
  *
  * Each step has a request: everything that decides what STS returns for it — the STS endpoint,
- * the source (access key id, the credential_process command's hash, or the profile whose keys are in the store), the profile, the MFA
+ * the source (its kind's id: access key id, the credential_process command's hash, or the
+ * profile whose keys are in the store; src/sources/), the profile, the MFA
  * device, the duration asked for, and for a role its ARN, external id and session name and the
  * key of the step it is assumed from. The key is a hash of the request, so changing any of them
  * (`-d 15m` after a 1 h run included) looks at another file; the request is also stored in the
@@ -11,14 +12,15 @@
  * never enter a request or a key. The hash is SHA-256 (../sha256.ts: plain JS, the warm path does
  * not load node:crypto).
  */
-import type { Plan, RoleStep, SessionStep, SourceCredentials } from '../aws-config/plan.ts';
+import type { Plan, RoleStep, SessionStep } from '../aws-config/plan.ts';
 import { redactUrls } from '../printable.ts';
 import { sha256Hex } from '../sha256.ts';
+import { sourceId } from '../sources/table.ts';
 
 export interface StepRequest {
   /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL with any userinfo redacted; '' for the SDK's own endpoint. */
   endpoint: string;
-  /** `static:<access key id>`, `environment:<access key id>` or `process:<sha256 of the command>`. */
+  /** The source's id (src/sources/: `static:<access key id>`, `process:<hash>`, `store:<profile>`, …). */
   source: string;
   /** The step's own profile: the source profile for the session, the role's profile for a role. */
   profile: string;
@@ -133,32 +135,6 @@ export function deepestCachedRole<T>(refs: PlanCacheRefs, cached: (ref: CacheRef
     if (found !== undefined) return { start: i, found };
   }
   return { start: 0 };
-}
-
-/**
- * What identifies the source in every request. Keys from the store are known by the profile they
- * are stored under, not by their id: the warm path must compute the key without opening the
- * store, so add, import, rotate and remove drop the entries made from a profile's stored keys.
- */
-export function sourceId(source: SourceCredentials): string {
-  switch (source.kind) {
-    case 'process':
-      return `process:${sha256Hex(`${source.profile}\0${source.command}`).slice(0, 32)}`;
-    case 'store':
-      return storeSourceId(source.profile);
-    default:
-      return keySourceId(source.kind, source.accessKeyId);
-  }
-}
-
-/** The source of everything made from the keys a profile has in the store. */
-export function storeSourceId(profile: string): string {
-  return `store:${profile}`;
-}
-
-/** The source of everything made from one access key (in a file, or in the environment). */
-export function keySourceId(kind: 'static' | 'environment', accessKeyId: string): string {
-  return `${kind}:${accessKeyId}`;
 }
 
 function hash(parts: string[]): string {

@@ -6,7 +6,7 @@ import type { Plan } from '../aws-config/plan.ts';
 import type { CacheEntry } from './cache.ts';
 import { deepestCachedRole, planCacheRefs, type CacheRef } from './cache-key.ts';
 import type { EntryReader } from './cache-reader.ts';
-import { isFresh } from './types.ts';
+import { isFresh } from './fresh.ts';
 
 export interface EntryState {
   kind: CacheRef['kind'];

@@ -12,9 +12,8 @@ import path from 'node:path';
 import type { Logger } from '../log.ts';
 import { ensurePrivateDir, withPrivateDir, writeFileAtomic } from '../private-file.ts';
 import { canonical, type CacheRef, type StepRequest } from './cache-key.ts';
-import { isFresh, type Credentials } from './types.ts';
-
-export { cacheDir } from '../cache-dir.ts';
+import type { Credentials } from '../aws/credentials.ts';
+import { isFresh } from './fresh.ts';
 
 /** 2: entries record their request (1 had only a description; its entries are simply misses). */
 export const CACHE_SCHEMA_VERSION = 2;

@@ -8,7 +8,8 @@
 import type { ChainPlan, Tail } from '../aws-config/shared-chains.ts';
 import type { RoleStep } from '../aws-config/plan.ts';
 import { redactUrls } from '../printable.ts';
-import { cacheRef, canonical, roleRequest, sessionRequest, sourceId, type CacheRef } from './cache-key.ts';
+import { sourceId } from '../sources/table.ts';
+import { cacheRef, canonical, roleRequest, sessionRequest, type CacheRef } from './cache-key.ts';
 import type { EntryReader } from './cache-reader.ts';
 import { entryState, type CacheState, type EntryState } from './cache-state.ts';
 

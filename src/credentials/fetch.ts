@@ -4,23 +4,32 @@
  * the cache as it arrives. STS, the MFA codes and the clock come in as parameters.
  */
 import type { MfaDevice, Plan, RoleStep } from '../aws-config/plan.ts';
-import { ConfigError, ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import type { Credentials } from '../aws/credentials.ts';
+import type { StsApi, StsContext } from '../aws/sts.ts';
+import { isMfaExecError } from '../errors.ts';
 import { mask, type Logger } from '../log.ts';
 import type { TokenProvider } from '../mfa/token.ts';
+import type { Prompt } from '../prompt/types.ts';
+import type { Settings } from '../settings.ts';
+import { beforeLock, fetchSource } from '../sources/fetch.ts';
+import type { ServedSource } from '../sources/table.ts';
+import type { SourceFetchContext } from '../sources/types.ts';
 import { ensureCacheDir, readCredentials, writeEntry } from './cache.ts';
 import { deepestCachedRole, type CacheRef, type PlanCacheRefs } from './cache-key.ts';
-import { runCredentialProcess } from './credential-process.ts';
 import { acquireLock } from './lock.ts';
-import type { StsApi, StsContext } from './sts.ts';
-import type { Credentials } from './types.ts';
 
 export interface FetchContext {
   plan: Plan;
   refs: PlanCacheRefs;
   env: NodeJS.ProcessEnv;
+  /** For the sources' fetch (the key store's directory, its settings). */
+  homedir: string;
+  settings: Settings;
   cacheDir: string;
   logger: Logger;
   now: () => number;
+  /** The run's prompt: the tokens ask through it, and so does a source (the key store's passphrase). */
+  prompt: Prompt;
   tokens: TokenProvider;
   sts: StsApi;
   /** Where STS calls go, for the SDK and error messages (see StsContext). */
@@ -30,30 +39,25 @@ export interface FetchContext {
    * assume the roles again, from the cached MFA session if it is fresh.
    */
   renew?: boolean | 'roles';
-  /** A store source's keys (keyring or encrypted file); throws when the store has none. */
-  readStore?: (source: StoreSource) => Promise<Credentials>;
+  /** Gets the source credentials instead of the source kind's fetch (rotate has read the old key already). */
+  fetchSource?: (source: ServedSource) => Promise<Credentials>;
 }
-
-type StoreSource = Extract<Plan['source'], { kind: 'store' }>;
 
 const MAX_MFA_ATTEMPTS = 3;
 
-/**
- * The chains (lock keys) whose source credential_process an outer mfa-exec is running, space
- * separated. A credential_process that runs mfa-exec for the same chain again (a profile whose
- * credential_process is `mfa-exec credential-process` for itself, or a copy of a config view read
- * as the user's file) would wait for the outer one's lock forever: it is refused at once instead.
- */
-const RUNNING_SOURCES = 'MFA_EXEC_RUNNING_SOURCES';
-
 export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> {
   const { plan, refs, cacheDir, logger } = ctx;
-  if (plan.source.kind === 'process' && (ctx.env[RUNNING_SOURCES] ?? '').split(' ').includes(refs.lockKey)) {
-    throw new ConfigError(
-      `The credential_process of profile '${plan.source.profile}' (${plan.source.file}) runs mfa-exec for the same profile again: a loop. ` +
-        `Give that profile its own source of credentials (keys, or a credential_process that does not call mfa-exec for it).`,
-    );
-  }
+  const sources: SourceFetchContext = {
+    env: ctx.env,
+    homedir: ctx.homedir,
+    settings: ctx.settings,
+    cacheDir,
+    logger,
+    now: ctx.now,
+    prompt: ctx.prompt,
+    lockKey: refs.lockKey,
+  };
+  await beforeLock(plan.source, sources);
   let cacheUsable = true;
   try {
     ensureCacheDir(cacheDir, logger);
@@ -92,7 +96,7 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
       creds = cachedSession;
       logger.debug(`cache: reusing the MFA session ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`);
     } else if (!creds) {
-      creds = await sourceCredentials(ctx);
+      creds = await (ctx.fetchSource ? ctx.fetchSource(plan.source) : fetchSource(plan.source, sources));
       if (plan.session && creds.sessionToken !== undefined) {
         logger.debug(
           `credential_process of '${plan.source.profile}' gave temporary credentials: GetSessionToken cannot take them, so MFA goes with the first AssumeRole`,
@@ -111,28 +115,9 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     return creds;
   } finally {
     ctx.tokens.close();
+    ctx.prompt.close();
     await release();
   }
-}
-
-async function sourceCredentials(ctx: FetchContext): Promise<Credentials> {
-  const source = ctx.plan.source;
-  if (source.kind === 'store') {
-    if (!ctx.readStore) throw new MfaExecError('No key store reader was given for a store source.', ExitCode.software);
-    ctx.logger.debug(`source credentials: keys of profile '${source.profile}' from the key store`);
-    const keys = await ctx.readStore(source);
-    ctx.logger.debug(`source credentials: stored keys ${mask(keys.accessKeyId)} of profile '${source.profile}'`);
-    return keys;
-  }
-  if (source.kind !== 'process') {
-    ctx.logger.debug(
-      `source credentials: ${source.kind === 'static' ? `keys of profile '${source.profile}' (${source.file})` : 'AWS_ACCESS_KEY_ID from the environment'} ${mask(source.accessKeyId)}`,
-    );
-    return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
-  }
-  ctx.logger.debug(`source credentials: running credential_process of profile '${source.profile}'`);
-  const running = [ctx.env[RUNNING_SOURCES], ctx.refs.lockKey].filter(Boolean).join(' ');
-  return runCredentialProcess(source.command, source.profile, { ...ctx.env, [RUNNING_SOURCES]: running });
 }
 
 async function session(ctx: FetchContext, source: Credentials, save: (ref: CacheRef, c: Credentials) => void): Promise<Credentials> {

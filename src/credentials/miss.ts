@@ -1,16 +1,18 @@
 /**
- * A cache miss, wired: the token sources (flag, variable, mfa_process, terminal), the real STS
- * client and the fetch. Part of the on-demand bundle: nothing here loads on the warm path.
+ * A cache miss, wired: the prompt (the run's driver, or `none`), the token sources (flag,
+ * variable, mfa_process, the prompt), the real STS client and the fetch. Part of the on-demand
+ * bundle: nothing here loads on the warm path.
  */
 import type { Plan } from '../aws-config/plan.ts';
 import type { Logger } from '../log.ts';
 import { runMfaProcess } from '../mfa/mfa-process.ts';
 import { createTokenProvider } from '../mfa/token.ts';
+import { openPrompt } from '../prompt/drivers.ts';
 import type { Settings } from '../settings.ts';
 import type { PlanCacheRefs } from './cache-key.ts';
 import { fetchCredentials, type FetchContext } from './fetch.ts';
-import { awsSts } from './sts.ts';
-import type { Credentials } from './types.ts';
+import { awsSts } from '../aws/sts.ts';
+import type { Credentials } from '../aws/credentials.ts';
 
 export interface MissContext {
   env: NodeJS.ProcessEnv;
@@ -22,28 +24,33 @@ export interface MissContext {
   now: () => number;
   /** --mfa-token. */
   mfaToken?: string;
-  /** Said on the terminal before a prompt, when the prompt needs explaining. */
+  /** Said before a question, when the question needs explaining. */
   promptReason?: string;
-  /** false: never open the terminal; a needed code fails at once (kind 'no-terminal') unless mfa_process gives it. */
-  interactive?: boolean;
-  /** false: never run mfa_process either (with interactive false, any needed code fails at once). */
+  /**
+   * The prompt driver (src/prompt/drivers.ts): the run's (Settings.prompt), or 'none' where nobody
+   * may be asked: a needed code (or passphrase) then fails at once (kind 'no-terminal') unless
+   * mfa_process (or a variable) gives it.
+   */
+  prompt: string;
+  /** false: never run mfa_process either (with the `none` prompt, any needed code fails at once). */
   mfaProcess?: boolean;
   /** --server renewals: mfa_process runs without a controlling terminal and is killed when this aborts. */
   background?: AbortSignal;
   /** Ignore cached credentials of this chain and fetch from the source ('roles': all but the MFA session). */
   renew?: boolean | 'roles';
-  /** Reads a store source's keys instead of the key store (rotate, which has read them already). */
-  readStore?: FetchContext['readStore'];
+  /** Gets the source credentials instead of the source's kind (rotate, which has read the old key already). */
+  fetchSource?: FetchContext['fetchSource'];
 }
 
 export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): Promise<Credentials> {
   const { env, settings, cacheDir, logger, now } = ctx;
+  const prompt = openPrompt(ctx.prompt, env);
   const tokens = createTokenProvider({
     flagToken: ctx.mfaToken,
     envToken: settings.mfaToken,
     digits: settings.mfaDigits,
     reason: ctx.promptReason,
-    ...(ctx.interactive === false ? { open: () => undefined } : {}),
+    prompt,
     cacheDir,
     logger,
     now,
@@ -65,23 +72,16 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
     plan,
     refs,
     env,
+    homedir: ctx.homedir,
+    settings,
     cacheDir,
     logger,
     now,
+    prompt,
     tokens,
     sts: awsSts,
     stsPlace: { region: plan.region ?? settings.region ?? 'us-east-1', endpoint: settings.stsEndpoint, timeoutMs: settings.stsTimeoutMs },
     renew: ctx.renew,
-    readStore:
-      ctx.readStore ??
-      // The key store's code loads only for a profile whose keys are in it.
-      (async (source) =>
-        (await import('../keystore/source-keys.ts')).storedSourceKeys(source, {
-          settings: settings.keyStore,
-          env,
-          homedir: ctx.homedir,
-          logger,
-          interactive: ctx.interactive !== false,
-        })),
+    fetchSource: ctx.fetchSource,
   });
 }

@@ -11,7 +11,7 @@ import { isMfaExecError } from '../errors.ts';
 import { readCredentials } from './cache.ts';
 import { planCacheRefs } from './cache-key.ts';
 import { resolveCredentials, type ResolveContext } from './resolve.ts';
-import type { Credentials } from './types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { isoTime } from '../iso-time.ts';
 
 export const RENEW_WITHIN_MS = 20 * 60 * 1000;
@@ -42,7 +42,7 @@ export async function renewEarly(plan: Plan, creds: Credentials, ctx: ResolveCon
     `credentials of '${plan.profile}' expire at ${creds.expiration && isoTime(creds.expiration)}: renewing them first, without a prompt`,
   );
   try {
-    return await resolveCredentials(plan, { ...ctx, renew: 'roles', interactive: false });
+    return await resolveCredentials(plan, { ...ctx, renew: 'roles', prompt: 'none' });
   } catch (error) {
     if (!isMfaExecError(error)) throw error;
     logger.debug(`renewal failed (${error.message}); handing out the current credentials`);

@@ -6,8 +6,9 @@ import type { Plan } from '../aws-config/plan.ts';
 import { readCredentials } from './cache.ts';
 import { planCacheRefs } from './cache-key.ts';
 import type { MissContext, fetchOnMiss } from './miss.ts';
-import type { Credentials } from './types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { isoTime } from '../iso-time.ts';
+import { kindOf } from '../sources/table.ts';
 
 export interface ResolveContext extends MissContext {
   /** Loads the code for a miss (cli.ts passes the on-demand bundle's loader). */
@@ -16,9 +17,8 @@ export interface ResolveContext extends MissContext {
 
 export async function resolveCredentials(plan: Plan, ctx: ResolveContext): Promise<Credentials> {
   const { logger } = ctx;
-  if (plan.passThrough && (plan.source.kind === 'static' || plan.source.kind === 'environment')) {
-    return { accessKeyId: plan.source.accessKeyId, secretAccessKey: plan.source.secretAccessKey, sessionToken: plan.source.sessionToken };
-  }
+  const held = plan.passThrough ? kindOf(plan.source).held?.(plan.source) : undefined;
+  if (held) return held;
   const refs = planCacheRefs(plan, ctx.settings.stsEndpoint);
   const cached = !ctx.renew && refs.final && readCredentials(ctx.cacheDir, refs.final, ctx.now(), logger);
   if (cached) {

@@ -1,44 +1,40 @@
 /**
- * The key store passphrase, asked on /dev/tty with echo off (tty-prompt.ts). For a store that has
+ * The key store passphrase, asked through the run's prompt (hidden entry). For a store that has
  * no key file yet it is asked twice, so a typo cannot seal keys with a passphrase nobody knows.
  */
 import { ExitCode, MfaExecError } from '../errors.ts';
-import { NoTerminalError, openTerminal, type Terminal } from '../mfa/tty-prompt.ts';
+import { NoTerminalError } from '../prompt/errors.ts';
+import type { Prompt } from '../prompt/types.ts';
 
 const TRIES = 3;
 
-/** The asking function; called without a terminal it fails (66) saying how to pass the passphrase. */
-export function terminalPassphrase(
-  dir: string,
-  options: { confirm: () => boolean; open?: () => Terminal | undefined },
-): () => Promise<string> {
+/** The asking function; with no one to ask it fails (66) saying how to pass the passphrase. */
+export function askPassphrase(prompt: Prompt, dir: string, options: { confirm: () => boolean }): () => Promise<string> {
   return async () => {
-    const terminal = (options.open ?? openTerminal)();
-    if (!terminal) {
-      throw passphraseNeedsTerminal(dir);
-    }
-    try {
-      const confirm = options.confirm();
-      for (let i = 0; i < TRIES; i++) {
-        terminal.write(
-          confirm ? `New passphrase for the encrypted key files in ${dir}: ` : `Passphrase for the encrypted key files in ${dir}: `,
-        );
-        const first = await terminal.readSecret('Passphrase prompt');
-        if (first.length === 0) {
-          terminal.write('mfa-exec: the passphrase cannot be empty; try again.\n');
-          continue;
-        }
-        if (!confirm) return first;
-        terminal.write('Repeat the passphrase: ');
-        if ((await terminal.readSecret('Passphrase prompt')) === first) return first;
-        terminal.write('mfa-exec: the two passphrases differ; try again.\n');
-      }
-      throw new MfaExecError(`No usable passphrase after ${TRIES} tries; nothing was stored.`, ExitCode.keyStorePassphrase, {
-        kind: 'keystore-passphrase',
+    const ask = (message: string) =>
+      prompt.ask({
+        kind: 'passphrase',
+        message,
+        secret: true,
+        title: 'Passphrase prompt',
+        unanswerable: passphraseNeedsTerminal(dir).message,
       });
-    } finally {
-      terminal.close();
+    const confirm = options.confirm();
+    for (let i = 0; i < TRIES; i++) {
+      const first = await ask(
+        confirm ? `New passphrase for the encrypted key files in ${dir}: ` : `Passphrase for the encrypted key files in ${dir}: `,
+      );
+      if (first.length === 0) {
+        prompt.say('the passphrase cannot be empty; try again.');
+        continue;
+      }
+      if (!confirm) return first;
+      if ((await ask('Repeat the passphrase: ')) === first) return first;
+      prompt.say('the two passphrases differ; try again.');
     }
+    throw new MfaExecError(`No usable passphrase after ${TRIES} tries; nothing was stored.`, ExitCode.keyStorePassphrase, {
+      kind: 'keystore-passphrase',
+    });
   };
 }
 

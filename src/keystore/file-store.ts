@@ -1,5 +1,5 @@
 /**
- * The encrypted file store: one file per profile in keys-dir.ts's directory (0700), each sealed
+ * The encrypted file store: one file per profile in the keys directory (dirs.ts; 0700), each sealed
  * with the store's one passphrase (file-crypto.ts), written 0600 through a fresh O_EXCL temporary
  * file, fsync and rename.
  *
@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../log.ts';
 import { describeErrno, writeFileAtomic } from '../private-file.ts';
+import { readPrivate } from '../private-io.ts';
 import { KeyStoreError } from './errors.ts';
 import { openKeys, sealKeys } from './file-crypto.ts';
 import { MAX_FILE_BYTES } from './file-format.ts';
@@ -217,48 +218,33 @@ function corrupt(profile: string, file: string, reason: string): KeyStoreError {
 /**
  * The file's bytes, or undefined if there is none. Refuses (KeyStoreError) a symlink, a FIFO or
  * other non-file, a file of another user or readable by others, and anything larger than a key
- * file can be; never blocks.
+ * file can be; never blocks (private-io.ts reads it).
  */
 function readKeyFile(file: string, profile: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw corrupt(profile, file, 'it is a symbolic link, which mfa-exec never writes');
-    throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
-      cause: error,
-    });
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw corrupt(profile, file, 'it is not a regular file');
-    const uid = process.getuid?.();
-    if (uid !== undefined && stat.uid !== uid) throw corrupt(profile, file, `it belongs to uid ${stat.uid}, not to you`);
-    if ((stat.mode & 0o077) !== 0) {
+  const read = readPrivate(file, { maxBytes: MAX_FILE_BYTES });
+  if (read.ok) return read.data;
+  const { problem, stat, error } = read;
+  switch (problem) {
+    case 'missing':
+      return undefined;
+    case 'symlink':
+      throw corrupt(profile, file, 'it is a symbolic link, which mfa-exec never writes');
+    case 'not-file':
+      throw corrupt(profile, file, 'it is not a regular file');
+    case 'foreign':
+      throw corrupt(profile, file, `it belongs to uid ${stat!.uid}, not to you`);
+    case 'open-to-others':
       throw new KeyStoreError(
         'keystore-io',
-        `The key file ${file} of profile '${profile}' has mode ${(stat.mode & 0o777).toString(8)}: others can read it. ` +
+        `The key file ${file} of profile '${profile}' has mode ${(stat!.mode & 0o777).toString(8)}: others can read it. ` +
           `mfa-exec writes key files 600; if you made this change, run 'chmod 600 ${file}'.`,
       );
-    }
-    if (stat.size > MAX_FILE_BYTES) throw corrupt(profile, file, `it is ${stat.size} bytes long, far more than a key file`);
-    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length > MAX_FILE_BYTES) throw corrupt(profile, file, 'it is far larger than a key file');
-    }
-    return buffer.subarray(0, length);
-  } catch (error) {
-    if (error instanceof KeyStoreError) throw error;
-    throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
-      cause: error,
-    });
-  } finally {
-    fs.closeSync(fd);
+    case 'too-large':
+      throw corrupt(profile, file, stat ? `it is ${stat.size} bytes long, far more than a key file` : 'it is far larger than a key file');
+    case 'unopenable':
+    case 'unreadable':
+      throw new KeyStoreError('keystore-io', `Cannot read the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+        cause: error,
+      });
   }
 }

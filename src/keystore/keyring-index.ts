@@ -6,11 +6,10 @@
  * deleted by other means is not reflected until then: it is a hint for display, never a reason
  * to skip a real lookup.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
-import { isOwnPrivate } from '../own-private.ts';
 import { writeFileAtomic } from '../private-file.ts';
+import { readPrivate } from '../private-io.ts';
 import { ensureKeysDir } from './keys-dir.ts';
 
 const INDEX_NAME = 'keyring-profiles.json';
@@ -22,17 +21,12 @@ export function keyringIndexFile(keysDirectory: string): string {
 
 /** The profiles the index names; empty when there is none, it is unreadable, or not a private file of ours. Never throws. */
 export function readKeyringIndex(file: string): Set<string> {
+  const read = readPrivate(file, { maxBytes: MAX_BYTES });
+  if (!read.ok) return new Set();
   try {
-    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    try {
-      const stat = fs.fstatSync(fd);
-      if (!isOwnPrivate(stat) || stat.size > MAX_BYTES) return new Set();
-      const value = JSON.parse(fs.readFileSync(fd, 'utf8')) as { version?: unknown; profiles?: unknown };
-      if (value.version !== 1 || !Array.isArray(value.profiles)) return new Set();
-      return new Set(value.profiles.filter((p): p is string => typeof p === 'string'));
-    } finally {
-      fs.closeSync(fd);
-    }
+    const value = JSON.parse(read.data.toString('utf8')) as { version?: unknown; profiles?: unknown };
+    if (value.version !== 1 || !Array.isArray(value.profiles)) return new Set();
+    return new Set(value.profiles.filter((p): p is string => typeof p === 'string'));
   } catch {
     return new Set();
   }

@@ -8,7 +8,7 @@ import type { KeyStoreSettings } from '../settings.ts';
 import { chooseBackend } from './backend.ts';
 import { profileOf } from './file-name.ts';
 import { keyringIndexFile, readKeyringIndex } from './keyring-index.ts';
-import { keysDir } from './keys-dir.ts';
+import { keysDir } from '../dirs.ts';
 import type { StoreKind } from './types.ts';
 
 export function storedKeyLocator(ctx: {

@@ -8,7 +8,7 @@
  * the probe's deadline; else the encrypted file.
  *
  * Passphrase, first that is set: MFA_EXEC_FILE_PASSPHRASE, AWS_VAULT_FILE_PASSPHRASE, the
- * askPassphrase function given (the /dev/tty prompt). It is asked for only when a secret is
+ * askPassphrase function given (through the run's prompt). It is asked for only when a secret is
  * opened or sealed.
  *
  * Reading a profile's keys (a cache miss) in "auto": its key file if it has one, else the keyring
@@ -25,7 +25,7 @@ import type { KeyStoreSettings } from '../settings.ts';
 import { isKeyStoreError } from './errors.ts';
 import { FileKeyStore } from './file-store.ts';
 import { keyringIndexFile } from './keyring-index.ts';
-import { keysDir } from './keys-dir.ts';
+import { keysDir } from '../dirs.ts';
 import { KeyringKeyStore, type ProbeResult } from './keyring-store.ts';
 import type { KeyStore, LongTermKeys } from './types.ts';
 

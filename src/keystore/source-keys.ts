@@ -7,8 +7,9 @@ import { ConfigError } from '../errors.ts';
 import { shellWord } from '../shell-quote.ts';
 import type { Logger } from '../log.ts';
 import type { KeyStoreSettings } from '../settings.ts';
-import { terminalPassphrase } from './ask-passphrase.ts';
-import { keysDir } from './keys-dir.ts';
+import type { Prompt } from '../prompt/types.ts';
+import { askPassphrase } from './ask-passphrase.ts';
+import { keysDir } from '../dirs.ts';
 import { readStoredKeys } from './select-store.ts';
 import type { LongTermKeys } from './types.ts';
 
@@ -17,8 +18,8 @@ export interface SourceKeysContext {
   env: Readonly<Record<string, string | undefined>>;
   homedir: string;
   logger: Logger;
-  /** false: never open the terminal (a passphrase must come from the environment). */
-  interactive: boolean;
+  /** Asks for the passphrase when no variable gives it (the `none` driver: nobody may be asked). */
+  prompt: Prompt;
 }
 
 export async function storedSourceKeys(
@@ -32,7 +33,7 @@ export async function storedSourceKeys(
       env: ctx.env,
       homedir: ctx.homedir,
       logger: ctx.logger,
-      askPassphrase: ctx.interactive ? terminalPassphrase(keysDir(ctx.env, ctx.homedir), { confirm: () => false }) : undefined,
+      askPassphrase: askPassphrase(ctx.prompt, keysDir(ctx.env, ctx.homedir), { confirm: () => false }),
     },
     profile,
   );

@@ -1,11 +1,11 @@
 /**
  * Where an MFA code comes from, in order: --mfa-token, MFA_EXEC_MFA_TOKEN (for automation),
- * the profile's mfa_process, then a prompt on the terminal. Only the terminal can be asked
- * again after AWS rejects a code; a code given up front that fails is final.
+ * the profile's mfa_process, then the prompt (src/prompt/: the terminal, or `none`). Only the
+ * prompt can be asked again after AWS rejects a code; a code given up front that fails is final.
  */
 import type { Logger } from '../log.ts';
+import type { Prompt } from '../prompt/types.ts';
 import { MfaInputError, normalizeCode } from './code.ts';
-import { NoTerminalError, openTerminal, type Terminal } from './tty-prompt.ts';
 import { lastUsed, recordUsed, secondsToNextCode, wasUsed } from './used-codes.ts';
 
 export interface TokenRequest {
@@ -22,7 +22,7 @@ export interface TokenProvider {
   next(request: TokenRequest): Promise<{ code: string; source: string; canRetry: boolean }>;
   /** AWS accepted the code: remember it so it is not sent twice. */
   accepted(serial: string, code: string): void;
-  /** Release the terminal. Must run before the target starts. */
+  /** Release the prompt (the terminal). Must run before the target starts. */
   close(): void;
 }
 
@@ -36,9 +36,10 @@ export interface TokenProviderOptions {
   cacheDir: string;
   logger: Logger;
   now?: () => number;
-  open?: () => Terminal | undefined;
+  /** Asks the person (the driver chosen for the run). */
+  prompt: Prompt;
   runMfaProcess?: (command: string, serial: string, profile: string) => Promise<string>;
-  /** Printed on the terminal before the first prompt. */
+  /** Said before the first question. */
   reason?: string;
 }
 
@@ -48,7 +49,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const { cacheDir, logger } = options;
   const now = options.now ?? Date.now;
   const length = options.digits;
-  let terminal: Terminal | undefined;
+  const { prompt } = options;
   const spent = new Set<string>();
 
   function given(text: string, source: string, serial: string): string {
@@ -63,41 +64,43 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   }
 
   async function ask(request: TokenRequest): Promise<string> {
-    terminal ??= options.open ? options.open() : openTerminal();
-    if (!terminal) {
-      throw new NoTerminalError(
-        `Profile '${request.profile}' needs an MFA code for ${request.serial}, but there is no terminal to ask on. Pass one with --mfa-token CODE or MFA_EXEC_MFA_TOKEN, set mfa_process in the profile, or run 'mfa-exec login --profile ${request.profile}' in a terminal first.`,
-      );
-    }
-    if (options.reason && !request.retry) terminal.write(`mfa-exec: ${options.reason}\n`);
-    const used = lastUsed(cacheDir, request.serial, logger);
+    const { serial, profile } = request;
+    if (options.reason && !request.retry) prompt.say(options.reason);
+    const used = lastUsed(cacheDir, serial, logger);
     if (!request.retry && used && now() - used.at < 30_000) {
-      terminal.write(
-        `mfa-exec: a code for ${request.serial} was used ${Math.round((now() - used.at) / 1000)} s ago; AWS accepts each code once, so wait for the next one (about ${secondsToNextCode(used.at, now())} s).\n`,
+      prompt.say(
+        `a code for ${serial} was used ${Math.round((now() - used.at) / 1000)} s ago; AWS accepts each code once, so wait for the next one (about ${secondsToNextCode(used.at, now())} s).`,
       );
     }
     for (let i = 0; i < LOCAL_TRIES; i++) {
-      terminal.write(`Enter MFA code for ${request.serial}: `);
-      const result = normalizeCode(await terminal.readLine(), length);
+      const answer = await prompt.ask({
+        kind: 'mfa-code',
+        message: `Enter MFA code for ${serial}: `,
+        secret: false,
+        title: 'MFA prompt',
+        unanswerable: `Profile '${profile}' needs an MFA code for ${serial}, but there is no terminal to ask on. Pass one with --mfa-token CODE or MFA_EXEC_MFA_TOKEN, set mfa_process in the profile, or run 'mfa-exec login --profile ${profile}' in a terminal first.`,
+        context: { profile, mfaSerial: serial },
+      });
+      const result = normalizeCode(answer, length);
       if ('problem' in result) {
-        terminal.write(`mfa-exec: ${result.problem}; try again.\n`);
+        prompt.say(`${result.problem}; try again.`);
         continue;
       }
-      if (wasUsed(cacheDir, request.serial, result.code, now(), logger) || spent.has(`${request.serial}\0${result.code}`)) {
-        const wait = used ? secondsToNextCode(lastUsed(cacheDir, request.serial, logger)?.at ?? now(), now()) : 30;
-        terminal.write(`mfa-exec: that code was already used and AWS refuses it twice; wait for the next one (about ${wait} s).\n`);
+      if (wasUsed(cacheDir, serial, result.code, now(), logger) || spent.has(`${serial}\0${result.code}`)) {
+        const wait = used ? secondsToNextCode(lastUsed(cacheDir, serial, logger)?.at ?? now(), now()) : 30;
+        prompt.say(`that code was already used and AWS refuses it twice; wait for the next one (about ${wait} s).`);
         continue;
       }
       return result.code;
     }
-    throw new MfaInputError(`No usable MFA code for ${request.serial} after ${LOCAL_TRIES} tries.`);
+    throw new MfaInputError(`No usable MFA code for ${serial} after ${LOCAL_TRIES} tries.`);
   }
 
   return {
     async next(request) {
       if (request.retry) {
-        terminal?.write(`mfa-exec: AWS rejected that code for ${request.serial}.\n`);
-        return { code: await ask(request), source: 'terminal', canRetry: true };
+        prompt.say(`AWS rejected that code for ${request.serial}.`);
+        return { code: await ask(request), source: prompt.name, canRetry: true };
       }
       if (options.flagToken !== undefined) {
         return { code: given(options.flagToken, '--mfa-token', request.serial), source: '--mfa-token', canRetry: false };
@@ -114,16 +117,15 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
           canRetry: false,
         };
       }
-      logger.debug(`MFA code for ${request.serial}: asking on the terminal`);
-      return { code: await ask(request), source: 'terminal', canRetry: true };
+      logger.debug(`MFA code for ${request.serial}: asking (the ${prompt.name} prompt)`);
+      return { code: await ask(request), source: prompt.name, canRetry: true };
     },
     accepted(serial, code) {
       spent.add(`${serial}\0${code}`);
       recordUsed(cacheDir, serial, code, now());
     },
     close() {
-      terminal?.close();
-      terminal = undefined;
+      prompt.close();
     },
   };
 }

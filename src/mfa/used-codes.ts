@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { silentLogger, type Logger } from '../log.ts';
-import { isPrivateDir, withPrivateDir, writeFileAtomic } from '../private-file.ts';
+import { withPrivateDir, writeFileAtomic } from '../private-file.ts';
+import { isPrivateDir } from '../private-io.ts';
 
 export const CODE_REUSE_WINDOW_MS = 90_000;
 

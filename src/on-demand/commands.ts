@@ -1,21 +1,24 @@
 /**
- * The subcommands that are not in the warm bundle (exec, credential-process, status, env and list
- * are: src/cli.ts imports them), loaded with one import() when asked for. The build makes this
- * the entry of dist/on-demand/commands.js (sharing chunks with the credentials entry).
+ * The subcommands that are not in the warm bundle, and `--help`: each command's file is loaded
+ * by its name in the table (src/commands/table.ts, which cli.ts passes in: importing it here
+ * would load every warm command again) with one import(). The build makes this the entry of
+ * dist/on-demand/commands.js; esbuild makes each file under src/commands/ a chunk of its own (a
+ * glob import), so `login` never parses `rotate` and its IAM SDK.
  */
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
+import { helpText } from '../commands/help.ts';
+import type { CommandEntry, CommandInput, CommandModule } from '../commands/types.ts';
+import type { Runtime } from '../pipeline/runtime.ts';
 
-export { loginCommand } from '../commands/login.ts';
-export { clearCommand } from '../commands/clear.ts';
-export { shimCommand } from '../commands/shim.ts';
-export { doctorCommand } from '../commands/doctor/doctor.ts';
+function load(entry: CommandEntry): Promise<CommandModule> {
+  return import(`../commands/${entry.file ?? entry.name}.ts`) as Promise<CommandModule>;
+}
 
-// The key commands load the key stores, the config editors and (rotate) IAM: a chunk of their
-// own, so `login`, `clear` and the others do not parse them.
-type KeyCommand = (args: string[], options: Options, rt: Runtime) => Promise<number>;
-export const addCommand: KeyCommand = async (...a) => (await import('../commands/add.ts')).addCommand(...a);
-export const importCommand: KeyCommand = async (...a) => (await import('../commands/import.ts')).importCommand(...a);
-export const removeCommand: KeyCommand = async (...a) => (await import('../commands/remove.ts')).removeCommand(...a);
-export const rotateCommand: KeyCommand = async (...a) => (await import('../commands/rotate.ts')).rotateCommand(...a);
-export { HELP } from '../help.ts';
+export async function runCommand(entry: CommandEntry, input: CommandInput, rt: Runtime): Promise<number> {
+  return (await load(entry)).run(input, rt);
+}
+
+/** `mfa-exec --help`: every command's usage, in the order of `commands` (the table's). */
+export async function help(commands: readonly CommandEntry[]): Promise<string> {
+  const modules = await Promise.all(commands.map(load));
+  return helpText(modules.flatMap((m) => m.help.usage));
+}

@@ -13,7 +13,7 @@
 import http from 'node:http';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Credentials } from '../credentials/types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { isMfaExecError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 

@@ -23,7 +23,7 @@ import type { Plan } from '../aws-config/plan.ts';
 import { readEntry } from '../credentials/cache.ts';
 import { planCacheRefs } from '../credentials/cache-key.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
-import type { Credentials } from '../credentials/types.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 
 export interface RefresherContext extends ResolveContext {
@@ -99,7 +99,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
     renewing = true;
     processTriedFor = last;
     logger.debug('credential server: renewing with mfa_process in the background');
-    resolve(plan, { ...ctx, renew: true, interactive: false, background: abort.signal })
+    resolve(plan, { ...ctx, renew: true, prompt: 'none', background: abort.signal })
       .then((creds) => {
         if (abort.signal.aborted) return;
         adopt(creds);
@@ -122,8 +122,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
     else notice();
   };
 
-  const resolveQuietly = () =>
-    (quiet ??= resolve(plan, { ...ctx, interactive: false, mfaProcess: false }).finally(() => (quiet = undefined)));
+  const resolveQuietly = () => (quiet ??= resolve(plan, { ...ctx, prompt: 'none', mfaProcess: false }).finally(() => (quiet = undefined)));
 
   const timer = setInterval(check, ctx.checkEveryMs ?? CHECK_EVERY_MS);
   timer.unref();

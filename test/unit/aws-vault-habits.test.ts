@@ -8,9 +8,9 @@ import { describe, test } from 'node:test';
 import { parseAwsFiles } from '../../src/aws-config/load.ts';
 import { resolvePlan } from '../../src/aws-config/plan.ts';
 import { awsVaultWarnings } from '../../src/aws-vault-compat.ts';
-import { planOverrides } from '../../src/commands/profile-resolution.ts';
+import { planOverrides } from '../../src/pipeline/resolution.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
-import { defaultOptions, type Options } from '../../src/invocation.ts';
+import { defaultOptions, type Options } from '../../src/options.ts';
 import { readSettings } from '../../src/settings.ts';
 
 const CONFIG = `[profile me]

@@ -19,16 +19,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import type { CacheRef } from '../../src/credentials/cache-key.ts';
-import {
-  CACHE_SCHEMA_VERSION,
-  cacheDir,
-  ensureCacheDir,
-  entryPath,
-  readCredentials,
-  readEntry,
-  writeEntry,
-} from '../../src/credentials/cache.ts';
-import type { Credentials } from '../../src/credentials/types.ts';
+import { CACHE_SCHEMA_VERSION, ensureCacheDir, entryPath, readCredentials, readEntry, writeEntry } from '../../src/credentials/cache.ts';
+import type { Credentials } from '../../src/aws/credentials.ts';
 import { CacheError, ExitCode } from '../../src/errors.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
 
@@ -499,14 +491,4 @@ describe('ensureCacheDir', () => {
       (e: unknown) => e instanceof CacheError && /belongs to uid 65534/.test(e.message),
     );
   });
-});
-
-describe('cacheDir', () => {
-  const cases: [string, NodeJS.ProcessEnv, string][] = [
-    ['XDG_CACHE_HOME', { XDG_CACHE_HOME: '/xdg' }, '/xdg/mfa-exec'],
-    ['default ~/.cache', {}, '/home/u/.cache/mfa-exec'],
-    ['empty XDG_CACHE_HOME', { XDG_CACHE_HOME: '' }, '/home/u/.cache/mfa-exec'],
-    ['relative XDG_CACHE_HOME is ignored (XDG spec)', { XDG_CACHE_HOME: 'rel/cache' }, '/home/u/.cache/mfa-exec'],
-  ];
-  for (const [name, env, want] of cases) test(name, () => assert.equal(cacheDir(env, '/home/u'), want));
 });

@@ -8,7 +8,7 @@ import {
   nestedChildEnv,
   serverVariables,
 } from '../../src/child/env.ts';
-import type { Credentials } from '../../src/credentials/types.ts';
+import type { Credentials } from '../../src/aws/credentials.ts';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
 const MIN = 60_000;

@@ -349,13 +349,15 @@ describe("config view: profiles whose keys are in mfa-exec's key store", () => {
     '[default]\nregion = eu-west-1\n[profile me]\nmfa_serial = arn:aws:iam::1:mfa/me\n[profile admin]\nrole_arn = arn:aws:iam::2:role/A\nsource_profile = me\n[profile sso]\nsso_account_id = 1\nsso_role_name = r\n';
   test('served when the store holds them (and roles from them); without the store, left (the SDK finds no credentials either)', () => {
     const holds = new Set(['me', 'sso', 'default']);
-    const withStore = buildView({
-      configFile: CONFIG,
-      credentialsFile: CREDS,
-      configText: config,
-      command: [NODE, CLI],
-      storeHolds: (p) => holds.has(p),
-    });
+    const withStore = buildView(
+      {
+        configFile: CONFIG,
+        credentialsFile: CREDS,
+        configText: config,
+        command: [NODE, CLI],
+      },
+      (p) => holds.has(p),
+    );
     assert.deepEqual(withStore.served, ['default', 'me', 'admin']);
     assert.deepEqual(withStore.left, [{ profile: 'sso', why: 'it uses IAM Identity Center (sso_*), which the SDK resolves itself' }]);
     assert.match(withStore.config, /\[profile admin\]\ncredential_process = .* --profile=admin\n/);

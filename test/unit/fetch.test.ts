@@ -2,7 +2,8 @@
  * The cache-miss orchestration (credentials/fetch.ts) with a fake STS and a fake token source:
  * where a fetch starts when part of the chain is cached, where the MFA code goes when a
  * credential_process gives temporary keys, and how a rejected code is asked for again. The real
- * cache directory, lock and /bin/sh are used; only STS and the person at the terminal are fakes.
+ * cache directory, lock and /bin/sh are used; only STS and the person at the terminal are fakes
+ * (the prompt is the `none` driver: nobody is asked).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,12 +15,14 @@ import { resolvePlan, type Plan } from '../../src/aws-config/plan.ts';
 import { writeEntry } from '../../src/credentials/cache.ts';
 import { planCacheRefs } from '../../src/credentials/cache-key.ts';
 import { fetchCredentials } from '../../src/credentials/fetch.ts';
-import type { AssumeRoleInput, SessionTokenInput, StsApi } from '../../src/credentials/sts.ts';
-import { InvalidMfaCodeError } from '../../src/credentials/sts-errors.ts';
-import type { Credentials } from '../../src/credentials/types.ts';
+import type { AssumeRoleInput, SessionTokenInput, StsApi } from '../../src/aws/sts.ts';
+import { InvalidMfaCodeError } from '../../src/aws/errors.ts';
+import type { Credentials } from '../../src/aws/credentials.ts';
 import { ExitCode, isMfaExecError } from '../../src/errors.ts';
 import { KeyStoreError } from '../../src/keystore/errors.ts';
 import { silentLogger } from '../../src/log.ts';
+import { openPrompt } from '../../src/prompt/drivers.ts';
+import { readSettings } from '../../src/settings.ts';
 import type { TokenProvider, TokenRequest } from '../../src/mfa/token.ts';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'mfa-exec-fetch-'));
@@ -102,16 +105,19 @@ function fetch(
   cacheDir: string,
   sts: StsApi,
   tokens: TokenProvider,
-  readStore?: (source: { profile: string }) => Promise<Credentials>,
+  fetchSource?: (source: { profile: string }) => Promise<Credentials>,
 ) {
   return fetchCredentials({
-    readStore,
+    fetchSource,
     plan,
     refs: planCacheRefs(plan, undefined),
     env: { PATH: '/usr/bin:/bin' },
+    homedir: ROOT,
+    settings: readSettings({}),
     cacheDir,
     logger: silentLogger,
     now: () => NOW,
+    prompt: openPrompt('none', {}),
     tokens,
     sts,
     stsPlace: { region: 'us-east-1', endpoint: undefined, timeoutMs: 1000 },

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { selectProfile } from '../../src/aws-config/select-profile.ts';
 import { ExitCode, UsageError } from '../../src/errors.ts';
-import { COMMANDS, parseCommandLine, parseInvocation, type Invocation, type Options } from '../../src/invocation.ts';
+import { parseCommandLine, parseInvocation, type Invocation } from '../../src/commands/invocation.ts';
+import { COMMANDS as TABLE } from '../../src/commands/table.ts';
+import type { Options } from '../../src/options.ts';
+
+const COMMANDS = TABLE.map((c) => c.name);
 
 const DEFAULTS: Options = {
   noSession: false,

@@ -22,7 +22,7 @@ import { isKeyStoreError, type KeyStoreErrorKind } from '../../src/keystore/erro
 import { FileKeyStore } from '../../src/keystore/file-store.ts';
 import { fileNameOf, profileOf } from '../../src/keystore/file-name.ts';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../../src/keystore/kdf.ts';
-import { keysDir } from '../../src/keystore/keys-dir.ts';
+import { keysDir } from '../../src/dirs.ts';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'mfa-exec-keystore-'));
 after(() => rmSync(ROOT, { recursive: true, force: true }));

@@ -7,11 +7,11 @@ import { parseAwsFiles } from '../../src/aws-config/load.ts';
 import { resolvePlan, type PlanOverrides } from '../../src/aws-config/plan.ts';
 import { sharedChains } from '../../src/aws-config/shared-chains.ts';
 import { listRows, via } from '../../src/commands/list.ts';
-import { planOverrides } from '../../src/commands/profile-resolution.ts';
+import { planOverrides } from '../../src/pipeline/resolution.ts';
 import { entryPath, writeEntry } from '../../src/credentials/cache.ts';
 import { planCacheRefs } from '../../src/credentials/cache-key.ts';
 import { openEntryReader } from '../../src/credentials/cache-reader.ts';
-import { defaultOptions } from '../../src/invocation.ts';
+import { defaultOptions } from '../../src/options.ts';
 import { silentLogger } from '../../src/log.ts';
 import { readSettings } from '../../src/settings.ts';
 

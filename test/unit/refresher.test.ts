@@ -11,9 +11,9 @@ import { resolvePlan, type Plan } from '../../src/aws-config/plan.ts';
 import { writeEntry } from '../../src/credentials/cache.ts';
 import { planCacheRefs } from '../../src/credentials/cache-key.ts';
 import type { MissContext } from '../../src/credentials/miss.ts';
-import type { Credentials } from '../../src/credentials/types.ts';
+import type { Credentials } from '../../src/aws/credentials.ts';
 import { createLogger } from '../../src/log.ts';
-import { NoTerminalError } from '../../src/mfa/tty-prompt.ts';
+import { NoTerminalError } from '../../src/prompt/errors.ts';
 import { createRefresher, type RefresherContext } from '../../src/server/refresher.ts';
 import { readSettings } from '../../src/settings.ts';
 
@@ -54,6 +54,7 @@ function setup(p: Plan, resolve: RefresherContext['resolve'], opts: { sessionEnd
     env: {},
     homedir: dir,
     settings,
+    prompt: settings.prompt,
     cacheDir: dir,
     logger: createLogger(false, (l) => lines.push(l)),
     now: () => clock,
@@ -144,7 +145,7 @@ describe('createRefresher', () => {
     const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
     for (let i = 0; i < 5; i++) assert.equal((await refresher.get()).accessKeyId, 'ASIAFIRST');
     assert.equal(renewals.length, 1);
-    assert.equal(renewals[0]!.interactive, false);
+    assert.equal(renewals[0]!.prompt, 'none');
     assert.ok(renewals[0]!.background && !renewals[0]!.background.aborted);
     assert.deepEqual(lines, [], 'nothing to say while mfa_process runs');
     refresher.close();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { configFilePaths } from '../../aws-config/paths.ts';
 import type { AwsFiles } from '../../aws-config/types.ts';
 import { isMfaExecError } from '../../errors.ts';
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
 export function checkConfigFiles(rt: Runtime, loaded: LoadedFiles): Finding[] {

@@ -4,7 +4,7 @@
  * endpoint; mfa-exec's view hides them from the commands it runs, but a program that reads the
  * files some other way still finds them.
  */
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
 /** What makes a default profile give credentials on its own, in the SDKs' eyes. */

@@ -6,7 +6,8 @@
 import { loadAwsFiles } from '../../aws-config/load.ts';
 import { ExitCode } from '../../errors.ts';
 import { forDisplay } from '../../printable.ts';
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
+import type { CommandHelp, CommandInput } from '../types.ts';
 import { checkConfigFiles } from './config-files.ts';
 import { checkDefaultProfile } from './default-profile.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
@@ -15,6 +16,10 @@ import { checkMfaProcesses } from './mfa-process.ts';
 import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
 import { checkShims } from './shims.ts';
+
+export const help: CommandHelp = {
+  usage: ['mfa-exec doctor                               check config files, the selected profile, key store, shims'],
+};
 
 const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promise<Finding[]>)[] = [
   checkConfigFiles,
@@ -26,7 +31,7 @@ const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promis
   checkMfaProcesses,
 ];
 
-export async function doctorCommand(rt: Runtime): Promise<number> {
+export async function run(_input: CommandInput, rt: Runtime): Promise<number> {
   let loaded: LoadedFiles;
   try {
     loaded = { files: loadAwsFiles(rt.env, rt.homedir, rt.cwd) };

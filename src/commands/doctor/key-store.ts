@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import { isMfaExecError } from '../../errors.ts';
 import { shellWord } from '../../shell-quote.ts';
 import { openStores } from '../../keystore/select-store.ts';
-import { isPrivateDir } from '../../private-file.ts';
-import type { Runtime } from '../../runtime.ts';
+import { isPrivateDir } from '../../private-io.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
 export async function checkKeyStore(rt: Runtime, loaded: LoadedFiles): Promise<Finding[]> {

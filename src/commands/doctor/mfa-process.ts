@@ -9,7 +9,7 @@
  * (`oathtool --totp -b @FILE`), or the password manager's own OTP command (`pass otp`, `op … --otp`,
  * `ykman oath accounts code`).
  */
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
 const SAFE_FORMS =

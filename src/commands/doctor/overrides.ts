@@ -1,7 +1,7 @@
 /** doctor: what silently overrides the credentials mfa-exec injects, or reads the AWS files past its view. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
 import type { Finding } from './finding.ts';
 
 export function checkOverrides(rt: Runtime): Finding[] {

@@ -1,15 +1,14 @@
 /** doctor: does the profile that shims and `mfa-exec -- cmd` would use resolve (files only, no STS)? */
 import { resolvePlan } from '../../aws-config/plan.ts';
-import { selectProfile } from '../../aws-config/select-profile.ts';
+import { defaultGivesCredentials } from '../../aws-config/select-profile.ts';
 import { isMfaExecError } from '../../errors.ts';
-import { defaultOptions } from '../../invocation.ts';
-import { defaultGivesCredentials } from '../../keystore/has-stored-keys.ts';
-import type { Runtime } from '../../runtime.ts';
-import { planOverrides } from '../profile-resolution.ts';
+import { defaultOptions } from '../../options.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
+import { chooseProfile, planOverrides } from '../../pipeline/resolution.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
 export function checkSelectedProfile(rt: Runtime, loaded: LoadedFiles): Finding[] {
-  const choice = selectProfile(undefined, rt.env);
+  const choice = chooseProfile({}, rt); // as a shim chooses it: no --profile
   if (!('files' in loaded)) return []; // config-files.ts reports it
   const { files } = loaded;
   if (choice.requested === undefined && !defaultGivesCredentials(files, rt.env, rt.homedir)) {

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileId, findTarget } from '../../child/find-target.ts';
-import { OWN_NAMES } from '../../invocation.ts';
-import type { Runtime } from '../../runtime.ts';
-import { defaultShimDir } from '../shim.ts';
+import { shimsDir } from '../../dirs.ts';
+import { OWN_NAMES } from '../../own-names.ts';
+import type { Runtime } from '../../pipeline/runtime.ts';
 import type { Finding } from './finding.ts';
 
 interface Shim {
@@ -23,7 +23,7 @@ export function checkShims(rt: Runtime): Finding[] {
   const selfId = fileId(fs.realpathSync(rt.self.path));
   if (selfId === undefined) return [['warn', `cannot identify ${rt.self.path}; shims not checked`]];
   const pathDirs = (rt.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const shims = findShims([...pathDirs, defaultShimDir(rt.env, rt.homedir)], selfId);
+  const shims = findShims([...pathDirs, shimsDir(rt.env, rt.homedir)], selfId);
   if (shims.length === 0) return [['ok', `no shims installed (mfa-exec shim install terraform aws …)`]];
 
   // Every shim file is us: none of them may be taken for the real program.

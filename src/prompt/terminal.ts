@@ -1,6 +1,10 @@
 /**
- * Asks a question on the controlling terminal (/dev/tty), never on stdin/stdout: those belong to
- * the target (`cat plan | terraform apply -`, `… | jq`) or are captured (credential_process).
+ * The terminal driver: asks on the controlling terminal (/dev/tty), never on stdin/stdout: those
+ * belong to the target (`cat plan | terraform apply -`, `… | jq`) or are captured
+ * (credential_process). The terminal is opened on the first question and held until close(),
+ * which the caller runs before the target starts: a reader left open would steal what the user
+ * types ahead for the target. "No terminal" is decided by whether /dev/tty opens (ENXIO), not by
+ * stdin.isTTY: credential_process runs with stdio captured but still has a terminal.
  *
  * The terminal stays in canonical mode: the kernel echoes and edits the line (Backspace, Ctrl-U,
  * Ctrl-W), one read() returns at most one line and leaves anything typed after it in the
@@ -17,35 +21,51 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { ExitCode, MfaExecError } from '../errors.ts';
 import { printable } from '../printable.ts';
+import { NoTerminalError, PromptCancelledError, unanswerable } from './errors.ts';
+import type { Prompt } from './types.ts';
 
-export class NoTerminalError extends MfaExecError {
-  constructor(message: string) {
-    super(message, ExitCode.noTerminal, { kind: 'no-terminal' });
-  }
-}
-
-class PromptCancelledError extends MfaExecError {
-  constructor(what: string) {
-    super(`${what} cancelled.`, ExitCode.cancelled, { kind: 'cancelled' });
-  }
-}
-
-export interface Terminal {
+/** The opened terminal, shaped like a tty: what the driver below is made of. */
+interface Terminal {
   write(text: string): void;
-  /** One line; `what` names the prompt in the cancel message ("MFA prompt" by default). */
-  readLine(what?: string): Promise<string>;
+  /** One line; `title` names the question in the cancel message. */
+  readLine(title: string): Promise<string>;
   /** One line that is not echoed (the Enter is written afterwards, so the next text starts on a new line). */
-  readSecret(what: string): Promise<string>;
+  readSecret(title: string): Promise<string>;
   close(): void;
+}
+
+export function terminalPrompt(): Prompt {
+  let terminal: Terminal | undefined;
+  const open = () => (terminal ??= openTerminal());
+  const ask = async (message: string, secret: boolean, title: string, whenNone: string | undefined): Promise<string> => {
+    const t = open();
+    if (!t) throw unanswerable(whenNone, title);
+    t.write(message);
+    return secret ? t.readSecret(title) : t.readLine(title);
+  };
+  return {
+    name: 'terminal',
+    ask: (q) => ask(q.message, q.secret, q.title, q.unanswerable),
+    async confirm(message, options) {
+      const answer = (await ask(message, false, 'Confirmation', options?.unanswerable)).trim().toLowerCase();
+      return answer === 'y' || answer === 'yes';
+    },
+    say(message) {
+      open()?.write(`mfa-exec: ${message}\n`);
+    },
+    close() {
+      terminal?.close();
+      terminal = undefined;
+    },
+  };
 }
 
 const POLL_MS = 20;
 const CANCEL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
 /** Opens /dev/tty, or returns undefined when this process has no controlling terminal. */
-export function openTerminal(): Terminal | undefined {
+function openTerminal(): Terminal | undefined {
   const fds: number[] = [];
   try {
     // Two open file descriptions: O_NONBLOCK on ours for reading touches no one else's.
@@ -62,13 +82,13 @@ export function openTerminal(): Terminal | undefined {
       // Serials and reasons come from config files: escape what a terminal would act on.
       fs.writeSync(writeFd, text.split('\n').map(printable).join('\n'));
     },
-    readLine(what = 'MFA prompt') {
-      return readOneLine(readFd, what);
+    readLine(title) {
+      return readOneLine(readFd, title);
     },
-    async readSecret(what) {
+    async readSecret(title) {
       const restore = echoOff(writeFd);
       try {
-        return await readOneLine(readFd, what);
+        return await readOneLine(readFd, title);
       } finally {
         restore();
         try {
@@ -110,7 +130,7 @@ function echoOff(fd: number): () => void {
   return restore;
 }
 
-function readOneLine(fd: number, what: string): Promise<string> {
+function readOneLine(fd: number, title: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const buffer = Buffer.alloc(1024);
@@ -120,7 +140,7 @@ function readOneLine(fd: number, what: string): Promise<string> {
       for (const s of CANCEL_SIGNALS) process.off(s, onSignal);
       settle();
     };
-    const onSignal = () => finish(() => reject(new PromptCancelledError(what)));
+    const onSignal = () => finish(() => reject(new PromptCancelledError(title)));
     for (const s of CANCEL_SIGNALS) process.on(s, onSignal);
     const poll = () => {
       let bytes: number;
@@ -131,11 +151,11 @@ function readOneLine(fd: number, what: string): Promise<string> {
           timer = setTimeout(poll, POLL_MS);
           return;
         }
-        return finish(() => reject(new PromptCancelledError(what))); // EIO: the terminal hung up
+        return finish(() => reject(new PromptCancelledError(title))); // EIO: the terminal hung up
       }
       const chunk = buffer.subarray(0, bytes);
       // 0 bytes: end of file (Ctrl-D on an empty line); ^C / ^D bytes: a terminal in raw mode.
-      if (bytes === 0 || chunk.includes(0x03) || chunk.includes(0x04)) return finish(() => reject(new PromptCancelledError(what)));
+      if (bytes === 0 || chunk.includes(0x03) || chunk.includes(0x04)) return finish(() => reject(new PromptCancelledError(title)));
       chunks.push(Buffer.from(chunk));
       if (chunk.includes(0x0a) || chunk.includes(0x0d)) {
         return finish(() =>

@@ -1,33 +1,46 @@
-/** The resolution every credential command shares: profile → files → plan → credentials. */
+/**
+ * The line every credential command shares: which profile (chosen once) → the AWS files → the
+ * plan → credentials (cache first, on-demand fetch on a miss). exec, env, credential-process,
+ * status, login and clear call it; what each does with the result is theirs.
+ */
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan, type Plan, type PlanOverrides } from '../aws-config/plan.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import { selectProfile, type ProfileChoice } from '../aws-config/select-profile.ts';
+import type { Credentials } from '../aws/credentials.ts';
 import { awsVaultWarnings } from '../aws-vault-compat.ts';
-import { cacheDir } from '../credentials/cache.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
-import type { Credentials } from '../credentials/types.ts';
-import type { Options } from '../invocation.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Options } from '../options.ts';
 import type { Settings } from '../settings.ts';
+import type { Runtime } from './runtime.ts';
+
+/** What a command has decided already: the profile (exec chooses it first) and the files (when it has read them). */
+export interface Given {
+  choice?: ProfileChoice;
+  files?: AwsFiles;
+}
 
 export interface Resolution {
   choice: ProfileChoice;
   plan: Plan;
-  cacheDir: string;
 }
 
-/** `files`: the config files when the caller has loaded them already. */
-export function planFor(options: Options, rt: Runtime, files: AwsFiles = loadAwsFiles(rt.env, rt.homedir, rt.cwd)): Resolution {
+/** The profile asked for: --profile, else the variables (select-profile.ts). */
+export function chooseProfile(options: Pick<Options, 'profile'>, rt: Runtime): ProfileChoice {
+  return selectProfile(options.profile, rt.env);
+}
+
+export function planFor(options: Options, rt: Runtime, given: Given = {}): Resolution {
   const { env, logger } = rt;
-  const choice = selectProfile(options.profile, env);
+  const files = given.files ?? loadAwsFiles(env, rt.homedir, rt.cwd);
+  const choice = given.choice ?? chooseProfile(options, rt);
   logger.debug(`profile '${choice.name}' (from ${choice.from})`);
   const shown = (file: string) => (files.missing.includes(file) ? `${file} (does not exist)` : file);
   logger.debug(`config files: ${shown(files.configFile)}, ${shown(files.credentialsFile)}`);
   const plan = resolvePlan(files, choice.name, env, planOverrides(options, rt.settings));
   logger.debug(`chain: ${plan.chain.join(' → ')}; source: ${plan.source.kind} credentials of '${plan.source.profile}'`);
   for (const note of plan.notes) logger.debug(`plan: ${note}`);
-  return { choice, plan, cacheDir: cacheDir(env, rt.homedir) };
+  return { choice, plan };
 }
 
 /**
@@ -57,14 +70,24 @@ export function planOverrides(options: Options, settings: Settings): PlanOverrid
 }
 
 /** What credentials/ needs of the runtime to resolve a plan (and --server to refresh it). */
-export function resolveContext(rt: Runtime, dir: string, options: Pick<Options, 'mfaToken'>): ResolveContext {
+export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken'>): ResolveContext {
   const { env, settings, logger, now, onDemand } = rt;
-  return { env, settings, logger, now, onDemand, homedir: rt.homedir, cacheDir: dir, mfaToken: options.mfaToken };
+  return {
+    env,
+    settings,
+    logger,
+    now,
+    onDemand,
+    homedir: rt.homedir,
+    cacheDir: rt.cacheDir,
+    mfaToken: options.mfaToken,
+    prompt: settings.prompt,
+  };
 }
 
-export async function credentialsFor(options: Options, rt: Runtime, files?: AwsFiles): Promise<Resolution & { creds: Credentials }> {
+export async function credentialsFor(options: Options, rt: Runtime, given: Given = {}): Promise<Resolution & { creds: Credentials }> {
   for (const warning of awsVaultWarnings(rt.settings)) rt.logger.warn(warning);
-  const resolution = planFor(options, rt, files);
-  const creds = await resolveCredentials(resolution.plan, resolveContext(rt, resolution.cacheDir, options));
+  const resolution = planFor(options, rt, given);
+  const creds = await resolveCredentials(resolution.plan, resolveContext(rt, options));
   return { ...resolution, creds };
 }

@@ -1,7 +1,8 @@
 // Expiry under clock skew, and the bounded STS request options. Pure.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { requestHandlerOptions, safeExpiry } from '../../src/credentials/sts.ts';
+import { requestHandlerOptions } from '../../src/aws/client.ts';
+import { safeExpiry } from '../../src/aws/sts.ts';
 import { readSettings } from '../../src/settings.ts';
 
 const MIN = 60_000;

@@ -1,29 +1,15 @@
-export const HELP = `mfa-exec — run commands with MFA-backed AWS role credentials
+/**
+ * `mfa-exec --help`: the Usage block is each command's own lines (its file's `help`, in the
+ * order of table.ts), around what every command shares: the options, the environment, the exit
+ * codes. Loaded on demand (with the commands' files): none of it is in the warm bundle.
+ */
+
+/** The whole help text around `usage`, the commands' Usage lines in order. */
+export function helpText(usage: readonly string[]): string {
+  return `mfa-exec — run commands with MFA-backed AWS role credentials
 
 Usage:
-  mfa-exec [options] [--] <command> [args…]     run a command with credentials
-  mfa-exec exec [options] [--] <command> [args…]
-  mfa-exec exec [options] PROFILE [-- <command> [args…]]   aws-vault's form ($SHELL without a command)
-  <shim-name> [args…]                           (symlinked as terraform, aws, …) run the real
-                                                program further down PATH with credentials
-                                                (or untouched: MFA_EXEC_DISABLE=1, no profile,
-                                                terraform version and the like; see README)
-  mfa-exec env [--format sh|fish|powershell|dotenv|json|terragrunt] [options]
-  mfa-exec credential-process [options]         credential_process JSON (prompts on /dev/tty)
-  mfa-exec status [-p NAME] [--json]            0 if usable without a prompt, 1 if not
-  mfa-exec login [options]                      prompt now and fill the cache
-  mfa-exec list [--json]                        profiles, chains, MFA devices, cache state
-  mfa-exec clear [-p NAME]                      remove cached credentials
-  mfa-exec shim install|list|remove <name…> [--dir DIR]
-  mfa-exec doctor                               check config files, the selected profile, key store, shims
-  mfa-exec add PROFILE [--env] [--backend B]    store a profile's long-term keys (typed on the
-                                                terminal, the secret not shown; --env: from
-                                                AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
-  mfa-exec import PROFILE… [--backend B]        move keys out of ~/.aws/credentials into the store
-  mfa-exec remove PROFILE [--yes] [--backend B] delete stored keys and the sessions made from them
-  mfa-exec rotate PROFILE [--mfa-token CODE]    new access key (IAM), old one deleted, kept where
-                                                the old one was (store or credentials file)
-
+${usage.map((line) => `  ${line}\n`).join('')}
 Options may also come before the subcommand (mfa-exec -p prod status); a program named like a
 subcommand goes after -- (mfa-exec -p prod -- env).
 
@@ -72,3 +58,4 @@ Exit codes: the command's own; 128+N if a signal N killed it; 64 usage, 65 bad M
 126 cannot execute, 127 not found, 130 prompt cancelled.
 See README.md for details.
 `;
+}

@@ -6,55 +6,18 @@
  * is that name and every argument belongs to it untouched.
  */
 import path from 'node:path';
-import { parseDuration } from './duration.ts';
-import { UsageError } from './errors.ts';
-
-export const COMMANDS = [
-  'exec',
-  'env',
-  'credential-process',
-  'status',
-  'login',
-  'list',
-  'clear',
-  'shim',
-  'doctor',
-  'add',
-  'import',
-  'remove',
-  'rotate',
-] as const;
-export type CommandName = (typeof COMMANDS)[number];
-
-export interface Options {
-  profile?: string;
-  /** Role credential lifetime in seconds (-d/--duration). */
-  duration?: number;
-  /** MFA session lifetime in seconds (--session-duration). */
-  sessionDuration?: number;
-  mfaToken?: string;
-  noSession: boolean;
-  region?: string;
-  debug: boolean;
-  server: boolean;
-  format?: string;
-  json: boolean;
-  dir?: string;
-  /** --backend keyring|file: the key store (add, import, remove, rotate). */
-  backend?: string;
-  /** add --env: the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
-  fromEnv: boolean;
-  /** remove --yes: no confirmation. */
-  yes: boolean;
-  help: boolean;
-  version: boolean;
-}
+import { UsageError } from '../errors.ts';
+import { OWN_NAMES } from '../own-names.ts';
+import { COMMON_OPTIONS, defaultOptions, OPTIONS, type OptionName, type Options, type OptionSpec } from '../options.ts';
+import { commandNamed } from './table.ts';
+import type { CommandEntry } from './types.ts';
 
 export type Invocation =
   | { kind: 'shim'; name: string; args: string[] }
   | {
       kind: 'command';
-      command: CommandName;
+      /** The command's name in the table (commands/table.ts), also when it was given by an alias. */
+      command: string;
       options: Options;
       args: string[];
       /**
@@ -64,51 +27,20 @@ export type Invocation =
       profileFirst?: { profile: string; command: string[] };
     };
 
-/** Names under which we are mfa-exec itself rather than a shim (the bin link, the bundle, the source). */
-export const OWN_NAMES: ReadonlySet<string> = new Set(['mfa-exec', 'cli.js', 'cli.ts', 'mfa-exec.js']);
-
-export function defaultOptions(): Options {
-  return { noSession: false, debug: false, server: false, json: false, fromEnv: false, yes: false, help: false, version: false };
-}
-
 export function parseInvocation(argv: readonly string[], invokedAs: string): Invocation {
   const name = path.basename(invokedAs);
   if (!OWN_NAMES.has(name)) return { kind: 'shim', name, args: [...argv] };
   return parseCommandLine(argv);
 }
 
-interface OptionSpec {
-  key: keyof Options;
-  short?: string;
-  value?: (text: string, flag: string) => unknown;
-  /** Commands that accept it; undefined means every command. */
-  only?: readonly CommandName[];
+const BY_SHORT = new Map(
+  Object.entries(OPTIONS).flatMap(([long, spec]: [string, OptionSpec]) => (spec.short ? [[spec.short, long as OptionName] as const] : [])),
+);
+
+/** Whether `command` takes the option (its own, or one every command takes). */
+function takes(command: CommandEntry, option: OptionName): boolean {
+  return COMMON_OPTIONS.includes(option) || command.options.includes(option);
 }
-
-const CREDENTIAL_COMMANDS: readonly CommandName[] = ['exec', 'env', 'credential-process', 'login'];
-/** The durations are part of a cache entry's identity: status can look at the entries of any. */
-const PLAN_COMMANDS: readonly CommandName[] = [...CREDENTIAL_COMMANDS, 'status'];
-
-const OPTIONS: Record<string, OptionSpec> = {
-  profile: { key: 'profile', short: 'p', value: (v) => v },
-  duration: { key: 'duration', short: 'd', value: parseDuration, only: PLAN_COMMANDS },
-  'session-duration': { key: 'sessionDuration', value: parseDuration, only: PLAN_COMMANDS },
-  'mfa-token': { key: 'mfaToken', value: (v) => v, only: [...CREDENTIAL_COMMANDS, 'rotate'] },
-  'no-session': { key: 'noSession', only: PLAN_COMMANDS },
-  region: { key: 'region', value: (v) => v, only: ['exec', 'env', 'credential-process'] },
-  server: { key: 'server', only: ['exec'] },
-  format: { key: 'format', value: (v) => v, only: ['env'] },
-  json: { key: 'json', only: ['status', 'list'] },
-  dir: { key: 'dir', value: (v) => v, only: ['shim'] },
-  backend: { key: 'backend', value: (v) => v, only: ['add', 'import', 'remove', 'rotate'] },
-  env: { key: 'fromEnv', only: ['add'] },
-  yes: { key: 'yes', only: ['remove'] },
-  debug: { key: 'debug' },
-  help: { key: 'help', short: 'h' },
-  version: { key: 'version', short: 'v' },
-};
-
-const BY_SHORT = new Map(Object.entries(OPTIONS).flatMap(([long, spec]) => (spec.short ? [[spec.short, long] as const] : [])));
 
 /**
  * `mfa-exec [options] [command] [options] [--] [args…]`. Without a command word, `exec` is meant.
@@ -119,7 +51,10 @@ const BY_SHORT = new Map(Object.entries(OPTIONS).flatMap(([long, spec]) => (spec
  */
 export function parseCommandLine(argv: readonly string[]): Invocation {
   const at = commandWordIndex(argv);
-  const command: CommandName = at < 0 ? 'exec' : (argv[at] as CommandName);
+  const entry = commandNamed(at < 0 ? 'exec' : argv[at]!)!;
+  const command = entry.name;
+  // exec: the first word that is not an option starts the target command (table.ts: COMMAND…).
+  const takesCommand = entry.args[0] === 'COMMAND…';
   const words = at < 0 ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
   const options = defaultOptions();
   const args: string[] = [];
@@ -131,7 +66,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       break;
     }
     if (!word.startsWith('-') || word === '-') {
-      if (command === 'exec') {
+      if (takesCommand) {
         if (at >= 0 && options.profile === undefined && (i === words.length - 1 || words[i + 1] === '--')) {
           profileFirst = { profile: word, command: words.slice(i + 2) };
         }
@@ -142,11 +77,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       continue;
     }
     const [flag, inline] = splitFlag(word);
-    const spec = specFor(flag);
-    if (!spec || (spec.only && !spec.only.includes(command))) {
+    const long = longName(flag);
+    const spec = long && OPTIONS[long];
+    if (!long || !spec || !takes(entry, long)) {
       throw new UsageError(`Unknown option '${flag}' for 'mfa-exec ${command}'.`);
     }
-    if (!spec.value) {
+    if (!('value' in spec)) {
       if (inline !== undefined) throw new UsageError(`Option '${flag}' takes no value.`);
       (options as unknown as Record<string, unknown>)[spec.key] = true;
       continue;
@@ -168,18 +104,19 @@ function commandWordIndex(argv: readonly string[]): number {
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === '--') return -1;
-    if (!word.startsWith('-') || word === '-') return (COMMANDS as readonly string[]).includes(word) ? i : -1;
+    if (!word.startsWith('-') || word === '-') return commandNamed(word) ? i : -1;
     const [flag, inline] = splitFlag(word);
-    const spec = specFor(flag);
-    if (!spec) return -1;
-    if (spec.value && inline === undefined) i++;
+    const long = longName(flag);
+    if (!long) return -1;
+    if ('value' in OPTIONS[long] && inline === undefined) i++;
   }
   return -1;
 }
 
-function specFor(flag: string): OptionSpec | undefined {
+/** The long name of `--name` or `-x`, if it is an option at all. */
+function longName(flag: string): OptionName | undefined {
   const long = flag.startsWith('--') ? flag.slice(2) : BY_SHORT.get(flag.slice(1));
-  return long === undefined || !Object.hasOwn(OPTIONS, long) ? undefined : OPTIONS[long];
+  return long !== undefined && Object.hasOwn(OPTIONS, long) ? (long as OptionName) : undefined;
 }
 
 function splitFlag(word: string): [string, string | undefined] {

@@ -1,0 +1,22 @@
+/**
+ * What a view is made from, for a child of this run: the user's files as read, the command its
+ * credential_process lines run (this Node and this entry point), whether --server's endpoint
+ * takes [default], and when the key store last changed (its directory's mtime: every key file
+ * and the keyring index is written there by rename), so that a profile whose keys are added to
+ * the store is served.
+ */
+import fs from 'node:fs';
+import type { AwsFiles } from '../aws-config/types.ts';
+import type { ViewSpec } from './store.ts';
+
+export function viewSpec(files: AwsFiles, run: { command: readonly string[]; deferDefault: boolean; keysDir: string }): ViewSpec {
+  return {
+    configFile: files.configFile,
+    credentialsFile: files.credentialsFile,
+    configText: files.texts?.config,
+    credentialsText: files.texts?.credentials,
+    command: run.command,
+    deferDefault: run.deferDefault,
+    storeStamp: String(fs.statSync(run.keysDir, { throwIfNoEntry: false })?.mtimeMs ?? 'none'),
+  };
+}

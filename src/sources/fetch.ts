@@ -1,0 +1,22 @@
+/**
+ * A source's credentials on a cache miss: the on-demand half of its kind's file (the file named
+ * after the kind, next to this one), loaded when it is needed. Part of the on-demand bundle:
+ * esbuild makes each kind's file a chunk of its own (a glob import), so a miss loads only the
+ * kind it needs.
+ */
+import type { Credentials } from '../aws/credentials.ts';
+import type { Source } from './table.ts';
+import type { SourceFetchContext, SourceFetcher } from './types.ts';
+
+function halfOf(source: Source): Promise<SourceFetcher<Source>> {
+  return import(`./${source.kind}.ts`) as Promise<SourceFetcher<Source>>;
+}
+
+/** The kind's check that must come before the chain's lock (a credential_process calling mfa-exec for itself). */
+export async function beforeLock(source: Source, ctx: SourceFetchContext): Promise<void> {
+  (await halfOf(source)).beforeLock?.(source, ctx);
+}
+
+export async function fetchSource(source: Source, ctx: SourceFetchContext): Promise<Credentials> {
+  return (await halfOf(source)).fetch(source, ctx);
+}

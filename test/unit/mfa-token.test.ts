@@ -1,0 +1,91 @@
+// Where an MFA code comes from (src/mfa/token.ts), with a fake prompt in place of the terminal:
+// the question asked, the retries of what cannot be a code, and the order of the sources.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { isMfaExecError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createTokenProvider } from '../../src/mfa/token.ts';
+import { openPrompt } from '../../src/prompt/drivers.ts';
+import type { Prompt, Question } from '../../src/prompt/types.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'mfa-exec-token-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const SERIAL = 'arn:aws:iam::123456789012:mfa/me';
+const T0 = Date.parse('2026-03-01T12:00:07Z');
+
+/** A prompt that answers from a list and records what it was asked and told. */
+function fakePrompt(answers: string[]): Prompt & { asked: Question[]; said: string[]; closed: number } {
+  const asked: Question[] = [];
+  const said: string[] = [];
+  return {
+    name: 'fake',
+    asked,
+    said,
+    closed: 0,
+    ask(q) {
+      asked.push(q);
+      const answer = answers.shift();
+      return answer === undefined ? Promise.reject(new Error('no more answers')) : Promise.resolve(answer);
+    },
+    confirm: () => Promise.resolve(false),
+    say: (m) => void said.push(m),
+    close() {
+      this.closed++;
+    },
+  };
+}
+
+const provider = (prompt: Prompt, extra: { flagToken?: string; reason?: string } = {}) =>
+  createTokenProvider({ digits: 6, cacheDir: dir, logger: silentLogger, now: () => T0, prompt, ...extra });
+
+describe('createTokenProvider with a prompt', () => {
+  test('asks the AWS CLI’s question, with the profile and device as context', async () => {
+    const prompt = fakePrompt(['123 456']);
+    const got = await provider(prompt, { reason: 'the MFA session ends in 3m' }).next({ serial: SERIAL, profile: 'dev', retry: false });
+    assert.deepEqual(got, { code: '123456', source: 'fake', canRetry: true });
+    assert.equal(prompt.asked[0]!.message, `Enter MFA code for ${SERIAL}: `);
+    assert.equal(prompt.asked[0]!.kind, 'mfa-code');
+    assert.deepEqual(prompt.asked[0]!.context, { profile: 'dev', mfaSerial: SERIAL });
+    assert.deepEqual(prompt.said, ['the MFA session ends in 3m']);
+  });
+
+  test('what is not a code is said and asked again', async () => {
+    const prompt = fakePrompt(['12345', 'abcdef', '654321']);
+    const got = await provider(prompt).next({ serial: SERIAL, profile: 'dev', retry: false });
+    assert.equal(got.code, '654321');
+    assert.deepEqual(prompt.said, ['an MFA code has 6 digits, not 5; try again.', 'an MFA code has digits only; try again.']);
+  });
+
+  test('a rejected code: said, then asked again; close lets go of the prompt', async () => {
+    const prompt = fakePrompt(['111111']);
+    const tokens = provider(prompt);
+    assert.equal((await tokens.next({ serial: SERIAL, profile: 'dev', retry: true })).code, '111111');
+    assert.deepEqual(prompt.said, [`AWS rejected that code for ${SERIAL}.`]);
+    tokens.close();
+    assert.equal(prompt.closed, 1);
+  });
+
+  test('--mfa-token comes first and is never asked again', async () => {
+    const prompt = fakePrompt([]);
+    assert.deepEqual(await provider(prompt, { flagToken: '222222' }).next({ serial: SERIAL, profile: 'dev', retry: false }), {
+      code: '222222',
+      source: '--mfa-token',
+      canRetry: false,
+    });
+    assert.equal(prompt.asked.length, 0);
+  });
+
+  test('with the none driver: exit 66 at once, saying what to run', async () => {
+    const error = await provider(openPrompt('none', {}))
+      .next({ serial: SERIAL, profile: 'dev', retry: false })
+      .catch((e: unknown) => e);
+    assert.ok(isMfaExecError(error, 'no-terminal'));
+    assert.match(
+      error.message,
+      /Profile 'dev' needs an MFA code for .*mfa\/me, but there is no terminal to ask on\..*mfa-exec login --profile dev/,
+    );
+  });
+});
