@@ -39,6 +39,11 @@ export type IniSections = Map<string, Map<string, string>>;
 export interface ParseOptions {
   /** The credentials file: error messages quote nothing of its text (see Quoting). */
   secretFile?: boolean;
+  /**
+   * The section the settings before the first header belong to (a project file has no headers:
+   * src/project/parse.ts); without it such a setting is an error, as in botocore.
+   */
+  leadingSection?: string;
 }
 
 const DEFAULT_SECTION = 'DEFAULT';
@@ -70,6 +75,12 @@ export function parseIni(text: string, file: string, options: ParseOptions = {})
   let cursect: Map<string, string> | undefined;
   let cursectKeyLines = keyLines;
   let sectname = '';
+  if (options.leadingSection !== undefined) {
+    sectname = options.leadingSection;
+    cursect = new Map();
+    sections.set(sectname, cursect);
+    sectionLines.push(0);
+  }
   let currentKey: string | undefined; // the setting that indented lines would continue
   let multi: MultiLine | undefined; // ...once it has a continuation line
   let blanks = 0; // blank lines since the last piece of the current setting
