@@ -109,7 +109,8 @@ function confirmSetting(value: string, bad: (what: string) => ConfigError): Conf
   const flag = list.length === 1 ? boolean(list[0]!) : undefined;
   if (flag !== undefined) return { on: flag, patterns: [] };
   // `confirm = no` must not read as a command named `no` (and so as confirmation on).
-  if (list.length === 1 && /^(yes|no|on|off|1|0)$/i.test(list[0]!)) throw bad('is not true or false (botocore booleans are those two words).');
+  if (list.length === 1 && /^(yes|no|on|off|1|0)$/i.test(list[0]!))
+    throw bad('is not true or false (botocore booleans are those two words).');
   const flagAmong = list.find((item) => boolean(item) !== undefined);
   if (flagAmong !== undefined && flagAmong.toLowerCase() === 'false') {
     throw bad('mixes false with commands to confirm. Write false alone, or the commands.');
