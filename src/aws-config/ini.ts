@@ -40,10 +40,11 @@ export interface ParseOptions {
   /** The credentials file: error messages quote nothing of its text (see Quoting). */
   secretFile?: boolean;
   /**
-   * The section the settings before the first header belong to (a project file has no headers:
-   * src/project/parse.ts); without it such a setting is an error, as in botocore.
+   * A file without section headers (a project file: src/project/parse.ts): every setting belongs
+   * to the section of this name, and a header line is an error. Otherwise a setting before the
+   * first header is an error, as in botocore.
    */
-  leadingSection?: string;
+  headerless?: string;
 }
 
 const DEFAULT_SECTION = 'DEFAULT';
@@ -75,8 +76,8 @@ export function parseIni(text: string, file: string, options: ParseOptions = {})
   let cursect: Map<string, string> | undefined;
   let cursectKeyLines = keyLines;
   let sectname = '';
-  if (options.leadingSection !== undefined) {
-    sectname = options.leadingSection;
+  if (options.headerless !== undefined) {
+    sectname = options.headerless;
     cursect = new Map();
     sections.set(sectname, cursect);
     sectionLines.push(0);
@@ -126,6 +127,11 @@ export function parseIni(text: string, file: string, options: ParseOptions = {})
     }
     indentLevel = indent;
     const header = sectionHeader(stripped);
+    if (header !== undefined && options.headerless !== undefined) {
+      throw new ConfigError(
+        `${file} line ${lineno}: ${quote.line(stripped)} is a section header; this file has none. Write its settings on lines of their own.`,
+      );
+    }
     if (header !== undefined) {
       if (sections.has(header)) {
         const existing = sectionLines[[...sections.keys()].indexOf(header)];

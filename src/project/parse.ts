@@ -36,17 +36,11 @@ export function parseProjectFile(text: string, file: string): ProjectSettings {
   }
   let sections;
   try {
-    sections = parseIni(text, file, { leadingSection: TOP });
+    sections = parseIni(text, file, { headerless: TOP });
   } catch (error) {
     if (!isMfaExecError(error, 'config')) throw error;
     // Its wording is for the AWS files; this one is read by mfa-exec alone.
     throw new ConfigError(error.message.replace(/; the AWS CLI refuses this file too\.$/, '.'), { cause: error });
-  }
-  const extra = [...sections.keys()].find((name) => name !== TOP);
-  if (extra !== undefined) {
-    throw new ConfigError(
-      `${file}: [${printable(extra)}] is a section header; a project file has none. Write its settings (${SETTINGS.join(', ')}) on lines of their own.`,
-    );
   }
   const values = sections.get(TOP)!;
   const settings: ProjectSettings = {};

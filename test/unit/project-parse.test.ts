@@ -61,7 +61,12 @@ describe('parseProjectFile: refused, naming the file (exit 78)', () => {
       'allowed_accounts_ids = 111111111111\n',
       /'allowed_accounts_ids' is not a setting/,
     ],
-    ['a section header', '[project]\nprofile = prod\n', /\[project\] is a section header; a project file has none/],
+    ['a section header', '[project]\nprofile = prod\n', /line 1: '\[project\]' is a section header; this file has none/],
+    [
+      '[DEFAULT] too (botocore would merge it into every section)',
+      'profile = a\n[DEFAULT]\nconfirm = true\n',
+      /line 2: '\[DEFAULT\]' is a section header/,
+    ],
     ['an account id of 11 digits', 'allowed_account_ids = 11111111111\n', /'11111111111', which is not a 12-digit AWS account ID/],
     ['an account alias', 'allowed_account_ids = prod-account\n', /not a 12-digit AWS account ID/],
     ['an empty account list', 'allowed_account_ids =\n', /lists no account/],
