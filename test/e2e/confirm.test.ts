@@ -81,6 +81,14 @@ describe('confirm: destructive commands on an account that asks for it', { timeo
     assert.equal(aws.calls.DeleteUser, 1);
   });
 
+  test('Ctrl-C at the question cancels (exit 130) and nothing runs', async () => {
+    await applyConfirmed();
+    const r = await tf.pty(['destroy', '-auto-approve', '-input=false', '-no-color'], [{ expect: question, send: '\x03' }]);
+    assert.equal(r.exitStatus, 130, r.output);
+    assert.match(r.output, /Confirmation cancelled\./);
+    assert.deepEqual(await tf.resources(), ['terraform_data.marker']);
+  });
+
   test('never asked for what is not destructive: plan, show, and aws reads, with no terminal at all', async () => {
     await applyConfirmed();
     const plan = await tf.run(['plan', '-input=false', '-no-color']);

@@ -212,7 +212,7 @@ describe('project files: the directory says which profile and which accounts', {
 
   test('inside a command mfa-exec started, a shim in a project tree is held to its account list too', async () => {
     await login();
-    await writeProject(`allowed_account_ids = ${OTHER_ACCOUNT}\n`);
+    await writeProject(`profile = reader\nallowed_account_ids = ${OTHER_ACCOUNT}\n`);
     await allow();
     // The outer run starts outside the tree; the shell then works in it.
     const r = await runCli(['-p', 'role', '--', 'sh', '-c', `cd ${prod} && ${awsShim} sts get-caller-identity`], {
@@ -220,6 +220,12 @@ describe('project files: the directory says which profile and which accounts', {
       cwd: s.home,
     });
     assert.equal(r.code, 80, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `${projectFile()} selects profile 'reader', but this runs inside a command mfa-exec started with profile 'role' \\(AWS_VAULT\\): 'role' is kept`,
+      ),
+    );
     assert.match(r.stderr, new RegExp(`Profile 'role' gives credentials for account ${aws.accountId}`));
     assert.deepEqual(aws.calls, {});
   });
