@@ -7,7 +7,7 @@ export interface ProfileChoice {
   /** Undefined when nothing asked for a profile and 'default' (or the project file's profile) is used. */
   requested?: string;
   from: string;
-  /** The approved project file whose `profile =` chose it, when nothing was asked for (pipeline/resolution.ts). */
+  /** The approved project file whose `profile =` chose it, when nothing was asked for (project/pin.ts). */
   project?: string;
 }
 
