@@ -11,14 +11,14 @@ const LAYERS = [
   { name: 'entry', path: '^src/(cli\\.ts$|on-demand/)' },
   // Each subcommand, the table of them, the command-line parser.
   { name: 'commands', path: '^src/commands/' },
-  // What every command shares: the run's Runtime, profile → plan → credentials.
-  { name: 'pipeline', path: '^src/pipeline/' },
+  // What every command shares: the run's Runtime, profile → plan → credentials, and the guardrails on that line.
+  { name: 'pipeline', path: '^src/(pipeline|guardrails)/' },
   // The child's side: its environment and process, the config view it reads, the --server endpoint.
   { name: 'child-side', path: '^src/(child|config-view|server)/' },
   // The cache, and fetching on a miss.
   { name: 'credentials', path: '^src/credentials/' },
-  // The AWS files, a profile's plan, and where its source credentials come from.
-  { name: 'profiles', path: '^src/(aws-config|sources)/' },
+  // The AWS files, a profile's plan, where its source credentials come from, and the project file.
+  { name: 'profiles', path: '^src/(aws-config|sources|project)/' },
   // Where keys and MFA codes come from.
   { name: 'secrets', path: '^src/(keystore|mfa)/' },
   // Asking a person; calling AWS.

@@ -19,6 +19,11 @@ export interface Settings {
   readonly disabled: boolean;
   /** MFA_EXEC_MFA_TOKEN: an MFA code for automation. */
   readonly mfaToken: string | undefined;
+  /**
+   * MFA_EXEC_CONFIRMED: the account ID for which a destructive command is confirmed without asking
+   * (a job without a terminal); mfa-exec also leaves it to the command it ran after a confirmation.
+   */
+  readonly confirmedAccount: string | undefined;
   /** MFA_EXEC_MFA_DIGITS: the code length, 6 (default) to 8. */
   readonly mfaDigits: number;
   /** MFA_EXEC_STS_TIMEOUT (seconds): how long each STS attempt may take. */
@@ -76,6 +81,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     server: env.MFA_EXEC_SERVER === '1',
     disabled: env.MFA_EXEC_DISABLE === '1',
     mfaToken: env.MFA_EXEC_MFA_TOKEN || undefined,
+    confirmedAccount: env.MFA_EXEC_CONFIRMED || undefined,
     mfaDigits: digits(env.MFA_EXEC_MFA_DIGITS),
     stsTimeoutMs: milliseconds(env.MFA_EXEC_STS_TIMEOUT) ?? DEFAULT_STS_TIMEOUT_MS,
     mfaProcessTimeoutMs: milliseconds(env.MFA_EXEC_MFA_PROCESS_TIMEOUT) ?? DEFAULT_MFA_PROCESS_TIMEOUT_MS,

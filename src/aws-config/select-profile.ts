@@ -4,9 +4,11 @@ import type { AwsFiles, Profile } from './types.ts';
 /** Which profile was asked for: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE. */
 export interface ProfileChoice {
   name: string;
-  /** Undefined when nothing asked for a profile and 'default' is used. */
+  /** Undefined when nothing asked for a profile and 'default' (or the project file's profile) is used. */
   requested?: string;
   from: string;
+  /** The approved project file whose `profile =` chose it, when nothing was asked for (project/pin.ts). */
+  project?: string;
 }
 
 export function selectProfile(flag: string | undefined, env: NodeJS.ProcessEnv): ProfileChoice {

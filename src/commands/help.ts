@@ -42,6 +42,8 @@ Environment:
   MFA_EXEC_STS_TIMEOUT      seconds per STS attempt (default 10)
   MFA_EXEC_MFA_PROCESS_TIMEOUT  seconds mfa_process may take (default 60)
   MFA_EXEC_DEBUG=1          same as --debug
+  MFA_EXEC_CONFIRMED        an account ID: its destructive commands run without the question
+                            (a job without a terminal; see docs/guardrails.md)
   MFA_EXEC_BACKEND          key store: keyring or file (else AWS_VAULT_BACKEND=file|keychain|
                             secret-service|wincred, else the keyring when one answers)
   MFA_EXEC_FILE_PASSPHRASE  passphrase of the encrypted key files (else AWS_VAULT_FILE_PASSPHRASE,
@@ -55,6 +57,7 @@ Environment:
 Exit codes: the command's own; 128+N if a signal N killed it; 64 usage, 65 bad MFA code,
 66 no terminal for a prompt, 69 STS unreachable, 73 cache unusable, 74 key store unusable,
 75 lock timeout, 77 AWS refused, 78 config error, 79 wrong key store passphrase,
+80 refused by a guardrail (an account not allowed here, a destructive command not confirmed),
 126 cannot execute, 127 not found, 130 prompt cancelled.
 See README.md for details.
 `;

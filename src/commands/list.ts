@@ -5,6 +5,8 @@
  * is read once (cache-reader.ts); role profiles that share a source_profile chain share its
  * resolution (shared-chains.ts, chain-state.ts), so a deep chain costs each profile the same as a
  * short one. The others (no role, or a chain with an error) go through resolvePlan and cacheState.
+ * The project file of the working directory is said after the table; a profile whose account its
+ * allowed_account_ids refuses is marked "not allowed here" (`allowedHere: false` in --json).
  */
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan, type PlanOverrides } from '../aws-config/plan.ts';
@@ -24,6 +26,10 @@ import type { CommandHelp, CommandInput } from './types.ts';
 import type { Settings } from '../settings.ts';
 import { planOverrides } from '../pipeline/resolution.ts';
 import { timeLeft } from './state-summary.ts';
+import { allowedHere } from './project-state.ts';
+import { arnAccount } from '../guardrails/account.ts';
+import { projectOf } from '../pipeline/project.ts';
+import { describeProject } from '../project/describe.ts';
 
 export const help: CommandHelp = {
   usage: ['mfa-exec list [--json]                        profiles, chains, MFA devices, cache state'],
@@ -58,6 +64,8 @@ export function run({ options }: CommandInput, rt: Runtime): number {
   const entries = openEntryReader(rt.cacheDir, now, rt.logger);
   const rows = listRows(files, { env: rt.env, settings: rt.settings, homedir: rt.homedir, options, entries, now });
   entries.close();
+  // The project file here: its account list marks the profiles whose commands it refuses.
+  const allowed = (r: Row) => allowedHere(arnAccount(r.roleArn ?? r.mfaSerial), rt);
   if (options.json) {
     const json = rows.map((r) => ({
       profile: r.profile,
@@ -68,6 +76,7 @@ export function run({ options }: CommandInput, rt: Runtime): number {
       state: r.state,
       expiration: r.expiration,
       error: r.error,
+      ...(allowed(r) === false ? { allowedHere: false } : {}),
     }));
     rt.out(JSON.stringify(json, null, 2) + '\n');
     return 0;
@@ -75,13 +84,19 @@ export function run({ options }: CommandInput, rt: Runtime): number {
   const table = [
     ['PROFILE', 'VIA', 'KEYS', 'MFA DEVICE', 'STATE'],
     ...rows.map((r) =>
-      [r.profile, r.via, r.keys ?? '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state].map(
-        forDisplay,
-      ),
+      [
+        r.profile,
+        r.via,
+        r.keys ?? '-',
+        r.mfaSerial ?? '-',
+        (r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state) + (allowed(r) === false ? '; not allowed here' : ''),
+      ].map(forDisplay),
     ),
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => row[i]!.length)));
   rt.out(table.map((row) => row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
+  const project = projectOf(rt);
+  if (project) rt.out(`\n${forDisplay(describeProject(project))}\n`);
   return 0;
 }
 

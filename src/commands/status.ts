@@ -1,6 +1,8 @@
 /**
  * status: is a profile usable without an MFA prompt right now? For direnv hooks and shell
  * prompts: never prompts, never calls STS, prints no secret. Exit 0 yes, 1 a prompt is needed.
+ * A second line says which project file applies and what it changes (and whether it refuses the
+ * profile's account here).
  */
 import { openEntryReader } from '../credentials/cache-reader.ts';
 import { cacheState } from '../credentials/cache-state.ts';
@@ -10,6 +12,7 @@ import type { Runtime } from '../pipeline/runtime.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 import { planFor } from '../pipeline/resolution.ts';
 import { summarize } from './state-summary.ts';
+import { projectJson, projectLine } from './project-state.ts';
 
 export const help: CommandHelp = {
   usage: ['mfa-exec status [-p NAME] [--json]            0 if usable without a prompt, 1 if not'],
@@ -32,6 +35,7 @@ export function run({ options }: CommandInput, rt: Runtime): number {
           mfaSerials,
           credentials: credentials ?? null,
           session: session ?? null,
+          project: projectJson(rt, plan),
         },
         null,
         2,
@@ -43,6 +47,8 @@ export function run({ options }: CommandInput, rt: Runtime): number {
       ? `needs an MFA code${state.mfaSerials.length ? ` (${state.mfaSerials.join(', ')})` : ''}: run 'mfa-exec login --profile ${plan.profile}'`
       : 'ready, no MFA prompt needed';
     rt.out(`${printable(`${plan.profile}: ${verdict}${parts.length ? `; ${parts.join('; ')}` : ''}`)}\n`);
+    const project = projectLine(rt, plan);
+    if (project) rt.out(`${printable(project)}\n`);
   }
   return state.promptNeeded ? ExitCode.status : 0;
 }

@@ -32,6 +32,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'import', options: ['backend'], args: ['PROFILE…'] },
   { name: 'remove', options: ['backend', 'yes'], args: ['PROFILE'] },
   { name: 'rotate', options: ['mfa-token', 'backend'], args: ['PROFILE'] },
+  { name: 'allow', options: [], args: ['NAME…'] },
+  { name: 'deny', options: [], args: ['NAME…'] },
 ];
 
 /** The entry named (or aliased) `word`. */

@@ -10,14 +10,18 @@ import { selectProfile, type ProfileChoice } from '../aws-config/select-profile.
 import type { Credentials } from '../aws/credentials.ts';
 import { awsVaultWarnings } from '../aws-vault-compat.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
+import { guardPlan, type Guarded, type GuardedInvocation } from '../guardrails/guard.ts';
 import type { Options } from '../options.ts';
 import type { Settings } from '../settings.ts';
+import { pinnedByProject } from './project.ts';
 import type { Runtime } from './runtime.ts';
 
 /** What a command has decided already: the profile (exec chooses it first) and the files (when it has read them). */
 export interface Given {
   choice?: ProfileChoice;
   files?: AwsFiles;
+  /** exec: the command the credentials are for (the guardrails that depend on it: src/guardrails/guard.ts). */
+  invocation?: GuardedInvocation;
 }
 
 export interface Resolution {
@@ -25,9 +29,9 @@ export interface Resolution {
   plan: Plan;
 }
 
-/** The profile asked for: --profile, else the variables (select-profile.ts). */
+/** The profile asked for: --profile, else the variables (select-profile.ts), else an approved project file's, else 'default'. */
 export function chooseProfile(options: Pick<Options, 'profile'>, rt: Runtime): ProfileChoice {
-  return selectProfile(options.profile, rt.env);
+  return pinnedByProject(selectProfile(options.profile, rt.env), rt);
 }
 
 export function planFor(options: Options, rt: Runtime, given: Given = {}): Resolution {
@@ -85,9 +89,17 @@ export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken'>):
   };
 }
 
-export async function credentialsFor(options: Options, rt: Runtime, given: Given = {}): Promise<Resolution & { creds: Credentials }> {
+export async function credentialsFor(
+  options: Options,
+  rt: Runtime,
+  given: Given = {},
+): Promise<Resolution & { creds: Credentials; guarded: Guarded }> {
   for (const warning of awsVaultWarnings(rt.settings)) rt.logger.warn(warning);
-  const resolution = planFor(options, rt, given);
-  const creds = await resolveCredentials(resolution.plan, resolveContext(rt, options));
-  return { ...resolution, creds };
+  const files = given.files ?? loadAwsFiles(rt.env, rt.homedir, rt.cwd);
+  const resolution = planFor(options, rt, { ...given, files });
+  // The guardrails (src/guardrails/): refused or confirmed before any prompt or STS call.
+  const guarded = await guardPlan(resolution.plan, files, given.invocation, rt);
+  const ctx = resolveContext(rt, options);
+  const creds = await guarded.after(await resolveCredentials(resolution.plan, ctx), ctx);
+  return { ...resolution, creds, guarded };
 }

@@ -6,6 +6,8 @@
  */
 import type { makeView } from '../config-view/write.ts';
 import type { fetchOnMiss } from '../credentials/miss.ts';
+import type { confirmDestructive } from '../guardrails/confirm.ts';
+import type { callerAccount } from '../guardrails/identity.ts';
 import type { Logger } from '../log.ts';
 import type { startCredentialServer } from '../server/credential-server.ts';
 import type { createRefresher } from '../server/refresher.ts';
@@ -13,13 +15,18 @@ import type { Settings } from '../settings.ts';
 
 /**
  * What the on-demand bundle's credentials entry gives (cli.ts loads src/on-demand/credentials.ts,
- * which the type checker holds to this): a cache miss, a config view to make, --server.
+ * which the type checker holds to this): a cache miss, a config view to make, --server, a
+ * guardrail's question or STS call.
  */
 export interface OnDemand {
   fetchOnMiss: typeof fetchOnMiss;
   makeView: typeof makeView;
   startCredentialServer: typeof startCredentialServer;
   createRefresher: typeof createRefresher;
+  /** A guardrail's question before a destructive command (src/guardrails/confirm.ts). */
+  confirmDestructive: typeof confirmDestructive;
+  /** GetCallerIdentity's account, for a guardrail when the AWS files do not tell it (src/guardrails/identity.ts). */
+  callerAccount: typeof callerAccount;
 }
 
 export interface Runtime {

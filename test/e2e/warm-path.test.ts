@@ -44,6 +44,7 @@ describe('the warm path', { timeout: 120_000 }, () => {
       'the STS client': ['GetSessionTokenCommand', 'AssumeRoleCommand'],
       'the lock': ['ELOCKED', 'Cannot take the cache lock'],
       'the MFA prompt': ['Enter MFA code for', "Cannot turn off the terminal's echo"],
+      "a guardrail's question": ['Type the account ID'],
     };
     for (const [what, texts] of Object.entries(markers)) {
       for (const text of texts) {

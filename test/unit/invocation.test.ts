@@ -248,8 +248,10 @@ describe('command mode: subcommands, options and the target command', () => {
     for (const name of COMMANDS) assert.equal(command([name]).command, name);
     assert.deepEqual([...COMMANDS].sort(), [
       'add',
+      'allow',
       'clear',
       'credential-process',
+      'deny',
       'doctor',
       'env',
       'exec',
