@@ -26,6 +26,8 @@ export interface Options {
   yes: boolean;
   help: boolean;
   version: boolean;
+  /** --prompt NAME: the prompt driver (settings.ts: wins over MFA_EXEC_PROMPT). */
+  prompt?: string;
 }
 
 export function defaultOptions(): Options {
@@ -59,9 +61,10 @@ export const OPTIONS = {
   debug: { key: 'debug' },
   help: { key: 'help', short: 'h' },
   version: { key: 'version', short: 'v' },
+  prompt: { key: 'prompt', value: text },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
 
 /** The options every command takes, besides its own. */
-export const COMMON_OPTIONS: readonly OptionName[] = ['profile', 'debug', 'help', 'version'];
+export const COMMON_OPTIONS: readonly OptionName[] = ['profile', 'debug', 'help', 'version', 'prompt'];

@@ -152,7 +152,13 @@ async function withMfa<T>(ctx: FetchContext, device: MfaDevice, call: (serial: s
   const serial = device.mfaSerial!;
   let retry = false;
   for (let attempt = 1; ; attempt++) {
-    const { code, source, canRetry } = await ctx.tokens.next({ serial, profile: ctx.plan.profile, mfaProcess: device.mfaProcess, retry });
+    const { code, source, canRetry } = await ctx.tokens.next({
+      serial,
+      profile: ctx.plan.profile,
+      mfaProcess: device.mfaProcess,
+      ...(device.ykmanAccount !== undefined ? { ykmanAccount: device.ykmanAccount } : {}),
+      retry,
+    });
     try {
       const result = await call(serial, code);
       ctx.tokens.accepted(serial, code);
