@@ -17,6 +17,7 @@ import type { ServedSource } from '../sources/table.ts';
 import type { SourceFetchContext } from '../sources/types.ts';
 import { ensureCacheDir, readCredentials, writeEntry } from './cache.ts';
 import { deepestCachedRole, type CacheRef, type PlanCacheRefs } from './cache-key.ts';
+import { declinedBy, declinedSince, noteDeclined } from './declined.ts';
 import { acquireLock } from './lock.ts';
 
 export interface FetchContext {
@@ -69,6 +70,7 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     cacheUsable = false;
     logger.warn(`${error.message} Credentials will not be cached, so the next run asks again.`);
   }
+  const waitStarted = ctx.now();
   const release = cacheUsable ? await takeLock(ctx) : async () => {};
   try {
     const read = (ref: CacheRef | undefined) =>
@@ -92,6 +94,9 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
       logger.debug('cache: filled by another mfa-exec while we waited for the lock');
       return done;
     }
+    // Declined while we waited (Cancel, no answer in time): the same answer, not a second question.
+    const declined = cacheUsable ? declinedSince(cacheDir, refs.lockKey, waitStarted, plan.profile, logger) : undefined;
+    if (declined) throw declined;
     let creds = found;
     if (creds) logger.debug(`cache: reusing role credentials of '${plan.roles[start - 1]!.profile}'`);
     let firstRoleDevice: MfaDevice | undefined;
@@ -116,6 +121,10 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
       save(refs.roles[i]!, creds);
     }
     return creds;
+  } catch (error) {
+    const how = declinedBy(error);
+    if (how && cacheUsable) noteDeclined(cacheDir, refs.lockKey, how, ctx.now());
+    throw error;
   } finally {
     ctx.tokens.close();
     ctx.prompt.close();
