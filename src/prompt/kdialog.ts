@@ -1,8 +1,8 @@
 /**
  * kdialog (KDE): `--inputbox`, `--password` (hidden), `--yesno`. Its labels are rich text when
  * they look like it (a `<b>` in a profile name would vanish), so they are sent as `<qt>` with
- * HTML escaped; in `--inputbox` and `--yesno`, `&` also marks a keyboard shortcut (`&&` shows
- * one). It has no timeout of its own (mfa-exec's timer closes it). Exit 1 is Cancel, Escape or
+ * HTML escaped; in `--inputbox`, `&` also marks a keyboard shortcut (`&&` shows one), not in
+ * `--password` or `--yesno` (seen on kdialog 22.12). It has no timeout of its own (mfa-exec's timer closes it). Exit 1 is Cancel, Escape or
  * No; with no display it aborts (SIGABRT).
  */
 import { dialogPrompt, type DialogExit, type DialogOutcome, type DialogProgram, type DialogRequest } from './dialog.ts';
@@ -21,7 +21,7 @@ export const kdialog: DialogProgram = {
   args(r: DialogRequest): string[] {
     const title = ['--title', r.title];
     if (r.kind === 'secret') return [...title, '--password', kdialogLabel(r.lines, false)];
-    if (r.kind === 'confirm') return [...title, '--yesno', kdialogLabel(r.lines, true)];
+    if (r.kind === 'confirm') return [...title, '--yesno', kdialogLabel(r.lines, false)];
     return [...title, '--inputbox', kdialogLabel(r.lines, true)];
   },
   outcome({ code, signal, stderr }: DialogExit, r: DialogRequest): DialogOutcome {

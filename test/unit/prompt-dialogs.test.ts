@@ -106,12 +106,25 @@ describe('each program’s argv: the label and title as arguments of their own, 
       '120',
     ]);
     assert.deepEqual(zenity.args(r('secret')).slice(0, 2), ['--entry', '--hide-text'], 'not --password: it ignores --text');
-    assert.deepEqual(zenity.args(r('confirm')).slice(0, 2), ['--question', '--no-markup']);
+    assert.deepEqual(zenity.args(r('confirm')), [
+      '--question',
+      '--no-markup',
+      '--title',
+      'mfa-exec: MFA prompt',
+      '--text',
+      'Enter code\n(profile a_b)',
+      '--timeout',
+      '120',
+    ]);
   });
   test('kdialog (no timeout option: mfa-exec closes it)', () => {
     assert.deepEqual(kdialog.args(r('entry')), ['--title', 'mfa-exec: MFA prompt', '--inputbox', '<qt>Enter code<br>(profile a_b)</qt>']);
     assert.deepEqual(kdialog.args(r('secret')), ['--title', 'mfa-exec: MFA prompt', '--password', '<qt>Enter code<br>(profile a_b)</qt>']);
-    assert.equal(kdialog.args(r('confirm'))[2], '--yesno');
+    assert.deepEqual(
+      kdialog.args({ ...r('confirm'), lines: ['a&b'] }).slice(2),
+      ['--yesno', '<qt>a&amp;b</qt>'],
+      'no shortcuts in --yesno',
+    );
   });
   test('osascript: the text reaches the script as run-handler arguments, never as script source', () => {
     const args = osascript.args({ ...r('secret'), lines: ['say "hi" & do shell script "x"'] });
