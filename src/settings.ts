@@ -69,6 +69,11 @@ export interface Settings {
   readonly prompt: string;
   /** MFA_EXEC_PROMPT_TIMEOUT (a duration, default 120 s): how long a dialog or a YubiKey may take to answer. */
   readonly promptTimeoutMs: number;
+  /**
+   * MFA_EXEC_FEDERATION_URL: the console's federation endpoint (`https://signin.aws.amazon.com/federation`
+   * and its partitions' equivalents by default), for `console`: tests and private partitions.
+   */
+  readonly federationUrl: string | undefined;
 }
 
 export interface AwsVaultTtls {
@@ -119,6 +124,7 @@ export function readSettings(env: NodeJS.ProcessEnv, flags: SettingFlags = {}): 
     prompt:
       flags.prompt || env.MFA_EXEC_PROMPT || (AWS_VAULT_PROMPTS.has(env.AWS_VAULT_PROMPT ?? '') ? env.AWS_VAULT_PROMPT! : DEFAULT_PROMPT),
     promptTimeoutMs: promptTimeoutMs(env),
+    federationUrl: env.MFA_EXEC_FEDERATION_URL || undefined,
     awsVaultBackend: env.AWS_VAULT_BACKEND || undefined,
     awsVaultPrompt: env.AWS_VAULT_PROMPT || undefined,
     keyStore: {

@@ -32,6 +32,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'import', options: ['backend'], args: ['PROFILE…'] },
   { name: 'remove', options: ['backend', 'yes'], args: ['PROFILE'] },
   { name: 'rotate', options: ['mfa-token', 'backend'], args: ['PROFILE'] },
+  { name: 'console', options: [...CREDENTIALS, 'region', 'stdout', 'path', 'service'], args: [] },
 ];
 
 /** The entry named (or aliased) `word`. */
