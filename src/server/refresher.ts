@@ -28,6 +28,7 @@ import { planCacheRefs } from '../credentials/cache-key.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { desktopDialog, desktopFacts } from '../prompt/desktop.ts';
 
 export interface RefresherContext extends ResolveContext {
   /** The command to renew with, as the user would type it: `mfa-exec login -p NAME [-d …]`. */
@@ -50,6 +51,12 @@ export interface Refresher {
 const ANSWER_WITHIN_MS = 500;
 const CHECK_EVERY_MS = 30_000;
 
+/** Whether the prompt `name` can ask while the terminal is a running command's. */
+export function canAskInBackground(name: string, env: RefresherContext['env']): boolean {
+  if (name === 'terminal' || name === 'none') return false;
+  return name !== 'auto' || 'dialog' in desktopDialog(desktopFacts({ env, platform: process.platform }));
+}
+
 export function createRefresher(plan: Plan, first: Credentials, command: string, ctx: RefresherContext): Refresher {
   const { logger, now } = ctx;
   const resolve = ctx.resolve ?? resolveCredentials;
@@ -66,8 +73,9 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
   let noticedFor: Credentials | undefined;
   let processTriedFor: Credentials | undefined;
   let askedFor: Credentials | undefined;
-  // A prompt that can ask without the terminal (the terminal is the command's while it runs).
-  const askable = ctx.settings.prompt !== 'terminal' && ctx.settings.prompt !== 'none';
+  // A prompt that can ask without the terminal (the terminal is the command's while it runs): for
+  // `auto`, only when this session has a desktop to show a dialog on.
+  const askable = canAskInBackground(ctx.settings.prompt, ctx.env);
 
   const left = (c: Credentials) => (c.expiration ? c.expiration.getTime() - now() : Infinity);
   const valid = (c: Credentials) => left(c) > 0;

@@ -14,7 +14,7 @@ import type { MissContext } from '../../src/credentials/miss.ts';
 import type { Credentials } from '../../src/aws/credentials.ts';
 import { createLogger } from '../../src/log.ts';
 import { NoTerminalError } from '../../src/prompt/errors.ts';
-import { createRefresher, type RefresherContext } from '../../src/server/refresher.ts';
+import { canAskInBackground, createRefresher, type RefresherContext } from '../../src/server/refresher.ts';
 import { readSettings } from '../../src/settings.ts';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'mfa-exec-refresher-'));
@@ -242,7 +242,7 @@ describe('createRefresher', () => {
         asked++;
         return Promise.reject(new NoTerminalError('MFA prompt cancelled.'));
       };
-      const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN, prompt: 'auto' });
+      const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN, prompt: 'desktop' });
       const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
       try {
         for (let i = 0; i < 5; i++) {
@@ -281,6 +281,13 @@ describe('createRefresher', () => {
       } finally {
         refresher.close();
       }
+    });
+
+    test('auto asks in the background only when there is a desktop to show a dialog on', () => {
+      assert.equal(canAskInBackground('auto', {}), false, 'no display: the notice, as before');
+      assert.equal(canAskInBackground('auto', { DISPLAY: ':0', PATH: '/nonexistent' }), false, 'no dialog program');
+      for (const name of ['zenity', 'kdialog', 'osascript', 'desktop', 'ykman']) assert.equal(canAskInBackground(name, {}), true, name);
+      for (const name of ['terminal', 'none']) assert.equal(canAskInBackground(name, { DISPLAY: ':0' }), false, name);
     });
 
     test('none: never asks, says so as before', async () => {
