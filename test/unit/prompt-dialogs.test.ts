@@ -265,6 +265,7 @@ describe('a dialog prompt against fake programs (no desktop needed)', () => {
     const late = await failure(open('kdialog', { FAKE_SLEEP: '30' }, 300).ask(question));
     assert.ok(isMfaExecError(late, 'no-terminal'));
     assert.match(late.message, /the kdialog dialog got no answer in 0 s/);
+    // Left alone, the fake would take 30 s and end with the same message: the bound shows it was closed.
     assert.ok(Date.now() - started < 20_000, 'closed, not waited for');
   });
   test('no display (zenity says so on stderr): 66 with its words, not a cancel', async () => {

@@ -56,13 +56,11 @@ describe('the drivers table', () => {
 
 describe('auto: the terminal, else a desktop dialog, else nobody', () => {
   test('no terminal (or not ours), no display: the question’s next step and why there is no dialog, at once', async () => {
-    const started = Date.now();
     const error = await openPrompt('auto', { PATH: '/usr/bin' }, { terminal: false })
       .ask(question)
       .catch((e: unknown) => e);
     assert.ok(isMfaExecError(error, 'no-terminal'));
     assert.equal(error.message, `${question.unanswerable} (No dialog either: no desktop session (DISPLAY and WAYLAND_DISPLAY are unset).)`);
-    assert.ok(Date.now() - started < 5_000);
   });
   test('no terminal, a display and zenity on PATH: the question goes to zenity', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mfa-exec-auto-'));
