@@ -66,7 +66,7 @@ function startCli(args: string[], env: NodeJS.ProcessEnv) {
       resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started });
     });
   });
-  return { stderr: () => stderr, done };
+  return { stderr: () => stderr, done, kill: () => killGroup(pgid, 'SIGKILL') };
 }
 
 async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -83,7 +83,8 @@ async function dialogsDuring<T>(desk: Desktop, during: Promise<T>): Promise<{ re
   let running = true;
   const poll = (async () => {
     while (running) {
-      for (const w of await desk.windows()) if (/^mfa-exec/.test(w.name)) seen.add(w.windowId);
+      // A window closing during xdotool's search makes it fail (BadWindow): that poll sees nothing, the next one looks again.
+      for (const w of await desk.windows().catch(() => [])) if (/^mfa-exec/.test(w.name)) seen.add(w.windowId);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -111,6 +112,22 @@ describe('prompts with no terminal: the real zenity and kdialog under Xvfb', { t
     s = await makeScenario(aws);
     env = { ...s.env, ...desk.env };
     aws.resetCalls();
+  });
+  // A test that failed half-way may have left its dialog open: the next test must not answer it.
+  afterEach(async () => {
+    for (let i = 0; i < 10; i++) {
+      const open = (await desk.windows().catch(() => [])).filter((w) => /^mfa-exec/.test(w.name));
+      if (open.length === 0) return;
+      const dialog = await desk.waitForDialog({ name: /^mfa-exec/, timeoutMs: 1_000 }).catch(() => undefined);
+      if (dialog?.pid !== undefined) {
+        try {
+          process.kill(dialog.pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
   });
   afterEach(() => s.cleanup());
 
@@ -235,8 +252,14 @@ describe('prompts with no terminal: the real zenity and kdialog under Xvfb', { t
     for (const secret of [passphrase, code, user.secretAccessKey]) assert.ok(!r.stderr.includes(secret), 'no secret in --debug');
   });
 
-  test('parallel runs needing one code: one dialog, one GetSessionToken; a Cancel ends all of them without a second dialog', async () => {
-    const started = () => [1, 2, 3].map(() => startCli(['credential-process', '--profile', 'role'], { ...env, MFA_EXEC_DEBUG: '1' }));
+  test('parallel runs needing one code: one dialog, one GetSessionToken; a Cancel ends all of them without a second dialog', async (t) => {
+    const runs: Array<ReturnType<typeof startCli>> = [];
+    t.after(() => runs.forEach((r) => r.kill())); // a failure here leaves no dialog for the next test
+    const started = () => {
+      const three = [1, 2, 3].map(() => startCli(['credential-process', '--profile', 'role'], { ...env, MFA_EXEC_DEBUG: '1' }));
+      runs.push(...three);
+      return three;
+    };
     const answered = started();
     const { result, seen } = await dialogsDuring(
       desk,
