@@ -28,7 +28,7 @@ declare const __mfaBoot: Boot;
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const invocation = parseInvocation(argv.slice(2), argv[1] ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
-  const settings = readSettings(env);
+  const settings = readSettings(env, { prompt: options.prompt });
   const homedir = os.homedir();
   if (settings.server) options.server = true;
   // Us: dist/cli.js (boot.ts gives its own __filename), and the file we were started as (a shims/ launcher that loads it).

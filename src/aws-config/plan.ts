@@ -25,6 +25,8 @@ export interface MfaDevice {
   mfaSerial?: string;
   /** The mfa_process of the first profile in the chain that names this device and has one. */
   mfaProcess?: string;
+  /** Likewise its `mfa_exec_ykman_account`: the YubiKey OATH account the ykman prompt asks for. */
+  ykmanAccount?: string;
 }
 
 export interface SessionStep extends MfaDevice {
@@ -121,9 +123,12 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   const sessionSeconds = sessionDuration(overrides, roles.length > 0);
   const base = { profile: target.name, chain, region, source, notes };
   let processes: Map<string, string> | undefined;
+  let accounts: Map<string, string> | undefined;
   const device = (mfaSerial: string | undefined): MfaDevice => {
-    const mfaProcess = mfaSerial === undefined ? undefined : (processes ??= mfaProcesses(files, chain)).get(mfaSerial);
-    return mfaProcess === undefined ? { mfaSerial } : { mfaSerial, mfaProcess };
+    if (mfaSerial === undefined) return { mfaSerial };
+    const mfaProcess = (processes ??= deviceSettings(files, chain, 'mfa_process')).get(mfaSerial);
+    const ykmanAccount = (accounts ??= deviceSettings(files, chain, 'mfa_exec_ykman_account')).get(mfaSerial);
+    return { mfaSerial, ...(mfaProcess === undefined ? {} : { mfaProcess }), ...(ykmanAccount === undefined ? {} : { ykmanAccount }) };
   };
 
   if (roles.length === 0) {
@@ -191,14 +196,16 @@ function heldToken(source: Source): boolean {
 
 /**
  * aws-vault's rule: the code for a device comes from the mfa_process of the first profile in the
- * chain that names that device and has one. One pass over the chain for all devices.
+ * chain that names that device and has one (and so does the ykman prompt's account). One pass
+ * over the chain for all devices.
  */
-function mfaProcesses(files: AwsFiles, chain: readonly string[]): Map<string, string> {
+function deviceSettings(files: AwsFiles, chain: readonly string[], setting: 'mfa_process' | 'mfa_exec_ykman_account'): Map<string, string> {
   const found = new Map<string, string>();
   for (const name of chain) {
     const values = files.profiles.get(name)?.values;
     const serial = values?.mfa_serial?.trim();
-    if (serial !== undefined && values?.mfa_process !== undefined && !found.has(serial)) found.set(serial, values.mfa_process);
+    const value = setting === 'mfa_process' ? values?.mfa_process : nonEmpty(values?.[setting]);
+    if (serial !== undefined && value !== undefined && !found.has(serial)) found.set(serial, value);
   }
   return found;
 }

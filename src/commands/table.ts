@@ -34,6 +34,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'rotate', options: ['mfa-token', 'backend'], args: ['PROFILE'] },
   { name: 'allow', options: [], args: ['NAME…'] },
   { name: 'deny', options: [], args: ['NAME…'] },
+  { name: 'console', options: [...CREDENTIALS, 'region', 'stdout', 'path', 'service'], args: [] },
 ];
 
 /** The entry named (or aliased) `word`. */

@@ -37,7 +37,7 @@ describe('the warm path', { timeout: 120_000 }, () => {
     ok(r, 'filling the cache');
   };
 
-  test('dist/cli.js and dist/warm.js hold no STS client, lock or MFA prompt (the on-demand bundle does)', async () => {
+  test('dist/cli.js and dist/warm.js hold no STS client, lock, prompt driver or console sign-in (the on-demand bundle does)', async () => {
     const warm = (await readFile(CLI_PATH, 'utf8')) + (await readFile(join(DIST, 'warm.js'), 'utf8'));
     const onDemand = (await Promise.all((await filesUnder(join(DIST, 'on-demand'))).map((f) => readFile(f, 'utf8')))).join('\n');
     const markers = {
@@ -45,6 +45,8 @@ describe('the warm path', { timeout: 120_000 }, () => {
       'the lock': ['ELOCKED', 'Cannot take the cache lock'],
       'the MFA prompt': ['Enter MFA code for', "Cannot turn off the terminal's echo"],
       "a guardrail's question": ['Type the account ID'],
+      'the desktop prompts and the YubiKey': ['--hide-text', '--inputbox', 'No dialog either', 'Touch your YubiKey'],
+      'the console sign-in': ['getSigninToken', 'GetFederationTokenCommand'],
     };
     for (const [what, texts] of Object.entries(markers)) {
       for (const text of texts) {

@@ -250,6 +250,7 @@ describe('command mode: subcommands, options and the target command', () => {
       'add',
       'allow',
       'clear',
+      'console',
       'credential-process',
       'deny',
       'doctor',
@@ -263,6 +264,16 @@ describe('command mode: subcommands, options and the target command', () => {
       'shim',
       'status',
     ]);
+  });
+
+  test('--prompt is taken by every command (an agent may add it to all); console takes --stdout (-s), --path, --service', () => {
+    for (const name of COMMANDS) assert.equal(command([name, '--prompt', 'none']).options.prompt, 'none', name);
+    assert.equal(command(['--prompt=zenity', '-p', 'x', '--', 'aws']).options.prompt, 'zenity');
+    const c = command(['console', '-p', 'dev', '-s', '--path', 's3/home', '-d', '2h', '--region', 'eu-west-1']);
+    assert.deepEqual([c.options.stdout, c.options.consolePath, c.options.duration, c.options.region], [true, 's3/home', 7200, 'eu-west-1']);
+    assert.equal(command(['console', '--service', 'ec2']).options.service, 'ec2');
+    assert.throws(() => command(['status', '--stdout']), usageError(/'--stdout' for 'mfa-exec status'/));
+    assert.throws(() => command(['exec', '--path', 'x', '--', 'true']), usageError(/'--path' for 'mfa-exec exec'/));
   });
 
   test('parseCommandLine is the command-mode half of parseInvocation', () => {
