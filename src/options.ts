@@ -24,6 +24,8 @@ export interface Options {
   fromEnv: boolean;
   /** remove --yes: no confirmation. */
   yes: boolean;
+  /** login --no-browser: an IAM Identity Center sign-in opens no browser (the device code, shown to open elsewhere). */
+  noBrowser?: boolean;
   help: boolean;
   version: boolean;
 }
@@ -56,6 +58,7 @@ export const OPTIONS = {
   backend: { key: 'backend', value: text },
   env: { key: 'fromEnv' },
   yes: { key: 'yes' },
+  'no-browser': { key: 'noBrowser' },
   debug: { key: 'debug' },
   help: { key: 'help', short: 'h' },
   version: { key: 'version', short: 'v' },

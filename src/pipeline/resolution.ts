@@ -70,7 +70,7 @@ export function planOverrides(options: Options, settings: Settings): PlanOverrid
 }
 
 /** What credentials/ needs of the runtime to resolve a plan (and --server to refresh it). */
-export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken'>): ResolveContext {
+export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken' | 'noBrowser'>): ResolveContext {
   const { env, settings, logger, now, onDemand } = rt;
   return {
     env,
@@ -82,6 +82,7 @@ export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken'>):
     cacheDir: rt.cacheDir,
     mfaToken: options.mfaToken,
     prompt: settings.prompt,
+    ...(options.noBrowser ? { noBrowser: true } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { startCredentialServer } from '../server/credential-server.ts';
 import type { createRefresher } from '../server/refresher.ts';
 import type { Settings } from '../settings.ts';
+import type { signInReports } from '../sources/fetch.ts';
 
 /**
  * What the on-demand bundle's credentials entry gives (cli.ts loads src/on-demand/credentials.ts,
@@ -20,6 +21,8 @@ export interface OnDemand {
   makeView: typeof makeView;
   startCredentialServer: typeof startCredentialServer;
   createRefresher: typeof createRefresher;
+  /** Where the sign-ins of sources stand (IAM Identity Center, `aws login`), worded: list, status, login; files only. */
+  signInReports: typeof signInReports;
 }
 
 export interface Runtime {
