@@ -13,26 +13,28 @@ export interface SignInReport {
   /** list's few words: what the next run does about it (`asked`: it would fetch from the source), else how long it lasts. */
   brief(asked: boolean): string;
   /** --json's `signIn`. */
-  json: { what: string; expiration: string | null; next: SignInState['next']; command: string };
+  json: { what: string; expiration: string | null; next: SignInState['next']; renews: boolean; command: string };
 }
 
 export function signInReport(state: SignInState, now: number): SignInReport {
   const left = state.expiresAt === undefined ? undefined : Date.parse(state.expiresAt) - now;
+  const renews = state.renews ? ', renewed silently' : '';
   const summary =
     left === undefined
       ? `${state.what}: not signed in`
       : left > 0
-        ? `${state.what} signed in until ${state.expiresAt} (${minutes(left)} left)`
-        : `${state.what} ended at ${state.expiresAt}`;
+        ? `${state.what} signed in until ${state.expiresAt} (${minutes(left)} left${renews})`
+        : `${state.what} ended at ${state.expiresAt}${renews ? ' (renewed silently)' : ''}`;
   return {
     state,
     summary,
     brief(asked) {
       if (asked && state.next === 'sign-in') return 'sign-in needed';
       if (asked && state.next === 'refresh') return 'sign-in refreshed silently';
-      return left === undefined ? 'not signed in' : left > 0 ? `sign-in ${minutes(left)} left` : 'sign-in ended';
+      if (left === undefined) return 'not signed in';
+      return left > 0 ? `sign-in ${minutes(left)} left${state.renews ? ', renews' : ''}` : state.renews ? 'sign-in renews' : 'sign-in ended';
     },
-    json: { what: state.what, expiration: state.expiresAt ?? null, next: state.next, command: state.signIn },
+    json: { what: state.what, expiration: state.expiresAt ?? null, next: state.next, renews: state.renews, command: state.signIn },
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { readJsonObject } from '../aws-cli-json.ts';
+import { cliTime, readJsonObject } from '../aws-cli-json.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import type { LoginSignIn, SignInState, StateContext } from './types.ts';
 
@@ -86,8 +86,9 @@ export function loginState(source: LoginSignIn, ctx: StateContext): SignInState 
   const left = read.cache ? read.cache.credentials.expiration.getTime() - ctx.now() : 0;
   return {
     what: `\`aws login\` session ${source.session}`,
-    ...(read.cache ? { expiresAt: read.cache.credentials.expiration.toISOString() } : {}),
+    ...(read.cache ? { expiresAt: cliTime(read.cache.credentials.expiration.getTime()) } : {}),
     next: !read.cache ? 'sign-in' : left > REFRESH_WITHIN_MS ? 'use' : 'refresh',
+    renews: read.cache !== undefined,
     signIn: loginCommand(source.profile),
   };
 }

@@ -7,6 +7,7 @@
  * reads the token file (never the network).
  */
 import type { SignInState, SsoSignIn, StateContext } from './types.ts';
+import { cliTime } from '../aws-cli-json.ts';
 import { readTokenFile, tokenFile, type SsoToken } from './sso-token-file.ts';
 
 /** botocore's _REFRESH_WINDOW. */
@@ -51,10 +52,12 @@ export function describeSignIn(source: Pick<SsoSignIn, 'session' | 'startUrl'>):
 export function ssoTokenState(source: SsoSignIn, ctx: StateContext): SignInState {
   const read = readTokenFile(tokenFile(ctx.homedir, source));
   const token = read.token;
+  const now = ctx.now();
   return {
     what: describeSignIn(source),
-    ...(token ? { expiresAt: new Date(token.expiresAt).toISOString() } : {}),
-    next: tokenNext(token, source.session !== undefined, ctx.now()),
+    ...(token ? { expiresAt: cliTime(token.expiresAt) } : {}),
+    next: tokenNext(token, source.session !== undefined, now),
+    renews: token !== undefined && refreshable(token, source.session !== undefined, now),
     signIn: signInCommand(source.profile),
   };
 }

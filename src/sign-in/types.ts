@@ -37,6 +37,8 @@ export interface SignInState {
   expiresAt?: string;
   /** What a run that needs new credentials does: use the token as it is, refresh it silently, or need a person to sign in. */
   next: 'use' | 'refresh' | 'sign-in';
+  /** Near its end it is renewed without a person (a refresh token, while AWS accepts it). */
+  renews: boolean;
   /** The command with which a person signs in: `mfa-exec login -p NAME`, `aws login --profile NAME`. */
   signIn: string;
 }

@@ -65,13 +65,19 @@ describe('the cache: where, and what it holds', () => {
     try {
       const file = loginCacheFile(SESSION, {}, home);
       const state = () => loginState({ profile: 'console', session: SESSION }, { env: {}, homedir: home, now: () => NOW });
-      assert.deepEqual(state(), { what: `\`aws login\` session ${SESSION}`, next: 'sign-in', signIn: 'aws login --profile console' });
+      assert.deepEqual(state(), {
+        what: `\`aws login\` session ${SESSION}`,
+        next: 'sign-in',
+        renews: false,
+        signIn: 'aws login --profile console',
+      });
       mkdirSync(join(home, '.aws/login/cache'), { recursive: true });
       writeFileSync(file, JSON.stringify(cliCache(6 * MIN)));
       assert.equal(state().next, 'use');
       writeFileSync(file, JSON.stringify(cliCache(5 * MIN)));
       assert.equal(state().next, 'refresh');
-      assert.equal(state().expiresAt, new Date(NOW + 5 * MIN).toISOString());
+      assert.equal(state().expiresAt, '2026-03-01T12:05:00Z');
+      assert.equal(state().renews, true);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

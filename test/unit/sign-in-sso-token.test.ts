@@ -289,8 +289,9 @@ describe('ssoAccessToken', () => {
     const state = ssoTokenState(SESSION, { env: {}, homedir: home, now: () => NOW });
     assert.deepEqual(state, {
       what: "IAM Identity Center session 'corp' (https://corp.awsapps.com/start)",
-      expiresAt: new Date(NOW + 5 * MIN).toISOString(),
+      expiresAt: '2026-03-01T12:05:00Z',
       next: 'refresh',
+      renews: true,
       signIn: 'mfa-exec login -p dev',
     });
     assert.equal(readTokenFile(join(home, 'nope.json')).token, undefined);
