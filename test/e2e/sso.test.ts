@@ -266,6 +266,18 @@ describe('IAM Identity Center profiles', { timeout: 240_000 }, () => {
     assert.equal(w.sso.calls.GetRoleCredentials, 2);
   });
 
+  test('a [default] that is an IAM Identity Center profile, no profile selected: the shim serves it (it has credential settings now)', async () => {
+    w.sso.signInSso().writeTo(h.home);
+    const config = join(h.home, '.aws', 'config');
+    await writeFile(
+      config,
+      `${await readFile(config, 'utf8')}\n[default]\nsso_session = corp\nsso_account_id = ${w.aws.accountId}\nsso_role_name = Dev\nregion = us-east-1\n`,
+    );
+    const r = await runCli(['sts', 'get-caller-identity', '--output', 'json'], { env: h.env, argv0Path: await h.shim('aws') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(arnOf(r.stdout), DEV_ARN);
+  });
+
   test('list, status and doctor: the source kind, the token expiry and what the next run does, with no network call', async () => {
     const signed = w.sso.signInSso();
     signed.token.expiresAt = Date.now() - 60_000;
