@@ -9,6 +9,7 @@ import type { AwsFiles } from '../aws-config/types.ts';
 import { selectProfile, type ProfileChoice } from '../aws-config/select-profile.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { awsVaultWarnings } from '../aws-vault-compat.ts';
+import { kindOf } from '../sources/table.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
 import type { Options } from '../options.ts';
 import type { Settings } from '../settings.ts';
@@ -89,6 +90,13 @@ export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken' | 
 export async function credentialsFor(options: Options, rt: Runtime, given: Given = {}): Promise<Resolution & { creds: Credentials }> {
   for (const warning of awsVaultWarnings(rt.settings)) rt.logger.warn(warning);
   const resolution = planFor(options, rt, given);
+  if (rt.logger.debugEnabled && kindOf(resolution.plan.source).signsIn) await debugSignIn(resolution.plan, rt);
   const creds = await resolveCredentials(resolution.plan, resolveContext(rt, options));
   return { ...resolution, creds };
+}
+
+/** --debug: where the sign-in of the plan's source stands, from its files (worded on demand: the warm bundle holds none of it). */
+async function debugSignIn(plan: Plan, rt: Runtime): Promise<void> {
+  const line = await (await rt.onDemand()).signInDebugLine(plan.source, { env: rt.env, homedir: rt.homedir, now: rt.now });
+  if (line) rt.logger.debug(line);
 }

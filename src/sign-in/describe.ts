@@ -32,7 +32,11 @@ export function signInReport(state: SignInState, now: number): SignInReport {
       if (asked && state.next === 'sign-in') return 'sign-in needed';
       if (asked && state.next === 'refresh') return 'sign-in refreshed silently';
       if (left === undefined) return 'not signed in';
-      return left > 0 ? `sign-in ${minutes(left)} left${state.renews ? ', renews' : ''}` : state.renews ? 'sign-in renews' : 'sign-in ended';
+      return left > 0
+        ? `sign-in ${minutes(left)} left${state.renews ? ', renews' : ''}`
+        : state.renews
+          ? 'sign-in renews'
+          : 'sign-in ended';
     },
     json: { what: state.what, expiration: state.expiresAt ?? null, next: state.next, renews: state.renews, command: state.signIn },
   };

@@ -37,3 +37,12 @@ export function signInReports(sources: readonly (Source | undefined)[], ctx: Sta
     }),
   );
 }
+
+/** --debug's line about the sign-in of `source` (undefined for a source that signs no one in). */
+export async function signInDebugLine(source: Source, ctx: StateContext): Promise<string | undefined> {
+  const [report] = await signInReports([source], ctx);
+  if (!report) return undefined;
+  const { next, signIn } = report.state;
+  const then = next === 'use' ? 'uses it as it is' : next === 'refresh' ? 'refreshes it silently' : `needs a sign-in (${signIn})`;
+  return `sign-in: ${report.summary}; a fetch (when the cache cannot serve) ${then}`;
+}

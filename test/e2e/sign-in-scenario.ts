@@ -83,7 +83,7 @@ export async function makeSignInHome(w: SignInWorld, login?: LoginSession): Prom
   const shims = join(temp.home, 'shims');
   await mkdir(shims);
   const browser = await makeBrowser();
-  const env = { ...baseEnv(temp.home, w.aws), ...w.sso.env, ...browser.env };
+  const env: NodeJS.ProcessEnv = { ...baseEnv(temp.home, w.aws), ...w.sso.env, ...browser.env };
   env.PATH = `${shims}:${env.PATH}`;
   return {
     home: temp.home,

@@ -44,6 +44,11 @@ describe('the warm path', { timeout: 120_000 }, () => {
       'the STS client': ['GetSessionTokenCommand', 'AssumeRoleCommand'],
       'the lock': ['ELOCKED', 'Cannot take the cache lock'],
       'the MFA prompt': ['Enter MFA code for', "Cannot turn off the terminal's echo"],
+      'the IAM Identity Center and `aws login` clients, sign-in and refresh': [
+        'GetRoleCredentialsCommand',
+        'in the browser (waiting for it to finish)',
+        'dpop+jwt',
+      ],
     };
     for (const [what, texts] of Object.entries(markers)) {
       for (const text of texts) {
