@@ -3,7 +3,7 @@
 // in auth mode accepts), the real aws CLI (botocore) as a target, the AWS CLI v2's token files,
 // and a $BROWSER stand-in that completes the sign-in as a person would. No timing assertions.
 import assert from 'node:assert/strict';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
@@ -165,13 +165,19 @@ describe('IAM Identity Center profiles', { timeout: 240_000 }, () => {
     signed.token.expiresAt = Date.now() - 60_000;
     signed.writeTo(h.home);
     const before = await readFile(tokenFile(), 'utf8');
-    w.sso.identityCenter.refuseNextRefresh(1, 'InvalidGrantException');
-    const r = await runCli(['-p', 'sso-dev', '--', 'true'], { env: h.env });
-    assert.equal(r.code, 66, r.stderr);
-    assert.equal(
-      r.stderr,
-      "mfa-exec: The IAM Identity Center session 'corp' (https://fake-corp.awsapps.com/start) of profile 'sso-dev' has expired and could not be refreshed, and no one is here to sign in. Run: mfa-exec login -p sso-dev\n",
-    );
+    for (const args of [
+      ['-p', 'sso-dev', '--', 'true'],
+      ['credential-process', '-p', 'sso-dev'], // as an IDE or an SDK runs it, with no terminal
+    ]) {
+      w.sso.identityCenter.refuseNextRefresh(1, 'InvalidGrantException');
+      const r = await runCli(args, { env: h.env });
+      assert.equal(r.code, 66, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(
+        r.stderr,
+        "mfa-exec: The IAM Identity Center session 'corp' (https://fake-corp.awsapps.com/start) of profile 'sso-dev' has expired and could not be refreshed, and no one is here to sign in. Run: mfa-exec login -p sso-dev\n",
+      );
+    }
     assert.equal(await readFile(tokenFile(), 'utf8'), before, 'the old file, refresh token and all');
     assert.deepEqual(await h.browser.opens(), []);
 
@@ -184,6 +190,44 @@ describe('IAM Identity Center profiles', { timeout: 240_000 }, () => {
     );
     assert.equal((await h.browser.opens()).length, 1);
     assert.notEqual(readSsoTokenCache(h.home, SESSION).accessToken, signed.token.accessToken);
+  });
+
+  test('no browser can be opened: the page is shown on the terminal (it holds no credential) and the sign-in completes when someone opens it', async () => {
+    await h.browser.setMode('fail');
+    const visit = (async () => {
+      for (let i = 0; i < 600 && (await h.browser.opens()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const [open] = await h.browser.opens();
+      // A person opening the page by hand: the authorize page sends the browser back to the loopback callback.
+      const authorize = await fetch(open!.url, { redirect: 'manual' });
+      return (await fetch(authorize.headers.get('location')!)).status;
+    })();
+    const r = await runInPty([CLI_PATH, 'login', '-p', 'sso-dev'], {
+      env: h.env,
+      steps: [{ expect: /open this page in a browser on this machine: http:\/\/127\.0\.0\.1:\d+\/authorize\?/ }, { expect: 'is ready' }],
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.exitStatus, 0, r.output);
+    assert.equal(await visit, 200);
+    const [open] = await h.browser.opens();
+    assert.ok(r.output.replace(/\r?\n/g, '').includes(open!.url), 'the same page the browser was asked to open');
+  });
+
+  test('Ctrl-C while the browser sign-in is pending: exit 130, nothing written, no lock left behind', async () => {
+    await h.browser.setMode('ignore');
+    const r = await runInPty([CLI_PATH, '-p', 'sso-dev', '--', 'true'], {
+      env: h.env,
+      steps: [{ expect: 'in the browser (waiting for it to finish)' }, { send: '\x03' }],
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.exitStatus, 130, r.output);
+    assert.match(r.output, /IAM Identity Center sign-in cancelled\./);
+    await assert.rejects(stat(tokenFile()), /ENOENT/);
+    const names = await readdir(join(h.home, '.cache', 'mfa-exec'));
+    assert.deepEqual(
+      names.filter((n) => n.startsWith('lock-')),
+      [],
+      'the chain lock and the token lock were let go',
+    );
   });
 
   test('`login --no-browser`: the device code with its page, confirmed elsewhere; no browser opened, nothing asked', async () => {
