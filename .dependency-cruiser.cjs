@@ -19,8 +19,8 @@ const LAYERS = [
   { name: 'credentials', path: '^src/credentials/' },
   // The AWS files, a profile's plan, where its source credentials come from, and the project file.
   { name: 'profiles', path: '^src/(aws-config|sources|project)/' },
-  // Where keys and MFA codes come from.
-  { name: 'secrets', path: '^src/(keystore|mfa)/' },
+  // Where keys, MFA codes and sign-ins (IAM Identity Center, `aws login`) come from.
+  { name: 'secrets', path: '^src/(keystore|mfa|sign-in)/' },
   // Asking a person; calling AWS.
   { name: 'edges', path: '^src/(prompt|aws)/' },
   // Shared leaves: errors, log, settings, options, private files, …

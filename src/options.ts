@@ -24,6 +24,8 @@ export interface Options {
   fromEnv: boolean;
   /** remove --yes: no confirmation. */
   yes: boolean;
+  /** login --no-browser: an IAM Identity Center sign-in opens no browser (the device code, shown to open elsewhere). */
+  noBrowser?: boolean;
   help: boolean;
   version: boolean;
   /** --prompt NAME: the prompt driver (settings.ts: wins over MFA_EXEC_PROMPT). */
@@ -64,6 +66,7 @@ export const OPTIONS = {
   backend: { key: 'backend', value: text },
   env: { key: 'fromEnv' },
   yes: { key: 'yes' },
+  'no-browser': { key: 'noBrowser' },
   debug: { key: 'debug' },
   help: { key: 'help', short: 'h' },
   version: { key: 'version', short: 'v' },

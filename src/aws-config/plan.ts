@@ -3,6 +3,8 @@
  * the parsed files, the environment and the command-line overrides; touches nothing.
  *
  * Shape of every plan:  source credentials → [GetSessionToken] → AssumeRole × n
+ * (no GetSessionToken from a source whose credentials are temporary: a session token of its own,
+ * IAM Identity Center, `aws login`; STS refuses session credentials there)
  *
  * It follows botocore for where credentials come from (a role profile's own keys are ignored in
  * favour of its source_profile; a *source* profile's keys win over its role_arn) and aws-vault
@@ -132,6 +134,12 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   };
 
   if (roles.length === 0) {
+    if (kindOf(source).lifetime !== undefined) {
+      notes.push(`the ${source.kind} credentials of profile '${source.profile}' are temporary: used as they are (no GetSessionToken)`);
+      if (sourceSerial)
+        notes.push(`mfa_serial of profile '${source.profile}' is not used: GetSessionToken cannot take temporary credentials`);
+      return { ...base, roles, passThrough: false };
+    }
     if (heldToken(source)) {
       notes.push(
         `profile '${source.profile}' already holds temporary credentials (aws_session_token or aws_security_token): they are used as they are`,
@@ -221,7 +229,7 @@ export function whyNoSession(
     return later ? `chained roles: only profile '${later.profile}', not the first hop, names an MFA device` : undefined;
   }
   if (overrides.noSession) return '--no-session was given';
-  if (heldToken(source)) {
+  if (heldToken(source) || kindOf(source).lifetime !== undefined) {
     return `profile '${source.profile}' holds temporary credentials, and GetSessionToken needs long-term keys`;
   }
   const other = roles.find((r) => r.mfaSerial !== undefined && r.mfaSerial !== firstSerial);

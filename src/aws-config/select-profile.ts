@@ -30,12 +30,15 @@ const CREDENTIAL_SETTINGS = [
   'source_profile',
   'credential_source',
   'credential_process',
+  'sso_account_id',
+  'sso_role_name',
+  'login_session',
 ] as const;
 
 /**
  * Whether a profile is meant to give credentials mfa-exec can produce. A [default] that only
- * holds a region (or sso_*, or only mfa_serial) is not: with no profile selected, a shim then runs
- * its program untouched rather than fail.
+ * holds a region (or only mfa_serial, or an sso_session with no account and role) is not: with no
+ * profile selected, a shim then runs its program untouched rather than fail.
  */
 export function hasCredentialSettings(profile: Profile | undefined): boolean {
   return profile !== undefined && CREDENTIAL_SETTINGS.some((key) => Object.hasOwn(profile.values, key));

@@ -24,6 +24,7 @@ import type { Credentials } from '../aws/credentials.ts';
 import { getSigninToken, loginUrl } from '../aws/federation.ts';
 import { callerIdentity, describeStsError, getFederationToken, type StsContext } from '../aws/sts.ts';
 import { planCacheRefs } from '../credentials/cache-key.ts';
+import { acquireLock } from '../credentials/lock.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
 import { formatDuration } from '../duration.ts';
 import { ConfigError, ExitCode, MfaExecError, UsageError } from '../errors.ts';
@@ -112,7 +113,7 @@ async function asRole(plan: Plan, options: Options, rt: Runtime): Promise<SignIn
 
 /** A profile with no role: federation credentials from its long-term keys, or role credentials it holds itself. */
 async function withoutRole(plan: Plan, options: Options, rt: Runtime): Promise<SignIn> {
-  const source = await sourceCredentials(plan, rt);
+  const source = await sourceCredentials(plan, options, rt);
   const place = stsPlace(plan, rt);
   const ctx = (what: string, deniedHint?: string): StsContext => ({
     ...place,
@@ -149,9 +150,12 @@ async function withoutRole(plan: Plan, options: Options, rt: Runtime): Promise<S
 }
 
 /** The source's own credentials: held in the files or the environment, else fetched (the key store, credential_process). */
-async function sourceCredentials(plan: Plan, rt: Runtime): Promise<Credentials> {
-  const held = kindOf(plan.source).held?.(plan.source);
+async function sourceCredentials(plan: Plan, options: Options, rt: Runtime): Promise<Credentials> {
+  const kind = kindOf(plan.source);
+  const held = kind.held?.(plan.source);
   if (held) return held;
+  // Temporary credentials of a sign-in (IAM Identity Center, `aws login`) are a cached step of their own: the usual line serves them.
+  if (kind.lifetime !== undefined) return resolveCredentials(plan, resolveContext(rt, options));
   return withPrompt(rt.settings.prompt, rt.env, (prompt) =>
     fetchSource(plan.source, {
       env: rt.env,
@@ -162,6 +166,7 @@ async function sourceCredentials(plan: Plan, rt: Runtime): Promise<Credentials> 
       now: rt.now,
       prompt,
       lockKey: planCacheRefs(plan, rt.settings.stsEndpoint).lockKey,
+      lock: (name) => acquireLock(rt.cacheDir, name, rt.logger),
     }),
   );
 }

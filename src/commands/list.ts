@@ -1,6 +1,8 @@
 /**
  * list: every profile, what it chains through, where its source keys live, its MFA device and
- * its cache state. No secrets, and cheap: the key store is known from its file names and the
+ * its cache state; for a source that signs a person in (IAM Identity Center, `aws login`), how
+ * long its sign-in lasts and what the next run will do (read from its files by the on-demand
+ * bundle, loaded only when such a profile is listed). No secrets, no network call, and cheap: the key store is known from its file names and the
  * keyring index (one directory read, one small file), never by opening it; the cache directory
  * is read once (cache-reader.ts); role profiles that share a source_profile chain share its
  * resolution (shared-chains.ts, chain-state.ts), so a deep chain costs each profile the same as a
@@ -25,7 +27,7 @@ import type { Runtime } from '../pipeline/runtime.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 import type { Settings } from '../settings.ts';
 import { planOverrides } from '../pipeline/resolution.ts';
-import { timeLeft } from './state-summary.ts';
+import { signInReports, timeLeft } from './state-summary.ts';
 import { allowedHere } from './project-state.ts';
 import { arnAccount } from '../guardrails/account.ts';
 import { projectOf } from '../pipeline/project.ts';
@@ -47,6 +49,10 @@ export interface Row {
   state: string;
   expiration?: string;
   error?: string;
+  /** Where the credentials come from (for a source that signs a person in: its state is looked up). */
+  source?: ServedSource;
+  /** A run now would fetch from that source (nothing cached covers it). */
+  signInAsked?: boolean;
 }
 
 export interface ListContext {
@@ -58,7 +64,7 @@ export interface ListContext {
   now: number;
 }
 
-export function run({ options }: CommandInput, rt: Runtime): number {
+export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const now = rt.now();
   const entries = openEntryReader(rt.cacheDir, now, rt.logger);
@@ -66,8 +72,16 @@ export function run({ options }: CommandInput, rt: Runtime): number {
   entries.close();
   // The project file here: its account list marks the profiles whose commands it refuses.
   const allowed = (r: Row) => allowedHere(arnAccount(r.roleArn ?? r.mfaSerial), rt);
+  const signIns = await signInReports(
+    rows.map((r) => r.source),
+    rt,
+  );
+  for (const [i, row] of rows.entries()) {
+    const signIn = signIns[i];
+    if (signIn) row.state = `${row.state}; ${signIn.brief(row.signInAsked === true)}`;
+  }
   if (options.json) {
-    const json = rows.map((r) => ({
+    const json = rows.map((r, i) => ({
       profile: r.profile,
       chain: r.chain(),
       keys: r.keys,
@@ -75,6 +89,7 @@ export function run({ options }: CommandInput, rt: Runtime): number {
       mfaSerial: r.mfaSerial,
       state: r.state,
       expiration: r.expiration,
+      ...(signIns[i] ? { signIn: signIns[i].json } : {}),
       error: r.error,
       ...(allowed(r) === false ? { allowedHere: false } : {}),
     }));
@@ -119,7 +134,7 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
         ? 'own session token'
         : 'not cached'
       : shown.fresh
-        ? `${shown.kind === 'role' ? 'role' : 'session'} ${timeLeft(Date.parse(shown.expiration) - now)} left`
+        ? `${KIND_LABEL[shown.kind]} ${timeLeft(Date.parse(shown.expiration) - now)} left`
         : 'expired';
     return { state: promptNeeded ? `${label}; MFA needed` : label, expiration: shown?.expiration };
   };
@@ -137,7 +152,9 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
           keys: keysOf(chained.source),
           roleArn: chained.target.roleArn,
           mfaSerial: s.mfaSerial,
-          ...state(s.credentials ?? s.session, false, s.promptNeeded),
+          ...state(s.credentials ?? s.session ?? s.source, false, s.promptNeeded),
+          source: chained.source,
+          signInAsked: s.signInAsked,
         };
       }
       const plan = resolvePlan(files, name, env, overrides);
@@ -150,7 +167,9 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
         keys: keysOf(plan.source),
         roleArn: plan.roles.at(-1)?.roleArn,
         mfaSerial: s.mfaSerials[0],
-        ...state(s.credentials ?? s.session, plan.passThrough, s.promptNeeded),
+        ...state(s.credentials ?? s.session ?? s.source, plan.passThrough, s.promptNeeded),
+        source: plan.source,
+        signInAsked: s.signInAsked,
       };
     } catch (error) {
       if (!isMfaExecError(error)) throw error;
@@ -158,6 +177,9 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
     }
   });
 }
+
+/** What the STATE column calls each kind of cached credentials. */
+const KIND_LABEL: Record<EntryState['kind'], string> = { role: 'role', session: 'session', source: 'credentials' };
 
 /** Hops shown in the VIA column; a longer chain shows its first and last two (`--json` has them all). */
 const VIA_SHOWN = 5;

@@ -23,7 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'env', options: [...CREDENTIALS, 'region', 'format'], args: [], warm: env },
   { name: 'credential-process', options: [...CREDENTIALS, 'region'], args: [], warm: credentialProcess },
   { name: 'status', options: [...PLAN, 'json'], args: [], warm: status },
-  { name: 'login', options: CREDENTIALS, args: [] },
+  { name: 'login', options: [...CREDENTIALS, 'no-browser'], args: [] },
   { name: 'list', options: ['json'], args: [], warm: list },
   { name: 'clear', options: [], args: [] },
   { name: 'shim', options: ['dir'], args: ['ACTION', 'NAME…'] },

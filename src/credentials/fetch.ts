@@ -43,6 +43,8 @@ export interface FetchContext {
   renew?: boolean | 'roles';
   /** Gets the source credentials instead of the source kind's fetch (rotate has read the old key already). */
   fetchSource?: (source: ServedSource) => Promise<Credentials>;
+  /** --no-browser: a sign-in opens no browser. */
+  noBrowser?: boolean;
 }
 
 const MAX_MFA_ATTEMPTS = 3;
@@ -51,6 +53,7 @@ const NONE_LOCK_WAIT_MS = 1_000;
 
 export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> {
   const { plan, refs, cacheDir, logger } = ctx;
+  let cacheUsable = true;
   const sources: SourceFetchContext = {
     env: ctx.env,
     homedir: ctx.homedir,
@@ -60,9 +63,10 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     now: ctx.now,
     prompt: ctx.prompt,
     lockKey: refs.lockKey,
+    lock: (name) => (cacheUsable ? acquireLock(cacheDir, name, logger) : Promise.resolve(async () => {})),
+    ...(ctx.noBrowser ? { noBrowser: true } : {}),
   };
   await beforeLock(plan.source, sources);
-  let cacheUsable = true;
   try {
     ensureCacheDir(cacheDir, logger);
   } catch (error) {
@@ -74,7 +78,7 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
   const release = cacheUsable ? await takeLock(ctx) : async () => {};
   try {
     const read = (ref: CacheRef | undefined) =>
-      cacheUsable && ref && (!ctx.renew || (ctx.renew === 'roles' && ref.kind === 'session'))
+      cacheUsable && ref && (!ctx.renew || (ctx.renew === 'roles' && ref.kind !== 'role'))
         ? readCredentials(cacheDir, ref, ctx.now(), logger)
         : undefined;
     const save = (ref: CacheRef, creds: Credentials) => {
@@ -87,9 +91,11 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     };
     // Each entry read once: the deepest cached role (the final one included), else the session.
     const { start, found } = deepestCachedRole(refs, read);
-    // A cached MFA session spares the source: no credential_process run, no key store opened.
+    // A cached MFA session spares the source: no credential_process run, no key store opened; so
+    // do the cached credentials of a temporary source (no sign-in, no token refresh).
     const cachedSession = !found && plan.session ? read(refs.session) : undefined;
-    const done = start === plan.roles.length ? (found ?? cachedSession) : undefined;
+    const cachedSource = !found && !cachedSession && refs.source ? read(refs.source) : undefined;
+    const done = start === plan.roles.length ? (found ?? cachedSession ?? cachedSource) : undefined;
     if (done) {
       logger.debug('cache: filled by another mfa-exec while we waited for the lock');
       return done;
@@ -103,8 +109,14 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     if (cachedSession) {
       creds = cachedSession;
       logger.debug(`cache: reusing the MFA session ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`);
+    } else if (cachedSource) {
+      creds = cachedSource;
+      logger.debug(
+        `cache: reusing the ${plan.source.kind} credentials ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`,
+      );
     } else if (!creds) {
       creds = await (ctx.fetchSource ? ctx.fetchSource(plan.source) : fetchSource(plan.source, sources));
+      if (refs.source) save(refs.source, creds);
       if (plan.session && creds.sessionToken !== undefined) {
         logger.debug(
           `credential_process of '${plan.source.profile}' gave temporary credentials: GetSessionToken cannot take them, so MFA goes with the first AssumeRole`,

@@ -43,6 +43,8 @@ export interface MissContext {
   renew?: boolean | 'roles';
   /** Gets the source credentials instead of the source's kind (rotate, which has read the old key already). */
   fetchSource?: FetchContext['fetchSource'];
+  /** --no-browser: a sign-in opens no browser. */
+  noBrowser?: boolean;
 }
 
 export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): Promise<Credentials> {
@@ -90,5 +92,6 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
     stsPlace: { region: plan.region ?? settings.region ?? 'us-east-1', endpoint: settings.stsEndpoint, timeoutMs: settings.stsTimeoutMs },
     renew: ctx.renew,
     fetchSource: ctx.fetchSource,
+    noBrowser: ctx.noBrowser,
   });
 }

@@ -9,6 +9,7 @@ import type { AwsFiles } from '../aws-config/types.ts';
 import { selectProfile, type ProfileChoice } from '../aws-config/select-profile.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { awsVaultWarnings } from '../aws-vault-compat.ts';
+import { kindOf } from '../sources/table.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
 import { guardPlan, type Guarded, type GuardedInvocation } from '../guardrails/guard.ts';
 import type { Options } from '../options.ts';
@@ -74,7 +75,7 @@ export function planOverrides(options: Options, settings: Settings): PlanOverrid
 }
 
 /** What credentials/ needs of the runtime to resolve a plan (and --server to refresh it). */
-export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken'>): ResolveContext {
+export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken' | 'noBrowser'>): ResolveContext {
   const { env, settings, logger, now, onDemand } = rt;
   return {
     env,
@@ -86,6 +87,7 @@ export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken'>):
     cacheDir: rt.cacheDir,
     mfaToken: options.mfaToken,
     prompt: settings.prompt,
+    ...(options.noBrowser ? { noBrowser: true } : {}),
   };
 }
 
@@ -97,9 +99,16 @@ export async function credentialsFor(
   for (const warning of awsVaultWarnings(rt.settings)) rt.logger.warn(warning);
   const files = given.files ?? loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const resolution = planFor(options, rt, { ...given, files });
+  if (rt.logger.debugEnabled && kindOf(resolution.plan.source).signsIn) await debugSignIn(resolution.plan, rt);
   // The guardrails (src/guardrails/): refused or confirmed before any prompt or STS call.
   const guarded = await guardPlan(resolution.plan, files, given.invocation, rt);
   const ctx = resolveContext(rt, options);
   const creds = await guarded.after(await resolveCredentials(resolution.plan, ctx), ctx);
   return { ...resolution, creds, guarded };
+}
+
+/** --debug: where the sign-in of the plan's source stands, from its files (worded on demand: the warm bundle holds none of it). */
+async function debugSignIn(plan: Plan, rt: Runtime): Promise<void> {
+  const line = await (await rt.onDemand()).signInDebugLine(plan.source, { env: rt.env, homedir: rt.homedir, now: rt.now });
+  if (line) rt.logger.debug(line);
 }

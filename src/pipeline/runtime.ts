@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import type { startCredentialServer } from '../server/credential-server.ts';
 import type { createRefresher } from '../server/refresher.ts';
 import type { Settings } from '../settings.ts';
+import type { signInDebugLine, signInReports } from '../sources/fetch.ts';
 
 /**
  * What the on-demand bundle's credentials entry gives (cli.ts loads src/on-demand/credentials.ts,
@@ -27,6 +28,10 @@ export interface OnDemand {
   confirmDestructive: typeof confirmDestructive;
   /** GetCallerIdentity's account, for a guardrail when the AWS files do not tell it (src/guardrails/identity.ts). */
   callerAccount: typeof callerAccount;
+  /** Where the sign-ins of sources stand (IAM Identity Center, `aws login`), worded: list, status, login; files only. */
+  signInReports: typeof signInReports;
+  /** --debug's line about a source's sign-in. */
+  signInDebugLine: typeof signInDebugLine;
 }
 
 export interface Runtime {

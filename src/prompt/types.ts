@@ -55,6 +55,11 @@ export interface Prompt {
   confirm(message: string, options?: ConfirmOptions): Promise<boolean>;
   /** One line for the person, beside the questions ("a code was used 12 s ago…"); dropped when there is no one to tell. */
   say(message: string): void;
+  /**
+   * Whether someone is there to be told something and act on it (a browser sign-in): the terminal
+   * opens, a dialog can show. False for `none`. A driver without it counts as present.
+   */
+  present?(): boolean;
   /** Lets go of whatever the driver holds (the terminal). Must run before the target starts; the driver may be asked again after. */
   close(): void;
 }

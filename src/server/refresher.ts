@@ -19,6 +19,10 @@
  *   - otherwise (or if that is cancelled, unanswered or impossible) mfa-exec says so once on
  *     stderr, with the `mfa-exec login` command to run in another terminal. Whatever login (or
  *     any other mfa-exec) puts in the cache is picked up by the next request.
+ * For a source that signs a person in (IAM Identity Center, `aws login`), renewals refresh its
+ * token silently (never a browser: the quiet path's prompt is `none`); when a new sign-in is
+ * needed (its files say so near the end, or a renewal fails for want of one), mfa-exec says so
+ * once on stderr, with the command that signs in.
  * A timer makes the check even when the command asks nothing. `close()` aborts what runs in the
  * background, so nothing keeps mfa-exec alive after the command.
  */
@@ -29,6 +33,8 @@ import { resolveCredentials, type ResolveContext } from '../credentials/resolve.
 import type { Credentials } from '../aws/credentials.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
 import { desktopDialog, desktopFacts } from '../prompt/desktop.ts';
+import { sourceState } from '../sources/fetch.ts';
+import { kindOf } from '../sources/table.ts';
 
 export interface RefresherContext extends ResolveContext {
   /** The command to renew with, as the user would type it: `mfa-exec login -p NAME [-d …]`. */
@@ -65,6 +71,9 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
   const abort = new AbortController();
   const deviceProcess = plan.session?.mfaSerial ? plan.session.mfaProcess : plan.roles.find((r) => r.mfaSerial)?.mfaProcess;
   const needsMfa = !!plan.session?.mfaSerial || plan.roles.some((r) => r.mfaSerial);
+  const signsIn = kindOf(plan.source).signsIn === true;
+  /** Why the last quiet renewal needed a sign-in (its message names the command), for the final error. */
+  let signInNeeded: string | undefined;
 
   let last = first;
   let quiet: Promise<Credentials> | undefined;
@@ -109,6 +118,28 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
     );
   };
 
+  /** Once per credentials, as `notice`: a new sign-in is needed to renew them. */
+  const signInNotice = (why: string) => {
+    if (noticedFor === last) return;
+    noticedFor = last;
+    logger.warn(
+      `the credentials of profile '${plan.profile}' for '${command}' (still running) run out at ${last.expiration?.toISOString() ?? 'soon'}, and renewing them needs a new sign-in: ${why.replace(/\.$/, '')}. mfa-exec opens no browser and does not read this terminal while '${command}' runs.`,
+    );
+  };
+
+  /** Near the end: the sign-in's files say whether a renewal will need a person. */
+  const checkSignIn = async () => {
+    const state = await sourceState(plan.source, { env: ctx.env, homedir: ctx.homedir, now });
+    if (!state || abort.signal.aborted) return;
+    const endsFirst =
+      state.expiresAt !== undefined && last.expiration !== undefined && Date.parse(state.expiresAt) < last.expiration.getTime();
+    if (state.next === 'sign-in' || (state.next === 'use' && endsFirst)) {
+      signInNotice(
+        `${state.what} ${state.next === 'sign-in' ? 'has ended' : `ends at ${state.expiresAt}`}; run in another terminal: ${state.signIn}`,
+      );
+    }
+  };
+
   /** Renews in the background: with mfa_process, or by asking through the run's prompt (never the terminal). */
   const renewInBackground = (how: 'mfa_process' | 'prompt') => {
     renewing = true;
@@ -144,7 +175,9 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
 
   /** Near the end, with a code needed: mfa_process once, else the prompt once (not the terminal), else tell the user once. */
   const check = () => {
-    if (abort.signal.aborted || renewing || left(last) >= noticeMs || !renewalNeedsCode()) return;
+    if (abort.signal.aborted || renewing || left(last) >= noticeMs) return;
+    if (signsIn) checkSignIn().catch((error: unknown) => logger.debug(`credential server: ${(error as Error).message}`));
+    if (!renewalNeedsCode()) return;
     if (deviceProcess !== undefined && processTriedFor !== last) renewInBackground('mfa_process');
     else if (askable && askedFor !== last) renewInBackground('prompt');
     else notice();
@@ -165,7 +198,11 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
         },
         (error: unknown) => {
           if (!isMfaExecError(error, 'no-terminal')) throw error;
-          return false; // a code would be needed: the check below says so
+          if (signsIn && !needsMfa) {
+            signInNeeded = error.message;
+            signInNotice(error.message);
+          }
+          return false; // a code (or a sign-in) would be needed: the check below says so
         },
       );
       const inTime = await Promise.race([
@@ -182,6 +219,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
       }
       check();
       if (valid(last)) return last;
+      if (signInNeeded !== undefined) throw new MfaExecError(signInNeeded, ExitCode.noTerminal);
       throw new MfaExecError(
         `The credentials of profile '${plan.profile}' have expired and renewing them needs a new MFA code. Run '${ctx.loginCommand}' in another terminal.`,
         ExitCode.noTerminal,

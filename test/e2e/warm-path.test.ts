@@ -47,6 +47,11 @@ describe('the warm path', { timeout: 120_000 }, () => {
       "a guardrail's question": ['Type the account ID'],
       'the desktop prompts and the YubiKey': ['--hide-text', '--inputbox', 'No dialog either', 'Touch your YubiKey'],
       'the console sign-in': ['getSigninToken', 'GetFederationTokenCommand'],
+      'the IAM Identity Center and `aws login` clients, sign-in and refresh': [
+        'GetRoleCredentialsCommand',
+        'in the browser (waiting for it to finish)',
+        'dpop+jwt',
+      ],
     };
     for (const [what, texts] of Object.entries(markers)) {
       for (const text of texts) {

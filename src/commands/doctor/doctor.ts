@@ -17,9 +17,12 @@ import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
 import { checkProjectFile } from './project-file.ts';
 import { checkShims } from './shims.ts';
+import { checkSignIns } from './sign-in.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec doctor                               check config files, the project file, the selected profile, key store, shims'],
+  usage: [
+    'mfa-exec doctor                               check config files, the project file, the selected profile, key store, shims, sign-ins',
+  ],
 };
 
 const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promise<Finding[]>)[] = [
@@ -31,6 +34,7 @@ const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promis
   checkShims,
   checkOverrides,
   checkMfaProcesses,
+  checkSignIns,
 ];
 
 export async function run(_input: CommandInput, rt: Runtime): Promise<number> {
