@@ -34,6 +34,8 @@ export function autoPrompt(ctx: PromptContext): Prompt {
     confirm: (message, options) => choose().confirm(message, options),
     say: (message) => choose().say(message),
     close: () => chosen?.close(),
+    // A sign-in in the browser needs someone there: the terminal's person, or a desktop's.
+    present: () => choose().present?.() ?? true,
   };
 }
 
@@ -47,5 +49,6 @@ function nobody(noTerminal: string, noDesktop: string): Prompt {
     confirm: (_message, options) => fail(options?.unanswerable, 'Confirmation'),
     say: () => {},
     close: () => {},
+    present: () => false,
   };
 }

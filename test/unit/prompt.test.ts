@@ -62,6 +62,16 @@ describe('auto: the terminal, else a desktop dialog, else nobody', () => {
     assert.ok(isMfaExecError(error, 'no-terminal'));
     assert.equal(error.message, `${question.unanswerable} (No dialog either: no desktop session (DISPLAY and WAYLAND_DISPLAY are unset).)`);
   });
+  test('present (someone to finish a browser sign-in): not with no terminal and no display; yes with a desktop', () => {
+    assert.equal(openPrompt('auto', { PATH: '/usr/bin' }, { terminal: false }).present?.(), false);
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-exec-auto-'));
+    try {
+      writeFileSync(join(dir, 'zenity'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+      assert.notEqual(openPrompt('auto', { DISPLAY: ':99', PATH: dir }, { terminal: false }).present?.(), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   test('no terminal, a display and zenity on PATH: the question goes to zenity', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mfa-exec-auto-'));
     try {
