@@ -88,6 +88,23 @@ describe('the single executable', { timeout: 120_000 }, () => {
     assert.equal(r.stdout, '');
   });
 
+  test(
+    'no Node anywhere: with only the target on PATH, a miss, a warm run through a shim and doctor (its keyring helper) work',
+    executableOnly,
+    async () => {
+      const bin = join(s.home, 'only-true');
+      await mkdir(bin);
+      await symlink('/bin/true', join(bin, 'true'));
+      const shim = await s.shim('true');
+      const env = { ...s.env, PATH: `${s.shims}:${bin}` };
+      ok(await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env }), 'a miss');
+      ok(await runCli([], { env: { ...env, AWS_PROFILE: 'role' }, argv0Path: shim }), 'the true shim, warm');
+      const doctor = await runCli(['doctor'], { env });
+      // No session bus here: the answer is the native library's own (so the helper, the executable itself, loaded it).
+      assert.match(doctor.stdout, /^ok +key store: no keyring answers \(.*DBus error/m, doctor.stdout + doctor.stderr);
+    },
+  );
+
   /**
    * The modules a run of the executable fetches (JavaScriptCore's module loader reports each
    * when BUN_JSC_dumpModuleLoadingState is set): chunk names without their hash, in order.
