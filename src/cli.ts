@@ -47,7 +47,6 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     out: writeStdout,
     self: {
       path: selfPath,
-      node: process.execPath,
       command: IN_EXECUTABLE ? [selfPath] : [process.execPath, selfPath],
       ids: new Set([fileId(selfPath), argv[1] && !IN_EXECUTABLE ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)),
     },
