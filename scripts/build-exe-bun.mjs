@@ -67,7 +67,9 @@ const nativeSha256 = {
  * esbuild does: `doctor/doctor`), each case a literal import() that Bun makes a chunk of. A
  * template import() of any other form fails the build.
  */
-const TEMPLATE_IMPORT = /import\(`([^`$]*)\$\{([^`}]+)\}([^`$]*)`\)/g;
+const TEMPLATE_IMPORT = /import\(\s*`([^`$]*)\$\{([^`}]+)\}([^`$]*)`\s*,?\s*\)/g;
+/** Any import() of a template, however it is laid out (Prettier may break the line). */
+const ANY_TEMPLATE_IMPORT = /import\(\s*`/;
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -78,7 +80,7 @@ const templateImports = {
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import(`')) return undefined;
+      if (!ANY_TEMPLATE_IMPORT.test(text)) return undefined;
       const contents = text.replace(TEMPLATE_IMPORT, (_, prefix, expression, suffix) => {
         const at = prefix.lastIndexOf('/') + 1;
         const dir = path.resolve(path.dirname(args.path), prefix.slice(0, at));
@@ -92,7 +94,7 @@ const templateImports = {
         if (cases.length === 0) throw new Error(`${args.path}: import(\`${prefix}\${…}${suffix}\`) matches no file`);
         return `((k) => { switch (k) { ${cases.join(' ')} default: return Promise.reject(new Error(\`no module \${k}\`)); } })(${expression})`;
       });
-      if (contents.includes('import(`')) throw new Error(`${args.path}: an import() of a template this build cannot turn into files`);
+      if (ANY_TEMPLATE_IMPORT.test(contents)) throw new Error(`${args.path}: an import() of a template this build cannot turn into files`);
       return { contents, loader: 'ts' };
     });
   },
