@@ -7,8 +7,9 @@
 
 /** From the top down. A module may import from its own layer and the ones below. */
 const LAYERS = [
-  // The entry of the warm bundle (src/boot.ts, dist/cli.js's, imports only shared leaves) and the on-demand bundle's entries.
-  { name: 'entry', path: '^src/(cli\\.ts$|on-demand/)' },
+  // The entry of the warm bundle (src/boot.ts, dist/cli.js's, imports only shared leaves), the on-demand bundle's entries,
+  // and the single executable's (src/exe.ts: the keyring helper or cli.ts).
+  { name: 'entry', path: '^src/((cli|exe)\\.ts$|on-demand/)' },
   // Each subcommand, the table of them, the command-line parser.
   { name: 'commands', path: '^src/commands/' },
   // What every command shares: the run's Runtime, profile → plan → credentials, and the guardrails on that line.
@@ -24,7 +25,7 @@ const LAYERS = [
   // Asking a person; calling AWS.
   { name: 'edges', path: '^src/(prompt|aws)/' },
   // Shared leaves: errors, log, settings, options, private files, …
-  { name: 'leaves', path: '^src/[^/]+\\.ts$', pathNot: '^src/cli\\.ts$' },
+  { name: 'leaves', path: '^src/[^/]+\\.ts$', pathNot: '^src/(cli|exe)\\.ts$' },
 ];
 
 const layerRules = LAYERS.slice(1).map((layer, i) => ({

@@ -181,7 +181,7 @@ async function runNested(run: Run, rt: Runtime, markers: Record<string, string>,
  * the user's files, said by provideView).
  */
 async function childView(files: AwsFiles, server: boolean, rt: Runtime): Promise<Record<string, string>> {
-  const spec = viewSpec(files, { command: [rt.self.node, rt.self.path], deferDefault: server, keysDir: keysDir(rt.env, rt.homedir) });
+  const spec = viewSpec(files, { command: rt.self.command, deferDefault: server, keysDir: keysDir(rt.env, rt.homedir) });
   const view = await provideView(spec, {
     cacheDir: rt.cacheDir,
     logger: rt.logger,

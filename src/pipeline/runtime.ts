@@ -46,10 +46,11 @@ export interface Runtime {
   /** stdout: a command's machine-readable output (the target's stdout is its own). */
   readonly out: (text: string) => void;
   /**
-   * Our entry point, the identities (dev:ino) of every file that is us (never a target), and the
-   * Node running us (with `path`, what a child's credential_process runs to reach us).
+   * Our entry point, the identities (dev:ino) of every file that is us (never a target), and
+   * `command`, what a child's credential_process runs to reach us: `[node, dist/cli.js]`, or the
+   * single executable alone (src/executable.ts).
    */
-  readonly self: { readonly path: string; readonly ids: ReadonlySet<string>; readonly node: string };
+  readonly self: { readonly path: string; readonly ids: ReadonlySet<string>; readonly command: readonly string[] };
   /** STS, the lock, the prompt, the view writer and --server: loaded on the first need. */
   readonly onDemand: () => Promise<OnDemand>;
 }

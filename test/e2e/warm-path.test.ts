@@ -1,11 +1,12 @@
 // The warm path as it runs: what dist/cli.js and dist/warm.js hold and load, and the code cache
-// that dist/cli.js (src/boot.ts) keeps for the bundle.
+// that dist/cli.js (src/boot.ts) keeps for the bundle. The single executable has neither: what its
+// warm runs load is checked in executable.test.ts.
 import assert from 'node:assert/strict';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { CLI_PATH, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { CLI_PATH, nodePackageOnly, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
 import { SPEC, makeScenario, type Scenario } from './scenario.ts';
 
 const DIST = dirname(CLI_PATH);
@@ -19,7 +20,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   return names.filter((n) => n.endsWith('.js')).map((n) => join(dir, n));
 }
 
-describe('the warm path', { timeout: 120_000 }, () => {
+describe('the warm path', { timeout: 120_000, ...nodePackageOnly }, () => {
   let aws: FakeAws;
   let s: Scenario;
   before(async () => {

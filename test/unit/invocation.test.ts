@@ -45,6 +45,17 @@ describe('parseInvocation: the invoked name decides the mode', () => {
     { name: 'a shim symlink', invokedAs: '/home/u/.mfa-exec/shims/terraform', argv: ['plan'], want: 'shim', shimName: 'terraform' },
     { name: 'a shim with a dotted name', invokedAs: '/s/kubectl.1.29', argv: [], want: 'shim', shimName: 'kubectl.1.29' },
     { name: 'a name that merely contains mfa-exec', invokedAs: '/s/mfa-exec-helper', argv: [], want: 'shim', shimName: 'mfa-exec-helper' },
+    { name: 'a release file run before renaming', invokedAs: './mfa-exec-linux-x64', argv: ['--version'], want: 'command' },
+    { name: 'the darwin-arm64 release file', invokedAs: '/Users/u/Downloads/mfa-exec-darwin-arm64', argv: [], want: 'command' },
+    { name: 'the Windows release file', invokedAs: 'C:/Users/u/Downloads/mfa-exec-windows-x64.exe', argv: [], want: 'command' },
+    { name: 'the Windows executable installed', invokedAs: 'mfa-exec.exe', argv: ['status'], want: 'command' },
+    {
+      name: 'a release name for a platform that has none',
+      invokedAs: '/s/mfa-exec-linux-riscv64',
+      argv: [],
+      want: 'shim',
+      shimName: 'mfa-exec-linux-riscv64',
+    },
     { name: 'a name that is a subcommand word', invokedAs: '/s/env', argv: ['FOO=1', 'sh'], want: 'shim', shimName: 'env' },
   ];
   for (const c of cases) {
