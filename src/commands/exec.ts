@@ -21,6 +21,7 @@ import {
   credentialVariables,
   nestedChildEnv,
   serverVariables,
+  untouchedChildEnv,
   WEB_IDENTITY_VARIABLES,
 } from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
@@ -212,13 +213,14 @@ function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () =>
 
 /**
  * The real program as it runs without mfa-exec: its arguments, stdio and environment as they
- * are, no credentials injected and none removed. Only the recursion markers are added, so that a
+ * are, no credentials injected and none removed (only our own secrets: MFA_EXEC_MFA_TOKEN, the
+ * key files' passphrase). Only the recursion markers are added, so that a
  * wrapper script calling the name again is still caught, and the AWS files: the view given
  * (`view`), else the user's own (an outer mfa-exec's view is put back to the user's files).
  */
 function runUntouched(run: Run, rt: Runtime, markers: Record<string, string>, why: string, view: Record<string, string>): Promise<number> {
   rt.logger.debug(`running the real program untouched, without credentials: ${why}`);
-  return run({ ...withoutView(rt.env), ...markers, ...view });
+  return run(untouchedChildEnv(withoutView(rt.env), { ...markers, ...view }));
 }
 
 /** The `mfa-exec login` that fills the cache entries this run reads: same profile, same durations. */

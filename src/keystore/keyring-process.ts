@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { SECRET_VARIABLES } from '../secret-variables.ts';
 import { KEYRING_CHILD_SOURCE } from './keyring-child-source.ts';
 
 export type KeyringOp = 'probe' | 'get' | 'set' | 'remove' | 'list';
@@ -49,9 +50,7 @@ const DROPPED_ENV = [
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
   'AWS_SECURITY_TOKEN',
-  'MFA_EXEC_FILE_PASSPHRASE',
-  'AWS_VAULT_FILE_PASSPHRASE',
-  'MFA_EXEC_MFA_TOKEN',
+  ...SECRET_VARIABLES,
 ];
 
 export function runKeyringChild(request: KeyringRequest, options: KeyringProcessOptions): Promise<KeyringAnswer> {
