@@ -15,8 +15,14 @@ export interface Settings {
   readonly debug: boolean;
   /** MFA_EXEC_SERVER=1: --server, also for shims. */
   readonly server: boolean;
-  /** MFA_EXEC_DISABLE=1: every shim runs its real program straight through, nothing injected. */
+  /**
+   * MFA_EXEC_DISABLE: every shim runs its real program straight through, nothing injected. `1`,
+   * `true`, `yes`, `on` (any case) disable; unset, empty, `0`, `false`, `no`, `off` do not; any
+   * other value disables too, with `disabledWarning` (the person meant something: fail safe).
+   */
   readonly disabled: boolean;
+  /** The one warning line for a MFA_EXEC_DISABLE value that is none of those words. */
+  readonly disabledWarning: string | undefined;
   /** MFA_EXEC_MFA_TOKEN: an MFA code for automation. */
   readonly mfaToken: string | undefined;
   /** MFA_EXEC_MFA_DIGITS: the code length, 6 (default) to 8. */
@@ -71,10 +77,15 @@ export interface KeyStoreSettings {
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const disable = switchValue(env.MFA_EXEC_DISABLE);
   return {
     debug: env.MFA_EXEC_DEBUG === '1',
     server: env.MFA_EXEC_SERVER === '1',
-    disabled: env.MFA_EXEC_DISABLE === '1',
+    disabled: disable !== false,
+    disabledWarning:
+      disable === undefined
+        ? `MFA_EXEC_DISABLE=${JSON.stringify(env.MFA_EXEC_DISABLE)} is not one of 1, true, yes, on (or 0, false, no, off); taken as set: the shim runs its program untouched`
+        : undefined,
     mfaToken: env.MFA_EXEC_MFA_TOKEN || undefined,
     mfaDigits: digits(env.MFA_EXEC_MFA_DIGITS),
     stsTimeoutMs: milliseconds(env.MFA_EXEC_STS_TIMEOUT) ?? DEFAULT_STS_TIMEOUT_MS,
@@ -108,6 +119,14 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
           : undefined,
     },
   };
+}
+
+/** An on/off variable: true or false for the words people use (any case), undefined for anything else. */
+function switchValue(text: string | undefined): boolean | undefined {
+  const word = (text ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(word)) return false;
+  return undefined;
 }
 
 function duration(env: NodeJS.ProcessEnv, variable: string): number | undefined {

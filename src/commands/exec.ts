@@ -103,7 +103,10 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   const run: Run = (childEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
 
   // 2. Runs that get no credentials at all.
-  if (request.shim && rt.settings.disabled) return runUntouched(run, rt, markers, 'MFA_EXEC_DISABLE=1', {});
+  if (request.shim && rt.settings.disabled) {
+    if (rt.settings.disabledWarning) rt.logger.warn(rt.settings.disabledWarning);
+    return runUntouched(run, rt, markers, `MFA_EXEC_DISABLE=${rt.env.MFA_EXEC_DISABLE}`, {});
+  }
   const noCredentials = request.shim ? needsNoCredentials(name, request.args) : undefined;
   if (noCredentials) return runUntouched(run, rt, markers, noCredentials, {});
 
