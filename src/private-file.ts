@@ -134,16 +134,29 @@ export function withPrivateDir<T>(
 /**
  * Makes sure `dir` is ours and private. A directory that is too open is fixed (chmod 0700) and
  * said so; one that is a symlink or owned by someone else is refused. `what` names the directory
- * ("cache directory"), `hint` tells the user how to point mfa-exec elsewhere.
+ * ("cache directory"), `hint` tells the user how to point mfa-exec elsewhere. With `create:
+ * false` a directory that does not exist is left so (returns false: nothing to use there).
  */
-export function ensurePrivateDir(dir: string, logger: Logger, place: { what: string; hint: string }): void {
+export function ensurePrivateDir(dir: string, logger: Logger, place: { what: string; hint: string; create?: boolean }): boolean {
   const { what, hint } = place;
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new CacheError(`Cannot create the ${what} ${dir}: ${describeErrno(error)}; ${hint}`, { cause: error });
+  if (place.create !== false) {
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new CacheError(`Cannot create the ${what} ${dir}: ${describeErrno(error)}; ${hint}`, { cause: error });
+    }
   }
-  const stat = fs.lstatSync(dir);
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (place.create === false && (code === 'ENOENT' || code === 'ENOTDIR')) return false;
+    // A parent that cannot be searched (another user's directory, a chmod mishap): EACCES.
+    throw new CacheError(`Cannot reach the ${what} ${dir}: ${describeErrno(error)}. Fix the permissions on the way to it, or ${hint}`, {
+      cause: error,
+    });
+  }
   const uid = process.getuid?.();
   if (stat.isSymbolicLink() || !stat.isDirectory()) {
     throw new CacheError(
@@ -168,6 +181,7 @@ export function ensurePrivateDir(dir: string, logger: Logger, place: { what: str
     }
     logger.warn(`the ${what} ${dir} had mode ${(stat.mode & 0o777).toString(8)}; changed it to 700 so only you can read it`);
   }
+  return true;
 }
 
 /** Writes `text` to `file` atomically with mode 0600; throws CacheError (no temporary file left). */
