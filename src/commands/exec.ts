@@ -173,7 +173,8 @@ async function runNested(run: Run, rt: Runtime, markers: Record<string, string>,
 /**
  * The variables that point the child at the view of `files` (with --server, the one whose
  * default profile defers to the endpoint); none when no view can be had (then the child reads
- * the user's files, said by provideView).
+ * the user's files, said by provideView; under --server, unless their [default] would outrank
+ * the endpoint: then provideView fails the run before the command starts).
  */
 async function childView(files: AwsFiles, server: boolean, rt: Runtime): Promise<Record<string, string>> {
   const spec = viewSpec(files, { command: [rt.self.node, rt.self.path], deferDefault: server, keysDir: keysDir(rt.env, rt.homedir) });

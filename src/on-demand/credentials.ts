@@ -8,3 +8,4 @@ export { fetchOnMiss } from '../credentials/miss.ts';
 export { startCredentialServer } from '../server/credential-server.ts';
 export { createRefresher } from '../server/refresher.ts';
 export { makeView } from '../config-view/write.ts';
+export { refuseOwnFiles } from '../config-view/fallback.ts';

@@ -4,6 +4,7 @@
  * clock, stdout and the logger, our own identity, and the loader of the code that is off the
  * warm path. Nothing below cli.ts reads process.env, process.cwd() or os.homedir() itself.
  */
+import type { refuseOwnFiles } from '../config-view/fallback.ts';
 import type { makeView } from '../config-view/write.ts';
 import type { fetchOnMiss } from '../credentials/miss.ts';
 import type { Logger } from '../log.ts';
@@ -18,6 +19,7 @@ import type { Settings } from '../settings.ts';
 export interface OnDemand {
   fetchOnMiss: typeof fetchOnMiss;
   makeView: typeof makeView;
+  refuseOwnFiles: typeof refuseOwnFiles;
   startCredentialServer: typeof startCredentialServer;
   createRefresher: typeof createRefresher;
 }
