@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { isSymlink, readPrivate, writeAtomic } from './private-io.ts';
+import { isSymlink, readPrivate, temporaryWriter, writeAtomic } from './private-io.ts';
 
 /**
  * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
@@ -190,6 +190,53 @@ export function writeFileAtomic(file: string, text: string): void {
     writeAtomic(file, text);
   } catch (error) {
     throw new CacheError(`Cannot write the file ${file}: ${describeErrno(error)}.`, { cause: error });
+  }
+}
+
+/** A temporary file this old is stale even if a process with its writer's id runs (an id used again). */
+const TEMPORARY_STALE_MS = 3600 * 1000;
+
+/**
+ * Removes the temporary files a killed writeAtomic left in `dir` (killed between writing and
+ * renaming: a copy of what it was writing, `held` says what, for the message): our name, a
+ * regular file of ours, whose writer's process is gone (or that is an hour old). Each one removed
+ * is said; returns how many. Anything else is left alone; a directory that cannot be read, too.
+ */
+export function removeStaleTemporaryFiles(dir: string, logger: Logger, held: string, now: number = Date.now()): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const writer = temporaryWriter(name);
+    if (writer === undefined) continue;
+    const file = path.join(dir, name);
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    const uid = process.getuid?.();
+    if (!stat?.isFile() || (uid !== undefined && stat.uid !== uid)) continue;
+    if (processRuns(writer) && now - stat.mtimeMs < TEMPORARY_STALE_MS) continue; // a write in progress
+    try {
+      fs.unlinkSync(file);
+      removed++;
+      logger.warn(`removed ${file}, left by an mfa-exec that was killed while writing (process ${writer}); it held ${held}`);
+    } catch (error) {
+      logger.warn(
+        `cannot remove ${file}, left by an mfa-exec that was killed while writing (${describeErrno(error)}); it holds ${held}: remove it`,
+      );
+    }
+  }
+  return removed;
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process
   }
 }
 
