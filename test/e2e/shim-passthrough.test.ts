@@ -241,5 +241,28 @@ describe('shims stay out of the way', { timeout: 120_000 }, () => {
       const off = await shimRun('terraform', ['plan'], { ...env, MFA_EXEC_DISABLE: '0' });
       assert.equal(off.code, 66, off.stderr);
     });
+
+    test('TRUE, yes, On disable like 1; false, no, off, empty do not; any other value disables with one warning line (issue 17)', async () => {
+      const env = { ...s.env, AWS_PROFILE: 'role' };
+      for (const value of ['TRUE', 'true', 'yes', 'On']) {
+        const r = await shimRun('terraform', ['apply'], { ...env, MFA_EXEC_DISABLE: value });
+        assert.equal(r.code, 0, `${value}: ${r.stderr}`);
+        assert.equal(report(r).env.AWS_ACCESS_KEY_ID, undefined, `${value}: nothing injected`);
+        assert.equal(r.stderr, '', `${value}: no warning`);
+      }
+      for (const value of ['false', 'NO', 'off', '']) {
+        const r = await shimRun('terraform', ['plan'], { ...env, MFA_EXEC_DISABLE: value });
+        assert.equal(r.code, 66, `${value}: credentials are resolved (no terminal here)
+${r.stderr}`);
+      }
+      const unclear = await shimRun('terraform', ['apply'], { ...env, MFA_EXEC_DISABLE: 'please' });
+      assert.equal(unclear.code, 0, unclear.stderr);
+      assert.equal(report(unclear).env.AWS_ACCESS_KEY_ID, undefined);
+      assert.equal(
+        unclear.stderr,
+        'mfa-exec: warning: MFA_EXEC_DISABLE="please" is not one of 1, true, yes, on (or 0, false, no, off); taken as set: the shim runs its program untouched\n',
+      );
+      assert.equal(stsCalls(), 0);
+    });
   });
 });
