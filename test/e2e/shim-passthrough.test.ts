@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { runCli, runInPty, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { needs } from '../helpers/needs.ts';
 import { SPEC, configText, makeScenario, type Scenario } from './scenario.ts';
 
 const REPORT = fileURLToPath(new URL('../fixtures/exec/report.mjs', import.meta.url));
@@ -181,7 +182,7 @@ describe('shims stay out of the way', { timeout: 120_000 }, () => {
 
     test(
       'the real terraform version and fmt, after -chdir=DIR',
-      { skip: !existsSync(REAL_TERRAFORM) && `${REAL_TERRAFORM} missing` },
+      { skip: needs('terraform', !existsSync(REAL_TERRAFORM) && `${REAL_TERRAFORM} is not installed`) },
       async () => {
         const realTf = join(s.home, 'real-tf');
         await mkdir(join(s.home, 'infra'));
@@ -252,8 +253,12 @@ describe('shims stay out of the way', { timeout: 120_000 }, () => {
       }
       for (const value of ['false', 'NO', 'off', '']) {
         const r = await shimRun('terraform', ['plan'], { ...env, MFA_EXEC_DISABLE: value });
-        assert.equal(r.code, 66, `${value}: credentials are resolved (no terminal here)
-${r.stderr}`);
+        assert.equal(
+          r.code,
+          66,
+          `${value}: credentials are resolved (no terminal here)
+${r.stderr}`,
+        );
       }
       const unclear = await shimRun('terraform', ['apply'], { ...env, MFA_EXEC_DISABLE: 'please' });
       assert.equal(unclear.code, 0, unclear.stderr);
