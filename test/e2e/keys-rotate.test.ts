@@ -2,7 +2,7 @@
 // afterwards, the old one deleted and refused, exec working with the new one; and what the user
 // is told when a step after CreateAccessKey fails.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
@@ -57,6 +57,9 @@ describe('rotate', { timeout: 240_000 }, () => {
     }
   };
   const gstKeys = () => aws.log.filter((e) => e.action === 'GetSessionToken' && e.status === 200).map((e) => e.accessKeyId);
+  /** The cached MFA sessions and role credentials (their file names), whatever they were made from. */
+  const cachedEntries = async () =>
+    (await readdir(join(s.home, '.cache', 'mfa-exec'))).filter((n) => /^(session|role)-[0-9a-f]{40}\.json$/.test(n));
 
   before(async () => {
     aws = await startFakeAws(SPEC);
@@ -81,6 +84,7 @@ describe('rotate', { timeout: 240_000 }, () => {
     ok(await run(['add', 'source', '--env'], { AWS_ACCESS_KEY_ID: old.accessKeyId, AWS_SECRET_ACCESS_KEY: old.secretAccessKey }), 'add');
     ok(await run(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true']), 'exec before');
     assert.deepEqual(await keysOf(s.user), [old.accessKeyId]);
+    assert.equal((await cachedEntries()).length, 2, 'the MFA session and the role, made from the old key');
     aws.resetCalls();
 
     // The MFA session is cached: rotate asks for no code (there is no terminal; a prompt would fail).
@@ -95,6 +99,7 @@ describe('rotate', { timeout: 240_000 }, () => {
     );
     assert.match(r.stderr, /stored the new key AKIA…\w{4} in the encrypted file/);
     assert.match(r.stderr, /deleted the old key AKIA…\w{4}; dropped 2 cached entries made from it/);
+    assert.deepEqual(await cachedEntries(), [], 'the entries made from the old key are gone from the cache');
 
     const now = await keysOf(s.user);
     assert.equal(now.length, 1, 'exactly one key');
@@ -124,6 +129,7 @@ describe('rotate', { timeout: 240_000 }, () => {
     const r = await run(['rotate', 'source', '--mfa-token', await aws.freshTotp(s.serial)]);
     ok(r, 'rotate');
     assert.equal(aws.calls.GetSessionToken, 1);
+    assert.deepEqual(await cachedEntries(), [], 'the MFA session rotate made from the old key is dropped');
     const [fresh] = await keysOf(s.user);
     assert.ok(fresh && fresh !== old.accessKeyId);
     const text = await readFile(credentials, 'utf8');
