@@ -16,12 +16,12 @@
  * next rotate uses to finish a rotation that was killed; it also removes the temporary files a
  * killed write left beside the credentials file and the key files (one may hold a live secret).
  */
+import path from 'node:path';
 import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-keys.ts';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { DEFAULT_SESSION_SECONDS, resolvePlan, type Plan } from '../aws-config/plan.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
-import path from 'node:path';
 import type { AwsPlace } from '../aws/client.ts';
 import { awsIam } from '../aws/iam.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
@@ -60,7 +60,6 @@ export function run({ args, options }: CommandInput, rt: Runtime): Promise<numbe
 }
 
 async function rotate(args: string[], options: Options, rt: Runtime, prompt: Prompt): Promise<number> {
-  const iam = awsIam;
   const [profile] = profilesOf('rotate', args, options, false) as [string];
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const plan = resolvePlan(files, profile, rt.env, { sessionDurationSeconds: rt.settings.sessionDurationSeconds() });
@@ -82,6 +81,7 @@ async function rotate(args: string[], options: Options, rt: Runtime, prompt: Pro
   const where = home.kind === 'store' ? home.store.describe(profile) : home.file;
 
   // 3. Whose key it is.
+  const iam = awsIam;
   const { arn, userName } = await iamUser(iam, iamCreds, place, profile);
   const journal = rotationJournal(keys, profile, rt.logger);
   const dropSessions = (keyId: string) =>

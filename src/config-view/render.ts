@@ -22,7 +22,7 @@
  *
  * Pure. The texts must have passed parseIni (loadAwsFiles): this module does not re-validate.
  */
-import { firstDelimiter, firstNonSpace, pyRstrip, pyStrip } from '../aws-config/ini.ts';
+import { firstDelimiter, firstNonSpace, pyStrip } from '../aws-config/ini.ts';
 import { profileName } from '../aws-config/load.ts';
 import { VIEW_FILE_FIRST_WORDS } from '../aws-config/paths.ts';
 import { isCredentialKey, isSecretKey, secretInValue } from './keys.ts';
@@ -127,7 +127,7 @@ function keptLines(setting: Setting, strict: boolean): readonly string[] {
 function withoutHiddenSecret(line: string, valueFrom: number): string | undefined {
   const at = secretInValue(line.slice(valueFrom));
   if (at < 0) return line;
-  const kept = pyRstrip(line.slice(0, valueFrom + at));
+  const kept = line.slice(0, valueFrom + at); // secretInValue's index is after the value's last blank
   return pyStrip(kept.slice(valueFrom)) === '' ? undefined : kept;
 }
 
