@@ -167,7 +167,7 @@ export async function replaceKey(r: Rotation): Promise<LongTermKeys> {
       );
     }
     logger.info(`stored the new key ${mask(created.accessKeyId)} in ${home.where}`);
-    await deleteOld(r, created);
+    await deleteOld(r, oldKeys.accessKeyId, created.accessKeyId, home.where);
     if (held.caught) {
       throw new MfaExecError(
         `rotate was interrupted (${held.caught}) after the new key ${created.accessKeyId} was stored in ${home.where}, so it finished first: the old key ${oldKeys.accessKeyId} is deleted.`,
@@ -181,22 +181,25 @@ export async function replaceKey(r: Rotation): Promise<LongTermKeys> {
   }
 }
 
-/** Step 6: the old key goes, and so do the sessions made from it; the journal then goes too. */
-async function deleteOld(r: Rotation, created: LongTermKeys): Promise<void> {
-  const { iam, iamCreds, userName, place, oldKeys, home } = r;
-  const dropped = r.dropSessions(oldKeys.accessKeyId);
+/**
+ * Step 6: the old key goes, and so do the sessions made from it; the journal then goes too. `kept`
+ * is the key stored in its place (where: `where`). Also how the next rotate finishes a killed one.
+ */
+async function deleteOld(r: Omit<Rotation, 'home'>, oldKeyId: string, kept: string, where: string): Promise<void> {
+  const { iam, iamCreds, userName, place } = r;
+  const dropped = r.dropSessions(oldKeyId);
   try {
-    await iam.deleteAccessKey(iamCreds, userName, oldKeys.accessKeyId, place);
+    await iam.deleteAccessKey(iamCreds, userName, oldKeyId, place);
   } catch (error) {
     throw iamError(
-      `IAM DeleteAccessKey of the old key ${oldKeys.accessKeyId}`,
+      `IAM DeleteAccessKey of the old key ${oldKeyId}`,
       error,
-      `The new key ${created.accessKeyId} is live and in ${home.where}, and mfa-exec uses it from now on. The old key ${oldKeys.accessKeyId} is still live but no longer stored anywhere: delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${oldKeys.accessKeyId}', or run 'mfa-exec rotate' for this profile again, which does.`,
+      `The new key ${kept} is live and in ${where}, and mfa-exec uses it from now on. The old key ${oldKeyId} is still live but no longer stored anywhere: delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${oldKeyId}', or run 'mfa-exec rotate' for this profile again, which does.`,
     );
   }
   r.journal.clear();
   r.logger.info(
-    `deleted the old key ${mask(oldKeys.accessKeyId)}${dropped > 0 ? `; dropped ${dropped} cached ${dropped === 1 ? 'entry' : 'entries'} made from it (the next run asks for an MFA code)` : ''}`,
+    `deleted the old key ${mask(oldKeyId)}${dropped > 0 ? `; dropped ${dropped} cached ${dropped === 1 ? 'entry' : 'entries'} made from it (the next run asks for an MFA code)` : ''}`,
   );
 }
 
@@ -287,17 +290,7 @@ export async function settleInterrupted(
       logger.warn(
         `an earlier rotate of profile '${r.profile}' was interrupted after it stored the new key ${mask(stored)} in ${r.where}; deleting the old key ${record.oldKeyId} to finish it`,
       );
-      const dropped = r.dropSessions(record.oldKeyId);
-      try {
-        await iam.deleteAccessKey(iamCreds, userName, record.oldKeyId, place);
-      } catch (error) {
-        throw iamError(
-          `IAM DeleteAccessKey of the old key ${record.oldKeyId}`,
-          error,
-          `The key ${stored} is live and in ${r.where}. The old key ${record.oldKeyId} is still live and stored nowhere: delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${record.oldKeyId}'.`,
-        );
-      }
-      logger.info(`deleted the old key ${mask(record.oldKeyId)}${dropped > 0 ? `; dropped ${dropped} cached entries made from it` : ''}`);
+      await deleteOld(r, record.oldKeyId, stored, r.where);
     }
     journal.clear();
     return 'finished';
