@@ -15,10 +15,9 @@ import { chmod, chown, link, mkdir, readdir, readFile, realpath, stat } from 'no
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CLI_PATH, runCli, runInPty, startFakeAws, writeAwsFiles, type CliResult, type FakeAws } from '../harness/index.ts';
 import { needs, needsRoot } from '../helpers/needs.ts';
+import { keysOf as iamKeysOf, works as keyWorks } from './iam-keys.ts';
 import { SPEC, callerArn, makeScenario, type Scenario } from './scenario.ts';
 
 const KILL_AT_RENAME = fileURLToPath(new URL('../fixtures/keystore/kill-at-rename.c', import.meta.url));
@@ -36,35 +35,8 @@ describe('key commands: interrupted, and odd files', { timeout: 240_000 }, () =>
     return r;
   };
   const ok = (r: CliResult, what: string) => assert.equal(r.code, 0, `${what}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
-  const keysOf = async (user: string): Promise<string[]> => {
-    const carol = aws.users.carol!;
-    const iam = new IAMClient({
-      region: 'us-east-1',
-      endpoint: aws.endpoint,
-      credentials: { accessKeyId: carol.accessKeyId, secretAccessKey: carol.secretAccessKey },
-    });
-    try {
-      return ((await iam.send(new ListAccessKeysCommand({ UserName: user }))).AccessKeyMetadata ?? []).map((k) => k.AccessKeyId!).sort();
-    } finally {
-      iam.destroy();
-    }
-  };
-  const works = async (accessKeyId: string, secretAccessKey: string): Promise<boolean> => {
-    const sts = new STSClient({
-      region: 'us-east-1',
-      endpoint: aws.endpoint,
-      credentials: { accessKeyId, secretAccessKey },
-      maxAttempts: 1,
-    });
-    try {
-      await sts.send(new GetCallerIdentityCommand({}));
-      return true;
-    } catch {
-      return false;
-    } finally {
-      sts.destroy();
-    }
-  };
+  const keysOf = (user: string) => iamKeysOf(aws, user);
+  const works = (accessKeyId: string, secretAccessKey: string) => keyWorks(aws, accessKeyId, secretAccessKey);
   /** The key pair of [source] in the credentials file. */
   const fileKeys = async () => {
     const text = await readFile(join(s.home, '.aws', 'credentials'), 'utf8');

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { runCli, startFakeAws, writeAwsFiles, type CliResult, type FakeAws } from '../harness/index.ts';
+import { keysOf as iamKeysOf, works as keyWorks } from './iam-keys.ts';
 import { SPEC, makeScenario, type Scenario } from './scenario.ts';
 
 const PASSPHRASE = 'rotate me';
@@ -24,38 +23,8 @@ describe('rotate', { timeout: 240_000 }, () => {
   };
   const ok = (r: CliResult, what: string) => assert.equal(r.code, 0, `${what}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
 
-  /** The user's access key ids, as IAM lists them (asked as carol, who may list keys). */
-  const keysOf = async (user: string): Promise<string[]> => {
-    const carol = aws.users.carol!;
-    const iam = new IAMClient({
-      region: 'us-east-1',
-      endpoint: aws.endpoint,
-      credentials: { accessKeyId: carol.accessKeyId, secretAccessKey: carol.secretAccessKey },
-    });
-    try {
-      const out = await iam.send(new ListAccessKeysCommand({ UserName: user }));
-      return (out.AccessKeyMetadata ?? []).map((k) => k.AccessKeyId!).sort();
-    } finally {
-      iam.destroy();
-    }
-  };
-  /** Whether AWS accepts this key pair at all. */
-  const works = async (accessKeyId: string, secretAccessKey: string): Promise<boolean> => {
-    const sts = new STSClient({
-      region: 'us-east-1',
-      endpoint: aws.endpoint,
-      credentials: { accessKeyId, secretAccessKey },
-      maxAttempts: 1,
-    });
-    try {
-      await sts.send(new GetCallerIdentityCommand({}));
-      return true;
-    } catch {
-      return false;
-    } finally {
-      sts.destroy();
-    }
-  };
+  const keysOf = (user: string) => iamKeysOf(aws, user);
+  const works = (accessKeyId: string, secretAccessKey: string) => keyWorks(aws, accessKeyId, secretAccessKey);
   const gstKeys = () => aws.log.filter((e) => e.action === 'GetSessionToken' && e.status === 200).map((e) => e.accessKeyId);
   /** The cached MFA sessions and role credentials (their file names), whatever they were made from. */
   const cachedEntries = async () =>
