@@ -28,6 +28,10 @@ Options:
                             when one answers, else encrypted files)
       --env                 add: take the keys from the environment
       --yes                 remove: do not ask to confirm
+      --prompt NAME         who is asked: auto (default: the terminal, else a desktop dialog),
+                            terminal, desktop, zenity, kdialog, osascript, ykman, none (never)
+  -s, --stdout              console: print the sign-in URL instead of opening it
+      --path PATH, --service NAME   console: the page to open (s3/home; s3, ec2, iam, …)
       --debug               explain each resolution step on stderr (never secrets)
   -h, --help                show this help
   -v, --version             show the version
@@ -42,20 +46,28 @@ Environment:
   MFA_EXEC_STS_TIMEOUT      seconds per STS attempt (default 10)
   MFA_EXEC_MFA_PROCESS_TIMEOUT  seconds mfa_process may take (default 60)
   MFA_EXEC_DEBUG=1          same as --debug
+  MFA_EXEC_CONFIRMED        an account ID: its destructive commands run without the question
+                            (a job without a terminal; see docs/guardrails.md)
+  MFA_EXEC_PROMPT           same as --prompt (for shims, IDEs, agents: none)
+  MFA_EXEC_PROMPT_TIMEOUT   how long a dialog or a YubiKey may take to answer (default 2m)
+  MFA_EXEC_FEDERATION_URL   console: the federation endpoint (default: the partition's)
   MFA_EXEC_BACKEND          key store: keyring or file (else AWS_VAULT_BACKEND=file|keychain|
                             secret-service|wincred, else the keyring when one answers)
   MFA_EXEC_FILE_PASSPHRASE  passphrase of the encrypted key files (else AWS_VAULT_FILE_PASSPHRASE,
-                            else asked on the terminal, not shown)
+                            else asked through the prompt, not shown)
   AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM,
   XDG_CACHE_HOME, XDG_DATA_HOME
   AWS_ASSUME_ROLE_TTL, AWS_SESSION_TOKEN_TTL, AWS_CHAINED_SESSION_TOKEN_TTL   aws-vault's lifetimes
   AWS_VAULT_BACKEND, AWS_VAULT_FILE_PASSPHRASE   aws-vault's key store settings (see MFA_EXEC_BACKEND)
-  AWS_VAULT_PROMPT          not supported: a warning line when set (see README)
+  AWS_VAULT_PROMPT          aws-vault's --prompt: terminal, zenity, kdialog, osascript, ykman
+                            honoured (after MFA_EXEC_PROMPT); other names: a warning line
 
 Exit codes: the command's own; 128+N if a signal N killed it; 64 usage, 65 bad MFA code,
-66 no terminal for a prompt, 69 STS unreachable, 73 cache unusable, 74 key store unusable,
-75 lock timeout, 77 AWS refused, 78 config error, 79 wrong key store passphrase,
-126 cannot execute, 127 not found, 130 prompt cancelled.
+66 nobody to ask (or no answer in time), 69 STS or the sign-in endpoint unreachable,
+73 cache unusable, 74 key store unusable, 75 lock timeout, 77 AWS refused, 78 config error,
+79 wrong key store passphrase, 80 refused by a guardrail (an account not allowed here, a
+destructive command not confirmed), 126 cannot execute, 127 not found, 130 prompt cancelled
+(Ctrl-C, a dialog's Cancel).
 See README.md for details.
 `;
 }

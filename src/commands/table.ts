@@ -23,7 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'env', options: [...CREDENTIALS, 'region', 'format'], args: [], warm: env },
   { name: 'credential-process', options: [...CREDENTIALS, 'region'], args: [], warm: credentialProcess },
   { name: 'status', options: [...PLAN, 'json'], args: [], warm: status },
-  { name: 'login', options: CREDENTIALS, args: [] },
+  { name: 'login', options: [...CREDENTIALS, 'no-browser'], args: [] },
   { name: 'list', options: ['json'], args: [], warm: list },
   { name: 'clear', options: [], args: [] },
   { name: 'shim', options: ['dir'], args: ['ACTION', 'NAME…'] },
@@ -32,6 +32,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'import', options: ['backend'], args: ['PROFILE…'] },
   { name: 'remove', options: ['backend', 'yes'], args: ['PROFILE'] },
   { name: 'rotate', options: ['mfa-token', 'backend'], args: ['PROFILE'] },
+  { name: 'allow', options: [], args: ['NAME…'] },
+  { name: 'deny', options: [], args: ['NAME…'] },
+  { name: 'console', options: [...CREDENTIALS, 'region', 'stdout', 'path', 'service'], args: [] },
 ];
 
 /** The entry named (or aliased) `word`. */

@@ -9,7 +9,7 @@ import type { Prompt } from '../prompt/types.ts';
 const TRIES = 3;
 
 /** The asking function; with no one to ask it fails (66) saying how to pass the passphrase. */
-export function askPassphrase(prompt: Prompt, dir: string, options: { confirm: () => boolean }): () => Promise<string> {
+export function askPassphrase(prompt: Prompt, dir: string, options: { confirm: () => boolean; profile?: string }): () => Promise<string> {
   return async () => {
     const ask = (message: string) =>
       prompt.ask({
@@ -17,7 +17,8 @@ export function askPassphrase(prompt: Prompt, dir: string, options: { confirm: (
         message,
         secret: true,
         title: 'Passphrase prompt',
-        unanswerable: passphraseNeedsTerminal(dir).message,
+        unanswerable: prompt.name === 'none' ? passphraseNobodyAsked(dir).message : passphraseNeedsTerminal(dir).message,
+        ...(options.profile !== undefined ? { context: { profile: options.profile } } : {}),
       });
     const confirm = options.confirm();
     for (let i = 0; i < TRIES; i++) {
@@ -42,5 +43,12 @@ export function askPassphrase(prompt: Prompt, dir: string, options: { confirm: (
 export function passphraseNeedsTerminal(dir: string): NoTerminalError {
   return new NoTerminalError(
     `The encrypted key files in ${dir} need a passphrase, and there is no terminal to ask on: set MFA_EXEC_FILE_PASSPHRASE, or run mfa-exec from a terminal.`,
+  );
+}
+
+/** A passphrase is needed and the prompt is `none` (agents, CI). */
+function passphraseNobodyAsked(dir: string): NoTerminalError {
+  return new NoTerminalError(
+    `The encrypted key files in ${dir} need a passphrase, and the prompt is 'none': nobody is asked. Set MFA_EXEC_FILE_PASSPHRASE, or let a person run mfa-exec from a terminal.`,
   );
 }
