@@ -210,6 +210,31 @@ describe('encrypted file store', () => {
     }
   });
 
+  // Regression (a fuzz of the header on main): `kdf: {"toString":0}` made openKeys throw a TypeError
+  // (a stack trace, exit 70) while building its reason. A malformed header is a corrupt file: exit 74.
+  test('header values that are objects, arrays or null: a clear "corrupt" error (exit 74), never a TypeError', async () => {
+    const dir = freshDir();
+    await makeStore(dir).set('dev', KEYS);
+    const file = join(dir, 'dev.keys');
+    const text = readFileSync(file, 'utf8');
+    const cases: [string, RegExp][] = [
+      ['"kdf":{"toString":0}', /its header is invalid: unknown key derivation \{"toString":0\}/],
+      ['"kdf":{"valueOf":{},"toString":{}}', /unknown key derivation \{"valueOf":\{\},"toString":\{\}\}/],
+      ['"kdf":null', /unknown key derivation null/],
+      ['"kdf":["scrypt"]', /unknown key derivation \["scrypt"\]/],
+      ['"kdf":"' + 'x'.repeat(200) + '"', /unknown key derivation "x{39}…/],
+    ];
+    for (const [kdf, reason] of cases) {
+      writeFileSync(file, text.replace('"kdf":"scrypt"', kdf));
+      await assertKeyStoreError(makeStore(dir).get('dev'), 'keystore-corrupt', reason);
+      await makeStore(dir)
+        .get('dev')
+        .catch((error: { exitCode: number }) => assert.equal(error.exitCode, ExitCode.keyStore));
+    }
+    writeFileSync(file, text.replace('"cipher":"aes-256-gcm"', '"cipher":{"toString":0}'));
+    await assertKeyStoreError(makeStore(dir).get('dev'), 'keystore-corrupt', /unknown cipher \{"toString":0\}/);
+  });
+
   test('header parameters a reader will not run: huge scrypt cost is refused before deriving', async () => {
     const dir = freshDir();
     await makeStore(dir).set('dev', KEYS);
