@@ -21,6 +21,7 @@ import {
   credentialVariables,
   nestedChildEnv,
   serverVariables,
+  untouchedChildEnv,
   WEB_IDENTITY_VARIABLES,
 } from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
@@ -103,7 +104,10 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   const run: Run = (childEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
 
   // 2. Runs that get no credentials at all.
-  if (request.shim && rt.settings.disabled) return runUntouched(run, rt, markers, 'MFA_EXEC_DISABLE=1', {});
+  if (request.shim && rt.settings.disabled) {
+    if (rt.settings.disabledWarning) rt.logger.warn(rt.settings.disabledWarning);
+    return runUntouched(run, rt, markers, `MFA_EXEC_DISABLE=${rt.env.MFA_EXEC_DISABLE}`, {});
+  }
   const noCredentials = request.shim ? needsNoCredentials(name, request.args) : undefined;
   if (noCredentials) return runUntouched(run, rt, markers, noCredentials, {});
 
@@ -178,7 +182,8 @@ async function runNested(run: Run, rt: Runtime, markers: Record<string, string>,
 /**
  * The variables that point the child at the view of `files` (with --server, the one whose
  * default profile defers to the endpoint); none when no view can be had (then the child reads
- * the user's files, said by provideView).
+ * the user's files, said by provideView; under --server, unless their [default] would outrank
+ * the endpoint: then provideView fails the run before the command starts).
  */
 async function childView(files: AwsFiles, server: boolean, rt: Runtime): Promise<Record<string, string>> {
   const spec = viewSpec(files, { command: rt.self.command, deferDefault: server, keysDir: keysDir(rt.env, rt.homedir) });
@@ -221,13 +226,14 @@ function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () =>
 
 /**
  * The real program as it runs without mfa-exec: its arguments, stdio and environment as they
- * are, no credentials injected and none removed. Only the recursion markers are added, so that a
+ * are, no credentials injected and none removed (only our own secrets: MFA_EXEC_MFA_TOKEN, the
+ * key files' passphrase). Only the recursion markers are added, so that a
  * wrapper script calling the name again is still caught, and the AWS files: the view given
  * (`view`), else the user's own (an outer mfa-exec's view is put back to the user's files).
  */
 function runUntouched(run: Run, rt: Runtime, markers: Record<string, string>, why: string, view: Record<string, string>): Promise<number> {
   rt.logger.debug(`running the real program untouched, without credentials: ${why}`);
-  return run({ ...withoutView(rt.env), ...markers, ...view });
+  return run(untouchedChildEnv(withoutView(rt.env), { ...markers, ...view }));
 }
 
 /** The `mfa-exec login` that fills the cache entries this run reads: same profile, same durations. */

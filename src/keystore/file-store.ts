@@ -46,6 +46,7 @@ export class FileKeyStore implements KeyStore {
   readonly #scrypt: ScryptParams;
   readonly #randomBytes: ((n: number) => Buffer) | undefined;
   readonly #logger: Logger;
+  #dirUsable: boolean | undefined;
 
   constructor(options: FileStoreOptions) {
     this.dir = options.dir;
@@ -67,17 +68,32 @@ export class FileKeyStore implements KeyStore {
     return path.join(this.dir, name);
   }
 
-  /** Whether the profile has a key file; asks for no passphrase. */
+  /**
+   * Whether the profile has a key file; asks for no passphrase. Throws KeyStoreError (74) when
+   * the key directory cannot be used (see #usable): then no one can tell.
+   */
   has(profile: string): boolean {
+    let file: string;
     try {
-      return fs.lstatSync(this.fileOf(profile)).isFile();
+      file = this.fileOf(profile);
     } catch {
-      return false;
+      return false; // a name too long for a key file has none
+    }
+    if (!this.#usable()) return false;
+    try {
+      return fs.lstatSync(file).isFile();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      throw new KeyStoreError('keystore-io', `Cannot look for the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+        cause: error,
+      });
     }
   }
 
   async get(profile: string): Promise<LongTermKeys | undefined> {
     const file = this.fileOf(profile);
+    if (!this.#usable()) return undefined;
     const bytes = readKeyFile(file, profile);
     if (!bytes) return undefined;
     return this.#open(profile, file, bytes, await this.#getPassphrase());
@@ -91,7 +107,7 @@ export class FileKeyStore implements KeyStore {
       );
     }
     const file = this.fileOf(profile);
-    ensureKeysDir(this.dir, this.#logger);
+    this.#dirUsable = ensureKeysDir(this.dir, this.#logger);
     const passphrase = await this.#getPassphrase();
     await this.#checkPassphraseAgainstStore(profile, passphrase);
     const text = await sealKeys(profile, keys, passphrase, this.#scrypt, this.#randomBytes);
@@ -109,6 +125,7 @@ export class FileKeyStore implements KeyStore {
 
   async remove(profile: string): Promise<boolean> {
     const file = this.fileOf(profile);
+    if (!this.#usable()) return false;
     try {
       fs.unlinkSync(file);
       return true;
@@ -137,6 +154,16 @@ export class FileKeyStore implements KeyStore {
       .map(profileOf)
       .filter((p): p is string => p !== undefined)
       .sort();
+  }
+
+  /**
+   * The key directory checked before its files are used (once per store object): made 0700 if it
+   * is too open (said), refused (74) if it is a symlink, someone else's, or cannot be reached.
+   * False when it does not exist (no keys).
+   */
+  #usable(): boolean {
+    this.#dirUsable ??= ensureKeysDir(this.dir, this.#logger, { create: false });
+    return this.#dirUsable;
   }
 
   #getPassphrase(): Promise<string> {
