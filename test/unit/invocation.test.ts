@@ -361,7 +361,7 @@ describe('regression: an empty option value is a missing value, not a silent fal
   }
 });
 
-describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE, then default', () => {
+describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_VAULT, then default', () => {
   const cases: { name: string; flag?: string; env: NodeJS.ProcessEnv; want: { name: string; requested?: string; from: string } }[] = [
     { name: 'nothing asked', env: {}, want: { name: 'default', from: 'the default' } },
     {
@@ -388,6 +388,16 @@ describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFA
     {
       name: 'an empty variable counts as unset',
       env: { MFA_EXEC_PROFILE: '', AWS_PROFILE: 'a' },
+      want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' },
+    },
+    {
+      name: 'inside an `mfa-exec exec reader` shell (AWS_PROFILE removed), AWS_VAULT names the profile',
+      env: { AWS_VAULT: 'reader' },
+      want: { name: 'reader', requested: 'reader', from: 'AWS_VAULT (the profile of the mfa-exec exec shell this runs in)' },
+    },
+    {
+      name: 'a profile chosen in that shell wins over AWS_VAULT',
+      env: { AWS_VAULT: 'reader', AWS_PROFILE: 'a' },
       want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' },
     },
     {
