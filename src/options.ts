@@ -36,6 +36,8 @@ export function defaultOptions(): Options {
 export interface OptionSpec {
   key: keyof Options;
   short?: string;
+  /** Another one-letter form (`-V` for --version, as many tools spell it). */
+  alsoShort?: string;
   value?: (text: string, flag: string) => unknown;
 }
 
@@ -58,7 +60,7 @@ export const OPTIONS = {
   yes: { key: 'yes' },
   debug: { key: 'debug' },
   help: { key: 'help', short: 'h' },
-  version: { key: 'version', short: 'v' },
+  version: { key: 'version', short: 'v', alsoShort: 'V' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -6,7 +6,11 @@ import { formatEnv, parseEnvFormat } from './env-format.ts';
 import { credentialsFor } from '../pipeline/resolution.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec env [--format sh|fish|powershell|dotenv|json|terragrunt] [options]'],
+  usage: [
+    'mfa-exec env [PROFILE] [--format F] [options]',
+    '                                              the variables, for eval, direnv, Terragrunt (F: sh,',
+    '                                              fish, powershell, dotenv, json, terragrunt)',
+  ],
 };
 
 export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {

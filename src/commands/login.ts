@@ -15,7 +15,7 @@ import { planFor, resolveContext } from '../pipeline/resolution.ts';
 import { summarize, timeLeft } from './state-summary.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec login [options]                      prompt now and fill the cache'],
+  usage: ['mfa-exec login [PROFILE] [options]            prompt now and fill the cache'],
 };
 
 export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {

@@ -12,7 +12,7 @@ import { planFor } from '../pipeline/resolution.ts';
 import { summarize } from './state-summary.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec status [-p NAME] [--json]            0 if usable without a prompt, 1 if not'],
+  usage: ['mfa-exec status [PROFILE] [--json]            0 if usable without a prompt, 1 if not'],
 };
 
 export function run({ options }: CommandInput, rt: Runtime): number {
