@@ -1,9 +1,10 @@
 /**
  * The subcommands: one entry each, in the order `--help` lists them. The parser (invocation.ts)
- * reads their names and the options each takes, cli.ts dispatches on them, `--help` (and shell
- * completion, issue #18) reads them. A command is its file in this folder (exporting `run` and
- * `help`) plus its entry here; only a command a cached run needs is warm (its `run` imported
- * here, so it is in the warm bundle), every other is loaded by its file name on demand.
+ * reads their names, the options and words each takes, cli.ts dispatches on them, `help` and
+ * shell completion (`completion bash|zsh|fish`) read them. A command is its file in this folder
+ * (exporting `run` and `help`) plus its entry here; only a command a cached run needs is warm
+ * (its `run` imported here, so it is in the warm bundle), every other is loaded by its file name
+ * on demand.
  */
 import type { OptionName } from '../options.ts';
 import { run as credentialProcess } from './credential-process.ts';
@@ -32,6 +33,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'import', options: ['backend'], args: ['PROFILE…'] },
   { name: 'remove', options: ['backend', 'yes'], args: ['PROFILE'] },
   { name: 'rotate', options: ['mfa-token', 'backend'], args: ['PROFILE'] },
+  { name: 'help', options: [], args: ['SUBCOMMAND'] },
+  { name: 'version', options: [], args: [] },
 ];
 
 /** The entry named (or aliased) `word`. */

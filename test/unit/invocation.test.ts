@@ -253,6 +253,7 @@ describe('command mode: subcommands, options and the target command', () => {
       'doctor',
       'env',
       'exec',
+      'help',
       'import',
       'list',
       'login',
@@ -260,6 +261,7 @@ describe('command mode: subcommands, options and the target command', () => {
       'rotate',
       'shim',
       'status',
+      'version',
     ]);
   });
 
@@ -465,9 +467,11 @@ describe("aws-vault's positional profiles: `status PROFILE`, `env PROFILE` (and 
   const errors: { argv: string[]; error: RegExp[] }[] = [
     { argv: ['list', 'extra'], error: [/'mfa-exec list' takes no arguments/, /'extra'/] },
     { argv: ['doctor', 'a', 'b'], error: [/'mfa-exec doctor'/, /'a', 'b'/] },
+    { argv: ['version', 'x'], error: [/'mfa-exec version'/, /'x'/] },
     { argv: ['status', 'a', 'b'], error: [/'mfa-exec status' takes PROFILE/, /'b'/] },
     { argv: ['env', 'a', 'b', 'c'], error: [/'mfa-exec env'/, /'b', 'c'/] },
     { argv: ['clear', 'a', 'b'], error: [/'mfa-exec clear'/, /'b'/] },
+    { argv: ['help', 'status', 'env'], error: [/'mfa-exec help'/, /'env'/] },
     { argv: ['status', 'a', '-p', 'b'], error: [/two profiles/, /'a'/, /'b'/] },
     { argv: ['status', ''], error: [/empty profile name/] },
   ];
