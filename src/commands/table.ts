@@ -35,6 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'rotate', options: ['mfa-token', 'backend'], args: ['PROFILE'] },
   { name: 'help', options: [], args: ['SUBCOMMAND'] },
   { name: 'version', options: [], args: [] },
+  { name: 'completion', options: [], args: ['ACTION', 'NAME…'], actions: ['bash', 'zsh', 'fish'] },
 ];
 
 /** The entry named (or aliased) `word`. */

@@ -249,6 +249,7 @@ describe('command mode: subcommands, options and the target command', () => {
     assert.deepEqual([...COMMANDS].sort(), [
       'add',
       'clear',
+      'completion',
       'credential-process',
       'doctor',
       'env',
