@@ -3,8 +3,10 @@
  * The target is looked up first, so a typo never costs an MFA code.
  *
  * A shim is never worse than no shim: with MFA_EXEC_DISABLE=1, for an invocation that cannot
- * use credentials (needs-credentials.ts), and when no profile is selected and [default] gives no
- * credentials, the real program runs untouched (runUntouched).
+ * use credentials (needs-credentials.ts), when no profile is selected and [default] gives no
+ * credentials, and for a profile of a kind mfa-exec does not serve (sources/unserved.ts: the
+ * source table decides, so a kind that becomes served is served by the shims too), the real
+ * program runs untouched (runUntouched).
  *
  * The child reads the AWS files through mfa-exec's view of them (src/config-view/), so that a
  * profile it names itself (Terraform's `profile =`, `aws --profile x`, boto3's profile_name) is
@@ -37,6 +39,7 @@ import type { Logger } from '../log.ts';
 import type { Options } from '../options.ts';
 import { chooseProfile, credentialsFor, resolveContext } from '../pipeline/resolution.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { UnservedError } from '../sources/unserved.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 import { shellWord } from '../shell-quote.ts';
 
@@ -125,7 +128,15 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   }
 
   // 4. Credentials (the cache, or on demand), the view, the child.
-  const { plan, creds } = await credentialsFor(options, rt, { choice, files });
+  let resolved: Awaited<ReturnType<typeof credentialsFor>>;
+  try {
+    resolved = await credentialsFor(options, rt, { choice, files });
+  } catch (error) {
+    // A kind of profile mfa-exec does not serve (sources/unserved.ts): a shim is then no shim at all.
+    if (request.shim && isMfaExecError(error, 'unserved')) return runUntouched(run, rt, markers, unservedReason(choice.name, error), {});
+    throw error;
+  }
+  const { plan, creds } = resolved;
   const injection = { profile: plan.profile, region: plan.region };
   const view = await childView(files, options.server, rt);
   if (!options.server) return run(buildChildEnv(withoutView(env), { ...credentialVariables(creds, injection), ...markers, ...view }));
@@ -208,6 +219,12 @@ function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () =>
     }
     throw error;
   }
+}
+
+/** Why a shim leaves a profile to its program, for --debug: what the profile uses. */
+function unservedReason(profile: string, error: unknown): string {
+  const what = (error as Partial<UnservedError>).source?.what;
+  return `profile '${profile}' ${what ? `uses ${what}, which` : 'is of a kind that'} mfa-exec does not serve; the program reads it from your own AWS files`;
 }
 
 /**
