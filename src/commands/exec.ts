@@ -33,7 +33,7 @@ import { provideView } from '../config-view/provide.ts';
 import { viewSpec } from '../config-view/spec.ts';
 import { keysDir } from '../dirs.ts';
 import { formatDuration } from '../duration.ts';
-import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { ExitCode, MfaExecError, UsageError, isMfaExecError } from '../errors.ts';
 import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import type { Logger } from '../log.ts';
 import type { Options } from '../options.ts';
@@ -92,13 +92,17 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   }
   const { name, options } = request;
   const depth = checkDepth(env, name);
-  const target = withProfileHint(given, request, () =>
-    findTarget(name, {
-      pathEnv: env.PATH ?? '',
-      cwd: rt.cwd,
-      selfIds: rt.self.ids,
-      calledBackFrom: calledBackFrom(name, env),
-    }),
+  const target = withProfileHint(
+    given,
+    request,
+    () =>
+      findTarget(name, {
+        pathEnv: env.PATH ?? '',
+        cwd: rt.cwd,
+        selfIds: rt.self.ids,
+        calledBackFrom: calledBackFrom(name, env),
+      }),
+    rt,
   );
   logger.debug(`target '${name}' is ${target.path}`);
   const markers = launchMarkers(name, target.id, depth);
@@ -205,12 +209,22 @@ function resolveProfileFirst(request: ExecRequest, files: AwsFiles, logger: Logg
   return { ...request, name, args, options: { ...request.options, profile } };
 }
 
-/** A command not found after `exec WORD --`: say that WORD is no profile either (a typo, often). */
-function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () => T): T {
+/**
+ * A command not found after `exec WORD --`: say that WORD is no profile either (a typo, often). A
+ * command not found that is a profile (`mfa-exec GEHC-056 -- true`): say how to run with it.
+ */
+function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () => T, rt: Runtime): T {
   try {
     return find();
   } catch (error) {
-    if (given.profileFirst && chosen === given && isMfaExecError(error, 'target') && error.exitCode === ExitCode.notFound) {
+    const notFound = isMfaExecError(error, 'target') && error.exitCode === ExitCode.notFound;
+    if (notFound && !given.shim && chosen === given && isProfile(given.name, rt)) {
+      const [first, ...rest] = given.args;
+      const command = first === '--' ? rest : given.args;
+      const meant = ['mfa-exec', 'exec', given.name, ...(command.length > 0 ? ['--', ...command] : [])].map(shellWord).join(' ');
+      throw new UsageError(`'${given.name}' is a profile, not a command: did you mean \`${meant}\`?`);
+    }
+    if (given.profileFirst && chosen === given && notFound) {
       throw new MfaExecError(
         `${error.message} Nor is '${given.profileFirst.profile}' a profile defined in the AWS config files (run 'mfa-exec list').`,
         ExitCode.notFound,
@@ -218,6 +232,15 @@ function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () =>
       );
     }
     throw error;
+  }
+}
+
+/** Whether `name` is a profile of the AWS files (false when they cannot be read: the error at hand is the one to show). */
+function isProfile(name: string, rt: Runtime): boolean {
+  try {
+    return loadAwsFiles(rt.env, rt.homedir, rt.cwd).profiles.has(name);
+  } catch {
+    return false;
   }
 }
 
