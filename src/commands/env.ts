@@ -3,7 +3,7 @@ import { credentialVariables } from '../child/env.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 import { formatEnv, parseEnvFormat } from './env-format.ts';
-import { credentialsFor } from '../pipeline/resolution.ts';
+import { childRegion, credentialsFor } from '../pipeline/resolution.ts';
 
 export const help: CommandHelp = {
   usage: [
@@ -15,7 +15,8 @@ export const help: CommandHelp = {
 
 export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {
   const format = parseEnvFormat(options.format);
-  const { plan, creds } = await credentialsFor(options, rt);
-  rt.out(formatEnv(credentialVariables(creds, { profile: plan.profile, region: plan.region }), format));
+  const resolved = await credentialsFor(options, rt);
+  const { plan, creds } = resolved;
+  rt.out(formatEnv(credentialVariables(creds, { profile: plan.profile, region: childRegion(resolved, rt) }), format));
   return 0;
 }

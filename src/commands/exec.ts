@@ -37,7 +37,7 @@ import { ExitCode, MfaExecError, UsageError, isMfaExecError } from '../errors.ts
 import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import type { Logger } from '../log.ts';
 import type { Options } from '../options.ts';
-import { chooseProfile, credentialsFor, resolveContext } from '../pipeline/resolution.ts';
+import { childRegion, chooseProfile, credentialsFor, resolveContext } from '../pipeline/resolution.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 import type { UnservedError } from '../sources/unserved.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
@@ -141,7 +141,7 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
     throw error;
   }
   const { plan, creds } = resolved;
-  const injection = { profile: plan.profile, region: plan.region };
+  const injection = { profile: plan.profile, region: childRegion(resolved, rt) };
   const view = await childView(files, options.server, rt);
   if (!options.server) return run(buildChildEnv(withoutView(env), { ...credentialVariables(creds, injection), ...markers, ...view }));
 

@@ -1,11 +1,12 @@
 // The command line a newcomer types in the first hour, through the built CLI against moto:
 // aws-vault's positional profiles (`status reader`, `env reader`, `export reader`, `login`,
 // `clear`), words a command does not take (64, named), a profile where a command is expected,
-// `status` and `env` inside an `exec PROFILE` shell, and help, version and -V.
+// `status` and `env` inside an `exec PROFILE` shell, the region a command gets, and help,
+// version and -V.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { CLI_PATH, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
-import { SPEC, makeScenario, type Scenario } from './scenario.ts';
+import { CLI_PATH, runCli, startFakeAws, writeAwsFiles, type CliResult, type FakeAws } from '../harness/index.ts';
+import { SPEC, configText, makeScenario, type Scenario } from './scenario.ts';
 
 const ok = (r: CliResult, what: string): void => assert.equal(r.code, 0, `${what}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
 const json = (r: CliResult) => JSON.parse(r.stdout) as Record<string, string>;
@@ -96,6 +97,29 @@ describe('the command line of the first hour', { timeout: 120_000 }, () => {
     const vars = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as Record<string, string>;
     assert.equal(vars.AWS_VAULT, 'reader');
     assert.equal(aws.calls.AssumeRole, 1, 'env inside the shell was served from the cache');
+  });
+
+  test('region: the profile’s own, else the environment’s as it is, else [default]’s (as aws-vault exports it), never the source’s', async () => {
+    // reader has no region, its source_profile has us-west-2 too: [default]'s is what it gets.
+    await writeAwsFiles(s.home, {
+      config: configText(aws, s.user).replace('[default]\nregion = us-west-2', '[default]\nregion = sa-east-1'),
+    });
+    const printRegion = ['sh', '-c', 'echo "$AWS_REGION $AWS_DEFAULT_REGION"'];
+    const fromDefault = await runCli(['-p', 'reader', '--debug', '--', ...printRegion], { env: await withCode() });
+    ok(fromDefault, 'reader');
+    assert.equal(fromDefault.stdout, 'sa-east-1 sa-east-1\n');
+    assert.match(fromDefault.stderr, /region sa-east-1 from \[default\]: profile 'reader' has none/);
+    const env = await runCli(['env', 'reader', '--format', 'json'], { env: s.env });
+    assert.equal(json(env).AWS_REGION, 'sa-east-1');
+
+    const own = await runCli(['-p', 'role', '--', ...printRegion], { env: s.env });
+    assert.equal(own.stdout, 'eu-central-1 eu-central-1\n');
+    const given = await runCli(['-p', 'reader', '--', ...printRegion], { env: { ...s.env, AWS_REGION: 'eu-north-1' } });
+    assert.equal(given.stdout, 'eu-north-1 \n', 'the environment’s region is left as it is');
+    const flag = await runCli(['-p', 'reader', '--region', 'ap-south-1', '--', ...printRegion], {
+      env: { ...s.env, AWS_REGION: 'eu-north-1' },
+    });
+    assert.equal(flag.stdout, 'ap-south-1 ap-south-1\n');
   });
 
   test('help, help COMMAND, COMMAND --help (that command only), version, -V, -v', async () => {
