@@ -1,7 +1,8 @@
 // The key prompts in a real terminal: `add` echoes the access key id but not the secret nor the
-// passphrase; Ctrl-C at the secret ends mfa-exec at once (130) with the terminal's echo back on;
+// passphrase, also when everything is pasted at once on a busy machine; Ctrl-C at the secret ends mfa-exec at once (130) with the terminal's echo back on;
 // a cache miss asks for the key store's passphrase, then for the MFA code.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
@@ -50,6 +51,33 @@ describe('key prompts on the terminal', { timeout: 120_000 }, () => {
     });
     assert.equal(exec.code, 0, exec.stderr);
     assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId);
+  });
+
+  test('add: the whole input pasted at once (id, Enter, secret, Enter, passphrase twice) on a loaded machine: only the id is shown', async () => {
+    // Two CPU-bound processes beside it, as on the busy machine where the secret was echoed.
+    const load = [0, 1].map(() => spawn('/bin/sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+    try {
+      const r = await runInPty([CLI_PATH, 'add', 'source'], {
+        env: { ...s.env, MFA_EXEC_BACKEND: 'file' },
+        steps: [
+          { expect: "Access key id for profile 'source': ", send: `${keyId}\r${secret}\r${PASSPHRASE}\r${PASSPHRASE}\r` },
+          { expect: "stored the keys of profile 'source'" },
+        ],
+        timeoutMs: 60_000,
+      });
+      assert.equal(r.exitStatus, 0, r.output);
+      assert.ok(r.output.includes(keyId), 'the key id was shown');
+      assert.ok(!r.output.includes(secret), `the secret was shown:\n${r.output}`);
+      assert.ok(!r.output.includes(PASSPHRASE), `the passphrase was shown:\n${r.output}`);
+      assert.match(r.output, /\(not shown\): \r?\n/, 'the secret prompt, then only the line end');
+    } finally {
+      for (const child of load) child.kill('SIGKILL');
+    }
+    const exec = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], {
+      env: { ...s.env, MFA_EXEC_FILE_PASSPHRASE: PASSPHRASE },
+    });
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId, 'the pasted keys were stored whole');
   });
 
   test('import of two profiles into a new store asks for the passphrase once (new: twice to confirm), not once per profile', async () => {
