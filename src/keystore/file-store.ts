@@ -17,7 +17,7 @@ import path from 'node:path';
 import { silentLogger, type Logger } from '../log.ts';
 import { describeErrno, writeFileAtomic } from '../private-file.ts';
 import { readPrivate } from '../private-io.ts';
-import { KeyStoreError } from './errors.ts';
+import { isKeyStoreError, KeyStoreError } from './errors.ts';
 import { openKeys, sealKeys } from './file-crypto.ts';
 import { MAX_FILE_BYTES } from './file-format.ts';
 import { fileNameOf, profileOf } from './file-name.ts';
@@ -28,18 +28,25 @@ import type { KeyStore, LongTermKeys } from './types.ts';
 
 export interface FileStoreOptions {
   dir: string;
-  /** Where the passphrase comes from (environment or a prompt); called at most once. */
-  passphrase: () => Promise<string>;
+  /**
+   * Where the passphrase comes from (environment or a prompt); called once, and again with the
+   * error after a passphrase that does not open the store: it gives another (a prompt's next
+   * try) or rejects (a variable's value; the last try).
+   */
+  passphrase: (wrong?: KeyStoreError) => Promise<string>;
   scrypt?: ScryptParams;
   randomBytes?: (n: number) => Buffer;
   /** Told when the key directory had to be made private. */
   logger?: Logger;
 }
 
+/** Passphrases tried before a wrong one is final (the prompt's own count is the same: ask-passphrase.ts). */
+const PASSPHRASE_TRIES = 3;
+
 export class FileKeyStore implements KeyStore {
   readonly kind = 'file' as const;
   readonly dir: string;
-  readonly #askPassphrase: () => Promise<string>;
+  readonly #askPassphrase: (wrong?: KeyStoreError) => Promise<string>;
   #passphrase: Promise<string> | undefined;
   /** The passphrase has opened a key file of this store (so a write need not prove it again). */
   #proven = false;
@@ -80,7 +87,7 @@ export class FileKeyStore implements KeyStore {
     const file = this.fileOf(profile);
     const bytes = readKeyFile(file, profile);
     if (!bytes) return undefined;
-    return this.#open(profile, file, bytes, await this.#getPassphrase());
+    return this.#withPassphrase((passphrase) => this.#open(profile, file, bytes, passphrase));
   }
 
   async set(profile: string, keys: LongTermKeys): Promise<void> {
@@ -92,9 +99,10 @@ export class FileKeyStore implements KeyStore {
     }
     const file = this.fileOf(profile);
     ensureKeysDir(this.dir, this.#logger);
-    const passphrase = await this.#getPassphrase();
-    await this.#checkPassphraseAgainstStore(profile, passphrase);
-    const text = await sealKeys(profile, keys, passphrase, this.#scrypt, this.#randomBytes);
+    const text = await this.#withPassphrase(async (passphrase) => {
+      await this.#checkPassphraseAgainstStore(profile, passphrase);
+      return sealKeys(profile, keys, passphrase, this.#scrypt, this.#randomBytes);
+    });
     try {
       writeFileAtomic(file, text);
     } catch (error) {
@@ -139,8 +147,9 @@ export class FileKeyStore implements KeyStore {
       .sort();
   }
 
-  #getPassphrase(): Promise<string> {
-    this.#passphrase ??= this.#askPassphrase().then((passphrase) => {
+  #getPassphrase(wrong?: KeyStoreError): Promise<string> {
+    if (wrong === undefined && this.#passphrase) return this.#passphrase;
+    this.#passphrase = this.#askPassphrase(wrong).then((passphrase) => {
       if (passphrase.length === 0) {
         throw new KeyStoreError(
           'keystore-passphrase',
@@ -150,6 +159,23 @@ export class FileKeyStore implements KeyStore {
       return passphrase;
     });
     return this.#passphrase;
+  }
+
+  /**
+   * `use` with the passphrase; one that does not open the store is asked again while its source
+   * gives another, three tries at most whatever the source.
+   */
+  async #withPassphrase<T>(use: (passphrase: string) => Promise<T>): Promise<T> {
+    let wrong: KeyStoreError | undefined;
+    for (let tries = 1; ; tries++) {
+      const passphrase = await this.#getPassphrase(wrong);
+      try {
+        return await use(passphrase);
+      } catch (error) {
+        if (!isKeyStoreError(error, 'keystore-passphrase') || tries >= PASSPHRASE_TRIES) throw error;
+        wrong = error;
+      }
+    }
   }
 
   async #open(profile: string, file: string, bytes: Buffer, passphrase: string): Promise<LongTermKeys> {

@@ -80,6 +80,41 @@ describe('key prompts on the terminal', { timeout: 120_000 }, () => {
     assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId, 'the pasted keys were stored whole');
   });
 
+  test('a wrong passphrase is asked again, three tries in all, then exit 79 with no AWS call; a right one on the second try goes on', async () => {
+    const add = await runCli(['add', 'source', '--env', '--backend', 'file'], {
+      env: { ...s.env, AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret, MFA_EXEC_FILE_PASSPHRASE: PASSPHRASE },
+    });
+    assert.equal(add.code, 0, add.stderr);
+    const wrong = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
+      env: s.env,
+      steps: [
+        { expect: 'Passphrase for the encrypted key files in ', send: 'wrong one\r' },
+        { expect: 'try again (2 more)' },
+        { expect: 'Passphrase for the encrypted key files in ', send: 'wrong two\r' },
+        { expect: 'try again (1 more)' },
+        { expect: 'Passphrase for the encrypted key files in ', send: 'wrong three\r' },
+        { expect: 'No passphrase of 3 tries opened the encrypted key files' },
+      ],
+      timeoutMs: 60_000,
+    });
+    assert.equal(wrong.exitStatus, 79, wrong.output);
+    assert.doesNotMatch(wrong.output, /wrong (one|two|three)/, 'no passphrase was shown');
+    assert.deepEqual(aws.calls, {});
+
+    const second = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
+      env: s.env,
+      steps: [
+        { expect: 'Passphrase for the encrypted key files in ', send: 'wrong one\r' },
+        { expect: 'try again (2 more)' },
+        { expect: 'Passphrase for the encrypted key files in ', send: `${PASSPHRASE}\r` },
+        { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) },
+      ],
+      timeoutMs: 60_000,
+    });
+    assert.equal(second.exitStatus, 0, second.output);
+    assert.equal(aws.calls.GetSessionToken, 1);
+  });
+
   test('import of two profiles into a new store asks for the passphrase once (new: twice to confirm), not once per profile', async () => {
     const keys = (u: string) =>
       `aws_access_key_id = ${aws.users[u]!.accessKeyId}\naws_secret_access_key = ${aws.users[u]!.secretAccessKey}\n`;
