@@ -62,8 +62,9 @@ export class FileKeyStore implements KeyStore {
     this.#logger = options.logger ?? silentLogger;
   }
 
-  describe(profile: string): string {
-    return `the encrypted file ${this.fileOf(profile)}`;
+  describe(_profile: string): string {
+    // The store, not the file: a file's name is the profile's, %-encoded (file-name.ts), which no message should show.
+    return `the encrypted key files in ${this.dir}`;
   }
 
   /** The profile's key file (whether or not it exists). */
@@ -188,7 +189,7 @@ export class FileKeyStore implements KeyStore {
       case 'passphrase':
         throw new KeyStoreError(
           'keystore-passphrase',
-          `Wrong passphrase for the encrypted key file of profile '${profile}' (${file}). Nothing was changed and no AWS call was made. ` +
+          `Wrong passphrase for the encrypted key files in ${this.dir} (the keys of profile '${profile}'). Nothing was changed and no AWS call was made. ` +
             'Check MFA_EXEC_FILE_PASSPHRASE (or AWS_VAULT_FILE_PASSPHRASE) or type it again.',
         );
       case 'other-profile':
@@ -225,7 +226,7 @@ export class FileKeyStore implements KeyStore {
       if (result.problem === 'passphrase') {
         throw new KeyStoreError(
           'keystore-passphrase',
-          `That passphrase does not open the key file of profile '${candidate}' (${this.fileOf(candidate)}); all key files in ${this.dir} share one passphrase. ` +
+          `That passphrase does not open the keys of profile '${candidate}' in ${this.dir}; all key files there share one passphrase. ` +
             `Nothing was stored for '${profile}'.`,
         );
       }

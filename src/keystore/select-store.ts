@@ -22,7 +22,7 @@ import { passphraseNeedsTerminal } from './ask-passphrase.ts';
 import { chooseBackend, type BackendChoice } from './backend.ts';
 import type { Logger } from '../log.ts';
 import type { KeyStoreSettings } from '../settings.ts';
-import { isKeyStoreError, type KeyStoreError } from './errors.ts';
+import { isKeyStoreError, KeyStoreError } from './errors.ts';
 import { FileKeyStore } from './file-store.ts';
 import { keyringIndexFile } from './keyring-index.ts';
 import { keysDir } from '../dirs.ts';
@@ -109,7 +109,10 @@ export interface SelectedStore {
   notes: string[];
 }
 
-/** The store that new keys of `profile` go to (add, import). */
+/**
+ * The store that new keys of `profile` go to (add, import). A keyring chosen by name that does not
+ * answer is refused here (74), before anything is asked or read.
+ */
 export async function selectStore(ctx: StoreContext & { profile?: string }): Promise<SelectedStore> {
   const stores = openStores(ctx);
   const { choice, file } = stores;
@@ -117,8 +120,17 @@ export async function selectStore(ctx: StoreContext & { profile?: string }): Pro
   switch (choice.backend) {
     case 'file':
       return { store: file, notes: [...notes, stores.fileNote(`chosen by ${choice.source}`)] };
-    case 'keyring':
-      return { store: stores.keyring(), notes: [...notes, `key store: the OS keyring, chosen by ${choice.source}`] };
+    case 'keyring': {
+      const keyring = stores.keyring();
+      const probe = await keyring.probe();
+      if (!probe.ok) {
+        throw new KeyStoreError(
+          'keystore-unavailable',
+          `${choice.source} chooses the OS keyring, and none can be used here: ${probe.reason}. Nothing was asked or stored. Start a keyring (a desktop session's Secret Service), or keep the keys in the encrypted files: --backend file (or MFA_EXEC_BACKEND=file).`,
+        );
+      }
+      return { store: keyring, notes: [...notes, `key store: the OS keyring, chosen by ${choice.source}`] };
+    }
     case 'auto':
       break;
   }

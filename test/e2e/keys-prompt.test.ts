@@ -1,6 +1,7 @@
 // The key prompts in a real terminal: `add` echoes the access key id but not the secret nor the
-// passphrase, also when everything is pasted at once on a busy machine; Ctrl-C at the secret ends mfa-exec at once (130) with the terminal's echo back on;
-// a cache miss asks for the key store's passphrase, then for the MFA code.
+// passphrase, also when everything is pasted at once on a busy machine; Ctrl-C at the secret ends
+// mfa-exec at once (130) with the terminal's echo back on; a cache miss asks for the key store's
+// passphrase (three tries), then for the MFA code; a keyring asked for by name is checked first.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
@@ -78,6 +79,18 @@ describe('key prompts on the terminal', { timeout: 120_000 }, () => {
     });
     assert.equal(exec.code, 0, exec.stderr);
     assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId, 'the pasted keys were stored whole');
+  });
+
+  test('add --backend keyring where no keyring answers: exit 74 before the keys are asked for', async () => {
+    const r = await runInPty([CLI_PATH, 'add', 'source', '--backend', 'keyring'], {
+      env: { ...s.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(s.home, 'no-bus')}` },
+      steps: [{ expect: 'Nothing was asked or stored' }],
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.exitStatus, 74, r.output);
+    assert.doesNotMatch(r.output, /Access key id/);
+    assert.match(r.output, /--backend keyring chooses the OS keyring, and none can be used here: .*--backend file/s);
+    assert.doesNotMatch(r.output, /Unlock the keyring/);
   });
 
   test('a wrong passphrase is asked again, three tries in all, then exit 79 with no AWS call; a right one on the second try goes on', async () => {
@@ -180,7 +193,11 @@ describe('key prompts on the terminal', { timeout: 120_000 }, () => {
     assert.equal(add.code, 0, add.stderr);
     const no = await runInPty([CLI_PATH, 'remove', 'source'], {
       env: s.env,
-      steps: [{ expect: /Delete the keys of profile 'source' stored in .*\? \[y\/N\] /, send: 'n\r' }, { expect: 'Not confirmed' }],
+      steps: [
+        { expect: /these are the only copy of the keys of profile 'source'/ },
+        { expect: /Delete the only copy of the keys of profile 'source' stored in the encrypted key files in .*\? \[y\/N\] /, send: 'n\r' },
+        { expect: 'Not confirmed' },
+      ],
       timeoutMs: 15_000,
     });
     assert.equal(no.exitStatus, 1, no.output);

@@ -122,7 +122,7 @@ describe('encrypted file store', () => {
     await assertKeyStoreError(
       wrong.get('dev'),
       'keystore-passphrase',
-      /Wrong passphrase .* profile 'dev' .*dev\.keys.*no AWS call/,
+      /Wrong passphrase for the encrypted key files in .* \(the keys of profile 'dev'\).*no AWS call/,
     );
     await wrong.get('dev').catch((error: { exitCode: number }) => assert.equal(error.exitCode, ExitCode.keyStorePassphrase));
     assert.deepEqual(readFileSync(file), before);
@@ -157,7 +157,7 @@ describe('encrypted file store', () => {
     await assertKeyStoreError(
       makeStore(dir, 'typo').set('dev', OTHER),
       'keystore-passphrase',
-      /does not open the key file of profile 'dev'/,
+      /does not open the keys of profile 'dev' in /,
     );
     await assertKeyStoreError(makeStore(dir, 'typo').set('prod', OTHER), 'keystore-passphrase', /Nothing was stored for 'prod'/);
     assert.deepEqual(readFileSync(join(dir, 'dev.keys')), before);
