@@ -103,6 +103,34 @@ describe('what is wrong with the files', { timeout: 120_000 }, () => {
       assert.equal(r.stdout.split('\n').filter((l) => l.includes("shim 'terraform'")).length, 1, r.stdout);
     });
 
+    test('shim install for programs not on the machine: made, with a warning each; doctor notes them, exit 0', async () => {
+      const xdg = join(s.home, 'xdg');
+      const dir = join(xdg, 'mfa-exec', 'shims');
+      // PATH has the real aws, not terraform (in /usr/local/bin here), terragrunt or tofu.
+      const env = { ...s.env, XDG_DATA_HOME: xdg, PATH: `${dir}:${s.env.PATH}`, MFA_EXEC_PROFILE: 'role' };
+      const install = await runCli(['shim', 'install', 'terraform', 'aws', 'terragrunt', 'tofu'], { env });
+      assert.equal(install.code, 0, install.stderr);
+      const warned = install.stderr.split('\n').filter((l) => l.startsWith('mfa-exec: warning: there is no real '));
+      assert.deepEqual(
+        warned.map((l) => /no real '([^']+)'/.exec(l)![1]),
+        ['terraform', 'terragrunt', 'tofu'],
+        install.stderr,
+      );
+      assert.match(warned[0]!, /its shim has nothing to run until there is \(exit 127\); 'mfa-exec shim remove terraform' removes it/);
+
+      const r = await runCli(['doctor'], { env });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.deepEqual(
+        lines(r, 'note')
+          .filter((l) => l.includes('shim'))
+          .map((l) => /shim '([^']+)'/.exec(l)![1]),
+        ['terraform', 'terragrunt', 'tofu'],
+        r.stdout,
+      );
+      assert.ok(lines(r, 'ok').includes(`ok    shim 'aws' → ${pythonTool('aws')}`), r.stdout);
+      assert.deepEqual([...lines(r, 'warn'), ...lines(r, 'fail')], [], r.stdout);
+    });
+
     test('the checkout’s shims/ first on PATH: its launcher files are recognised as shims', async () => {
       const env = { ...s.env, PATH: `${join(REPO_ROOT, 'shims')}:${s.env.PATH}` };
       const r = await runCli(['doctor'], { env });

@@ -1,6 +1,7 @@
 /**
  * doctor: checks what makes credential injection work or silently fail. Prints one line per
- * finding (ok / warn / fail) on stdout; exit 0 when nothing needs attention, 1 otherwise.
+ * finding (ok / note / warn / fail) on stdout; exit 0 when nothing needs attention (ok and
+ * notes), 1 otherwise.
  * Each check lives in its own file and returns its findings.
  */
 import { loadAwsFiles } from '../../aws-config/load.ts';
@@ -41,5 +42,5 @@ export async function run(_input: CommandInput, rt: Runtime): Promise<number> {
   const findings: Finding[] = [];
   for (const check of CHECKS) findings.push(...(await check(rt, loaded)));
   for (const [level, text] of findings) rt.out(`${level.padEnd(4)}  ${forDisplay(text)}\n`);
-  return findings.some(([level]) => level !== 'ok') ? ExitCode.status : 0;
+  return findings.some(([level]) => level === 'warn' || level === 'fail') ? ExitCode.status : 0;
 }
