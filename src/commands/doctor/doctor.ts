@@ -16,6 +16,7 @@ import { checkKeyStore } from './key-store.ts';
 import { checkMfaProcesses } from './mfa-process.ts';
 import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
+import { checkSettings } from './settings.ts';
 import { checkShims } from './shims.ts';
 
 export const help: CommandHelp = {
@@ -25,6 +26,7 @@ export const help: CommandHelp = {
 const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promise<Finding[]>)[] = [
   checkConfigFiles,
   checkSelectedProfile,
+  checkSettings,
   checkDefaultProfile,
   checkKeyStore,
   checkShims,
