@@ -7,24 +7,25 @@
 
 /** From the top down. A module may import from its own layer and the ones below. */
 const LAYERS = [
-  // The entry of the warm bundle (src/boot.ts, dist/cli.js's, imports only shared leaves) and the on-demand bundle's entries.
-  { name: 'entry', path: '^src/(cli\\.ts$|on-demand/)' },
+  // The entry of the warm bundle (src/boot.ts, dist/cli.js's, imports only shared leaves), the on-demand bundle's entries,
+  // and the single executable's (src/exe.ts: the keyring helper or cli.ts).
+  { name: 'entry', path: '^src/((cli|exe)\\.ts$|on-demand/)' },
   // Each subcommand, the table of them, the command-line parser.
   { name: 'commands', path: '^src/commands/' },
-  // What every command shares: the run's Runtime, profile → plan → credentials.
-  { name: 'pipeline', path: '^src/pipeline/' },
+  // What every command shares: the run's Runtime, profile → plan → credentials, and the guardrails on that line.
+  { name: 'pipeline', path: '^src/(pipeline|guardrails)/' },
   // The child's side: its environment and process, the config view it reads, the --server endpoint.
   { name: 'child-side', path: '^src/(child|config-view|server)/' },
   // The cache, and fetching on a miss.
   { name: 'credentials', path: '^src/credentials/' },
-  // The AWS files, a profile's plan, and where its source credentials come from.
-  { name: 'profiles', path: '^src/(aws-config|sources)/' },
-  // Where keys and MFA codes come from.
-  { name: 'secrets', path: '^src/(keystore|mfa)/' },
+  // The AWS files, a profile's plan, where its source credentials come from, and the project file.
+  { name: 'profiles', path: '^src/(aws-config|sources|project)/' },
+  // Where keys, MFA codes and sign-ins (IAM Identity Center, `aws login`) come from.
+  { name: 'secrets', path: '^src/(keystore|mfa|sign-in)/' },
   // Asking a person; calling AWS.
   { name: 'edges', path: '^src/(prompt|aws)/' },
   // Shared leaves: errors, log, settings, options, private files, …
-  { name: 'leaves', path: '^src/[^/]+\\.ts$', pathNot: '^src/cli\\.ts$' },
+  { name: 'leaves', path: '^src/[^/]+\\.ts$', pathNot: '^src/(cli|exe)\\.ts$' },
 ];
 
 const layerRules = LAYERS.slice(1).map((layer, i) => ({

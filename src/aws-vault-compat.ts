@@ -3,16 +3,13 @@
  * line each, on every run that resolves credentials (where the setting would have mattered).
  * Pure. What each aws-vault command and setting maps to: README "Coming from aws-vault".
  */
-import type { Settings } from './settings.ts';
+import { AWS_VAULT_PROMPTS, type Settings } from './settings.ts';
 
 /**
  * aws-vault backends mfa-exec honours (src/keystore/backend.ts): `file` is its encrypted files,
  * the others the OS keyring. The rest (pass, kwallet, op, …) are warned about.
  */
 const SUPPORTED_BACKENDS: ReadonlySet<string> = new Set(['file', 'keychain', 'secret-service', 'wincred']);
-
-/** aws-vault prompt drivers that mean what mfa-exec does anyway: ask on the terminal. */
-const SUPPORTED_PROMPTS: ReadonlySet<string> = new Set(['terminal']);
 
 export function awsVaultWarnings(settings: Pick<Settings, 'awsVaultBackend' | 'awsVaultPrompt'>): string[] {
   const warnings: string[] = [];
@@ -23,11 +20,12 @@ export function awsVaultWarnings(settings: Pick<Settings, 'awsVaultBackend' | 'a
     );
   }
   const prompt = settings.awsVaultPrompt;
-  if (prompt !== undefined && !SUPPORTED_PROMPTS.has(prompt)) {
+  // The names mfa-exec has a driver for are honoured (settings.ts), silently.
+  if (prompt !== undefined && !AWS_VAULT_PROMPTS.has(prompt)) {
     const instead =
-      prompt === 'ykman'
-        ? "set 'mfa_process = ykman oath accounts code --single <account>' on the profile instead"
-        : "the code comes from --mfa-token, MFA_EXEC_MFA_TOKEN, the profile's mfa_process, or a prompt on the terminal";
+      prompt === 'pass'
+        ? "set 'mfa_process = pass otp <name>' on the profile instead"
+        : "the code comes from --mfa-token, MFA_EXEC_MFA_TOKEN, the profile's mfa_process, or mfa-exec's prompt (the terminal, else a desktop dialog; see --prompt)";
     warnings.push(`AWS_VAULT_PROMPT=${prompt} is not supported: ${instead}. Unset AWS_VAULT_PROMPT to silence this.`);
   }
   return warnings;

@@ -14,6 +14,7 @@ import { execCommand } from './commands/exec.ts';
 import { parseInvocation } from './commands/invocation.ts';
 import { COMMANDS, commandNamed, warmBit } from './commands/table.ts';
 import { ExitCode, isMfaExecError } from './errors.ts';
+import { IN_EXECUTABLE } from './executable.ts';
 import { createLogger } from './log.ts';
 import { forDisplay } from './printable.ts';
 import type { Boot } from './boot.ts';
@@ -26,13 +27,15 @@ declare const __MFA_EXEC_VERSION__: string;
 declare const __mfaBoot: Boot;
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const invocation = parseInvocation(argv.slice(2), argv[1] ?? 'mfa-exec');
+  // The single executable (executable.ts): argv[1] is its bundle's virtual path; argv0 the name it was invoked as.
+  const invocation = parseInvocation(argv.slice(2), (IN_EXECUTABLE ? process.argv0 : argv[1]) ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
-  const settings = readSettings(env);
+  const settings = readSettings(env, { prompt: options.prompt });
   const homedir = os.homedir();
   if (settings.server) options.server = true;
-  // Us: dist/cli.js (boot.ts gives its own __filename), and the file we were started as (a shims/ launcher that loads it).
-  const selfPath = __filename;
+  // Us: dist/cli.js (boot.ts gives its own __filename), and the file we were started as (a shims/ launcher that loads it);
+  // or the single executable, which is also the program a child runs to reach us.
+  const selfPath = IN_EXECUTABLE ? process.execPath : __filename;
   const rt: Runtime = {
     env,
     settings,
@@ -44,8 +47,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     out: writeStdout,
     self: {
       path: selfPath,
-      node: process.execPath,
-      ids: new Set([fileId(selfPath), argv[1] ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)),
+      command: IN_EXECUTABLE ? [selfPath] : [process.execPath, selfPath],
+      ids: new Set([fileId(selfPath), argv[1] && !IN_EXECUTABLE ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)),
     },
     onDemand: () => import('./on-demand/credentials.ts'),
   };

@@ -5,7 +5,8 @@
  *                                                     config views, the code cache (boot.ts)
  *   ${XDG_DATA_HOME:-~/.local/share}/mfa-exec/keys    the encrypted key files (keystore/)
  *   ${XDG_DATA_HOME:-~/.local/share}/mfa-exec/shims   `shim install`'s default directory
- * Data, not cache: deleting ~/.cache must never lose keys. A leaf (boot.ts uses it).
+ *   ${XDG_DATA_HOME:-~/.local/share}/mfa-exec/trust   the project files approved or denied (project/trust-store.ts)
+ * Data, not cache: deleting ~/.cache must never lose keys (nor approvals). A leaf (boot.ts uses it).
  */
 import path from 'node:path';
 
@@ -30,4 +31,8 @@ export function keysDir(env: Env, homedir: string): string {
 
 export function shimsDir(env: Env, homedir: string): string {
   return path.join(dataDir(env, homedir), 'shims');
+}
+
+export function trustDir(env: Env, homedir: string): string {
+  return path.join(dataDir(env, homedir), 'trust');
 }

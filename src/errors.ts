@@ -18,6 +18,7 @@ export const ExitCode = {
   stsDenied: 77, // STS refused: wrong MFA code, access denied, invalid or expired keys
   config: 78, // a profile or config file problem
   keyStorePassphrase: 79, // wrong passphrase for the encrypted key files: nothing changed, no AWS call made
+  refused: 80, // refused by a guardrail: an account the project file does not allow, a destructive command not confirmed
   cannotExecute: 126,
   notFound: 127,
   cancelled: 130, // the MFA prompt was cancelled (Ctrl-C / Ctrl-D)
@@ -41,6 +42,8 @@ export type ErrorKind =
   | 'mfa-input'
   | 'mfa-rejected'
   | 'target'
+  /** Refused by a guardrail (src/guardrails/): exit 80. */
+  | 'guardrail'
   | KeyStoreErrorKind;
 
 /** The key stores' failures (src/keystore/errors.ts words them). */

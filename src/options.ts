@@ -24,8 +24,18 @@ export interface Options {
   fromEnv: boolean;
   /** remove --yes: no confirmation. */
   yes: boolean;
+  /** login --no-browser: an IAM Identity Center sign-in opens no browser (the device code, shown to open elsewhere). */
+  noBrowser?: boolean;
   help: boolean;
   version: boolean;
+  /** --prompt NAME: the prompt driver (settings.ts: wins over MFA_EXEC_PROMPT). */
+  prompt?: string;
+  /** console --stdout: print the sign-in URL instead of opening it. */
+  stdout?: boolean;
+  /** console --path: a console path (`s3/home`). */
+  consolePath?: string;
+  /** console --service: a console service by name (`s3`, `ec2`). */
+  service?: string;
 }
 
 export function defaultOptions(): Options {
@@ -58,12 +68,17 @@ export const OPTIONS = {
   backend: { key: 'backend', value: text },
   env: { key: 'fromEnv' },
   yes: { key: 'yes' },
+  'no-browser': { key: 'noBrowser' },
   debug: { key: 'debug' },
   help: { key: 'help', short: 'h' },
   version: { key: 'version', short: 'v', alsoShort: 'V' },
+  prompt: { key: 'prompt', value: text },
+  stdout: { key: 'stdout', short: 's' },
+  path: { key: 'consolePath', value: text },
+  service: { key: 'service', value: text },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
 
 /** The options every command takes, besides its own. */
-export const COMMON_OPTIONS: readonly OptionName[] = ['profile', 'debug', 'help', 'version'];
+export const COMMON_OPTIONS: readonly OptionName[] = ['profile', 'debug', 'help', 'version', 'prompt'];

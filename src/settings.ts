@@ -9,6 +9,18 @@ const DEFAULT_STS_TIMEOUT_MS = 10_000;
 const DEFAULT_MFA_PROCESS_TIMEOUT_MS = 60_000;
 /** --server says this long before the served credentials run out that renewing them needs a new MFA code. */
 const DEFAULT_RENEWAL_NOTICE_MS = 15 * 60 * 1000;
+/** How long a dialog (or a YubiKey) may take to answer before the question fails (exit 66). */
+const DEFAULT_PROMPT_TIMEOUT_MS = 120_000;
+/**
+ * The prompt when none is named: the terminal when there is one, else a desktop dialog, else
+ * nobody (src/prompt/auto.ts).
+ */
+export const DEFAULT_PROMPT = 'auto';
+/**
+ * aws-vault's prompt names (AWS_VAULT_PROMPT) that name a driver of mfa-exec's with the same
+ * meaning; its others (wincredui, pass) are warned about (aws-vault-compat.ts) and the default is used.
+ */
+export const AWS_VAULT_PROMPTS: ReadonlySet<string> = new Set(['terminal', 'zenity', 'kdialog', 'osascript', 'ykman']);
 
 export interface Settings {
   /** MFA_EXEC_DEBUG=1: --debug, also for shims. */
@@ -19,6 +31,11 @@ export interface Settings {
   readonly disabled: boolean;
   /** MFA_EXEC_MFA_TOKEN: an MFA code for automation. */
   readonly mfaToken: string | undefined;
+  /**
+   * MFA_EXEC_CONFIRMED: the account ID for which a destructive command is confirmed without asking
+   * (a job without a terminal); mfa-exec also leaves it to the command it ran after a confirmation.
+   */
+  readonly confirmedAccount: string | undefined;
   /** MFA_EXEC_MFA_DIGITS: the code length, 6 (default) to 8. */
   readonly mfaDigits: number;
   /** MFA_EXEC_STS_TIMEOUT (seconds): how long each STS attempt may take. */
@@ -49,10 +66,19 @@ export interface Settings {
   /** Where long-term keys are stored (src/keystore/select-store.ts decides). */
   readonly keyStore: KeyStoreSettings;
   /**
-   * The prompt driver that asks the person (src/prompt/drivers.ts names them): today always the
-   * terminal; where nobody may be asked, a run passes 'none' instead.
+   * The prompt driver that asks the person (src/prompt/drivers.ts names them): --prompt, else
+   * MFA_EXEC_PROMPT, else AWS_VAULT_PROMPT when it names one of AWS_VAULT_PROMPTS, else 'auto'.
+   * A name no driver has is refused where a prompt is opened (exit 64); where nobody may be
+   * asked, a run passes 'none' instead.
    */
   readonly prompt: string;
+  /** MFA_EXEC_PROMPT_TIMEOUT (a duration, default 120 s): how long a dialog or a YubiKey may take to answer. */
+  readonly promptTimeoutMs: number;
+  /**
+   * MFA_EXEC_FEDERATION_URL: the console's federation endpoint (`https://signin.aws.amazon.com/federation`
+   * and its partitions' equivalents by default), for `console`: tests and private partitions.
+   */
+  readonly federationUrl: string | undefined;
 }
 
 export interface AwsVaultTtls {
@@ -70,12 +96,18 @@ export interface KeyStoreSettings {
   readonly filePassphrase: { readonly value: string; readonly from: 'MFA_EXEC_FILE_PASSPHRASE' | 'AWS_VAULT_FILE_PASSPHRASE' } | undefined;
 }
 
-export function readSettings(env: NodeJS.ProcessEnv): Settings {
+/** What the command line says about settings that a variable can also give (--prompt). */
+export interface SettingFlags {
+  prompt?: string | undefined;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv, flags: SettingFlags = {}): Settings {
   return {
     debug: env.MFA_EXEC_DEBUG === '1',
     server: env.MFA_EXEC_SERVER === '1',
     disabled: env.MFA_EXEC_DISABLE === '1',
     mfaToken: env.MFA_EXEC_MFA_TOKEN || undefined,
+    confirmedAccount: env.MFA_EXEC_CONFIRMED || undefined,
     mfaDigits: digits(env.MFA_EXEC_MFA_DIGITS),
     stsTimeoutMs: milliseconds(env.MFA_EXEC_STS_TIMEOUT) ?? DEFAULT_STS_TIMEOUT_MS,
     mfaProcessTimeoutMs: milliseconds(env.MFA_EXEC_MFA_PROCESS_TIMEOUT) ?? DEFAULT_MFA_PROCESS_TIMEOUT_MS,
@@ -95,7 +127,10 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
       if (chained !== undefined) ttls.chainedSessionSeconds = chained;
       return ttls;
     },
-    prompt: 'terminal',
+    prompt:
+      flags.prompt || env.MFA_EXEC_PROMPT || (AWS_VAULT_PROMPTS.has(env.AWS_VAULT_PROMPT ?? '') ? env.AWS_VAULT_PROMPT! : DEFAULT_PROMPT),
+    promptTimeoutMs: promptTimeoutMs(env),
+    federationUrl: env.MFA_EXEC_FEDERATION_URL || undefined,
     awsVaultBackend: env.AWS_VAULT_BACKEND || undefined,
     awsVaultPrompt: env.AWS_VAULT_PROMPT || undefined,
     keyStore: {
@@ -108,6 +143,11 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
           : undefined,
     },
   };
+}
+
+/** MFA_EXEC_PROMPT_TIMEOUT in milliseconds (a duration; the default when unset or not a duration). */
+export function promptTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
+  return durationMs(env.MFA_EXEC_PROMPT_TIMEOUT) ?? DEFAULT_PROMPT_TIMEOUT_MS;
 }
 
 function duration(env: NodeJS.ProcessEnv, variable: string): number | undefined {
@@ -124,7 +164,7 @@ function digits(text: string | undefined): number {
 function durationMs(text: string | undefined): number | undefined {
   if (!text) return undefined;
   try {
-    return parseDuration(text, 'MFA_EXEC_RENEWAL_NOTICE') * 1000;
+    return parseDuration(text, 'a duration') * 1000;
   } catch {
     return undefined;
   }

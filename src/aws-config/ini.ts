@@ -39,6 +39,12 @@ export type IniSections = Map<string, Map<string, string>>;
 export interface ParseOptions {
   /** The credentials file: error messages quote nothing of its text (see Quoting). */
   secretFile?: boolean;
+  /**
+   * A file without section headers (a project file: src/project/parse.ts): every setting belongs
+   * to the section of this name, and a header line is an error. Otherwise a setting before the
+   * first header is an error, as in botocore.
+   */
+  headerless?: string;
 }
 
 const DEFAULT_SECTION = 'DEFAULT';
@@ -70,6 +76,12 @@ export function parseIni(text: string, file: string, options: ParseOptions = {})
   let cursect: Map<string, string> | undefined;
   let cursectKeyLines = keyLines;
   let sectname = '';
+  if (options.headerless !== undefined) {
+    sectname = options.headerless;
+    cursect = new Map();
+    sections.set(sectname, cursect);
+    sectionLines.push(0);
+  }
   let currentKey: string | undefined; // the setting that indented lines would continue
   let multi: MultiLine | undefined; // ...once it has a continuation line
   let blanks = 0; // blank lines since the last piece of the current setting
@@ -115,6 +127,11 @@ export function parseIni(text: string, file: string, options: ParseOptions = {})
     }
     indentLevel = indent;
     const header = sectionHeader(stripped);
+    if (header !== undefined && options.headerless !== undefined) {
+      throw new ConfigError(
+        `${file} line ${lineno}: ${quote.line(stripped)} is a section header; this file has none. Write its settings on lines of their own.`,
+      );
+    }
     if (header !== undefined) {
       if (sections.has(header)) {
         const existing = sectionLines[[...sections.keys()].indexOf(header)];

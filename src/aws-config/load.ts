@@ -6,7 +6,9 @@
  *   a section whose name starts with "profile" is split like shlex.split() and names a profile
  *   only when that gives exactly two words ("[profile "my name"]" -> "my name",
  *   "[profile a b]" and "[profile]" -> nothing, "[profileX y]" -> "y"); every other section
- *   (sso-session, services, plugins, ...) is not a profile. Two sections naming the same profile
+ *   (services, plugins, ...) is not a profile. A section whose name starts with "sso-session" is
+ *   split the same way and names an sso-session when that gives two words ("[sso-session corp]"
+ *   -> "corp"): AwsFiles.ssoSessions, config file only, a later one replacing an earlier one. Two sections naming the same profile
  *   ("[default]" and "[profile default]") do not merge: the later one replaces the earlier.
  * - then every section of the credentials file, its name used as is ("[profile x]" there is the
  *   profile "profile x"), adds a profile or overrides the config file's keys one by one.
@@ -21,7 +23,7 @@ import { ConfigError } from '../errors.ts';
 import { configFilePaths, VIEW_FILE_FIRST_WORDS, VIEW_MARKERS } from './paths.ts';
 import { nodeFileSystem, type FileSystemLike } from './read-file.ts';
 import { shlexSplit } from './shlex.ts';
-import type { AwsFiles, Profile } from './types.ts';
+import type { AwsFiles, Profile, SsoSession } from './types.ts';
 
 /** Profiles from the two files' texts (undefined = file missing). Pure; throws ConfigError. */
 export function parseAwsFiles(
@@ -33,10 +35,14 @@ export function parseAwsFiles(
   refuseView(configText, configFile, 'AWS_CONFIG_FILE');
   refuseView(credentialsText, credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE');
   const profiles = new Map<string, { values: Record<string, string>; origin: Record<string, string> }>();
+  const ssoSessions = new Map<string, SsoSession>();
   if (configText !== undefined) {
     for (const [section, values] of parseIni(configText, configFile)) {
       const name = profileName(section);
       if (name !== undefined) profiles.set(name, fromSection(values, configFile));
+      const session = name === undefined ? ssoSessionName(section) : undefined;
+      if (session !== undefined)
+        ssoSessions.set(session, { name: session, values: fromSection(values, configFile).values, file: configFile });
     }
   }
   if (credentialsText !== undefined) {
@@ -55,7 +61,14 @@ export function parseAwsFiles(
   const result = new Map<string, Profile>();
   for (const [name, { values, origin }] of profiles) result.set(name, { name, values, origin });
   const missing = [...(configText === undefined ? [configFile] : []), ...(credentialsText === undefined ? [credentialsFile] : [])];
-  return { configFile, credentialsFile, profiles: result, missing, texts: { config: configText, credentials: credentialsText } };
+  return {
+    configFile,
+    credentialsFile,
+    profiles: result,
+    ssoSessions,
+    missing,
+    texts: { config: configText, credentials: credentialsText },
+  };
 }
 
 /**
@@ -96,6 +109,13 @@ export function profileName(section: string): string | undefined {
     return words !== undefined && words.length === 2 ? words[1] : undefined;
   }
   return section === 'default' ? 'default' : undefined;
+}
+
+/** The sso-session a config-file section defines, like botocore's build_profile_map ("sso-session corp" -> "corp"). */
+export function ssoSessionName(section: string): string | undefined {
+  if (!section.startsWith('sso-session')) return undefined;
+  const words = shlexSplit(section);
+  return words !== undefined && words.length === 2 ? words[1] : undefined;
 }
 
 /** Read both files synchronously (no stat calls: a missing file is just ENOENT) and parse them. */

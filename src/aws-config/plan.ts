@@ -3,6 +3,8 @@
  * the parsed files, the environment and the command-line overrides; touches nothing.
  *
  * Shape of every plan:  source credentials → [GetSessionToken] → AssumeRole × n
+ * (no GetSessionToken from a source whose credentials are temporary: a session token of its own,
+ * IAM Identity Center, `aws login`; STS refuses session credentials there)
  *
  * It follows botocore for where credentials come from (a role profile's own keys are ignored in
  * favour of its source_profile; a *source* profile's keys win over its role_arn) and aws-vault
@@ -25,6 +27,8 @@ export interface MfaDevice {
   mfaSerial?: string;
   /** The mfa_process of the first profile in the chain that names this device and has one. */
   mfaProcess?: string;
+  /** Likewise its `mfa_exec_ykman_account`: the YubiKey OATH account the ykman prompt asks for. */
+  ykmanAccount?: string;
 }
 
 export interface SessionStep extends MfaDevice {
@@ -121,12 +125,21 @@ export function resolvePlan(files: AwsFiles, profileName: string, env: NodeJS.Pr
   const sessionSeconds = sessionDuration(overrides, roles.length > 0);
   const base = { profile: target.name, chain, region, source, notes };
   let processes: Map<string, string> | undefined;
+  let accounts: Map<string, string> | undefined;
   const device = (mfaSerial: string | undefined): MfaDevice => {
-    const mfaProcess = mfaSerial === undefined ? undefined : (processes ??= mfaProcesses(files, chain)).get(mfaSerial);
-    return mfaProcess === undefined ? { mfaSerial } : { mfaSerial, mfaProcess };
+    if (mfaSerial === undefined) return { mfaSerial };
+    const mfaProcess = (processes ??= deviceSettings(files, chain, 'mfa_process')).get(mfaSerial);
+    const ykmanAccount = (accounts ??= deviceSettings(files, chain, 'mfa_exec_ykman_account')).get(mfaSerial);
+    return { mfaSerial, ...(mfaProcess === undefined ? {} : { mfaProcess }), ...(ykmanAccount === undefined ? {} : { ykmanAccount }) };
   };
 
   if (roles.length === 0) {
+    if (kindOf(source).lifetime !== undefined) {
+      notes.push(`the ${source.kind} credentials of profile '${source.profile}' are temporary: used as they are (no GetSessionToken)`);
+      if (sourceSerial)
+        notes.push(`mfa_serial of profile '${source.profile}' is not used: GetSessionToken cannot take temporary credentials`);
+      return { ...base, roles, passThrough: false };
+    }
     if (heldToken(source)) {
       notes.push(
         `profile '${source.profile}' already holds temporary credentials (aws_session_token or aws_security_token): they are used as they are`,
@@ -191,14 +204,16 @@ function heldToken(source: Source): boolean {
 
 /**
  * aws-vault's rule: the code for a device comes from the mfa_process of the first profile in the
- * chain that names that device and has one. One pass over the chain for all devices.
+ * chain that names that device and has one (and so does the ykman prompt's account). One pass
+ * over the chain for all devices.
  */
-function mfaProcesses(files: AwsFiles, chain: readonly string[]): Map<string, string> {
+function deviceSettings(files: AwsFiles, chain: readonly string[], setting: 'mfa_process' | 'mfa_exec_ykman_account'): Map<string, string> {
   const found = new Map<string, string>();
   for (const name of chain) {
     const values = files.profiles.get(name)?.values;
     const serial = values?.mfa_serial?.trim();
-    if (serial !== undefined && values?.mfa_process !== undefined && !found.has(serial)) found.set(serial, values.mfa_process);
+    const value = setting === 'mfa_process' ? values?.mfa_process : nonEmpty(values?.[setting]);
+    if (serial !== undefined && value !== undefined && !found.has(serial)) found.set(serial, value);
   }
   return found;
 }
@@ -214,7 +229,7 @@ export function whyNoSession(
     return later ? `chained roles: only profile '${later.profile}', not the first hop, names an MFA device` : undefined;
   }
   if (overrides.noSession) return '--no-session was given';
-  if (heldToken(source)) {
+  if (heldToken(source) || kindOf(source).lifetime !== undefined) {
     return `profile '${source.profile}' holds temporary credentials, and GetSessionToken needs long-term keys`;
   }
   const other = roles.find((r) => r.mfaSerial !== undefined && r.mfaSerial !== firstSerial);

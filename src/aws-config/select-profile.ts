@@ -8,9 +8,11 @@ import type { AwsFiles, Profile } from './types.ts';
  */
 export interface ProfileChoice {
   name: string;
-  /** Undefined when nothing asked for a profile and 'default' is used. */
+  /** Undefined when nothing asked for a profile and 'default' (or the project file's profile) is used. */
   requested?: string;
   from: string;
+  /** The approved project file whose `profile =` chose it, when nothing was asked for (project/pin.ts). */
+  project?: string;
 }
 
 export function selectProfile(flag: string | undefined, env: NodeJS.ProcessEnv): ProfileChoice {
@@ -34,12 +36,15 @@ const CREDENTIAL_SETTINGS = [
   'source_profile',
   'credential_source',
   'credential_process',
+  'sso_account_id',
+  'sso_role_name',
+  'login_session',
 ] as const;
 
 /**
  * Whether a profile is meant to give credentials mfa-exec can produce. A [default] that only
- * holds a region (or sso_*, or only mfa_serial) is not: with no profile selected, a shim then runs
- * its program untouched rather than fail.
+ * holds a region (or only mfa_serial, or an sso_session with no account and role) is not: with no
+ * profile selected, a shim then runs its program untouched rather than fail.
  */
 export function hasCredentialSettings(profile: Profile | undefined): boolean {
   return profile !== undefined && CREDENTIAL_SETTINGS.some((key) => Object.hasOwn(profile.values, key));

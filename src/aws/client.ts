@@ -12,7 +12,16 @@ export interface AwsPlace {
   region: string;
   /** Each attempt's bound (MFA_EXEC_STS_TIMEOUT). */
   timeoutMs: number;
+  /** Attempts (default 3): 1 for a call that must not be sent twice (a refresh token or an authorization code is good once). */
+  maxAttempts?: number;
 }
+
+/**
+ * The credentials of a client whose calls are unsigned (IAM Identity Center, Sign-In): empty
+ * keys, so that the SDK never looks for credentials of its own (its default chain would read the
+ * very profile being resolved).
+ */
+export const UNSIGNED: Credentials = { accessKeyId: '', secretAccessKey: '' };
 
 /**
  * Bounded network: each of the SDK's 3 attempts may take `ms` (MFA_EXEC_STS_TIMEOUT, default
@@ -34,7 +43,7 @@ export function sdkClientOptions(creds: Credentials, place: AwsPlace) {
   return {
     region: place.region,
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
-    maxAttempts: 3,
+    maxAttempts: place.maxAttempts ?? 3,
     requestHandler: requestHandlerOptions(place.timeoutMs),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The STS calls mfa-exec makes: GetSessionToken and AssumeRole (a cache miss), GetCallerIdentity
- * (rotate). @aws-sdk/client-sts is imported with import() when one is made, so the warm path
+ * (rotate, console), GetFederationToken (console, for a profile with no role). @aws-sdk/client-sts is imported with import() when one is made, so the warm path
  * never parses the SDK. An error is classified by errors.ts and worded here, one paragraph naming
  * the step, the profile and what to check.
  */
@@ -17,6 +17,16 @@ export interface StsContext extends AwsPlace {
   profile: string;
   /** For error messages: where STS was asked (undefined: the SDK's endpoint for the region). */
   endpoint: string | undefined;
+  /** What to check when AWS denies the call (default: the role's trust policy, external_id, mfa_serial). */
+  deniedHint?: string;
+}
+
+export interface FederationTokenInput {
+  /** The federated user's name: 2–32 of [\w+=,.@-]. */
+  name: string;
+  durationSeconds: number;
+  /** The session policy: the federated user gets the intersection of it and the IAM user's own. */
+  policy: string;
 }
 
 export interface SessionTokenInput {
@@ -105,6 +115,13 @@ function assumeRole(creds: Credentials, input: AssumeRoleInput, ctx: StsContext)
   );
 }
 
+/** Federation credentials for the console from long-term keys (they carry no MFA). */
+export function getFederationToken(creds: Credentials, input: FederationTokenInput, ctx: StsContext): Promise<Credentials> {
+  return call(creds, ctx, input.durationSeconds, (sdk, c) =>
+    c.send(new sdk.GetFederationTokenCommand({ Name: input.name, DurationSeconds: input.durationSeconds, Policy: input.policy })),
+  );
+}
+
 /** The ARN the credentials act as. Throws the SDK's error as it is (callers decide what it means). */
 export function callerIdentity(creds: Credentials, place: AwsPlace): Promise<string> {
   return withSts(creds, place, async (sdk, client) => {
@@ -147,7 +164,7 @@ export function describeStsError(error: unknown, ctx: StsContext): MfaExecError 
     case 'mfa-rejected':
       return new InvalidMfaCodeError(ctx);
     case 'denied':
-      return fail(`AWS denied ${at}: ${awsMessage}. Check the role's trust policy, external_id and mfa_serial.`);
+      return fail(`AWS denied ${at}: ${awsMessage}. ${ctx.deniedHint ?? "Check the role's trust policy, external_id and mfa_serial."}`);
     case 'bad-keys':
       return fail(
         `AWS does not accept the source credentials of profile '${ctx.profile}' (${name}) during ${ctx.what}: the access key is wrong, deleted or inactive. Check aws_access_key_id / aws_secret_access_key.`,

@@ -55,6 +55,6 @@ export function run({ options }: CommandInput, rt: Runtime): number {
 function profileFilter(options: Options, rt: Runtime): EntryFilter {
   const { plan } = planFor(options, rt);
   const refs = planCacheRefs(plan, rt.settings.stsEndpoint);
-  const steps = [refs.session, ...refs.roles].filter((r): r is CacheRef => r !== undefined);
+  const steps = [refs.source, refs.session, ...refs.roles].filter((r): r is CacheRef => r !== undefined);
   return (kind, request) => steps.some((step) => step.kind === kind && sameStepAnyForm(step.request, request));
 }

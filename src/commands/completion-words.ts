@@ -15,11 +15,19 @@ export type Completion =
   /** The shell completes these itself (exec's target command and its arguments, shim names, --dir). */
   | { kind: 'files' | 'dirs' | 'commands' };
 
+/** What only the caller can know: the profiles in the AWS files (read when asked for), the prompts' names. */
+export interface Known {
+  profiles: () => string[];
+  prompts: readonly string[];
+}
+
 /** The values an option's word may take, where they are known. */
-function optionValues(option: OptionName, profiles: () => string[]): Completion | undefined {
+function optionValues(option: OptionName, known: Known): Completion | undefined {
   switch (option) {
     case 'profile':
-      return { kind: 'words', words: profiles() };
+      return { kind: 'words', words: known.profiles() };
+    case 'prompt':
+      return { kind: 'words', words: [...known.prompts] };
     case 'format':
       return { kind: 'words', words: [...ENV_FORMATS] };
     case 'backend':
@@ -49,7 +57,13 @@ function optionWords(command: CommandEntry): string[] {
   });
 }
 
-export function completeWords(typed: readonly string[], commands: readonly CommandEntry[], profiles: () => string[]): Completion {
+export function completeWords(
+  typed: readonly string[],
+  commands: readonly CommandEntry[],
+  profiles: () => string[],
+  prompts: readonly string[] = [],
+): Completion {
+  const known: Known = { profiles, prompts };
   const current = typed.at(-1) ?? '';
   const before = typed.slice(0, -1);
   const named = (word: string) => commands.find((c) => c.name === word || c.aliases?.includes(word));
@@ -57,7 +71,7 @@ export function completeWords(typed: readonly string[], commands: readonly Comma
 
   // Options, then the command word (or exec's target, or `--`).
   let i = skipOptions(before, 0);
-  if (typeof i !== 'number') return only(optionValues(i.option, profiles) ?? NOTHING, current);
+  if (typeof i !== 'number') return only(optionValues(i.option, known) ?? NOTHING, current);
   const first = before[i];
   if (first === undefined) {
     if (current.startsWith('-')) return only({ kind: 'words', words: optionWords(exec) }, current);
@@ -70,7 +84,7 @@ export function completeWords(typed: readonly string[], commands: readonly Comma
   if (command === exec) {
     // `exec [options] PROFILE [-- command…]` (aws-vault's form), or `exec [options] [--] command…`
     const at = skipOptions(before, i);
-    if (typeof at !== 'number') return only(optionValues(at.option, profiles) ?? NOTHING, current);
+    if (typeof at !== 'number') return only(optionValues(at.option, known) ?? NOTHING, current);
     const rest = before.slice(at);
     if (rest.length === 0) {
       if (current.startsWith('-')) return only({ kind: 'words', words: optionWords(exec) }, current);
@@ -92,7 +106,7 @@ export function completeWords(typed: readonly string[], commands: readonly Comma
     else if (!dashes && word.startsWith('-') && word !== '-') {
       const option = optionNamed(word);
       if (option && takesValue(option) && !word.includes('=')) {
-        if (i === before.length - 1) return only(optionValues(option, profiles) ?? NOTHING, current);
+        if (i === before.length - 1) return only(optionValues(option, known) ?? NOTHING, current);
         i++;
       }
     } else positional.push(word);
@@ -109,6 +123,8 @@ export function completeWords(typed: readonly string[], commands: readonly Comma
       return only({ kind: 'words', words: [...(command.actions ?? [])] }, current);
     case 'SUBCOMMAND':
       return only({ kind: 'words', words: commands.map((c) => c.name) }, current);
+    case 'PATH':
+      return { kind: 'files' };
     case 'NAME…':
       return command.name === 'shim' ? { kind: 'commands' } : NOTHING;
     default:

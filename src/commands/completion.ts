@@ -1,7 +1,7 @@
 /**
  * `mfa-exec completion bash|zsh|fish`: a completion script for the shell. Each script is a small
  * adapter that asks `mfa-exec completion words -- WORD…` for the candidates (completion-words.ts
- * decides them from the commands' table and the profiles in the AWS files), so it never goes
+ * decides them from the commands' table, the profiles in the AWS files and the prompts' names), so it never goes
  * stale when mfa-exec is updated. The answer's first line says what it is: `:words` (the
  * candidates follow, one a line), or `:files`, `:dirs`, `:commands` for the shell to complete
  * itself (exec's target and its arguments, --dir, shim names).
@@ -9,6 +9,7 @@
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { UsageError } from '../errors.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import { DRIVERS } from '../prompt/drivers.ts';
 import { completeWords } from './completion-words.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 
@@ -83,7 +84,7 @@ export function run({ args, catalog }: CommandInput, rt: Runtime): number {
     if (!catalog) throw new Error('completion needs the command table');
     const profiles = () => [...loadAwsFiles(rt.env, rt.homedir, rt.cwd).profiles.keys()].sort();
     let names: string[] | undefined;
-    const answer = completeWords(words, catalog.commands, () => (names ??= profiles()));
+    const answer = completeWords(words, catalog.commands, () => (names ??= profiles()), Object.keys(DRIVERS));
     rt.out(answer.kind === 'words' ? [':words', ...answer.words].join('\n') + '\n' : `:${answer.kind}\n`);
     return 0;
   }

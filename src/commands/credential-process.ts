@@ -2,7 +2,7 @@
  * credential-process: the AWS credential_process JSON on stdout and nothing else, for
  * `credential_process = mfa-exec credential-process --profile X` (and for every profile of the
  * config view a child of mfa-exec reads). The AWS CLI and the SDKs capture stdout (and often
- * stdin/stderr), so a needed MFA prompt goes to /dev/tty. Credentials near their expiry are
+ * stdin/stderr), so a needed MFA prompt goes to /dev/tty, or with none (an IDE) to a dialog. Credentials near their expiry are
  * renewed first when no prompt is needed (renew-early.ts); the expiry given is the real one.
  */
 import { renewEarly } from '../credentials/renew-early.ts';
@@ -14,7 +14,7 @@ import { isoTime } from '../iso-time.ts';
 export const help: CommandHelp = {
   usage: [
     'mfa-exec credential-process [PROFILE] [options]',
-    '                                              credential_process JSON (prompts on /dev/tty)',
+    '                                              credential_process JSON (asks on /dev/tty or in a dialog)',
   ],
 };
 

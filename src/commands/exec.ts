@@ -38,6 +38,7 @@ import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import type { Logger } from '../log.ts';
 import type { Options } from '../options.ts';
 import { childRegion, chooseProfile, credentialsFor, resolveContext } from '../pipeline/resolution.ts';
+import { guardNested } from '../guardrails/guard.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 import type { UnservedError } from '../sources/unserved.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
@@ -115,10 +116,16 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
 
   // 3. The profile, chosen once; a nested run reuses what an outer mfa-exec injected.
   const choice = chooseProfile(options, rt);
+  const invocation = { name, args: request.args, server: options.server };
   // Also under --server / MFA_EXEC_SERVER=1: a shim inside a served child must not start a second server.
-  if (canReuseInjected(env, choice.requested, rt.now())) return runNested(run, rt, markers, files);
+  if (canReuseInjected(env, choice.requested, rt.now())) {
+    // The guardrails (src/guardrails/) hold for what the outer run injected too.
+    const nested = await guardNested(invocation, () => (files ??= loadAwsFiles(env, rt.homedir, rt.cwd)), rt);
+    if (nested.reuse) return runNested(run, rt, { ...markers, ...nested.childVars }, files);
+  }
   files ??= loadAwsFiles(env, rt.homedir, rt.cwd);
-  if (request.shim && choice.requested === undefined && !defaultGivesCredentials(files, env, rt.homedir)) {
+  // A profile pinned by an approved project file is a choice: the shim serves it.
+  if (request.shim && choice.requested === undefined && choice.project === undefined && !defaultGivesCredentials(files, env, rt.homedir)) {
     const why = files.profiles.get('default') ? 'the [default] profile has no credential settings' : 'there is no [default] profile';
     // Profiles the program names itself are still served: it gets the view.
     const view = await childView(files, false, rt);
@@ -131,19 +138,21 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
     );
   }
 
-  // 4. Credentials (the cache, or on demand), the view, the child.
+  // 4. Credentials (the cache, or on demand; the guardrails first), the view, the child.
   let resolved: Awaited<ReturnType<typeof credentialsFor>>;
   try {
-    resolved = await credentialsFor(options, rt, { choice, files });
+    resolved = await credentialsFor(options, rt, { choice, files, invocation });
   } catch (error) {
     // A kind of profile mfa-exec does not serve (sources/unserved.ts): a shim is then no shim at all.
     if (request.shim && isMfaExecError(error, 'unserved')) return runUntouched(run, rt, markers, unservedReason(choice.name, error), {});
     throw error;
   }
-  const { plan, creds } = resolved;
+  const { plan, creds, guarded } = resolved;
   const injection = { profile: plan.profile, region: childRegion(resolved, rt) };
-  const view = await childView(files, options.server, rt);
-  if (!options.server) return run(buildChildEnv(withoutView(env), { ...credentialVariables(creds, injection), ...markers, ...view }));
+  const serve = options.server || guarded.server;
+  const ours = { ...markers, ...guarded.childVars };
+  const view = await childView(files, serve, rt);
+  if (!serve) return run(buildChildEnv(withoutView(env), { ...credentialVariables(creds, injection), ...ours, ...view }));
 
   // 5. --server: the endpoint serves refreshing credentials while the child runs.
   const { startCredentialServer, createRefresher } = await rt.onDemand();
@@ -152,7 +161,7 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   const server = await startCredentialServer(() => refresher.get(), logger);
   try {
     // The view's [default] defers to the endpoint, and no web identity in the environment outranks it.
-    const vars = { ...serverVariables(server.url, server.token, injection), ...markers, ...view };
+    const vars = { ...serverVariables(server.url, server.token, injection), ...ours, ...view };
     return await run(buildChildEnv(withoutView(env), vars, WEB_IDENTITY_VARIABLES));
   } finally {
     refresher.close();
@@ -187,7 +196,7 @@ async function runNested(run: Run, rt: Runtime, markers: Record<string, string>,
  * the user's files, said by provideView).
  */
 async function childView(files: AwsFiles, server: boolean, rt: Runtime): Promise<Record<string, string>> {
-  const spec = viewSpec(files, { command: [rt.self.node, rt.self.path], deferDefault: server, keysDir: keysDir(rt.env, rt.homedir) });
+  const spec = viewSpec(files, { command: rt.self.command, deferDefault: server, keysDir: keysDir(rt.env, rt.homedir) });
   const view = await provideView(spec, {
     cacheDir: rt.cacheDir,
     logger: rt.logger,

@@ -19,7 +19,7 @@ export async function run({ args, catalog }: CommandInput, rt: Runtime): Promise
   const [name] = args;
   if (name === undefined) {
     const modules = await Promise.all(catalog.commands.map(catalog.load));
-    rt.out(helpText(modules.flatMap((m) => m.help.usage)));
+    rt.out(helpText(modules.flatMap((m, i) => [...m.help.usage, ...aliasLines(catalog.commands[i]!)])));
     return 0;
   }
   const entry = catalog.commands.find((c) => c.name === name || c.aliases?.includes(name));
@@ -30,46 +30,49 @@ export async function run({ args, catalog }: CommandInput, rt: Runtime): Promise
   return 0;
 }
 
-/** The Options block, one entry per option in the order shown; a command's help shows those it takes. */
-const OPTION_LINES: readonly (readonly [OptionName, string])[] = [
-  [
-    'profile',
-    `-p, --profile NAME        profile from ~/.aws/config (default: $MFA_EXEC_PROFILE, $AWS_PROFILE,
+/**
+ * The Options block, one entry per option in the order shown (every option in options.ts must
+ * have one: the type says so); a command's help shows those it takes.
+ */
+const OPTION_LINES = {
+  profile: `-p, --profile NAME        profile from ~/.aws/config (default: $MFA_EXEC_PROFILE, $AWS_PROFILE,
                             $AWS_DEFAULT_PROFILE, then 'default')`,
-  ],
-  [
-    'duration',
-    `-d, --duration DUR        role credential lifetime: 3600, 15m, 1h (default: $AWS_ASSUME_ROLE_TTL,
+  duration: `-d, --duration DUR        role credential lifetime: 3600, 15m, 1h (default: $AWS_ASSUME_ROLE_TTL,
                             duration_seconds, then 1h)`,
-  ],
-  [
-    'session-duration',
-    `    --session-duration DUR  MFA session lifetime (default: $MFA_EXEC_SESSION_DURATION, aws-vault's
+  'session-duration': `    --session-duration DUR  MFA session lifetime (default: $MFA_EXEC_SESSION_DURATION, aws-vault's
                             $AWS_CHAINED_SESSION_TOKEN_TTL / $AWS_SESSION_TOKEN_TTL, then 8h)`,
-  ],
-  ['mfa-token', '    --mfa-token CODE      MFA code to use instead of prompting'],
-  ['no-session', '    --no-session          call AssumeRole with the MFA code directly, without an MFA session'],
-  ['region', '    --region REGION       set AWS_REGION / AWS_DEFAULT_REGION for the command'],
-  ['server', '    --server              serve refreshing credentials to the command (container protocol)'],
-  ['format', '    --format F            env: sh (default), fish, powershell, dotenv, json, terragrunt'],
-  ['json', '    --json                status, list: machine-readable output'],
-  ['dir', '    --dir DIR             shim: the shim directory (default ~/.local/share/mfa-exec/shims)'],
-  [
-    'backend',
-    `    --backend keyring|file  key store for add/import/remove/rotate (default: the OS keyring
+  'mfa-token': '    --mfa-token CODE      MFA code to use instead of prompting',
+  'no-session': '    --no-session          call AssumeRole with the MFA code directly, without an MFA session',
+  region: '    --region REGION       set AWS_REGION / AWS_DEFAULT_REGION for the command',
+  server: '    --server              serve refreshing credentials to the command (container protocol)',
+  format: '    --format F            env: sh (default), fish, powershell, dotenv, json, terragrunt',
+  json: '    --json                status, list: machine-readable output',
+  dir: '    --dir DIR             shim: the shim directory (default ~/.local/share/mfa-exec/shims)',
+  backend: `    --backend keyring|file  key store for add/import/remove/rotate (default: the OS keyring
                             when one answers, else encrypted files)`,
-  ],
-  ['env', '    --env                 add: take the keys from the environment'],
-  ['yes', '    --yes                 remove: do not ask to confirm'],
-  ['debug', '    --debug               explain each resolution step on stderr (never secrets)'],
-  ['help', '-h, --help                show this help'],
-  ['version', '-v, -V, --version         show the version'],
-];
+  env: '    --env                 add: take the keys from the environment',
+  yes: '    --yes                 remove: do not ask to confirm',
+  'no-browser': '    --no-browser          login: sign in with a device code instead of opening a browser here',
+  prompt: `    --prompt NAME         who is asked: auto (default: the terminal, else a desktop dialog),
+                            terminal, desktop, zenity, kdialog, osascript, ykman, none (never)`,
+  stdout: '-s, --stdout              console: print the sign-in URL instead of opening it',
+  path: '    --path PATH           console: the page to open (s3/home)',
+  service: '    --service NAME        console: the service to open (s3, ec2, iam, …)',
+  debug: '    --debug               explain each resolution step on stderr (never secrets)',
+  help: '-h, --help                show this help',
+  version: '-v, -V, --version         show the version',
+} as const satisfies Record<OptionName, string>;
 
 function optionsBlock(names: readonly OptionName[]): string {
-  return OPTION_LINES.filter(([name]) => names.includes(name))
+  return (Object.entries(OPTION_LINES) as [OptionName, string][])
+    .filter(([name]) => names.includes(name))
     .map(([, text]) => `  ${text}\n`)
     .join('');
+}
+
+/** A command's other names, under its usage lines in the whole help. */
+function aliasLines(entry: CommandEntry): string[] {
+  return entry.aliases?.length ? [`${' '.repeat(46)}(also: ${entry.aliases.map((a) => `mfa-exec ${a}`).join(', ')})`] : [];
 }
 
 /** `COMMAND --help`: its usage lines and the options it takes. */
@@ -78,7 +81,7 @@ export function commandHelpText(entry: CommandEntry, commandHelp: CommandHelp): 
   const more = commandHelp.more ? `\n${commandHelp.more.join('\n')}\n` : '';
   // -p only where a profile is used (a PROFILE word, or exec's); every command takes it, most ignore it.
   const profile = entry.args.some((a) => a.startsWith('PROFILE') || a === 'COMMAND…');
-  const options: OptionName[] = [...(profile ? ['profile' as const] : []), ...entry.options, 'debug', 'help'];
+  const options: OptionName[] = [...(profile ? (['profile', 'prompt'] as const) : []), ...entry.options, 'debug', 'help'];
   return `Usage:
 ${commandHelp.usage.map((line) => `  ${line}\n`).join('')}${aliases}${more}
 Options:
@@ -97,7 +100,8 @@ Options may also come before the subcommand (mfa-exec -p prod status); a program
 subcommand goes after -- (mfa-exec -p prod -- env). One command's usage: mfa-exec help COMMAND.
 
 Options:
-${optionsBlock(OPTION_LINES.map(([name]) => name))}
+${optionsBlock(Object.keys(OPTION_LINES) as OptionName[])}
+
 Environment:
   MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE   profile for shims
   MFA_EXEC_MFA_TOKEN        MFA code for automation (after --mfa-token)
@@ -108,22 +112,30 @@ Environment:
   MFA_EXEC_STS_TIMEOUT      seconds per STS attempt (default 10)
   MFA_EXEC_MFA_PROCESS_TIMEOUT  seconds mfa_process may take (default 60)
   MFA_EXEC_DEBUG=1          same as --debug
+  MFA_EXEC_CONFIRMED        an account ID: its destructive commands run without the question
+                            (a job without a terminal; see docs/guardrails.md)
+  MFA_EXEC_PROMPT           same as --prompt (for shims, IDEs, agents: none)
+  MFA_EXEC_PROMPT_TIMEOUT   how long a dialog or a YubiKey may take to answer (default 2m)
+  MFA_EXEC_FEDERATION_URL   console: the federation endpoint (default: the partition's)
   MFA_EXEC_BACKEND          key store: keyring or file (else AWS_VAULT_BACKEND=file|keychain|
                             secret-service|wincred, else the keyring when one answers)
   MFA_EXEC_FILE_PASSPHRASE  passphrase of the encrypted key files (else AWS_VAULT_FILE_PASSPHRASE,
-                            else asked on the terminal, not shown)
+                            else asked through the prompt, not shown)
   AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM,
   XDG_CACHE_HOME, XDG_DATA_HOME
   AWS_ASSUME_ROLE_TTL, AWS_SESSION_TOKEN_TTL, AWS_CHAINED_SESSION_TOKEN_TTL   aws-vault's lifetimes
   AWS_VAULT_BACKEND, AWS_VAULT_FILE_PASSPHRASE   aws-vault's key store settings (see MFA_EXEC_BACKEND)
-  AWS_VAULT_PROMPT          not supported: a warning line when set (see docs/commands.md)
+  AWS_VAULT_PROMPT          aws-vault's --prompt: terminal, zenity, kdialog, osascript, ykman
+                            honoured (after MFA_EXEC_PROMPT); other names: a warning line
   AWS_VAULT                 set in the command mfa-exec runs: its profile; with no profile
                             selected, status, env and the others use it
 
 Exit codes: the command's own; 128+N if a signal N killed it; 64 usage, 65 bad MFA code,
-66 no terminal for a prompt, 69 STS unreachable, 73 cache unusable, 74 key store unusable,
-75 lock timeout, 77 AWS refused, 78 config error, 79 wrong key store passphrase,
-126 cannot execute, 127 not found, 130 prompt cancelled.
+66 nobody to ask (or no answer in time), 69 STS or the sign-in endpoint unreachable,
+73 cache unusable, 74 key store unusable, 75 lock timeout, 77 AWS refused, 78 config error,
+79 wrong key store passphrase, 80 refused by a guardrail (an account not allowed here, a
+destructive command not confirmed), 126 cannot execute, 127 not found, 130 prompt cancelled
+(Ctrl-C, a dialog's Cancel).
 Shell completion: mfa-exec completion bash|zsh|fish (docs/commands.md says where to put it).
 `;
 }

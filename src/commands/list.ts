@@ -1,10 +1,14 @@
 /**
  * list: every profile, what it chains through, where its source keys live, its MFA device and
- * its cache state. No secrets, and cheap: the key store is known from its file names and the
+ * its cache state; for a source that signs a person in (IAM Identity Center, `aws login`), how
+ * long its sign-in lasts and what the next run will do (read from its files by the on-demand
+ * bundle, loaded only when such a profile is listed). No secrets, no network call, and cheap: the key store is known from its file names and the
  * keyring index (one directory read, one small file), never by opening it; the cache directory
  * is read once (cache-reader.ts); role profiles that share a source_profile chain share its
  * resolution (shared-chains.ts, chain-state.ts), so a deep chain costs each profile the same as a
  * short one. The others (no role, or a chain with an error) go through resolvePlan and cacheState.
+ * The project file of the working directory is said after the table; a profile whose account its
+ * allowed_account_ids refuses is marked "not allowed here" (`allowedHere: false` in --json).
  */
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { resolvePlan, type PlanOverrides } from '../aws-config/plan.ts';
@@ -23,7 +27,11 @@ import type { Runtime } from '../pipeline/runtime.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 import type { Settings } from '../settings.ts';
 import { planOverrides } from '../pipeline/resolution.ts';
-import { timeLeft } from './state-summary.ts';
+import { signInReports, timeLeft } from './state-summary.ts';
+import { allowedHere } from './project-state.ts';
+import { arnAccount } from '../guardrails/account.ts';
+import { projectOf } from '../pipeline/project.ts';
+import { describeProject } from '../project/describe.ts';
 
 export const help: CommandHelp = {
   usage: ['mfa-exec list [--json]                        profiles, chains, MFA devices, cache state'],
@@ -41,6 +49,10 @@ export interface Row {
   state: string;
   expiration?: string;
   error?: string;
+  /** Where the credentials come from (for a source that signs a person in: its state is looked up). */
+  source?: ServedSource;
+  /** A run now would fetch from that source (nothing cached covers it). */
+  signInAsked?: boolean;
 }
 
 export interface ListContext {
@@ -52,14 +64,24 @@ export interface ListContext {
   now: number;
 }
 
-export function run({ options }: CommandInput, rt: Runtime): number {
+export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const now = rt.now();
   const entries = openEntryReader(rt.cacheDir, now, rt.logger);
   const rows = listRows(files, { env: rt.env, settings: rt.settings, homedir: rt.homedir, options, entries, now });
   entries.close();
+  // The project file here: its account list marks the profiles whose commands it refuses.
+  const allowed = (r: Row) => allowedHere(arnAccount(r.roleArn ?? r.mfaSerial), rt);
+  const signIns = await signInReports(
+    rows.map((r) => r.source),
+    rt,
+  );
+  for (const [i, row] of rows.entries()) {
+    const signIn = signIns[i];
+    if (signIn) row.state = `${row.state}; ${signIn.brief(row.signInAsked === true)}`;
+  }
   if (options.json) {
-    const json = rows.map((r) => ({
+    const json = rows.map((r, i) => ({
       profile: r.profile,
       chain: r.chain(),
       keys: r.keys,
@@ -67,7 +89,9 @@ export function run({ options }: CommandInput, rt: Runtime): number {
       mfaSerial: r.mfaSerial,
       state: r.state,
       expiration: r.expiration,
+      ...(signIns[i] ? { signIn: signIns[i].json } : {}),
       error: r.error,
+      ...(allowed(r) === false ? { allowedHere: false } : {}),
     }));
     rt.out(JSON.stringify(json, null, 2) + '\n');
     return 0;
@@ -75,13 +99,19 @@ export function run({ options }: CommandInput, rt: Runtime): number {
   const table = [
     ['PROFILE', 'VIA', 'KEYS', 'MFA DEVICE', 'STATE'],
     ...rows.map((r) =>
-      [r.profile, r.via, r.keys ?? '-', r.mfaSerial ?? '-', r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state].map(
-        forDisplay,
-      ),
+      [
+        r.profile,
+        r.via,
+        r.keys ?? '-',
+        r.mfaSerial ?? '-',
+        (r.error ? `unusable: ${r.error.split(/(?<=\.) /)[0]}` : r.state) + (allowed(r) === false ? '; not allowed here' : ''),
+      ].map(forDisplay),
     ),
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => row[i]!.length)));
   rt.out(table.map((row) => row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n') + '\n');
+  const project = projectOf(rt);
+  if (project) rt.out(`\n${forDisplay(describeProject(project))}\n`);
   return 0;
 }
 
@@ -104,7 +134,7 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
         ? 'own session token'
         : 'not cached'
       : shown.fresh
-        ? `${shown.kind === 'role' ? 'role' : 'session'} ${timeLeft(Date.parse(shown.expiration) - now)} left`
+        ? `${KIND_LABEL[shown.kind]} ${timeLeft(Date.parse(shown.expiration) - now)} left`
         : 'expired';
     return { state: promptNeeded ? `${label}; MFA needed` : label, expiration: shown?.expiration };
   };
@@ -122,7 +152,9 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
           keys: keysOf(chained.source),
           roleArn: chained.target.roleArn,
           mfaSerial: s.mfaSerial,
-          ...state(s.credentials ?? s.session, false, s.promptNeeded),
+          ...state(s.credentials ?? s.session ?? s.source, false, s.promptNeeded),
+          source: chained.source,
+          signInAsked: s.signInAsked,
         };
       }
       const plan = resolvePlan(files, name, env, overrides);
@@ -135,7 +167,9 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
         keys: keysOf(plan.source),
         roleArn: plan.roles.at(-1)?.roleArn,
         mfaSerial: s.mfaSerials[0],
-        ...state(s.credentials ?? s.session, plan.passThrough, s.promptNeeded),
+        ...state(s.credentials ?? s.session ?? s.source, plan.passThrough, s.promptNeeded),
+        source: plan.source,
+        signInAsked: s.signInAsked,
       };
     } catch (error) {
       if (!isMfaExecError(error)) throw error;
@@ -143,6 +177,9 @@ export function listRows(files: AwsFiles, ctx: ListContext, shared = true): Row[
     }
   });
 }
+
+/** What the STATE column calls each kind of cached credentials. */
+const KIND_LABEL: Record<EntryState['kind'], string> = { role: 'role', session: 'session', source: 'credentials' };
 
 /** Hops shown in the VIA column; a longer chain shows its first and last two (`--json` has them all). */
 const VIA_SHOWN = 5;

@@ -2,7 +2,9 @@
  * login: ask for the MFA code now (if needed) and fill the cache, e.g. at the start of a day, or
  * in another terminal when a `--server` run says its MFA session is ending. An MFA session (or,
  * without one, MFA-backed credentials) with less than the renewal notice left (15 min,
- * MFA_EXEC_RENEWAL_NOTICE) is renewed with a new code rather than called ready.
+ * MFA_EXEC_RENEWAL_NOTICE) is renewed with a new code rather than called ready. For an IAM
+ * Identity Center profile (or a role from one) it signs in when the sign-in cannot serve: in the
+ * browser, or with the device code (--no-browser, over SSH).
  */
 import type { Plan } from '../aws-config/plan.ts';
 import { openEntryReader } from '../credentials/cache-reader.ts';
@@ -12,10 +14,13 @@ import { formatDuration } from '../duration.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 import { planFor, resolveContext } from '../pipeline/resolution.ts';
-import { summarize, timeLeft } from './state-summary.ts';
+import { signInReports, summarize, timeLeft } from './state-summary.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec login [PROFILE] [options]            prompt now and fill the cache'],
+  usage: [
+    'mfa-exec login [PROFILE] [options]            prompt now and fill the cache',
+    'mfa-exec login SSO_PROFILE [--no-browser]     sign in to IAM Identity Center (device code with --no-browser)',
+  ],
 };
 
 export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {
@@ -39,6 +44,8 @@ export async function run({ options }: CommandInput, rt: Runtime): Promise<numbe
     ...(ending ? { promptReason: `${ending}; enter a new MFA code to renew it.` } : {}),
   });
   const parts = summarize(stateNow(), rt.now());
+  const [signIn] = await signInReports([plan.source], rt);
+  if (signIn) parts.push(signIn.summary);
   rt.logger.info(`profile '${plan.profile}' is ready${parts.length ? `: ${parts.join('; ')}` : ''}`);
   return 0;
 }

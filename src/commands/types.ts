@@ -44,13 +44,14 @@ export interface CommandModule {
 
 /**
  * A word a command takes after its options, as usage shows it: PROFILE (a profile name: shell
- * completion offers the config's; the parser makes it the command's --profile), NAME (anything),
+ * completion offers the config's; the parser makes it the command's --profile), PATH (a file or
+ * directory), NAME (anything),
  * ACTION (one of the entry's `actions`), SUBCOMMAND (a name in the table: help's), COMMAND (exec:
  * the first word that is not an option starts the target command, and every word after it is
  * the target's); a trailing … means any number. Each word without … is optional and taken once:
  * a word more is a usage error (64) naming it.
  */
-export type ArgName = 'PROFILE' | 'PROFILE…' | 'ACTION' | 'NAME…' | 'SUBCOMMAND' | 'COMMAND…';
+export type ArgName = 'PROFILE' | 'PROFILE…' | 'PATH' | 'ACTION' | 'NAME…' | 'SUBCOMMAND' | 'COMMAND…';
 
 export interface CommandEntry {
   name: string;

@@ -2,16 +2,19 @@
  * Which profiles the view hands to mfa-exec. Pure.
  *
  * A profile is served when botocore, reading the user's files, would get its credentials from
- * a role (role_arn) whose chain ends in keys, credential_source = Environment or a source
- * profile's credential_process, or from keys (aws_access_key_id in the credentials file, or in
- * the config file without a credential_process): the sources mfa-exec handles, and the cases
- * where the SDK would assume the role itself and ask for the MFA code again. A profile of that
+ * a role (role_arn) whose chain ends in keys, credential_source = Environment, a source
+ * profile's credential_process, IAM Identity Center or `aws login`, or from keys
+ * (aws_access_key_id in the credentials file, or in the config file without a
+ * credential_process), IAM Identity Center (sso_account_id / sso_role_name) or `aws login`
+ * (login_session): the sources mfa-exec handles, the cases where the SDK would assume the role
+ * itself and ask for the MFA code again, and the sign-ins that many SDKs (Terraform's, IDEs')
+ * cannot read themselves or would each open a browser for. A profile of that
  * kind is served even when mfa-exec refuses one of its values (a duration out of range, a
  * source_profile cycle, a missing source): `credential-process` then fails with mfa-exec's
  * message, instead of the SDK trying on its own. Profiles whose credentials botocore takes
- * from elsewhere (web identity, IAM Identity Center, login, the profile's own
- * credential_process, credential_source other than Environment, nothing at all, or a role whose
- * source profile is one of those) are left to the SDK. A profile with no keys in the files whose
+ * from elsewhere (web identity, the profile's own credential_process, credential_source other
+ * than Environment, nothing at all, or a role whose source profile is one of those) are left to
+ * the SDK. A profile with no keys in the files whose
  * keys are in mfa-exec's key store is served (the SDK would find none).
  *
  * botocore's order for one profile (credentials.py, create_credential_resolver): AssumeRole
@@ -98,11 +101,10 @@ type Source = { kind: 'served'; what: string } | { kind: 'process' } | { kind: '
 function profileSource(p: Profile, files: AwsFiles, storeHolds: (profile: string) => boolean): Source {
   const has = (key: string) => Object.hasOwn(p.values, key);
   if (has('web_identity_token_file')) return { kind: 'elsewhere', why: 'it uses web_identity_token_file, which the SDK resolves itself' };
-  if (has('sso_account_id') || has('sso_role_name'))
-    return { kind: 'elsewhere', why: 'it uses IAM Identity Center (sso_*), which the SDK resolves itself' };
+  if (has('sso_account_id') || has('sso_role_name')) return { kind: 'served', what: 'IAM Identity Center (sso_*)' };
   const keyFile = has('aws_access_key_id') ? p.origin.aws_access_key_id : undefined;
   if (keyFile !== undefined && keyFile === files.credentialsFile) return { kind: 'served', what: `keys in ${keyFile}` };
-  if (has('login_session')) return { kind: 'elsewhere', why: 'it uses login_session, which the SDK resolves itself' };
+  if (has('login_session')) return { kind: 'served', what: '`aws login` (login_session)' };
   if (has('credential_process')) return { kind: 'process' };
   if (keyFile !== undefined) return { kind: 'served', what: `keys in ${keyFile}` };
   if (!has('aws_secret_access_key') && storeHolds(p.name)) return { kind: 'served', what: "keys in mfa-exec's key store" };

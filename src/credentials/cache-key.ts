@@ -2,6 +2,10 @@
  * Which cache file holds which step's credentials, and what request each entry must have been
  * fetched for. Pure.
  *
+ * A source whose credentials are temporary (IAM Identity Center, `aws login`: SourceKind.lifetime)
+ * has a step of its own, kind 'source': its request is the source's id and profile, and the roles
+ * assumed from it name it as their parent.
+ *
  * Each step has a request: everything that decides what STS returns for it — the STS endpoint,
  * the source (its kind's id: access key id, the credential_process command's hash, or the
  * profile whose keys are in the store; src/sources/), the profile, the MFA
@@ -15,7 +19,7 @@
 import type { Plan, RoleStep, SessionStep } from '../aws-config/plan.ts';
 import { redactUrls } from '../printable.ts';
 import { sha256Hex } from '../sha256.ts';
-import { sourceId } from '../sources/table.ts';
+import { kindOf, sourceId, type Source } from '../sources/table.ts';
 
 export interface StepRequest {
   /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL with any userinfo redacted; '' for the SDK's own endpoint. */
@@ -35,12 +39,14 @@ export interface StepRequest {
 }
 
 export interface CacheRef {
-  kind: 'session' | 'role';
+  kind: 'session' | 'role' | 'source';
   key: string;
   request: StepRequest;
 }
 
 export interface PlanCacheRefs {
+  /** The source's own credentials, for a source whose credentials are temporary (SourceKind.lifetime). */
+  source?: CacheRef;
   session?: CacheRef;
   roles: CacheRef[];
   /** The step whose credentials the child gets; undefined for a pass-through plan. */
@@ -54,8 +60,9 @@ export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): Plan
   const fullEndpoint = stsEndpoint ?? '';
   const endpoint = redactUrls(fullEndpoint);
   const source = sourceId(plan.source);
+  const sourceStep = sourceStepRef(plan.source);
   let session: CacheRef | undefined;
-  let parent: string | undefined;
+  let parent = sourceStep?.key;
   if (plan.session) {
     session = cacheRef('session', fullEndpoint, sessionRequest(endpoint, source, plan.source.profile, plan.session));
     parent = session.key;
@@ -67,9 +74,10 @@ export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): Plan
   });
   let lockKey: string | undefined;
   return {
+    ...(sourceStep ? { source: sourceStep } : {}),
     session,
     roles,
-    final: roles.at(-1) ?? session,
+    final: roles.at(-1) ?? session ?? sourceStep,
     // Needed on a miss only: not hashed on the warm path (and hashed once there).
     get lockKey() {
       return (lockKey ??= hash(['lock', fullEndpoint, source, plan.session?.mfaSerial ?? '']));
@@ -80,6 +88,18 @@ export function planCacheRefs(plan: Plan, stsEndpoint: string | undefined): Plan
 /** The cache entry of one step. The key covers the endpoint as given: two endpoints that differ only in their userinfo differ. */
 export function cacheRef(kind: CacheRef['kind'], fullEndpoint: string, request: StepRequest): CacheRef {
   return { kind, key: hash([kind, fullEndpoint, canonical(request)]), request };
+}
+
+/**
+ * The step of a source whose credentials are temporary (SourceKind.lifetime), or undefined for
+ * any other. Its credentials do not come from STS: the STS endpoint is no part of it (the source's
+ * id holds the endpoints that matter), and its duration is the longest the kind gives. Nor is the
+ * profile: every profile that names the same sign-in and role shares the entry (`profile` is '').
+ */
+export function sourceStepRef(source: Source): CacheRef | undefined {
+  const lifetime = kindOf(source).lifetime;
+  if (lifetime === undefined) return undefined;
+  return cacheRef('source', '', { endpoint: '', source: sourceId(source), profile: '', durationSeconds: lifetime });
 }
 
 /** GetSessionToken's request: `endpoint` redacted (redactUrls), `source` from sourceId. */

@@ -3,6 +3,7 @@
  * Reads cache files only: never STS, never a prompt, never a secret in the result.
  */
 import type { Plan } from '../aws-config/plan.ts';
+import { kindOf } from '../sources/table.ts';
 import type { CacheEntry } from './cache.ts';
 import { deepestCachedRole, planCacheRefs, type CacheRef } from './cache-key.ts';
 import type { EntryReader } from './cache-reader.ts';
@@ -21,10 +22,17 @@ export interface CacheState {
   /** Credentials the child would get, if cached. */
   credentials?: EntryState;
   session?: EntryState;
+  /** A temporary source's own credentials (IAM Identity Center, `aws login`), if cached. */
+  source?: EntryState;
   /** MFA device(s) a fetch would need a code for. */
   mfaSerials: string[];
   /** Running the profile now would ask for an MFA code. */
   promptNeeded: boolean;
+  /**
+   * Running the profile now would fetch from a source that signs a person in (nothing cached
+   * covers it): whether a person is needed then is its sign-in's state (SourceKind.signsIn).
+   */
+  signInAsked: boolean;
 }
 
 export function entryState(entry: CacheEntry, now: number): EntryState {
@@ -40,7 +48,7 @@ export function entryState(entry: CacheEntry, now: number): EntryState {
 /** `now`: the time `entries` judges by. */
 export function cacheState(plan: Plan, stsEndpoint: string | undefined, entries: EntryReader, now: number): CacheState {
   const mfaSerials = [plan.session?.mfaSerial, ...plan.roles.map((r) => r.mfaSerial)].filter((s): s is string => !!s);
-  if (plan.passThrough) return { mfaSerials, promptNeeded: false };
+  if (plan.passThrough) return { mfaSerials, promptNeeded: false, signInAsked: false };
   const refs = planCacheRefs(plan, stsEndpoint);
   const state = (ref: CacheRef | undefined): EntryState | undefined => {
     const entry = ref && entries.entry(ref);
@@ -53,5 +61,7 @@ export function cacheState(plan: Plan, stsEndpoint: string | undefined, entries:
   const remaining = plan.roles.slice(start);
   const sessionNeedsCode = start === 0 && !!plan.session?.mfaSerial && !session?.fresh;
   const promptNeeded = sessionNeedsCode || remaining.some((r) => r.mfaSerial !== undefined);
-  return { credentials, session, mfaSerials, promptNeeded };
+  const source = refs.source === refs.final ? credentials : state(refs.source);
+  const signInAsked = kindOf(plan.source).signsIn === true && start === 0 && !credentials?.fresh && !source?.fresh;
+  return { credentials, session, ...(source ? { source } : {}), mfaSerials, promptNeeded, signInAsked };
 }

@@ -18,8 +18,8 @@ import { isFresh } from './fresh.ts';
 /** 2: entries record their request (1 had only a description; its entries are simply misses). */
 export const CACHE_SCHEMA_VERSION = 2;
 
-/** The longest STS gives: GetSessionToken 36 h, AssumeRole 12 h. */
-const MAX_SECONDS: Record<CacheRef['kind'], number> = { session: 129_600, role: 43_200 };
+/** The longest STS gives: GetSessionToken 36 h, AssumeRole 12 h; a temporary source: its kind's lifetime, at most 12 h. */
+const MAX_SECONDS: Record<CacheRef['kind'], number> = { session: 129_600, role: 43_200, source: 43_200 };
 /** Leeway for our own clock moving back between the write and a read. */
 const CLOCK_LEEWAY_MS = 5 * 60 * 1000;
 
@@ -40,7 +40,7 @@ export function ensureCacheDir(dir: string, logger: Logger): void {
 }
 
 /** The names entryName gives, and nothing else. */
-export const ENTRY_NAME = /^(session|role)-[0-9a-f]{40}\.json$/;
+export const ENTRY_NAME = /^(session|role|source)-[0-9a-f]{40}\.json$/;
 
 export function entryName(ref: Pick<CacheRef, 'kind' | 'key'>): string {
   return `${ref.kind}-${ref.key}.json`;

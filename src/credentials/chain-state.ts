@@ -8,8 +8,8 @@
 import type { ChainPlan, Tail } from '../aws-config/shared-chains.ts';
 import type { RoleStep } from '../aws-config/plan.ts';
 import { redactUrls } from '../printable.ts';
-import { sourceId } from '../sources/table.ts';
-import { cacheRef, canonical, roleRequest, sessionRequest, type CacheRef } from './cache-key.ts';
+import { kindOf, sourceId } from '../sources/table.ts';
+import { cacheRef, canonical, roleRequest, sessionRequest, sourceStepRef, type CacheRef } from './cache-key.ts';
 import type { EntryReader } from './cache-reader.ts';
 import { entryState, type CacheState, type EntryState } from './cache-state.ts';
 
@@ -34,10 +34,15 @@ export function chainStates(entries: EntryReader, stsEndpoint: string | undefine
     const entry = ref && entries.entry(ref);
     return entry && entryState(entry, now);
   };
-  // Every profile behind one MFA session asks for its entry: made once per source and session.
+  // Every profile behind one MFA session (or one temporary source) asks for its entry: made once per source and session.
   const sessions = new Map<string, CacheRef>();
+  const sources = new Map<string, CacheRef | undefined>();
   const sessionRef = (source: ChainPlan['source'], session: ChainPlan['session']): CacheRef | undefined => {
-    if (!session) return undefined;
+    if (!session) {
+      const id = sourceId(source);
+      if (!sources.has(id)) sources.set(id, sourceStepRef(source));
+      return sources.get(id);
+    }
     const request = sessionRequest(endpoint, sourceId(source), source.profile, session);
     const text = canonical(request);
     let ref = sessions.get(text);
@@ -98,6 +103,16 @@ export function chainStates(entries: EntryReader, stsEndpoint: string | undefine
     const sessionNeedsCode = start === 0 && !!plan.session?.mfaSerial && !sessionState?.fresh;
     // cacheState's mfaSerials[0]: the session's device, else the first role's (the first hop's), else the first role naming one.
     const first = plan.session?.mfaSerial ?? firstSerial ?? (tail.firstWithSerial?.step ?? target).mfaSerial;
-    return { credentials, session: sessionState, mfaSerial: first, promptNeeded: sessionNeedsCode || codeForRoles };
+    // A temporary source's own entry stands where the session would (no plan has both).
+    const sourceState = plan.session ? undefined : sessionState;
+    const signInAsked = kindOf(plan.source).signsIn === true && start === 0 && !sourceState?.fresh;
+    return {
+      credentials,
+      session: plan.session ? sessionState : undefined,
+      ...(sourceState ? { source: sourceState } : {}),
+      mfaSerial: first,
+      promptNeeded: sessionNeedsCode || codeForRoles,
+      signInAsked,
+    };
   };
 }

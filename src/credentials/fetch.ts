@@ -9,6 +9,7 @@ import type { StsApi, StsContext } from '../aws/sts.ts';
 import { isMfaExecError } from '../errors.ts';
 import { mask, type Logger } from '../log.ts';
 import type { TokenProvider } from '../mfa/token.ts';
+import { NoTerminalError } from '../prompt/errors.ts';
 import type { Prompt } from '../prompt/types.ts';
 import type { Settings } from '../settings.ts';
 import { beforeLock, fetchSource } from '../sources/fetch.ts';
@@ -16,6 +17,7 @@ import type { ServedSource } from '../sources/table.ts';
 import type { SourceFetchContext } from '../sources/types.ts';
 import { ensureCacheDir, readCredentials, writeEntry } from './cache.ts';
 import { deepestCachedRole, type CacheRef, type PlanCacheRefs } from './cache-key.ts';
+import { declinedBy, declinedSince, noteDeclined } from './declined.ts';
 import { acquireLock } from './lock.ts';
 
 export interface FetchContext {
@@ -41,12 +43,17 @@ export interface FetchContext {
   renew?: boolean | 'roles';
   /** Gets the source credentials instead of the source kind's fetch (rotate has read the old key already). */
   fetchSource?: (source: ServedSource) => Promise<Credentials>;
+  /** --no-browser: a sign-in opens no browser. */
+  noBrowser?: boolean;
 }
 
 const MAX_MFA_ATTEMPTS = 3;
+/** With the `none` prompt chosen (agents, CI), how long a run waits for another holder of the chain's lock. */
+const NONE_LOCK_WAIT_MS = 1_000;
 
 export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> {
   const { plan, refs, cacheDir, logger } = ctx;
+  let cacheUsable = true;
   const sources: SourceFetchContext = {
     env: ctx.env,
     homedir: ctx.homedir,
@@ -56,9 +63,10 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     now: ctx.now,
     prompt: ctx.prompt,
     lockKey: refs.lockKey,
+    lock: (name) => (cacheUsable ? acquireLock(cacheDir, name, logger) : Promise.resolve(async () => {})),
+    ...(ctx.noBrowser ? { noBrowser: true } : {}),
   };
   await beforeLock(plan.source, sources);
-  let cacheUsable = true;
   try {
     ensureCacheDir(cacheDir, logger);
   } catch (error) {
@@ -66,10 +74,11 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     cacheUsable = false;
     logger.warn(`${error.message} Credentials will not be cached, so the next run asks again.`);
   }
-  const release = cacheUsable ? await acquireLock(cacheDir, refs.lockKey, logger) : async () => {};
+  const waitStarted = ctx.now();
+  const release = cacheUsable ? await takeLock(ctx) : async () => {};
   try {
     const read = (ref: CacheRef | undefined) =>
-      cacheUsable && ref && (!ctx.renew || (ctx.renew === 'roles' && ref.kind === 'session'))
+      cacheUsable && ref && (!ctx.renew || (ctx.renew === 'roles' && ref.kind !== 'role'))
         ? readCredentials(cacheDir, ref, ctx.now(), logger)
         : undefined;
     const save = (ref: CacheRef, creds: Credentials) => {
@@ -82,21 +91,32 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
     };
     // Each entry read once: the deepest cached role (the final one included), else the session.
     const { start, found } = deepestCachedRole(refs, read);
-    // A cached MFA session spares the source: no credential_process run, no key store opened.
+    // A cached MFA session spares the source: no credential_process run, no key store opened; so
+    // do the cached credentials of a temporary source (no sign-in, no token refresh).
     const cachedSession = !found && plan.session ? read(refs.session) : undefined;
-    const done = start === plan.roles.length ? (found ?? cachedSession) : undefined;
+    const cachedSource = !found && !cachedSession && refs.source ? read(refs.source) : undefined;
+    const done = start === plan.roles.length ? (found ?? cachedSession ?? cachedSource) : undefined;
     if (done) {
       logger.debug('cache: filled by another mfa-exec while we waited for the lock');
       return done;
     }
+    // Declined while we waited (Cancel, no answer in time): the same answer, not a second question.
+    const declined = cacheUsable ? declinedSince(cacheDir, refs.lockKey, waitStarted, plan.profile, logger) : undefined;
+    if (declined) throw declined;
     let creds = found;
     if (creds) logger.debug(`cache: reusing role credentials of '${plan.roles[start - 1]!.profile}'`);
     let firstRoleDevice: MfaDevice | undefined;
     if (cachedSession) {
       creds = cachedSession;
       logger.debug(`cache: reusing the MFA session ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`);
+    } else if (cachedSource) {
+      creds = cachedSource;
+      logger.debug(
+        `cache: reusing the ${plan.source.kind} credentials ${mask(creds.accessKeyId)} valid until ${creds.expiration?.toISOString()}`,
+      );
     } else if (!creds) {
       creds = await (ctx.fetchSource ? ctx.fetchSource(plan.source) : fetchSource(plan.source, sources));
+      if (refs.source) save(refs.source, creds);
       if (plan.session && creds.sessionToken !== undefined) {
         logger.debug(
           `credential_process of '${plan.source.profile}' gave temporary credentials: GetSessionToken cannot take them, so MFA goes with the first AssumeRole`,
@@ -113,11 +133,34 @@ export async function fetchCredentials(ctx: FetchContext): Promise<Credentials> 
       save(refs.roles[i]!, creds);
     }
     return creds;
+  } catch (error) {
+    const how = declinedBy(error);
+    if (how && cacheUsable) noteDeclined(cacheDir, refs.lockKey, how, ctx.now());
+    throw error;
   } finally {
     ctx.tokens.close();
     ctx.prompt.close();
     await release();
   }
+}
+
+/**
+ * The chain's lock. Another holder may be waiting for a person at its prompt: a run whose prompt
+ * is `none` by the person's choice (--prompt none, MFA_EXEC_PROMPT=none) does not wait for that (66).
+ */
+function takeLock(ctx: FetchContext): Promise<() => Promise<void>> {
+  const { cacheDir, refs, logger, plan } = ctx;
+  if (ctx.prompt.name !== 'none' || ctx.settings.prompt !== 'none') return acquireLock(cacheDir, refs.lockKey, logger);
+  return acquireLock(
+    cacheDir,
+    refs.lockKey,
+    logger,
+    NONE_LOCK_WAIT_MS,
+    () =>
+      new NoTerminalError(
+        `Another mfa-exec is fetching the credentials of profile '${plan.profile}' (perhaps waiting for a person to answer its prompt), and the prompt is 'none': this run does not wait. Run it again when that is done, or have a person run 'mfa-exec login --profile ${plan.profile}'.`,
+      ),
+  );
 }
 
 async function session(ctx: FetchContext, source: Credentials, save: (ref: CacheRef, c: Credentials) => void): Promise<Credentials> {
@@ -152,7 +195,13 @@ async function withMfa<T>(ctx: FetchContext, device: MfaDevice, call: (serial: s
   const serial = device.mfaSerial!;
   let retry = false;
   for (let attempt = 1; ; attempt++) {
-    const { code, source, canRetry } = await ctx.tokens.next({ serial, profile: ctx.plan.profile, mfaProcess: device.mfaProcess, retry });
+    const { code, source, canRetry } = await ctx.tokens.next({
+      serial,
+      profile: ctx.plan.profile,
+      mfaProcess: device.mfaProcess,
+      ...(device.ykmanAccount !== undefined ? { ykmanAccount: device.ykmanAccount } : {}),
+      retry,
+    });
     try {
       const result = await call(serial, code);
       ctx.tokens.accepted(serial, code);

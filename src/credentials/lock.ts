@@ -15,7 +15,18 @@ const RETRY_MS = 150;
 /** A holder may be waiting for a human at the MFA prompt: wait for it, but not forever. */
 const LOCK_WAIT_MS = 10 * 60 * 1000;
 
-export async function acquireLock(dir: string, key: string, logger: Logger, waitMs = LOCK_WAIT_MS): Promise<() => Promise<void>> {
+/**
+ * Takes the lock `key`, waiting up to `waitMs` for another holder; then throws `busy()` if given
+ * (the `none` prompt never waits long for a holder that may be waiting for a person), else a
+ * lock timeout (75).
+ */
+export async function acquireLock(
+  dir: string,
+  key: string,
+  logger: Logger,
+  waitMs = LOCK_WAIT_MS,
+  busy?: () => MfaExecError,
+): Promise<() => Promise<void>> {
   const lockPath = path.join(dir, `lock-${key}`);
   const options = {
     realpath: false,
@@ -43,6 +54,7 @@ export async function acquireLock(dir: string, key: string, logger: Logger, wait
       announced = true;
     }
     if (Date.now() - started > waitMs) {
+      if (busy) throw busy();
       throw new MfaExecError(
         `Another mfa-exec process held the lock ${lockPath} for over ${Math.round(waitMs / 1000)} s. If none is running, delete that directory and try again.`,
         ExitCode.lockTimeout,

@@ -34,17 +34,26 @@ export interface MissContext {
   prompt: string;
   /** false: never run mfa_process either (with the `none` prompt, any needed code fails at once). */
   mfaProcess?: boolean;
-  /** --server renewals: mfa_process runs without a controlling terminal and is killed when this aborts. */
+  /**
+   * --server renewals: mfa_process runs without a controlling terminal and is killed when this
+   * aborts; the prompt never uses the terminal (a dialog is closed when this aborts).
+   */
   background?: AbortSignal;
   /** Ignore cached credentials of this chain and fetch from the source ('roles': all but the MFA session). */
   renew?: boolean | 'roles';
   /** Gets the source credentials instead of the source's kind (rotate, which has read the old key already). */
   fetchSource?: FetchContext['fetchSource'];
+  /** --no-browser: a sign-in opens no browser. */
+  noBrowser?: boolean;
 }
 
 export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): Promise<Credentials> {
   const { env, settings, cacheDir, logger, now } = ctx;
-  const prompt = openPrompt(ctx.prompt, env);
+  // In --server's background the terminal is the command's: the prompt may only use the desktop.
+  const prompt = openPrompt(ctx.prompt, env, {
+    timeoutMs: settings.promptTimeoutMs,
+    ...(ctx.background ? { terminal: false, signal: ctx.background } : {}),
+  });
   const tokens = createTokenProvider({
     flagToken: ctx.mfaToken,
     envToken: settings.mfaToken,
@@ -83,5 +92,6 @@ export function fetchOnMiss(plan: Plan, refs: PlanCacheRefs, ctx: MissContext): 
     stsPlace: { region: plan.region ?? settings.region ?? 'us-east-1', endpoint: settings.stsEndpoint, timeoutMs: settings.stsTimeoutMs },
     renew: ctx.renew,
     fetchSource: ctx.fetchSource,
+    noBrowser: ctx.noBrowser,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Removing cache entries: `clear`, and the key commands dropping what was made from keys they
  * changed. Only what is recognised as ours by exact name (`session-<40 hex>.json`,
- * `role-<40 hex>.json`, and for a whole clear our stale `.tmp-<pid>-<hex>` files), one regular file
+ * `role-<40 hex>.json`, `source-<40 hex>.json`, and for a whole clear our stale `.tmp-<pid>-<hex>` files), one regular file
  * of ours at a time, never recursively, in a directory opened through its check (private-file.ts
  * openPrivateDir). An entry is picked by the request it records, so every duration and endpoint it
  * was fetched for is found.

@@ -17,7 +17,7 @@ const TRIES = 3;
 export function askPassphrase(
   prompt: Prompt,
   dir: string,
-  options: { confirm: () => boolean },
+  options: { confirm: () => boolean; profile?: string },
 ): (wrong?: KeyStoreError) => Promise<string> {
   let wrongs = 0;
   return async (wrong) => {
@@ -36,7 +36,8 @@ export function askPassphrase(
         message,
         secret: true,
         title: 'Passphrase prompt',
-        unanswerable: passphraseNeedsTerminal(dir).message,
+        unanswerable: prompt.name === 'none' ? passphraseNobodyAsked(dir).message : passphraseNeedsTerminal(dir).message,
+        ...(options.profile !== undefined ? { context: { profile: options.profile } } : {}),
       });
     const confirm = !wrong && options.confirm(); // a wrong one means the store has files: no new passphrase
     for (let i = 0; i < TRIES; i++) {
@@ -61,5 +62,12 @@ export function askPassphrase(
 export function passphraseNeedsTerminal(dir: string): NoTerminalError {
   return new NoTerminalError(
     `The encrypted key files in ${dir} need a passphrase, and there is no terminal to ask on: set MFA_EXEC_FILE_PASSPHRASE, or run mfa-exec from a terminal.`,
+  );
+}
+
+/** A passphrase is needed and the prompt is `none` (agents, CI). */
+function passphraseNobodyAsked(dir: string): NoTerminalError {
+  return new NoTerminalError(
+    `The encrypted key files in ${dir} need a passphrase, and the prompt is 'none': nobody is asked. Set MFA_EXEC_FILE_PASSPHRASE, or let a person run mfa-exec from a terminal.`,
   );
 }

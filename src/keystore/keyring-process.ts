@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { IN_EXECUTABLE, KEYRING_CHILD } from '../executable.ts';
 import { KEYRING_CHILD_SOURCE } from './keyring-child-source.ts';
 
 export type KeyringOp = 'probe' | 'get' | 'set' | 'remove' | 'list';
@@ -54,8 +55,21 @@ const DROPPED_ENV = [
   'MFA_EXEC_MFA_TOKEN',
 ];
 
+/**
+ * The helper's command: `node -e <source>` under Node; in the single executable, the executable
+ * itself, which carries the library (src/exe.ts).
+ */
+function helperCommand(
+  options: KeyringProcessOptions,
+  env: Record<string, string>,
+): { file: string; args: string[]; env: Record<string, string> } {
+  if (IN_EXECUTABLE && !options.execPath)
+    return { file: process.execPath, args: [KEYRING_CHILD.arg], env: { ...env, [KEYRING_CHILD.env]: '1' } };
+  return { file: options.execPath ?? process.execPath, args: ['-e', KEYRING_CHILD_SOURCE], env };
+}
+
 export function runKeyringChild(request: KeyringRequest, options: KeyringProcessOptions): Promise<KeyringAnswer> {
-  const modulePath = options.modulePath ?? resolveKeyringModule();
+  const modulePath = options.modulePath ?? (IN_EXECUTABLE ? '@napi-rs/keyring' : resolveKeyringModule());
   if (!modulePath) return Promise.resolve({ ok: false, stage: 'load', message: 'the @napi-rs/keyring package is not installed' });
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.env)) if (v !== undefined && !DROPPED_ENV.includes(k)) env[k] = v;
@@ -68,16 +82,15 @@ export function runKeyringChild(request: KeyringRequest, options: KeyringProcess
       clearTimeout(timer);
       resolve(answer);
     };
-    const child = spawn(options.execPath ?? process.execPath, ['-e', KEYRING_CHILD_SOURCE], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    const helper = helperCommand(options, env);
+    const child = spawn(helper.file, helper.args, { env: helper.env, stdio: ['pipe', 'pipe', 'ignore'] });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       finish({ ok: false, stage: 'timeout', message: `no answer within ${(options.timeoutMs / 1000).toFixed(1)} s` });
     }, options.timeoutMs);
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.once('error', (error) =>
-      finish({ ok: false, stage: 'crash', message: `cannot start ${options.execPath ?? process.execPath}: ${error.message}` }),
-    );
+    child.once('error', (error) => finish({ ok: false, stage: 'crash', message: `cannot start ${helper.file}: ${error.message}` }));
     child.once('close', (code, signal) => {
       const text = Buffer.concat(out).toString('utf8');
       const answer = parseAnswer(text);

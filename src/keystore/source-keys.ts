@@ -33,7 +33,7 @@ export async function storedSourceKeys(
       env: ctx.env,
       homedir: ctx.homedir,
       logger: ctx.logger,
-      askPassphrase: askPassphrase(ctx.prompt, keysDir(ctx.env, ctx.homedir), { confirm: () => false }),
+      askPassphrase: askPassphrase(ctx.prompt, keysDir(ctx.env, ctx.homedir), { confirm: () => false, profile }),
     },
     profile,
   );

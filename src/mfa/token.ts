@@ -13,6 +13,8 @@ export interface TokenRequest {
   profile: string;
   /** mfa_process from the profile that names the device, if any. */
   mfaProcess?: string;
+  /** mfa_exec_ykman_account from the profile that names the device, if any (for the ykman prompt). */
+  ykmanAccount?: string;
   /** AWS rejected the previous code for this request. */
   retry: boolean;
 }
@@ -41,6 +43,8 @@ export interface TokenProviderOptions {
   runMfaProcess?: (command: string, serial: string, profile: string) => Promise<string>;
   /** Said before the first question. */
   reason?: string;
+  /** Waits (an unattended prompt, a YubiKey, waiting for the next 30 s window); unit tests pass a fake. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const LOCAL_TRIES = 5;
@@ -50,6 +54,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const now = options.now ?? Date.now;
   const length = options.digits;
   const { prompt } = options;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const spent = new Set<string>();
 
   function given(text: string, source: string, serial: string): string {
@@ -67,7 +72,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     const { serial, profile } = request;
     if (options.reason && !request.retry) prompt.say(options.reason);
     const used = lastUsed(cacheDir, serial, logger);
-    if (!request.retry && used && now() - used.at < 30_000) {
+    if (!request.retry && used && now() - used.at < 30_000 && !prompt.unattended) {
       prompt.say(
         `a code for ${serial} was used ${Math.round((now() - used.at) / 1000)} s ago; AWS accepts each code once, so wait for the next one (about ${secondsToNextCode(used.at, now())} s).`,
       );
@@ -78,8 +83,11 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         message: `Enter MFA code for ${serial}: `,
         secret: false,
         title: 'MFA prompt',
-        unanswerable: `Profile '${profile}' needs an MFA code for ${serial}, but there is no terminal to ask on. Pass one with --mfa-token CODE or MFA_EXEC_MFA_TOKEN, set mfa_process in the profile, or run 'mfa-exec login --profile ${profile}' in a terminal first.`,
-        context: { profile, mfaSerial: serial },
+        unanswerable:
+          prompt.name === 'none'
+            ? `Profile '${profile}' needs an MFA code for ${serial}, and the prompt is 'none': nobody is asked. A person should run 'mfa-exec login --profile ${profile}' first (or pass a code with --mfa-token CODE or MFA_EXEC_MFA_TOKEN, or set mfa_process in the profile).`
+            : `Profile '${profile}' needs an MFA code for ${serial}, but there is no terminal to ask on. Pass one with --mfa-token CODE or MFA_EXEC_MFA_TOKEN, set mfa_process in the profile, or run 'mfa-exec login --profile ${profile}' in a terminal first.`,
+        context: { profile, mfaSerial: serial, ...(request.ykmanAccount !== undefined ? { ykmanAccount: request.ykmanAccount } : {}) },
       });
       const result = normalizeCode(answer, length);
       if ('problem' in result) {
@@ -87,6 +95,13 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         continue;
       }
       if (wasUsed(cacheDir, serial, result.code, now(), logger) || spent.has(`${serial}\0${result.code}`)) {
+        if (prompt.unattended) {
+          // A device gives the same code until its next 30 s window: wait for it rather than ask again at once.
+          const wait = secondsToNextCode(lastUsed(cacheDir, serial, logger)?.at ?? now(), now()) + 1;
+          prompt.say(`the code from ${prompt.name} was used already and AWS refuses it twice; waiting ${wait} s for the next one.`);
+          await sleep(wait * 1000);
+          continue;
+        }
         const wait = used ? secondsToNextCode(lastUsed(cacheDir, serial, logger)?.at ?? now(), now()) : 30;
         prompt.say(`that code was already used and AWS refuses it twice; wait for the next one (about ${wait} s).`);
         continue;

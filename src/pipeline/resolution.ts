@@ -9,15 +9,20 @@ import type { AwsFiles } from '../aws-config/types.ts';
 import { selectProfile, type ProfileChoice } from '../aws-config/select-profile.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { awsVaultWarnings } from '../aws-vault-compat.ts';
+import { kindOf } from '../sources/table.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
+import { guardPlan, type Guarded, type GuardedInvocation } from '../guardrails/guard.ts';
 import type { Options } from '../options.ts';
 import type { Settings } from '../settings.ts';
+import { pinnedByProject } from './project.ts';
 import type { Runtime } from './runtime.ts';
 
 /** What a command has decided already: the profile (exec chooses it first) and the files (when it has read them). */
 export interface Given {
   choice?: ProfileChoice;
   files?: AwsFiles;
+  /** exec: the command the credentials are for (the guardrails that depend on it: src/guardrails/guard.ts). */
+  invocation?: GuardedInvocation;
 }
 
 export interface Resolution {
@@ -26,9 +31,9 @@ export interface Resolution {
   files: AwsFiles;
 }
 
-/** The profile asked for: --profile, else the variables (select-profile.ts). */
+/** The profile asked for: --profile, else the variables (select-profile.ts), else an approved project file's, else 'default'. */
 export function chooseProfile(options: Pick<Options, 'profile'>, rt: Runtime): ProfileChoice {
-  return selectProfile(options.profile, rt.env);
+  return pinnedByProject(selectProfile(options.profile, rt.env), rt);
 }
 
 export function planFor(options: Options, rt: Runtime, given: Given = {}): Resolution {
@@ -88,7 +93,7 @@ export function planOverrides(options: Options, settings: Settings): PlanOverrid
 }
 
 /** What credentials/ needs of the runtime to resolve a plan (and --server to refresh it). */
-export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken'>): ResolveContext {
+export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken' | 'noBrowser'>): ResolveContext {
   const { env, settings, logger, now, onDemand } = rt;
   return {
     env,
@@ -100,12 +105,28 @@ export function resolveContext(rt: Runtime, options: Pick<Options, 'mfaToken'>):
     cacheDir: rt.cacheDir,
     mfaToken: options.mfaToken,
     prompt: settings.prompt,
+    ...(options.noBrowser ? { noBrowser: true } : {}),
   };
 }
 
-export async function credentialsFor(options: Options, rt: Runtime, given: Given = {}): Promise<Resolution & { creds: Credentials }> {
+export async function credentialsFor(
+  options: Options,
+  rt: Runtime,
+  given: Given = {},
+): Promise<Resolution & { creds: Credentials; guarded: Guarded }> {
   for (const warning of awsVaultWarnings(rt.settings)) rt.logger.warn(warning);
-  const resolution = planFor(options, rt, given);
-  const creds = await resolveCredentials(resolution.plan, resolveContext(rt, options));
-  return { ...resolution, creds };
+  const files = given.files ?? loadAwsFiles(rt.env, rt.homedir, rt.cwd);
+  const resolution = planFor(options, rt, { ...given, files });
+  if (rt.logger.debugEnabled && kindOf(resolution.plan.source).signsIn) await debugSignIn(resolution.plan, rt);
+  // The guardrails (src/guardrails/): refused or confirmed before any prompt or STS call.
+  const guarded = await guardPlan(resolution.plan, files, given.invocation, rt);
+  const ctx = resolveContext(rt, options);
+  const creds = await guarded.after(await resolveCredentials(resolution.plan, ctx), ctx);
+  return { ...resolution, creds, guarded };
+}
+
+/** --debug: where the sign-in of the plan's source stands, from its files (worded on demand: the warm bundle holds none of it). */
+async function debugSignIn(plan: Plan, rt: Runtime): Promise<void> {
+  const line = await (await rt.onDemand()).signInDebugLine(plan.source, { env: rt.env, homedir: rt.homedir, now: rt.now });
+  if (line) rt.logger.debug(line);
 }

@@ -6,20 +6,32 @@
  */
 import type { makeView } from '../config-view/write.ts';
 import type { fetchOnMiss } from '../credentials/miss.ts';
+import type { confirmDestructive } from '../guardrails/confirm.ts';
+import type { callerAccount } from '../guardrails/identity.ts';
 import type { Logger } from '../log.ts';
 import type { startCredentialServer } from '../server/credential-server.ts';
 import type { createRefresher } from '../server/refresher.ts';
 import type { Settings } from '../settings.ts';
+import type { signInDebugLine, signInReports } from '../sources/fetch.ts';
 
 /**
  * What the on-demand bundle's credentials entry gives (cli.ts loads src/on-demand/credentials.ts,
- * which the type checker holds to this): a cache miss, a config view to make, --server.
+ * which the type checker holds to this): a cache miss, a config view to make, --server, a
+ * guardrail's question or STS call.
  */
 export interface OnDemand {
   fetchOnMiss: typeof fetchOnMiss;
   makeView: typeof makeView;
   startCredentialServer: typeof startCredentialServer;
   createRefresher: typeof createRefresher;
+  /** A guardrail's question before a destructive command (src/guardrails/confirm.ts). */
+  confirmDestructive: typeof confirmDestructive;
+  /** GetCallerIdentity's account, for a guardrail when the AWS files do not tell it (src/guardrails/identity.ts). */
+  callerAccount: typeof callerAccount;
+  /** Where the sign-ins of sources stand (IAM Identity Center, `aws login`), worded: list, status, login; files only. */
+  signInReports: typeof signInReports;
+  /** --debug's line about a source's sign-in. */
+  signInDebugLine: typeof signInDebugLine;
 }
 
 export interface Runtime {
@@ -34,10 +46,11 @@ export interface Runtime {
   /** stdout: a command's machine-readable output (the target's stdout is its own). */
   readonly out: (text: string) => void;
   /**
-   * Our entry point, the identities (dev:ino) of every file that is us (never a target), and the
-   * Node running us (with `path`, what a child's credential_process runs to reach us).
+   * Our entry point, the identities (dev:ino) of every file that is us (never a target), and
+   * `command`, what a child's credential_process runs to reach us: `[node, dist/cli.js]`, or the
+   * single executable alone (src/executable.ts).
    */
-  readonly self: { readonly path: string; readonly ids: ReadonlySet<string>; readonly node: string };
+  readonly self: { readonly path: string; readonly ids: ReadonlySet<string>; readonly command: readonly string[] };
   /** STS, the lock, the prompt, the view writer and --server: loaded on the first need. */
   readonly onDemand: () => Promise<OnDemand>;
 }

@@ -12,6 +12,7 @@ export function nonePrompt(): Prompt {
     ask: (q) => Promise.reject(unanswerable(q.unanswerable, q.title)),
     confirm: (_message, options) => Promise.reject(unanswerable(options?.unanswerable, 'Confirmation')),
     say: () => {},
+    present: () => false,
     close: () => {},
   };
 }

@@ -69,6 +69,7 @@ export function terminalPrompt(): Prompt {
     say(message) {
       open()?.write(`mfa-exec: ${message}\n`);
     },
+    present: () => open() !== undefined,
     close() {
       terminal?.close();
       terminal = undefined;

@@ -15,6 +15,8 @@ export type QuestionKind = 'mfa-code' | 'passphrase' | 'text' | 'secret';
 export interface QuestionContext {
   profile?: string;
   mfaSerial?: string;
+  /** The YubiKey OATH account holding the device's secret (`mfa_exec_ykman_account`), for the ykman driver. */
+  ykmanAccount?: string;
 }
 
 export interface Question {
@@ -40,6 +42,11 @@ export interface Prompt {
   /** The driver's name, as chosen (`terminal`, `none`). */
   readonly name: string;
   /**
+   * The MFA code comes from a device, not a person (ykman): asked again within the same 30 s
+   * window it gives the same code, so a caller that cannot use that code waits for the next window.
+   */
+  readonly unattended?: boolean;
+  /**
    * The answer as typed (without the line end). Throws NoTerminalError (66) when no one can be
    * asked, PromptCancelledError (130) when the person cancels (Ctrl-C, Ctrl-D, a dialog's Cancel).
    */
@@ -48,6 +55,11 @@ export interface Prompt {
   confirm(message: string, options?: ConfirmOptions): Promise<boolean>;
   /** One line for the person, beside the questions ("a code was used 12 s ago…"); dropped when there is no one to tell. */
   say(message: string): void;
+  /**
+   * Whether someone is there to be told something and act on it (a browser sign-in): the terminal
+   * opens, a dialog can show. False for `none`. A driver without it counts as present.
+   */
+  present?(): boolean;
   /** Lets go of whatever the driver holds (the terminal). Must run before the target starts; the driver may be asked again after. */
   close(): void;
 }
@@ -55,8 +67,22 @@ export interface Prompt {
 /** What a driver may use to make itself: the environment, and other drivers to hand questions on to. */
 export interface PromptContext {
   env: Readonly<Record<string, string | undefined>>;
+  /** Another driver, made with the same context (a YubiKey hands the passphrase on to `auto`). */
   open(name: string): Prompt;
+  /** How long a dialog or a device may take to answer (MFA_EXEC_PROMPT_TIMEOUT): then exit 66. */
+  timeoutMs: number;
+  /**
+   * false: the terminal belongs to a running command (--server's renewals): nothing may read it,
+   * `auto` goes straight to the desktop, `terminal` asks no one.
+   */
+  terminal: boolean;
+  /** Ends a question being asked (the command --server served has exited). */
+  signal?: AbortSignal;
+  platform: NodeJS.Platform;
 }
+
+/** What a caller may set when it opens a driver (drivers.ts fills in the rest). */
+export type PromptOptions = Partial<Pick<PromptContext, 'timeoutMs' | 'terminal' | 'signal' | 'platform'>>;
 
 /** One entry of the drivers' table. */
 export type PromptDriver = (ctx: PromptContext) => Prompt;

@@ -13,9 +13,16 @@
  * 15 min) and their renewal will need a code (the MFA session ends first, or there is none):
  *   - with an mfa_process, it is run once in the background, in a session of its own (no
  *     controlling terminal; its stderr still shows), and killed if the command exits first;
- *   - otherwise (or if it fails) mfa-exec says so once on stderr, with the `mfa-exec login`
- *     command to run in another terminal. Whatever login (or any other mfa-exec) puts in the
- *     cache is picked up by the next request.
+ *   - otherwise (or if it fails), unless the prompt is `terminal` or `none`, the run's prompt asks
+ *     once in the background without the terminal: a desktop dialog (`auto` with a desktop
+ *     session, or the dialog named), or the YubiKey (`ykman`); closed if the command exits first;
+ *   - otherwise (or if that is cancelled, unanswered or impossible) mfa-exec says so once on
+ *     stderr, with the `mfa-exec login` command to run in another terminal. Whatever login (or
+ *     any other mfa-exec) puts in the cache is picked up by the next request.
+ * For a source that signs a person in (IAM Identity Center, `aws login`), renewals refresh its
+ * token silently (never a browser: the quiet path's prompt is `none`); when a new sign-in is
+ * needed (its files say so near the end, or a renewal fails for want of one), mfa-exec says so
+ * once on stderr, with the command that signs in.
  * A timer makes the check even when the command asks nothing. `close()` aborts what runs in the
  * background, so nothing keeps mfa-exec alive after the command.
  */
@@ -25,6 +32,9 @@ import { planCacheRefs } from '../credentials/cache-key.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { desktopDialog, desktopFacts } from '../prompt/desktop.ts';
+import { sourceState } from '../sources/fetch.ts';
+import { kindOf } from '../sources/table.ts';
 
 export interface RefresherContext extends ResolveContext {
   /** The command to renew with, as the user would type it: `mfa-exec login -p NAME [-d …]`. */
@@ -47,6 +57,12 @@ export interface Refresher {
 const ANSWER_WITHIN_MS = 500;
 const CHECK_EVERY_MS = 30_000;
 
+/** Whether the prompt `name` can ask while the terminal is a running command's. */
+export function canAskInBackground(name: string, env: RefresherContext['env']): boolean {
+  if (name === 'terminal' || name === 'none') return false;
+  return name !== 'auto' || 'dialog' in desktopDialog(desktopFacts({ env, platform: process.platform }));
+}
+
 export function createRefresher(plan: Plan, first: Credentials, command: string, ctx: RefresherContext): Refresher {
   const { logger, now } = ctx;
   const resolve = ctx.resolve ?? resolveCredentials;
@@ -55,6 +71,9 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
   const abort = new AbortController();
   const deviceProcess = plan.session?.mfaSerial ? plan.session.mfaProcess : plan.roles.find((r) => r.mfaSerial)?.mfaProcess;
   const needsMfa = !!plan.session?.mfaSerial || plan.roles.some((r) => r.mfaSerial);
+  const signsIn = kindOf(plan.source).signsIn === true;
+  /** Why the last quiet renewal needed a sign-in (its message names the command), for the final error. */
+  let signInNeeded: string | undefined;
 
   let last = first;
   let quiet: Promise<Credentials> | undefined;
@@ -62,6 +81,10 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
   // One notice (and one mfa_process attempt) per credentials that run out; renewed ones start afresh.
   let noticedFor: Credentials | undefined;
   let processTriedFor: Credentials | undefined;
+  let askedFor: Credentials | undefined;
+  // A prompt that can ask without the terminal (the terminal is the command's while it runs): for
+  // `auto`, only when this session has a desktop to show a dialog on.
+  const askable = canAskInBackground(ctx.settings.prompt, ctx.env);
 
   const left = (c: Credentials) => (c.expiration ? c.expiration.getTime() - now() : Infinity);
   const valid = (c: Credentials) => left(c) > 0;
@@ -95,30 +118,68 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
     );
   };
 
-  const renewWithProcess = () => {
+  /** Once per credentials, as `notice`: a new sign-in is needed to renew them. */
+  const signInNotice = (why: string) => {
+    if (noticedFor === last) return;
+    noticedFor = last;
+    logger.warn(
+      `the credentials of profile '${plan.profile}' for '${command}' (still running) run out at ${last.expiration?.toISOString() ?? 'soon'}, and renewing them needs a new sign-in: ${why.replace(/\.$/, '')}. mfa-exec opens no browser and does not read this terminal while '${command}' runs.`,
+    );
+  };
+
+  /** Near the end: the sign-in's files say whether a renewal will need a person. */
+  const checkSignIn = async () => {
+    const state = await sourceState(plan.source, { env: ctx.env, homedir: ctx.homedir, now });
+    if (!state || abort.signal.aborted) return;
+    const endsFirst =
+      state.expiresAt !== undefined && last.expiration !== undefined && Date.parse(state.expiresAt) < last.expiration.getTime();
+    if (state.next === 'sign-in' || (state.next === 'use' && endsFirst)) {
+      signInNotice(
+        `${state.what} ${state.next === 'sign-in' ? 'has ended' : `ends at ${state.expiresAt}`}; run in another terminal: ${state.signIn}`,
+      );
+    }
+  };
+
+  /** Renews in the background: with mfa_process, or by asking through the run's prompt (never the terminal). */
+  const renewInBackground = (how: 'mfa_process' | 'prompt') => {
     renewing = true;
-    processTriedFor = last;
-    logger.debug('credential server: renewing with mfa_process in the background');
-    resolve(plan, { ...ctx, renew: true, prompt: 'none', background: abort.signal })
+    if (how === 'mfa_process') processTriedFor = last;
+    else askedFor = last;
+    logger.debug(`credential server: renewing in the background (${how === 'prompt' ? `the ${ctx.settings.prompt} prompt` : how})`);
+    const until = last.expiration?.toISOString() ?? 'soon';
+    const asking = {
+      prompt: ctx.settings.prompt,
+      mfaProcess: false,
+      promptReason: `the credentials of '${command}' (still running) run out at ${until}; a new MFA code for profile '${plan.profile}' keeps it going`,
+    };
+    resolve(plan, { ...ctx, renew: true, background: abort.signal, ...(how === 'prompt' ? asking : { prompt: 'none' }) })
       .then((creds) => {
         if (abort.signal.aborted) return;
         adopt(creds);
         // What it brought is handled too: if even that is inside the window (a notice longer than
         // the credentials last), running it again at once could only ask for the same code.
-        processTriedFor = noticedFor = last;
-        logger.debug(`credential server: renewed with mfa_process; valid until ${creds.expiration?.toISOString()}`);
+        processTriedFor = askedFor = noticedFor = last;
+        logger.debug(`credential server: renewed (${how}); valid until ${creds.expiration?.toISOString()}`);
       })
       .catch((error: unknown) => {
         if (abort.signal.aborted) return;
-        notice(isMfaExecError(error) ? error.message.replace(/\.$/, '') : 'mfa_process failed');
+        const why = isMfaExecError(error) ? error.message.replace(/\.$/, '') : `${how} failed`;
+        if (how === 'mfa_process' && askable) logger.debug(`credential server: mfa_process did not renew (${why}); asking instead`);
+        else notice(why);
       })
-      .finally(() => (renewing = false));
+      .finally(() => {
+        renewing = false;
+        if (how === 'mfa_process' && askable && !abort.signal.aborted) check();
+      });
   };
 
-  /** Near the end, with a code needed: mfa_process once, else tell the user once. */
+  /** Near the end, with a code needed: mfa_process once, else the prompt once (not the terminal), else tell the user once. */
   const check = () => {
-    if (abort.signal.aborted || renewing || left(last) >= noticeMs || !renewalNeedsCode()) return;
-    if (deviceProcess !== undefined && processTriedFor !== last) renewWithProcess();
+    if (abort.signal.aborted || renewing || left(last) >= noticeMs) return;
+    if (signsIn) checkSignIn().catch((error: unknown) => logger.debug(`credential server: ${(error as Error).message}`));
+    if (!renewalNeedsCode()) return;
+    if (deviceProcess !== undefined && processTriedFor !== last) renewInBackground('mfa_process');
+    else if (askable && askedFor !== last) renewInBackground('prompt');
     else notice();
   };
 
@@ -137,7 +198,11 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
         },
         (error: unknown) => {
           if (!isMfaExecError(error, 'no-terminal')) throw error;
-          return false; // a code would be needed: the check below says so
+          if (signsIn && !needsMfa) {
+            signInNeeded = error.message;
+            signInNotice(error.message);
+          }
+          return false; // a code (or a sign-in) would be needed: the check below says so
         },
       );
       const inTime = await Promise.race([
@@ -154,6 +219,7 @@ export function createRefresher(plan: Plan, first: Credentials, command: string,
       }
       check();
       if (valid(last)) return last;
+      if (signInNeeded !== undefined) throw new MfaExecError(signInNeeded, ExitCode.noTerminal);
       throw new MfaExecError(
         `The credentials of profile '${plan.profile}' have expired and renewing them needs a new MFA code. Run '${ctx.loginCommand}' in another terminal.`,
         ExitCode.noTerminal,

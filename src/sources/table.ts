@@ -6,19 +6,23 @@
  * source's kind for its identity and its description; on a miss, fetch.ts finds the kind's
  * on-demand half by its file name. A new kind is one file in this folder and one entry here.
  *
- * The order is botocore's where the kinds meet: keys (a source profile's keys win over its own
- * role_arn), credential_source on a role, credential_process, then what mfa-exec does not serve,
- * then the key store for a profile with nothing else.
+ * The order is botocore's where the kinds meet: IAM Identity Center (sso_account_id or
+ * sso_role_name: above keys), `aws login` (login_session: above credential_process and keys in
+ * the config file, below keys in the credentials file), keys (a source profile's keys win over
+ * its own role_arn), credential_source on a role, credential_process, then what mfa-exec does not
+ * serve, then the key store for a profile with nothing else.
  */
 import type { AwsFiles, Profile } from '../aws-config/types.ts';
 import { environment } from './environment.ts';
+import { login } from './login.ts';
 import { credentialProcess } from './process.ts';
+import { sso } from './sso.ts';
 import { staticKeys } from './static.ts';
 import { keyStore } from './store.ts';
 import type { DetectContext, SourceKind } from './types.ts';
 import { unserved } from './unserved.ts';
 
-export const SOURCES = [staticKeys, environment, credentialProcess, unserved, keyStore] as const;
+export const SOURCES = [sso, login, staticKeys, environment, credentialProcess, unserved, keyStore] as const;
 
 /** Any source a profile can have (the union of what the kinds detect). */
 export type Source = NonNullable<ReturnType<(typeof SOURCES)[number]['detect']>>;

@@ -1,8 +1,9 @@
 /**
  * What a credential source kind is made of. One file per kind in this folder, named after the
- * kind (static.ts, environment.ts, process.ts, store.ts, unserved.ts), exports:
+ * kind (static.ts, environment.ts, process.ts, sso.ts, login.ts, store.ts, unserved.ts), exports:
  *   - a SourceKind (the warm half: detect, id, describe; in the warm bundle through table.ts),
- *   - `fetch` (and optionally `beforeLock`): the on-demand half, found by fetch.ts through the
+ *   - `fetch` (and optionally `beforeLock`, and `state` for a kind that signs a person in): the
+ *     on-demand half, found by fetch.ts through the
  *     kind's file name on a cache miss. Whatever fetch needs that is heavy (execa, the key store,
  *     an SDK) it imports inside itself with import(), so that the warm bundle, which holds the
  *     file for its warm half, drops fetch and all it loads (esbuild removes what is never called).
@@ -13,6 +14,9 @@ import type { Credentials } from '../aws/credentials.ts';
 import type { Logger } from '../log.ts';
 import type { Prompt } from '../prompt/types.ts';
 import type { Settings } from '../settings.ts';
+import type { SignInState, StateContext } from '../sign-in/types.ts';
+
+export type { SignInState, StateContext };
 
 /** What every source names: its kind and the profile whose settings it came from. */
 export interface SourceBase {
@@ -67,6 +71,18 @@ export interface SourceKind<S extends SourceBase> {
   note?(source: S, files: AwsFiles): string;
   /** The credentials the profile holds itself (keys in the files or the environment), known without a fetch. */
   held?(source: S): Credentials;
+  /**
+   * The longest its credentials last, in seconds, for a kind whose fetch gives temporary
+   * credentials of its own (IAM Identity Center, `aws login`): the cache keeps them as a step of
+   * their own (kind 'source'), and no GetSessionToken is made from them (STS refuses session
+   * credentials there); a role assumed from them takes its MFA code directly.
+   */
+  readonly lifetime?: number;
+  /**
+   * The kind signs a person in (a browser, `aws login`): its on-demand half has `state`, which
+   * list, status, doctor and --server ask (files only, no network call).
+   */
+  readonly signsIn?: true;
 }
 
 /** What a source's fetch gets: the run around it, and the prompt for a passphrase or a sign-in. */
@@ -81,6 +97,14 @@ export interface SourceFetchContext {
   prompt: Prompt;
   /** The lock of the chain being fetched (held while fetch runs). */
   lockKey: string;
+  /**
+   * Takes mfa-exec's lock named `name` in the cache directory (credentials/lock.ts), and gives the
+   * function that lets it go: a sign-in or a token refresh that every chain using the same token
+   * shares. Never the chain's own lock (held already).
+   */
+  lock(name: string): Promise<() => Promise<void>>;
+  /** --no-browser: a sign-in opens no browser (IAM Identity Center's device code, shown to be opened elsewhere). */
+  noBrowser?: boolean;
 }
 
 /** The on-demand half of a kind's file. */
@@ -89,4 +113,6 @@ export interface SourceFetcher<S extends SourceBase> {
   beforeLock?(source: S, ctx: SourceFetchContext): void;
   /** The source credentials; throws (ConfigError, KeyStoreError, …) naming the profile and the next step. */
   fetch(source: S, ctx: SourceFetchContext): Promise<Credentials>;
+  /** A kind that signs a person in (SourceKind.signsIn): where its sign-in stands, from its files. */
+  state?(source: S, ctx: StateContext): Promise<SignInState>;
 }

@@ -1,14 +1,17 @@
 /**
- * The profile kinds mfa-exec does not serve (yet): IAM Identity Center (sso_*), `aws login`
- * (login_session), web identity (web_identity_token_file), and a role's credential_source other
- * than Environment (instance metadata, containers). Detected for what they are, so that a plan
- * for one fails with a message that says so (UnservedError, exit 78), and so that the shims can
- * let such a profile through untouched (issue #18). A kind that becomes served (SSO and login in
- * issue #19) moves from here into a file of its own.
+ * The profile kinds mfa-exec does not serve (yet): web identity (web_identity_token_file), a
+ * role's credential_source other than Environment (instance metadata, containers), and an IAM
+ * Identity Center profile that only signs in (sso_* without sso_account_id and sso_role_name: no
+ * role to get credentials for; sso.ts serves the others, login.ts every login_session). Detected
+ * for what they are, so that a plan for one fails with a message that says so (UnservedError,
+ * exit 78), and so that the shims can let such a profile through untouched (issue #18). A kind
+ * that becomes served moves from here into a file of its own.
  *
  * A profile with source_profile and no role_arn has no credentials of its own in botocore's
- * eyes, but aws-vault and the Go SDK take its source profile's: when that one is unserved, so is
- * this one (aws-vault's TestIssue1195: a profile whose source_profile is an SSO profile).
+ * eyes, but aws-vault and the Go SDK take its source profile's: when that one is not a profile
+ * with keys, this one is unserved too, saying which it is (aws-vault's TestIssue1195: a profile
+ * whose source_profile is an SSO profile; mfa-exec serves that SSO profile itself, or a role
+ * assumed with its credentials).
  */
 import { shownValue, where } from '../aws-config/setting.ts';
 import type { AwsFiles, Profile } from '../aws-config/types.ts';
@@ -35,10 +38,16 @@ export class UnservedError extends ConfigError {
 interface Kind {
   what: string;
   next: string;
+  /** mfa-exec serves a profile of this kind itself (reached here only through a source_profile without role_arn). */
+  served?: true;
 }
 
-const SSO: Kind = { what: 'AWS IAM Identity Center (sso_*)', next: 'run `aws sso login` and use the profile directly' };
-const LOGIN: Kind = { what: '`aws login` (login_session)', next: 'run `aws login` and use the profile directly' };
+const SSO: Kind = { what: 'AWS IAM Identity Center (sso_*)', next: '', served: true };
+const SSO_SIGN_IN_ONLY: Kind = {
+  what: 'an AWS IAM Identity Center sign-in without sso_account_id and sso_role_name',
+  next: 'add sso_account_id and sso_role_name (the account and permission set to get credentials for)',
+};
+const LOGIN: Kind = { what: '`aws login` (login_session)', next: '', served: true };
 const WEB_IDENTITY: Kind = {
   what: 'a web identity (web_identity_token_file)',
   next: 'use the profile directly, without mfa-exec',
@@ -48,7 +57,8 @@ const WEB_IDENTITY: Kind = {
 function unservedKind(p: Profile, files: AwsFiles, seen = new Set<string>()): { kind: Kind; via?: string } | undefined {
   const v = p.values;
   if (v.web_identity_token_file !== undefined) return { kind: WEB_IDENTITY };
-  if (Object.keys(v).some((k) => k.startsWith('sso_'))) return { kind: SSO };
+  if (v.sso_account_id !== undefined || v.sso_role_name !== undefined) return { kind: SSO };
+  if (Object.keys(v).some((k) => k.startsWith('sso_'))) return { kind: SSO_SIGN_IN_ONLY };
   if (v.login_session !== undefined) return { kind: LOGIN };
   const next = v.role_arn === undefined && v.source_profile !== undefined ? files.profiles.get(v.source_profile) : undefined;
   if (next === undefined || seen.has(p.name)) return undefined;
@@ -78,6 +88,13 @@ export const unserved: SourceKind<UnservedSource> = {
     const found = unservedKind(p, files);
     if (!found) return undefined;
     const { kind, via } = found;
+    if (kind.served && via !== undefined) {
+      return source(
+        p,
+        kind.what,
+        `Profile '${p.name}' has no credentials mfa-exec can use: it names source_profile '${via}' but no role_arn, and '${via}' uses ${kind.what}. Use profile '${via}' itself, or add a role_arn to '${p.name}' to assume with its credentials.`,
+      );
+    }
     const uses = via === undefined ? `It uses ${kind.what}` : `Its source_profile '${via}' uses ${kind.what}`;
     return source(
       p,

@@ -95,23 +95,25 @@ describe('aws-vault habits', { timeout: 120_000 }, () => {
   });
 
   test('AWS_VAULT_BACKEND and AWS_VAULT_PROMPT set to what mfa-exec cannot do: one warning line each, and the command still runs', async () => {
-    const env = { ...(await withCode()), AWS_PROFILE: 'role', AWS_VAULT_BACKEND: 'pass', AWS_VAULT_PROMPT: 'osascript' };
+    const env = { ...(await withCode()), AWS_PROFILE: 'role', AWS_VAULT_BACKEND: 'pass', AWS_VAULT_PROMPT: 'wincredui' };
     const r = await runCli(['--', 'sh', '-c', 'echo "ran $AWS_VAULT"'], { env });
     ok(r, 'exec');
     assert.equal(r.stdout, 'ran role\n');
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 2, r.stderr);
     assert.match(lines[0]!, /^mfa-exec: warning: AWS_VAULT_BACKEND=pass is ignored: mfa-exec's key store is the OS keyring/);
-    assert.match(lines[1]!, /^mfa-exec: warning: AWS_VAULT_PROMPT=osascript is not supported: /);
+    assert.match(lines[1]!, /^mfa-exec: warning: AWS_VAULT_PROMPT=wincredui is not supported: /);
 
-    const quiet = await runCli(['--', 'true'], {
-      env: { ...s.env, AWS_PROFILE: 'role', AWS_VAULT_PROMPT: 'terminal', AWS_VAULT_BACKEND: 'file' },
-    });
-    ok(quiet, 'terminal prompt');
-    assert.equal(
-      quiet.stderr,
-      '',
-      'AWS_VAULT_PROMPT=terminal is what mfa-exec does anyway; AWS_VAULT_BACKEND=file is honoured (the keys are in a file)',
-    );
+    for (const prompt of ['terminal', 'zenity', 'kdialog', 'osascript', 'ykman']) {
+      const quiet = await runCli(['--', 'true'], {
+        env: { ...s.env, AWS_PROFILE: 'role', AWS_VAULT_PROMPT: prompt, AWS_VAULT_BACKEND: 'file' },
+      });
+      ok(quiet, `AWS_VAULT_PROMPT=${prompt}`);
+      assert.equal(
+        quiet.stderr,
+        '',
+        `AWS_VAULT_PROMPT=${prompt} names a prompt mfa-exec has (honoured); AWS_VAULT_BACKEND=file is honoured (the keys are in a file)`,
+      );
+    }
   });
 });

@@ -191,13 +191,21 @@ const CASES: Case[] = [
     says: ["Profile 'a'", '{home}/.aws/config', /Ec2InstanceMetadata/, /only 'Environment'/],
   },
   {
-    name: 'sso-only profile',
+    name: 'an IAM Identity Center profile lacking sso_region',
+    config: '[profile a]\nsso_start_url = https://example.awsapps.com/start\nsso_account_id = 123456789012\nsso_role_name = Admin\n',
+    credentials: `[keys]\n${KEYS}`,
+    args: ['-p', 'a', ...TARGET],
+    code: 78,
+    says: ["Profile 'a'", '{home}/.aws/config', /uses IAM Identity Center .* but lacks sso_region/],
+  },
+  {
+    name: 'an IAM Identity Center profile never signed in, no terminal: 66 and the command that signs in',
     config:
       '[profile a]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Admin\n',
     credentials: `[keys]\n${KEYS}`,
     args: ['-p', 'a', ...TARGET],
-    code: 78,
-    says: ["Profile 'a'", /IAM Identity Center \(sso_\*\)/, /aws sso login/],
+    code: 66,
+    says: ["profile 'a'", /has no token, and no one is here to sign in/, /Run: mfa-exec login -p a\n$/],
   },
   {
     name: 'duration_seconds = abc',

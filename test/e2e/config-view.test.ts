@@ -10,7 +10,7 @@ import { readdir, readFile, stat, writeFile, appendFile, chmod, mkdir, symlink }
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CLI_PATH, pythonTool, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { CLI_COMMAND, CLI_PATH, pythonTool, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
 import { SPEC, callerArn, configText, makeScenario, type Scenario } from './scenario.ts';
 
 const BOTO3 = fileURLToPath(new URL('../fixtures/integrations/boto3_whoami.py', import.meta.url));
@@ -129,7 +129,7 @@ describe('config view: profiles named inside the command are served by mfa-exec'
 
     await appendFile(
       join(s.home, '.aws', 'config'),
-      `\n[profile self]\ncredential_process = ${process.execPath} ${CLI_PATH} credential-process --profile self\n`,
+      `\n[profile self]\ncredential_process = ${CLI_COMMAND.join(' ')} credential-process --profile self\n`,
     );
     const self = await runCli(['credential-process', '--profile', 'self'], { env: s.env, timeoutMs: 30_000 });
     assert.equal(self.code, 78, self.stdout + self.stderr);
@@ -170,9 +170,11 @@ describe('config view: profiles named inside the command are served by mfa-exec'
       assert.doesNotMatch(text, /aws_(access_key_id|secret_access_key|session_token)|\b(AKIA|ASIA)[A-Z0-9]{12,}/i, f);
     }
     const viewConfig = await readFile(join(dir, 'config'), 'utf8');
+    // credential_process runs us: `<node> <dist/cli.js>`, or the single executable alone.
+    const us = CLI_COMMAND.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(' ');
     assert.match(
       viewConfig,
-      /\[profile role\]\nregion = eu-central-1\ncredential_process = \/\S+ \/\S+\/dist\/cli\.js credential-process --profile=role\n/,
+      new RegExp(`\\[profile role\\]\\nregion = eu-central-1\\ncredential_process = ${us} credential-process --profile=role\\n`),
     );
     assert.doesNotMatch(viewConfig, /role_arn|source_profile|mfa_serial|external_id/);
   });

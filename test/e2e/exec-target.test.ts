@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { link, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { CLI_PATH, REPO_ROOT, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import {
+  CLI_PATH,
+  REPO_ROOT,
+  TESTING_EXECUTABLE,
+  nodePackageOnly,
+  runCli,
+  startFakeAws,
+  type CliResult,
+  type FakeAws,
+} from '../harness/index.ts';
 import { SPEC, makeScenario, script, type Scenario } from './scenario.ts';
 
 const NODE_DIR = dirname(process.execPath);
@@ -70,12 +79,12 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       assert.equal(await runs('real.log'), 2);
     });
 
-    test('a shim that is a hard link to dist/cli.js (with the rest of the bundle next to it) skips itself', async () => {
+    test('a shim that is a hard link to mfa-exec (dist/cli.js with the rest of the bundle next to it, or the executable) skips itself', async () => {
       const dir = join(s.home, 'hard');
       await mkdir(dir);
       await link(CLI_PATH, join(dir, 'mxtool'));
-      // The rest of the bundle beside it (the entry loads warm.js, and on-demand/*.js on a miss).
-      for (const part of ['warm.js', 'on-demand']) await symlink(join(dirname(CLI_PATH), part), join(dir, part));
+      // The rest of the bundle beside it (the entry loads warm.js, and on-demand/*.js on a miss); the executable is one file.
+      if (!TESTING_EXECUTABLE) for (const part of ['warm.js', 'on-demand']) await symlink(join(dirname(CLI_PATH), part), join(dir, part));
       for (const path of [`${dir}:${real}:${SYSTEM_PATH}`, `${dir}:${s.shims}:${dir}:${real}:${SYSTEM_PATH}`]) {
         const r = await runCli(['x'], { env: env(path), argv0Path: join(dir, 'mxtool'), timeoutMs: 10_000 });
         ok(r, path);
@@ -84,18 +93,22 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       assert.equal(await runs('real.log'), 2);
     });
 
-    test('the packaged launcher files (shims/terraform loads dist/cli.js): listed twice and through a symlink, they skip themselves', async () => {
-      const launchers = join(REPO_ROOT, 'shims');
-      await script(join(real, 'terraform'), '#!/bin/sh\necho "$$" >> "$HOME/real.log"\necho "real terraform: $*"\n');
-      const linkDir = join(s.home, 'launchers-link');
-      await symlink(launchers, linkDir);
-      for (const path of [`${launchers}:${launchers}:${real}:${SYSTEM_PATH}`, `${linkDir}:${launchers}:${real}:${SYSTEM_PATH}`]) {
-        const r = await runCli(['plan'], { env: env(path), argv0Path: join(path.split(':')[0]!, 'terraform'), timeoutMs: 10_000 });
-        ok(r, path);
-        assert.equal(r.stdout, 'real terraform: plan\n');
-      }
-      assert.equal(await runs('real.log'), 2);
-    });
+    test(
+      'the packaged launcher files (shims/terraform loads dist/cli.js): listed twice and through a symlink, they skip themselves',
+      nodePackageOnly,
+      async () => {
+        const launchers = join(REPO_ROOT, 'shims');
+        await script(join(real, 'terraform'), '#!/bin/sh\necho "$$" >> "$HOME/real.log"\necho "real terraform: $*"\n');
+        const linkDir = join(s.home, 'launchers-link');
+        await symlink(launchers, linkDir);
+        for (const path of [`${launchers}:${launchers}:${real}:${SYSTEM_PATH}`, `${linkDir}:${launchers}:${real}:${SYSTEM_PATH}`]) {
+          const r = await runCli(['plan'], { env: env(path), argv0Path: join(path.split(':')[0]!, 'terraform'), timeoutMs: 10_000 });
+          ok(r, path);
+          assert.equal(r.stdout, 'real terraform: plan\n');
+        }
+        assert.equal(await runs('real.log'), 2);
+      },
+    );
 
     test('only shims by that name on PATH (twice, and through a symlinked dir): 127 at once, naming the command, no STS call', async () => {
       const shim = await s.shim('mxtool');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { REPO_ROOT, pythonTool, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { REPO_ROOT, nodePackageOnly, pythonTool, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
 import { SPEC, configText, makeScenario, type Scenario } from './scenario.ts';
 
 const lines = (r: CliResult, level: string): string[] => r.stdout.split('\n').filter((l) => l.startsWith(`${level} `));
@@ -157,7 +157,7 @@ describe('what is wrong with the files', { timeout: 120_000 }, () => {
       assert.match(clean.stdout, /^ok\s+every profile setting is one the AWS CLI or mfa-exec reads$/m);
     });
 
-    test('the checkout’s shims/ first on PATH: its launcher files are recognised as shims', async () => {
+    test('the checkout’s shims/ first on PATH: its launcher files are recognised as shims', nodePackageOnly, async () => {
       const env = { ...s.env, PATH: `${join(REPO_ROOT, 'shims')}:${s.env.PATH}` };
       const r = await runCli(['doctor'], { env });
       assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { REPO_ROOT, runCli, startFakeAws, type FakeAws } from '../harness/index.ts';
+import { REPO_ROOT, nodePackageOnly, runCli, startFakeAws, type FakeAws } from '../harness/index.ts';
 import { SPEC, callerArn, makeScenario, type Scenario } from './scenario.ts';
 
 const run = promisify(execFile);
 
-describe('clean install from the packed tarball', { timeout: 120_000 }, () => {
+describe('clean install from the packed tarball', { timeout: 120_000, ...nodePackageOnly }, () => {
   let aws: FakeAws;
   let s: Scenario;
   let prefix: string;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CLI_PATH, makeHome, runCli, type TempHome } from '../harness/index.ts';
+import { CLI_COMMAND, makeHome, runCli, type TempHome } from '../harness/index.ts';
 
 let temp: TempHome;
 before(async () => {
@@ -18,10 +18,24 @@ before(async () => {
 });
 after(() => temp.cleanup());
 
+/**
+ * No Node on PATH: mfa-exec is run as CLI_COMMAND ([node, dist/cli.js] or the executable), given
+ * to sh as its arguments ("$@") and to python as JSON.
+ */
+const environment = () => ({
+  HOME: temp.home,
+  PATH: '/usr/bin:/bin',
+  AWS_CONFIG_FILE: join(temp.home, 'config'),
+  MFA_CLI: JSON.stringify(CLI_COMMAND),
+});
+
 test('list --json through a pipe whose reader starts late: all of it, valid JSON', async () => {
-  const env = { HOME: temp.home, PATH: '/usr/bin:/bin', AWS_CONFIG_FILE: join(temp.home, 'config'), MFA: CLI_PATH, NODE: process.execPath };
   // The reader sleeps first, so the pipe is full when mfa-exec has written its last byte.
-  const r = await runCli(['-c', '"$NODE" "$MFA" list --json | { sleep 1; cat; }'], { env, argv0Path: '/bin/sh', timeoutMs: 30_000 });
+  const r = await runCli(['-c', '"$@" list --json | { sleep 1; cat; }', 'sh', ...CLI_COMMAND], {
+    env: environment(),
+    argv0Path: '/bin/sh',
+    timeoutMs: 30_000,
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.ok(r.stdout.length > 65_536, `${r.stdout.length} bytes`);
   const rows = JSON.parse(r.stdout) as { profile: string }[];
@@ -30,12 +44,11 @@ test('list --json through a pipe whose reader starts late: all of it, valid JSON
 });
 
 test('list --json into a non-blocking pipe whose reader starts late: all of it (written synchronously, waiting while the pipe is full)', async () => {
-  const env = { HOME: temp.home, PATH: '/usr/bin:/bin', AWS_CONFIG_FILE: join(temp.home, 'config'), MFA: CLI_PATH, NODE: process.execPath };
   const reader = [
-    'import os, subprocess, sys, time',
+    'import json, os, subprocess, sys, time',
     'r, w = os.pipe()',
     'os.set_blocking(w, False)',
-    "p = subprocess.Popen([os.environ['NODE'], os.environ['MFA'], 'list', '--json'], stdout=w)",
+    "p = subprocess.Popen([*json.loads(os.environ['MFA_CLI']), 'list', '--json'], stdout=w)",
     'os.close(w)',
     'time.sleep(1)',
     'data = b"".join(iter(lambda: os.read(r, 65536), b""))',
@@ -43,7 +56,7 @@ test('list --json into a non-blocking pipe whose reader starts late: all of it (
     'sys.stdout.flush()',
     'sys.stdout.buffer.write(data)',
   ].join('\n');
-  const r = await runCli(['-c', reader], { env, argv0Path: '/usr/bin/python3', timeoutMs: 30_000 });
+  const r = await runCli(['-c', reader], { env: environment(), argv0Path: '/usr/bin/python3', timeoutMs: 30_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   const [head, ...rest] = r.stdout.split('\n');
@@ -53,9 +66,8 @@ test('list --json into a non-blocking pipe whose reader starts late: all of it (
 });
 
 test('list --json | head: the reader going away ends the output quietly, exit 0', async () => {
-  const env = { HOME: temp.home, PATH: '/usr/bin:/bin', AWS_CONFIG_FILE: join(temp.home, 'config'), MFA: CLI_PATH, NODE: process.execPath };
-  const r = await runCli(['-c', '{ "$NODE" "$MFA" list --json; echo "exit $?" >&2; } | head -c 100'], {
-    env,
+  const r = await runCli(['-c', '{ "$@" list --json; echo "exit $?" >&2; } | head -c 100', 'sh', ...CLI_COMMAND], {
+    env: environment(),
     argv0Path: '/bin/sh',
     timeoutMs: 30_000,
   });

@@ -1,21 +1,25 @@
 // The README works as written. Its config (between the readme-config markers), its install lines
 // after the npm one (between readme-install; install.test.ts covers the npm line) and its first-day
 // commands (between readme-first-day) are read from README.md itself, written into a temp HOME
-// and run by /bin/sh in a real terminal, against moto in auth mode: one MFA prompt, answered
-// with the virtual device's code, then the role's identity, `aws s3 ls` through the shim and
-// `mfa-exec status`. Only the README's placeholders are filled in: the keys (`AKIA…`, `…`) and
+// and run by /bin/sh in a real terminal, against moto in auth mode: one MFA prompt, answered with
+// the virtual device's code, then the role's identity, `aws s3 ls` through the shim and `mfa-exec
+// status`. Against the single executable, the lines that check and install the downloaded file
+// (readme-install-file) run first, in the download's directory. Only the README's placeholders are filled in: the keys (`AKIA…`, `…`) and
 // the account numbers (moto has one account). A README edit that breaks an example breaks this.
 //
 // It was written after a newcomer's `aws s3 ls` failed with "You must specify a region": the
 // README's config had `region` only on the source profile, which neither the AWS CLI nor
 // mfa-exec reads for the role profile.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   CLI_PATH,
   REPO_ROOT,
+  TESTING_EXECUTABLE,
   baseEnv,
   makeHome,
   runInPty,
@@ -140,12 +144,31 @@ describe('the README, as written', { timeout: 120_000 }, () => {
     assert.doesNotMatch(config + credentials, /…/, 'every placeholder was filled in');
     await writeAwsFiles(temp.home, { config, credentials });
 
-    // `npm install -g` puts mfa-exec on PATH; here a symlink to the build stands in for it.
     const bin = join(temp.home, 'bin');
     await mkdir(bin);
-    await symlink(CLI_PATH, join(bin, 'mfa-exec'));
+    let download = '';
+    if (TESTING_EXECUTABLE) {
+      // The executable, as the README's file lines find it after a download: under its release
+      // name, beside SHA256SUMS (the release's own when CLI_PATH is a release file beside it).
+      download = block(readme, 'install-file');
+      const name = /install -m 755 (mfa-exec-[\w.-]+) /.exec(download)?.[1];
+      assert.ok(name, 'the file lines install a release file');
+      const downloads = join(temp.home, 'Downloads');
+      await mkdir(downloads);
+      await copyFile(CLI_PATH, join(downloads, name));
+      const sums = join(dirname(CLI_PATH), 'SHA256SUMS');
+      const released = basename(CLI_PATH) === name && existsSync(sums);
+      const sum = createHash('sha256')
+        .update(await readFile(CLI_PATH))
+        .digest('hex');
+      await writeFile(join(downloads, 'SHA256SUMS'), released ? await readFile(sums) : `${sum}  ${name}\n`);
+      download = `cd "$HOME/Downloads"\n${download}cd "$HOME"\n`;
+    } else {
+      // `npm install -g` puts mfa-exec on PATH; here a symlink to the build stands in for it.
+      await symlink(CLI_PATH, join(bin, 'mfa-exec'));
+    }
     const env = baseEnv(temp.home, aws);
-    env.PATH = `${bin}:${env.PATH}`;
+    env.PATH = `${bin}:${join(temp.home, '.local', 'bin')}:${env.PATH}`;
     env.AWS_ENDPOINT_URL_S3 = aws.endpoint; // this machine's "AWS": S3 is moto too, through the front
 
     const install = block(readme, 'install')
@@ -155,13 +178,14 @@ describe('the README, as written', { timeout: 120_000 }, () => {
     assert.match(install, /mfa-exec shim install .*\baws\b/, 'the install lines make an aws shim');
     const firstDay = block(readme, 'first-day');
     const serial = user.mfaSerial!;
-    const r = await runInPty(['/bin/sh', '-ec', `${install}\n${firstDay}`], {
+    const r = await runInPty(['/bin/sh', '-ec', `${download}${install}\n${firstDay}`], {
       env,
       steps: [{ expect: `Enter MFA code for ${serial}: `, sendCode: () => aws.freshTotp(serial) }],
       timeoutMs: 60_000,
     });
 
     assert.equal(r.exitStatus, 0, r.output);
+    if (TESTING_EXECUTABLE) assert.match(r.output, /^mfa-exec-[\w.-]+: OK\r?$/m, `sha256sum checked the file:\n${r.output}`);
     assert.equal(r.output.split('Enter MFA code for').length - 1, 1, `one prompt:\n${r.output}`);
     assert.match(r.output, new RegExp(`"Arn": "arn:aws:sts::${aws.accountId}:assumed-role/${setup.role.name}/`), r.output);
     assert.match(

@@ -80,14 +80,11 @@ describe('shims stay out of the way', { timeout: 120_000 }, () => {
       assert.equal(stsCalls(), 0);
     });
 
-    test('no [default] at all, or a [default] for IAM Identity Center (sso_*): untouched too', async () => {
+    test('no [default] at all, or a [default] that only signs in to IAM Identity Center (no account and role): untouched too', async () => {
       const withoutDefault = configText(aws, s.user).replace('[default]\nregion = us-west-2\n', '');
       for (const [config, why] of [
         [withoutDefault, /there is no \[default\] profile/],
-        [
-          `${withoutDefault}\n[default]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\n`,
-          /no credential settings/,
-        ],
+        [`${withoutDefault}\n[default]\nsso_session = corp\n`, /no credential settings/],
       ] as const) {
         await writeFile(join(s.home, '.aws', 'config'), config);
         const r = await shimRun('terraform', ['plan'], { ...s.env, MFA_EXEC_DEBUG: '1' });

@@ -1,11 +1,12 @@
 // The warm path as it runs: what dist/cli.js and dist/warm.js hold and load, and the code cache
-// that dist/cli.js (src/boot.ts) keeps for the bundle.
+// that dist/cli.js (src/boot.ts) keeps for the bundle. The single executable has neither: what its
+// warm runs load is checked in executable.test.ts.
 import assert from 'node:assert/strict';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { CLI_PATH, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { CLI_PATH, nodePackageOnly, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
 import { SPEC, makeScenario, type Scenario } from './scenario.ts';
 
 const DIST = dirname(CLI_PATH);
@@ -19,7 +20,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   return names.filter((n) => n.endsWith('.js')).map((n) => join(dir, n));
 }
 
-describe('the warm path', { timeout: 120_000 }, () => {
+describe('the warm path', { timeout: 120_000, ...nodePackageOnly }, () => {
   let aws: FakeAws;
   let s: Scenario;
   before(async () => {
@@ -37,13 +38,21 @@ describe('the warm path', { timeout: 120_000 }, () => {
     ok(r, 'filling the cache');
   };
 
-  test('dist/cli.js and dist/warm.js hold no STS client, lock or MFA prompt (the on-demand bundle does)', async () => {
+  test('dist/cli.js and dist/warm.js hold no STS client, lock, prompt driver or console sign-in (the on-demand bundle does)', async () => {
     const warm = (await readFile(CLI_PATH, 'utf8')) + (await readFile(join(DIST, 'warm.js'), 'utf8'));
     const onDemand = (await Promise.all((await filesUnder(join(DIST, 'on-demand'))).map((f) => readFile(f, 'utf8')))).join('\n');
     const markers = {
       'the STS client': ['GetSessionTokenCommand', 'AssumeRoleCommand'],
       'the lock': ['ELOCKED', 'Cannot take the cache lock'],
       'the MFA prompt': ['Enter MFA code for', "Cannot turn off the terminal's echo"],
+      "a guardrail's question": ['Type the account ID'],
+      'the desktop prompts and the YubiKey': ['--hide-text', '--inputbox', 'No dialog either', 'Touch your YubiKey'],
+      'the console sign-in': ['getSigninToken', 'GetFederationTokenCommand'],
+      'the IAM Identity Center and `aws login` clients, sign-in and refresh': [
+        'GetRoleCredentialsCommand',
+        'in the browser (waiting for it to finish)',
+        'dpop+jwt',
+      ],
     };
     for (const [what, texts] of Object.entries(markers)) {
       for (const text of texts) {

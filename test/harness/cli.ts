@@ -1,13 +1,32 @@
 // Running the built CLI: a fully controlled environment, no terminal, bounded in time.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pythonTool } from './python-bin.ts';
 import { killGroup, trackGroup, untrackGroup } from './reaper.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI_PATH = join(REPO_ROOT, 'dist', 'cli.js');
+/**
+ * The mfa-exec the e2e tests run: dist/cli.js (on the Node running the tests), or the single
+ * executable named by MFA_EXEC_TEST_BIN (scripts/build-exe.mjs; CI runs the suite both ways).
+ * Run it as a file, link shims to it: both work the same way.
+ */
+export const CLI_PATH = process.env['MFA_EXEC_TEST_BIN'] ? resolve(process.env['MFA_EXEC_TEST_BIN']) : join(REPO_ROOT, 'dist', 'cli.js');
+/** The suite runs against the single executable (MFA_EXEC_TEST_BIN). */
+export const TESTING_EXECUTABLE = CLI_PATH !== join(REPO_ROOT, 'dist', 'cli.js');
+/**
+ * The command that runs mfa-exec whatever PATH holds: [node, dist/cli.js], or [the executable].
+ * For a test that writes a command line (a credential_process, a shell command that names Node).
+ */
+export const CLI_COMMAND: readonly string[] = TESTING_EXECUTABLE ? [CLI_PATH] : [process.execPath, CLI_PATH];
+/**
+ * A test option (`test(name, nodePackageOnly, fn)`, or spread into a describe's options) for a
+ * test of dist/'s files or of the npm package itself: skipped, saying why, against the executable.
+ */
+export const nodePackageOnly: { skip?: string } = TESTING_EXECUTABLE
+  ? { skip: "tests dist/'s files or the npm package, which the single executable does not have" }
+  : {};
 
 /**
  * The whole environment a spawned CLI sees: nothing inherited from the developer's shell
@@ -44,7 +63,7 @@ export interface RunCliOptions {
   timeoutMs?: number;
   /** Default: the env's HOME (the temp home), so nothing in the repo is in reach. */
   cwd?: string;
-  /** Run this path (e.g. a shim symlink to dist/cli.js) instead of dist/cli.js. */
+  /** Run this path (e.g. a shim symlink to CLI_PATH) instead of CLI_PATH. */
   argv0Path?: string;
 }
 

@@ -119,7 +119,13 @@ export class Front {
       body: Buffer.concat(chunks).toString(),
     };
     const url = new URL(raw.url, 'http://x');
-    if (this.federation.handles(url.pathname)) return this.handleFederation(req, raw, res, url.searchParams.get('Action') ?? 'console');
+    if (this.federation.handles(url.pathname)) {
+      // The Action of a POST is in its form body (mfa-exec POSTs getSigninToken): faults by Action see it there too.
+      const form = String(req.headers['content-type']).includes('application/x-www-form-urlencoded')
+        ? new URLSearchParams(raw.body)
+        : undefined;
+      return this.handleFederation(req, raw, res, url.searchParams.get('Action') ?? form?.get('Action') ?? 'console');
+    }
     const params = url.searchParams;
     if (String(req.headers['content-type']).includes('application/x-www-form-urlencoded')) {
       for (const [k, v] of new URLSearchParams(raw.body)) params.append(k, v);

@@ -3,7 +3,17 @@ export { startFakeAws, type FakeAws, type FakeAwsUser } from './fake-aws.ts';
 export type { FakeAwsSpec, UserSpec, RoleSpec } from './spec.ts';
 export type { CallLogEntry, FaultKind } from './front.ts';
 export { makeHome, writeAwsFiles, type TempHome } from './home.ts';
-export { baseEnv, runCli, CLI_PATH, REPO_ROOT, type CliResult, type RunCliOptions } from './cli.ts';
+export {
+  baseEnv,
+  runCli,
+  CLI_PATH,
+  CLI_COMMAND,
+  TESTING_EXECUTABLE,
+  nodePackageOnly,
+  REPO_ROOT,
+  type CliResult,
+  type RunCliOptions,
+} from './cli.ts';
 export { runInPty, type PtyStep, type PtyResult, type RunInPtyOptions } from './pty.ts';
 export { totp } from './totp.ts';
 export { pythonTool } from './python-bin.ts';

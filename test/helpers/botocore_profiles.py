@@ -3,7 +3,7 @@
 
 Usage:
   botocore_profiles.py CONFIG CREDENTIALS
-      -> {"profiles": {...}, "names": [...]}  or  {"error": "ExceptionClass", "detail": "InnerClass"}
+      -> {"profiles": {...}, "names": [...], "sso_sessions": {...}, "sso_names": [...]}  or  {"error": "ExceptionClass", "detail": "InnerClass"}
   botocore_profiles.py --batch < cases.json
       cases.json is a JSON list of [CONFIG, CREDENTIALS] path pairs; prints a JSON list of
       results in the same order (one Python start-up for the whole corpus).
@@ -42,6 +42,7 @@ def profiles_for(config_path, credentials_path, session=None):
         else:
             session._config = None  # the cache behind full_config
         profiles = session.full_config["profiles"]
+        sso_sessions = session.full_config.get("sso_sessions", {})
     except Exception as e:  # noqa: BLE001 - we report the class, the caller compares
         result = {"error": type(e).__name__}
         inner = getattr(e, "kwargs", {}).get("error")
@@ -55,6 +56,11 @@ def profiles_for(config_path, credentials_path, session=None):
         },
         # JSON objects lose key order in JavaScript (integer-like keys first): keep it here.
         "names": list(profiles),
+        "sso_sessions": {
+            name: {k: _jsonable(v) for k, v in values.items()}
+            for name, values in sso_sessions.items()
+        },
+        "sso_names": list(sso_sessions),
     }
 
 

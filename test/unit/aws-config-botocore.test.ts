@@ -23,7 +23,19 @@ const probe = spawnSync(PYTHON, ['-c', 'import botocore'], { encoding: 'utf8' })
 const skip = probe.status === 0 ? false : `botocore not importable with ${PYTHON}: ${probe.stderr || probe.error?.message}`;
 
 type Values = Record<string, string | { nested: Record<string, string> }>;
-type Result = { profiles: Record<string, Values>; names: string[] } | { error: string; detail?: string };
+type Result =
+  | { profiles: Record<string, Values>; names: string[]; sso_sessions: Record<string, Values>; sso_names: string[] }
+  | { error: string; detail?: string };
+
+/** Settings as the helper prints them: nested blocks split as botocore's _parse_nested does. */
+function valuesOf(values: Readonly<Record<string, string>>): Values {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => {
+      const nested = parseNestedValue(value);
+      return [key, nested === undefined ? value : { nested: Object.fromEntries(nested) }];
+    }),
+  ) as Values;
+}
 
 /** Our answer, in the helper's JSON shape (nested blocks split as botocore's _parse_nested does). */
 function ours(configFile: string, credentialsFile: string): Result {
@@ -35,18 +47,10 @@ function ours(configFile: string, credentialsFile: string): Result {
     throw e;
   }
   // Object.fromEntries (not obj[key] = ...) so that "__proto__" is an own key, as in JSON.parse.
-  const profiles = Object.fromEntries(
-    [...files.profiles].map(([name, profile]) => [
-      name,
-      Object.fromEntries(
-        Object.entries(profile.values).map(([key, value]) => {
-          const nested = parseNestedValue(value);
-          return [key, nested === undefined ? value : { nested: Object.fromEntries(nested) }];
-        }),
-      ) as Values,
-    ]),
-  );
-  return { profiles, names: [...files.profiles.keys()] };
+  const profiles = Object.fromEntries([...files.profiles].map(([name, profile]) => [name, valuesOf(profile.values)]));
+  const sessions = files.ssoSessions ?? new Map();
+  const ssoSessions = Object.fromEntries([...sessions].map(([name, session]) => [name, valuesOf(session.values)]));
+  return { profiles, names: [...files.profiles.keys()], sso_sessions: ssoSessions, sso_names: [...sessions.keys()] };
 }
 
 function assertSame(botocore: Result, mine: Result, label: string): void {
@@ -57,6 +61,8 @@ function assertSame(botocore: Result, mine: Result, label: string): void {
   assert.ok(!('error' in mine), `${label}: botocore reads ${JSON.stringify(botocore)}, we refuse: ${'error' in mine ? mine.detail : ''}`);
   assert.deepEqual(mine.names, botocore.names, `${label}: profile names/order`);
   assert.deepEqual(mine.profiles, botocore.profiles, `${label}: values`);
+  assert.deepEqual(mine.sso_names, botocore.sso_names, `${label}: sso-session names/order`);
+  assert.deepEqual(mine.sso_sessions, botocore.sso_sessions, `${label}: sso-session values`);
 }
 
 interface Case {
@@ -119,6 +125,16 @@ const corpus: Case[] = [
     expect: 'reads',
   },
   { name: '[profileX y] is the profile y', config: '[profileX y]\na=1\n[profiles z]\nb=2\n', expect: 'reads' },
+  {
+    name: "sso-session sections: the name split like a profile's, a later one replacing an earlier one, none from credentials",
+    config:
+      '[profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = Dev\n' +
+      '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access, x\n' +
+      '[sso-session "two words"]\nsso_region = a\n[sso-session a b]\nx = 1\n[sso-session]\ny = 2\n[sso-sessionX z]\nz = 3\n' +
+      '[sso-session "corp"]\nsso_region = us-east-1\n[DEFAULT]\ninherited = yes\n',
+    credentials: '[sso-session other]\nsso_region = c\n',
+    expect: 'reads',
+  },
   {
     name: 'unicode, dots, spaces, brackets in names',
     config:
@@ -289,6 +305,8 @@ const sectionName = fc.oneof(
     'profile "a"',
     'profile b',
     'sso-session s',
+    'sso-session "s"',
+    'sso-session',
     'services x',
     'a',
     'b',

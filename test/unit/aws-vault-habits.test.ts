@@ -118,10 +118,9 @@ describe('MFA session lifetime: --session-duration, MFA_EXEC_SESSION_DURATION, t
 
 describe('AWS_VAULT_BACKEND / AWS_VAULT_PROMPT: one warning line each when they cannot mean anything here', () => {
   const warnings = (env: NodeJS.ProcessEnv) => awsVaultWarnings(readSettings(env));
-  test('unset, empty, or the terminal prompt: silent', () => {
+  test('unset or empty: silent', () => {
     assert.deepEqual(warnings({}), []);
     assert.deepEqual(warnings({ AWS_VAULT_BACKEND: '', AWS_VAULT_PROMPT: '' }), []);
-    assert.deepEqual(warnings({ AWS_VAULT_PROMPT: 'terminal' }), []);
   });
   for (const backend of ['file', 'keychain', 'secret-service', 'wincred']) {
     test(`AWS_VAULT_BACKEND=${backend}: honoured by the key store, no warning`, () => {
@@ -139,19 +138,35 @@ describe('AWS_VAULT_BACKEND / AWS_VAULT_PROMPT: one warning line each when they 
       assert.doesNotMatch(line!, /\n/);
     });
   }
-  test('AWS_VAULT_PROMPT=ykman points at mfa_process', () => {
-    assert.deepEqual(warnings({ AWS_VAULT_PROMPT: 'ykman' }), [
-      "AWS_VAULT_PROMPT=ykman is not supported: set 'mfa_process = ykman oath accounts code --single <account>' on the profile instead. Unset AWS_VAULT_PROMPT to silence this.",
-    ]);
-  });
-  for (const prompt of ['osascript', 'zenity', 'kdialog', 'wincredui', 'pass']) {
-    test(`AWS_VAULT_PROMPT=${prompt}: says where codes come from`, () => {
-      const [line, ...rest] = warnings({ AWS_VAULT_PROMPT: prompt });
-      assert.deepEqual(rest, []);
-      assert.match(line!, new RegExp(`^AWS_VAULT_PROMPT=${prompt} is not supported: .*mfa_process.*terminal`));
+  for (const prompt of ['terminal', 'zenity', 'kdialog', 'osascript', 'ykman']) {
+    test(`AWS_VAULT_PROMPT=${prompt}: a prompt mfa-exec has, honoured without a warning`, () => {
+      assert.deepEqual(warnings({ AWS_VAULT_PROMPT: prompt }), []);
+      assert.equal(readSettings({ AWS_VAULT_PROMPT: prompt }).prompt, prompt);
     });
   }
+  test('AWS_VAULT_PROMPT=pass (removed from aws-vault) points at mfa_process', () => {
+    assert.deepEqual(warnings({ AWS_VAULT_PROMPT: 'pass' }), [
+      "AWS_VAULT_PROMPT=pass is not supported: set 'mfa_process = pass otp <name>' on the profile instead. Unset AWS_VAULT_PROMPT to silence this.",
+    ]);
+    assert.equal(readSettings({ AWS_VAULT_PROMPT: 'pass' }).prompt, 'auto', 'the default prompt is used');
+  });
+  for (const prompt of ['wincredui', 'gopass', 'Zenity']) {
+    test(`AWS_VAULT_PROMPT=${prompt}: says where codes come from, the default prompt is used`, () => {
+      const [line, ...rest] = warnings({ AWS_VAULT_PROMPT: prompt });
+      assert.deepEqual(rest, []);
+      assert.match(line!, new RegExp(`^AWS_VAULT_PROMPT=${prompt} is not supported: .*mfa_process.*terminal, else a desktop dialog`));
+      assert.equal(readSettings({ AWS_VAULT_PROMPT: prompt }).prompt, 'auto');
+    });
+  }
+  test('--prompt, then MFA_EXEC_PROMPT, then AWS_VAULT_PROMPT, then auto', () => {
+    const env = { MFA_EXEC_PROMPT: 'none', AWS_VAULT_PROMPT: 'zenity' };
+    assert.equal(readSettings(env, { prompt: 'kdialog' }).prompt, 'kdialog');
+    assert.equal(readSettings(env).prompt, 'none');
+    assert.equal(readSettings({ AWS_VAULT_PROMPT: 'zenity' }).prompt, 'zenity');
+    assert.equal(readSettings({ MFA_EXEC_PROMPT: '' }).prompt, 'auto');
+    assert.deepEqual(warnings({ MFA_EXEC_PROMPT: 'kdialog', AWS_VAULT_PROMPT: 'zenity' }), []);
+  });
   test('both set: two lines', () => {
-    assert.equal(warnings({ AWS_VAULT_BACKEND: 'pass', AWS_VAULT_PROMPT: 'zenity' }).length, 2);
+    assert.equal(warnings({ AWS_VAULT_BACKEND: 'pass', AWS_VAULT_PROMPT: 'wincredui' }).length, 2);
   });
 });

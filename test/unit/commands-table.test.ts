@@ -56,6 +56,14 @@ describe('the command table', () => {
     assert.match(text, /\nExit codes: /);
   });
 
+  test('--help names every option, and every command and alias', async () => {
+    const text = await help(COMMANDS);
+    for (const option of Object.keys(OPTIONS)) assert.match(text, new RegExp(`--${option}\\b`), option);
+    for (const name of COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])])) {
+      assert.match(text, new RegExp(`mfa-exec ${name}\\b`), name);
+    }
+  });
+
   for (const entry of COMMANDS) {
     test(`help ${entry.name}: its usage lines and the options it takes, no other command's`, async () => {
       const text = await help(COMMANDS, [entry.name]);

@@ -7,6 +7,7 @@ import { completeWords, type Completion } from '../../src/commands/completion-wo
 import { COMMANDS } from '../../src/commands/table.ts';
 
 const PROFILES = ['carol', 'carol-reader', 'default', 'reader', 'role'];
+const PROMPTS = ['auto', 'terminal', 'none'];
 const words = (...w: string[]): Completion => ({ kind: 'words', words: w });
 
 const CASES: [string, Completion][] = [
@@ -33,6 +34,7 @@ const CASES: [string, Completion][] = [
       '--mfa-token',
       '--region',
       '--server',
+      '--prompt',
     ),
   ],
   // option values, before or after the command word
@@ -43,8 +45,15 @@ const CASES: [string, Completion][] = [
   ['add --backend k', words('keyring')],
   ['shim --dir ', { kind: 'dirs' }],
   ['-d 1', words()],
+  ['--prompt ', words(...PROMPTS)],
+  ['login --prompt n', words('none')],
   // the options a command takes, only those
-  ['status --', words('--profile', '--debug', '--help', '--version', '--duration', '--session-duration', '--no-session', '--json')],
+  [
+    'status --',
+    words('--profile', '--debug', '--help', '--version', '--prompt', '--duration', '--session-duration', '--no-session', '--json'),
+  ],
+  ['login --no', words('--no-session', '--no-browser')],
+  ['console --s', words('--session-duration', '--stdout', '--service')],
   ['list --j', words('--json')],
   ['list --se', words()],
   // words after the command
@@ -57,7 +66,10 @@ const CASES: [string, Completion][] = [
   ['shim ', words('install', 'list', 'remove')],
   ['shim install ', { kind: 'commands' }],
   ['completion ', words('bash', 'zsh', 'fish')],
-  ['help c', words('credential-process', 'clear', 'completion')],
+  ['help c', words('credential-process', 'clear', 'completion', 'console')],
+  ['console ', words(...PROFILES)],
+  ['allow ', { kind: 'files' }],
+  ['deny ./x ', words()],
   ['list ', words()],
   ['doctor ', words()],
   // exec: aws-vault's `exec PROFILE -- command`, or a command; the target's words are its own
@@ -79,7 +91,7 @@ const CASES: [string, Completion][] = [
 describe('completeWords', () => {
   for (const [typed, want] of CASES) {
     test(`mfa-exec ${typed}▏`, () => {
-      const got = completeWords(typed.split(' '), COMMANDS, () => PROFILES);
+      const got = completeWords(typed.split(' '), COMMANDS, () => PROFILES, PROMPTS);
       if (want.kind === 'words' && got.kind === 'words') assert.deepEqual([...got.words].sort(), [...want.words].sort());
       else assert.deepEqual(got, want);
     });

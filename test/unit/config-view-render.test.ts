@@ -142,9 +142,9 @@ describe('config view: served profiles', () => {
 });
 
 describe('config view: what is left as written', () => {
-  test('SSO, web identity, own credential_process, region-only: as written, and said why', () => {
+  test('web identity, own credential_process, region-only, an SSO sign-in without a role: as written, and said why', () => {
     const config =
-      '[profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = Dev\n[sso-session corp]\nsso_start_url = https://x/start#\nsso_region = eu-west-1\n' +
+      '[profile signin]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://x/start#\nsso_region = eu-west-1\n' +
       '[profile own]\ncredential_process = /usr/bin/vault-creds --x\n[profile wi]\nrole_arn = arn:aws:iam::1:role/W\nweb_identity_token_file = /t\n[default]\nregion = r\n[services s]\ns3 =\n  endpoint_url = http://l\n';
     const v = view(config);
     assert.deepEqual(v.served, []);
@@ -152,7 +152,7 @@ describe('config view: what is left as written', () => {
     assert.deepEqual(
       v.left.map((l) => [l.profile, l.why]),
       [
-        ['sso', 'it uses IAM Identity Center (sso_*), which the SDK resolves itself'],
+        ['signin', 'it holds no credentials'],
         ['own', 'it has a credential_process of its own'],
         ['wi', 'it uses web_identity_token_file, which the SDK resolves itself'],
         ['default', 'it holds no credentials'],
@@ -160,12 +160,16 @@ describe('config view: what is left as written', () => {
     );
   });
 
-  test('a role whose source profile is SSO stays as written', () => {
+  test('IAM Identity Center and `aws login` profiles are served, and so are roles from them; the [sso-session] stays as written', () => {
     const v = view(
-      '[profile r]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = sso\n[profile sso]\nsso_account_id = 1\nsso_role_name = x\nsso_start_url = u\nsso_region = r\n',
+      '[profile r]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = sso\n[profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = x\nregion = eu-west-1\n' +
+        '[sso-session corp]\nsso_start_url = https://x/start\nsso_region = eu-west-1\n[profile console]\nlogin_session = arn:aws:iam::1:user/u\nregion = eu-west-1\n',
     );
-    assert.deepEqual(v.served, []);
-    assert.match(v.left[0]!.why, /^its source profile 'sso' gets credentials elsewhere/);
+    assert.deepEqual(v.served, ['r', 'sso', 'console']);
+    assert.equal(
+      body(v.config),
+      `\n[profile r]\n${cp('r')}\n\n[profile sso]\nregion = eu-west-1\n${cp('sso')}\n\n[sso-session corp]\nsso_start_url = https://x/start\nsso_region = eu-west-1\n\n[profile console]\nregion = eu-west-1\n${cp('console')}\n`,
+    );
   });
 
   test('a role whose source has its own credential_process is served (mfa-exec runs that process)', () => {
@@ -337,9 +341,18 @@ describe('config view: serving decisions follow botocore', () => {
     );
   });
 
-  test('SSO outranks keys (sso_account_id or sso_role_name present)', () => {
+  test('SSO outranks keys (sso_account_id or sso_role_name present); keys in the credentials file outrank login_session', () => {
     assert.deepEqual(decide('[profile s]\nsso_role_name = r\n', '[s]\naws_access_key_id = A\naws_secret_access_key = S\n'), {
-      s: 'it uses IAM Identity Center (sso_*), which the SDK resolves itself',
+      s: 'served (IAM Identity Center (sso_*))',
+    });
+    assert.deepEqual(
+      decide('[profile l]\nlogin_session = arn:aws:iam::1:user/u\n', '[l]\naws_access_key_id = A\naws_secret_access_key = S\n'),
+      {
+        l: `served (keys in ${CREDS})`,
+      },
+    );
+    assert.deepEqual(decide('[profile l]\nlogin_session = arn:aws:iam::1:user/u\ncredential_process = /x\n'), {
+      l: 'served (`aws login` (login_session))',
     });
   });
 });
@@ -358,11 +371,11 @@ describe("config view: profiles whose keys are in mfa-exec's key store", () => {
       },
       (p) => holds.has(p),
     );
-    assert.deepEqual(withStore.served, ['default', 'me', 'admin']);
-    assert.deepEqual(withStore.left, [{ profile: 'sso', why: 'it uses IAM Identity Center (sso_*), which the SDK resolves itself' }]);
+    assert.deepEqual(withStore.served, ['default', 'me', 'admin', 'sso']); // sso: served as IAM Identity Center (mfa-exec says what it lacks)
+    assert.deepEqual(withStore.left, []);
     assert.match(withStore.config, /\[profile admin\]\ncredential_process = .* --profile=admin\n/);
     const without = view(config);
-    assert.deepEqual(without.served, []);
+    assert.deepEqual(without.served, ['sso']); // IAM Identity Center, whatever the store holds
     assert.match(
       without.left.find((l) => l.profile === 'admin')!.why,
       /its source profile 'me' gets credentials elsewhere: it holds no credentials/,

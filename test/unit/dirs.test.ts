@@ -1,7 +1,7 @@
 // Where mfa-exec keeps its own files (src/dirs.ts): the XDG rule, once for the cache, the keys and the shims.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cacheDir, keysDir, shimsDir } from '../../src/dirs.ts';
+import { cacheDir, keysDir, shimsDir, trustDir } from '../../src/dirs.ts';
 
 describe('cacheDir', () => {
   const cases: [string, NodeJS.ProcessEnv, string][] = [
@@ -13,7 +13,7 @@ describe('cacheDir', () => {
   for (const [name, env, want] of cases) test(name, () => assert.equal(cacheDir(env, '/home/u'), want));
 });
 
-describe('keysDir and shimsDir: data, not cache', () => {
+describe('keysDir, shimsDir and trustDir: data, not cache', () => {
   const cases: [string, NodeJS.ProcessEnv, string][] = [
     ['XDG_DATA_HOME', { XDG_DATA_HOME: '/data' }, '/data/mfa-exec'],
     ['default ~/.local/share', {}, '/home/u/.local/share/mfa-exec'],
@@ -24,6 +24,7 @@ describe('keysDir and shimsDir: data, not cache', () => {
     test(name, () => {
       assert.equal(keysDir(env, '/home/u'), `${base}/keys`);
       assert.equal(shimsDir(env, '/home/u'), `${base}/shims`);
+      assert.equal(trustDir(env, '/home/u'), `${base}/trust`);
     });
   }
 });

@@ -298,3 +298,69 @@ describe('a source profile whose keys are in the key store', () => {
     assert.equal(requests.length, 0);
   });
 });
+
+describe('a source whose credentials are temporary (IAM Identity Center, `aws login`): a cache step of its own', () => {
+  const SSO = `[profile sso]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = Dev
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+
+[profile deploy]
+source_profile = sso
+role_arn = ${ROLE_A}
+mfa_serial = ${MFA}
+`;
+  const ROLE_CREDS = cached('ASIASSOROLE', 1);
+
+  test('no role: the source credentials, cached as the source step and handed out as they are (no STS call)', async () => {
+    const { plan, cacheDir } = planOf(SSO, 'sso');
+    const { sts, calls } = fakeSts();
+    let fetched = 0;
+    const creds = await fetch(plan, cacheDir, sts, fakeTokens([]).tokens, async () => (fetched++, ROLE_CREDS));
+    assert.deepEqual(creds, ROLE_CREDS);
+    assert.equal(calls.length, 0);
+    const refs = planCacheRefs(plan, undefined);
+    assert.equal(refs.final, refs.source);
+    assert.equal(refs.final?.kind, 'source');
+    // The next fetch (the lock's re-check) finds it: no second fetch.
+    await fetch(plan, cacheDir, sts, fakeTokens([]).tokens, async () => (fetched++, ROLE_CREDS));
+    assert.equal(fetched, 1);
+  });
+
+  test('a role from it: AssumeRole with the MFA code (no GetSessionToken); the cached source step spares the source on a renewal', async () => {
+    const { plan, cacheDir } = planOf(SSO, 'deploy');
+    const { sts, calls } = fakeSts();
+    const { tokens, requests } = fakeTokens(['123456', '654321']);
+    let fetched = 0;
+    await fetch(plan, cacheDir, sts, tokens, async () => (fetched++, ROLE_CREDS));
+    assert.deepEqual(
+      calls.map((c) => [c.action, c.with, c.input.serialNumber]),
+      [['AssumeRole', 'ASIASSOROLE', MFA]],
+    );
+    assert.equal(requests.length, 1);
+    const refs = planCacheRefs(plan, undefined);
+    assert.equal(refs.roles[0]!.request.parent, refs.source!.key, 'the role names the source step as its parent');
+    await fetchCredentials({
+      plan,
+      refs,
+      env: {},
+      homedir: ROOT,
+      settings: readSettings({}),
+      cacheDir,
+      logger: silentLogger,
+      now: () => NOW,
+      prompt: openPrompt('none', {}),
+      tokens,
+      sts,
+      stsPlace: { region: 'us-east-1', endpoint: undefined, timeoutMs: 1000 },
+      renew: 'roles',
+      fetchSource: async () => (fetched++, ROLE_CREDS),
+    });
+    assert.equal(fetched, 1, 'renewing the roles reuses the cached source credentials');
+    assert.equal(calls.length, 2);
+  });
+});

@@ -45,6 +45,17 @@ describe('parseInvocation: the invoked name decides the mode', () => {
     { name: 'a shim symlink', invokedAs: '/home/u/.mfa-exec/shims/terraform', argv: ['plan'], want: 'shim', shimName: 'terraform' },
     { name: 'a shim with a dotted name', invokedAs: '/s/kubectl.1.29', argv: [], want: 'shim', shimName: 'kubectl.1.29' },
     { name: 'a name that merely contains mfa-exec', invokedAs: '/s/mfa-exec-helper', argv: [], want: 'shim', shimName: 'mfa-exec-helper' },
+    { name: 'a release file run before renaming', invokedAs: './mfa-exec-linux-x64', argv: ['--version'], want: 'command' },
+    { name: 'the darwin-arm64 release file', invokedAs: '/Users/u/Downloads/mfa-exec-darwin-arm64', argv: [], want: 'command' },
+    { name: 'the Windows release file', invokedAs: 'C:/Users/u/Downloads/mfa-exec-windows-x64.exe', argv: [], want: 'command' },
+    { name: 'the Windows executable installed', invokedAs: 'mfa-exec.exe', argv: ['status'], want: 'command' },
+    {
+      name: 'a release name for a platform that has none',
+      invokedAs: '/s/mfa-exec-linux-riscv64',
+      argv: [],
+      want: 'shim',
+      shimName: 'mfa-exec-linux-riscv64',
+    },
     { name: 'a name that is a subcommand word', invokedAs: '/s/env', argv: ['FOO=1', 'sh'], want: 'shim', shimName: 'env' },
   ];
   for (const c of cases) {
@@ -248,9 +259,12 @@ describe('command mode: subcommands, options and the target command', () => {
     for (const name of COMMANDS) assert.equal(command([name]).command, name);
     assert.deepEqual([...COMMANDS].sort(), [
       'add',
+      'allow',
       'clear',
       'completion',
+      'console',
       'credential-process',
+      'deny',
       'doctor',
       'env',
       'exec',
@@ -264,6 +278,16 @@ describe('command mode: subcommands, options and the target command', () => {
       'status',
       'version',
     ]);
+  });
+
+  test('--prompt is taken by every command (an agent may add it to all); console takes --stdout (-s), --path, --service', () => {
+    for (const name of COMMANDS) assert.equal(command([name, '--prompt', 'none']).options.prompt, 'none', name);
+    assert.equal(command(['--prompt=zenity', '-p', 'x', '--', 'aws']).options.prompt, 'zenity');
+    const c = command(['console', '-p', 'dev', '-s', '--path', 's3/home', '-d', '2h', '--region', 'eu-west-1']);
+    assert.deepEqual([c.options.stdout, c.options.consolePath, c.options.duration, c.options.region], [true, 's3/home', 7200, 'eu-west-1']);
+    assert.equal(command(['console', '--service', 'ec2']).options.service, 'ec2');
+    assert.throws(() => command(['status', '--stdout']), usageError(/'--stdout' for 'mfa-exec status'/));
+    assert.throws(() => command(['exec', '--path', 'x', '--', 'true']), usageError(/'--path' for 'mfa-exec exec'/));
   });
 
   test('parseCommandLine is the command-mode half of parseInvocation', () => {

@@ -73,7 +73,16 @@ function randomFiles(r: ReturnType<typeof prng>): { config: string; credentials:
     if (r.chance(0.2)) c.push(`external_id = ext${r.int(2)}`);
     if (r.chance(0.1)) c.push(`role_session_name = s${r.int(2)}`);
     if (r.chance(0.05)) c.push('mfa_process = /bin/echo 123456');
+    // IAM Identity Center (some lacking settings) and `aws login` sources: temporary credentials with a cache step of their own.
     if (r.chance(0.02)) c.push('sso_start_url = https://example.awsapps.com/start');
+    else if (r.chance(0.08))
+      c.push(
+        'sso_start_url = https://corp.awsapps.com/start',
+        'sso_region = eu-west-1',
+        'sso_account_id = 1',
+        `sso_role_name = R${r.int(2)}`,
+      );
+    else if (r.chance(0.06)) c.push(`login_session = arn:aws:iam::1:user/u${r.int(2)}`);
     config.push(c.join('\n'));
     if (k.length) credentials.push([`[${name}]`, ...k].join('\n'));
   }
@@ -118,7 +127,7 @@ test('list: role profiles resolved through shared chains show exactly what resol
         }
         if (plan.passThrough) continue;
         const refs = planCacheRefs(plan, settings.stsEndpoint);
-        for (const ref of [refs.session, ...refs.roles]) {
+        for (const ref of [refs.source, refs.session, ...refs.roles]) {
           if (!ref || !r.chance(0.3) || existsSync(entryPath(dir, ref))) continue;
           const left = r.pick([10, 2, -1]) * 60_000;
           writeEntry(dir, ref, { accessKeyId: 'ASIA0', secretAccessKey: 's', sessionToken: 't', expiration: new Date(NOW + left) }, NOW);

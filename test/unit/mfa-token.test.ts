@@ -78,14 +78,60 @@ describe('createTokenProvider with a prompt', () => {
     assert.equal(prompt.asked.length, 0);
   });
 
-  test('with the none driver: exit 66 at once, saying what to run', async () => {
+  test('with the none driver: exit 66 at once, in one line saying what a person should run', async () => {
     const error = await provider(openPrompt('none', {}))
       .next({ serial: SERIAL, profile: 'dev', retry: false })
       .catch((e: unknown) => e);
     assert.ok(isMfaExecError(error, 'no-terminal'));
     assert.match(
       error.message,
-      /Profile 'dev' needs an MFA code for .*mfa\/me, but there is no terminal to ask on\..*mfa-exec login --profile dev/,
+      /^Profile 'dev' needs an MFA code for .*mfa\/me, and the prompt is 'none': nobody is asked\. A person should run 'mfa-exec login --profile dev' first/,
+    );
+    assert.doesNotMatch(error.message, /\n/);
+  });
+
+  test('the default prompt with no terminal and no desktop says so, and how to pass a code', async () => {
+    const error = await provider(openPrompt('auto', {}, { terminal: false }))
+      .next({ serial: SERIAL, profile: 'dev', retry: false })
+      .catch((e: unknown) => e);
+    assert.ok(isMfaExecError(error, 'no-terminal'));
+    assert.match(error.message, /but there is no terminal to ask on\. Pass one with --mfa-token CODE/);
+    assert.match(error.message, /\(No dialog either: no desktop session \(DISPLAY and WAYLAND_DISPLAY are unset\)\.\)$/);
+  });
+
+  test('the profile’s ykman account reaches the question', async () => {
+    const prompt = fakePrompt(['123456']);
+    await provider(prompt).next({ serial: SERIAL, profile: 'dev', ykmanAccount: 'AWS:me', retry: false });
+    assert.deepEqual(prompt.asked[0]!.context, { profile: 'dev', mfaSerial: SERIAL, ykmanAccount: 'AWS:me' });
+  });
+});
+
+describe('an unattended prompt (a YubiKey) that gives a code AWS already took', () => {
+  test('waits for the next 30 s window instead of asking again at once', async () => {
+    const sub = mkdtempSync(join(dir, 'unattended-'));
+    let clock = T0; // 12:00:07: 23 s left in this window
+    const slept: number[] = [];
+    const device = { ...fakePrompt(['111111', '111111', '222222']), unattended: true };
+    const tokens = createTokenProvider({
+      digits: 6,
+      cacheDir: sub,
+      logger: silentLogger,
+      now: () => clock,
+      prompt: device,
+      sleep: (ms) => {
+        slept.push(ms);
+        clock += ms;
+        return Promise.resolve();
+      },
+    });
+    tokens.accepted(SERIAL, '111111');
+    const got = await tokens.next({ serial: SERIAL, profile: 'dev', retry: false });
+    assert.equal(got.code, '222222');
+    assert.equal(device.asked.length, 3);
+    assert.deepEqual(slept, [24_000, 1_000], 'to the window’s end (+1 s), then 1 s more within the next window');
+    assert.ok(
+      device.said.every((line) => /waiting \d+ s for the next one/.test(line)),
+      device.said.join('\n'),
     );
   });
 });

@@ -428,26 +428,80 @@ table('configuration errors about sources (ConfigError, exit 78)', [
     error: [/'both'/, /source_profile/, /credential_source/],
   },
   {
-    name: 'sso_* only: IAM Identity Center is named',
+    name: 'IAM Identity Center (legacy form): its credentials as they are, no GetSessionToken (STS refuses session credentials)',
     config:
-      '[profile sso]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 123456789012\nsso_role_name = Admin\n',
+      '[profile sso]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 123456789012\nsso_role_name = Admin\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n',
     profile: 'sso',
-    error: [/'sso'/, /IAM Identity Center/],
+    want: {
+      chain: ['sso'],
+      source: 'sso:sso',
+      session: null,
+      roles: [],
+      passThrough: false,
+      notes: [/sso credentials of profile 'sso' are temporary/, /mfa_serial of profile 'sso' is not used/],
+    },
   },
   {
-    name: 'sso_session only',
+    name: 'an sso-session whose section lacks sso_region: IAM Identity Center and what is missing are named',
     config:
       '[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://x\n',
     profile: 'sso',
-    error: [/IAM Identity Center/],
+    error: [/'sso'/, /IAM Identity Center/, /lacks sso_region/, /\[sso-session corp\]/],
   },
   {
-    name: 'a role whose source is an SSO profile: names the SSO profile',
+    name: 'an sso_session with no such section',
+    config: '[profile sso]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = Admin\n',
+    profile: 'sso',
+    error: [/'sso'/, /sso_session 'nope'/, /no \[sso-session nope\] section/],
+  },
+  {
+    name: 'a setting in both the profile and its sso-session must agree (botocore)',
+    config:
+      '[profile sso]\nsso_session = corp\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://x\nsso_region = eu-west-1\n',
+    profile: 'sso',
+    error: [/'sso'/, /sso_region = us-east-1/, /\[sso-session corp\] says eu-west-1/],
+  },
+  {
+    name: 'a role whose source is an SSO profile lacking settings: names the SSO profile',
     config:
       '[profile sso]\nsso_start_url = https://corp.awsapps.com/start\nsso_role_name = Admin\n' +
       `[profile admin]\nrole_arn = ${role('Admin')}\nsource_profile = sso\n`,
     profile: 'admin',
-    error: [/'sso'/, /IAM Identity Center/],
+    error: [/'sso'/, /IAM Identity Center/, /sso_region, sso_account_id/],
+  },
+  {
+    name: 'a role from an SSO profile: assumed with its credentials, the MFA code with the AssumeRole (no session)',
+    config:
+      '[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n[sso-session corp]\nsso_start_url = https://x\nsso_region = eu-west-1\n' +
+      `[profile deploy]\nrole_arn = ${role('Deploy')}\nsource_profile = sso\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n`,
+    profile: 'deploy',
+    want: {
+      chain: ['deploy', 'sso'],
+      source: 'sso:sso',
+      session: null,
+      roles: [{ profile: 'deploy', durationSeconds: 3600, mfaSerial: 'arn:aws:iam::123456789012:mfa/me' }],
+      notes: [/no MFA session: profile 'sso' holds temporary credentials/],
+    },
+  },
+  {
+    name: '`aws login`: its credentials as they are; a role from it, without MFA',
+    config:
+      '[profile console]\nlogin_session = arn:aws:iam::123456789012:user/alice\nregion = eu-west-1\n' +
+      `[profile ops]\nrole_arn = ${role('Ops')}\nsource_profile = console\n`,
+    profile: 'ops',
+    want: { chain: ['ops', 'console'], source: 'login:console', session: null, roles: [{ profile: 'ops', durationSeconds: 3600 }] },
+  },
+  {
+    name: 'an empty login_session',
+    config: '[profile console]\nlogin_session =\n',
+    profile: 'console',
+    error: [/'console'/, /empty login_session/, /aws login --profile console/],
+  },
+  {
+    name: 'sso_* without sso_account_id and sso_role_name: a sign-in only, unserved',
+    config: '[profile signin]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://x\nsso_region = eu-west-1\n',
+    profile: 'signin',
+    error: [/'signin'/, /without sso_account_id and sso_role_name/],
   },
   {
     name: 'a profile with no keys in the files takes them from the key store (read on a miss, not here)',

@@ -14,7 +14,7 @@ import type { MissContext } from '../../src/credentials/miss.ts';
 import type { Credentials } from '../../src/aws/credentials.ts';
 import { createLogger } from '../../src/log.ts';
 import { NoTerminalError } from '../../src/prompt/errors.ts';
-import { createRefresher, type RefresherContext } from '../../src/server/refresher.ts';
+import { canAskInBackground, createRefresher, type RefresherContext } from '../../src/server/refresher.ts';
 import { readSettings } from '../../src/settings.ts';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'mfa-exec-refresher-'));
@@ -40,13 +40,14 @@ const creds = (id: string, expiresAt: number): Credentials => ({
 });
 
 let counter = 0;
-function setup(p: Plan, resolve: RefresherContext['resolve'], opts: { sessionEndsAt?: number } = {}) {
+/** `prompt`: the run's prompt (default terminal: nothing may be asked while the command runs). */
+function setup(p: Plan, resolve: RefresherContext['resolve'], opts: { sessionEndsAt?: number; prompt?: string } = {}) {
   const dir = join(ROOT, `c${++counter}`);
   mkdirSync(dir, { mode: 0o700 });
   chmodSync(dir, 0o700);
   let clock = T0;
   const lines: string[] = [];
-  const settings = readSettings({});
+  const settings = readSettings({ MFA_EXEC_PROMPT: opts.prompt ?? 'terminal' });
   if (opts.sessionEndsAt !== undefined) {
     writeEntry(dir, planCacheRefs(p, undefined).session!, creds('ASIASESSION', opts.sessionEndsAt), clock);
   }
@@ -196,5 +197,113 @@ describe('createRefresher', () => {
     } finally {
       refresher.close();
     }
+  });
+
+  describe('a prompt that can ask without the terminal (a desktop dialog, a YubiKey)', () => {
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    };
+
+    test('asks once in the background through that prompt, never the terminal; what it brings is served; close() closes the dialog', async () => {
+      const p = plan();
+      const renewals: MissContext[] = [];
+      let answer: (c: Credentials) => void = () => {};
+      const resolve: RefresherContext['resolve'] = (_plan, c) => {
+        if (!c.renew) return needsCode();
+        renewals.push(c);
+        return new Promise((r) => (answer = r)); // the person is at the dialog
+      };
+      const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN, prompt: 'zenity' });
+      const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
+      try {
+        for (let i = 0; i < 5; i++) assert.equal((await refresher.get()).accessKeyId, 'ASIAFIRST');
+        assert.equal(renewals.length, 1, 'asked once');
+        const asked = renewals[0]!;
+        assert.equal(asked.prompt, 'zenity');
+        assert.equal(asked.mfaProcess, false);
+        assert.ok(asked.background && !asked.background.aborted, 'in the background: no terminal, closed on abort');
+        assert.match(asked.promptReason!, /'terraform' \(still running\) run out at .*profile 'admin'/);
+        assert.deepEqual(lines, [], 'nothing said while the dialog is up');
+        answer(creds('ASIARENEWED', T0 + 60 * MIN));
+        await settle();
+        assert.equal((await refresher.get()).accessKeyId, 'ASIARENEWED');
+        assert.deepEqual(lines, []);
+      } finally {
+        refresher.close();
+      }
+      assert.equal(renewals[0]!.background!.aborted, true);
+    });
+
+    test('cancelled (or no desktop): the notice once, with why, and not asked again for the same credentials', async () => {
+      const p = plan();
+      let asked = 0;
+      const resolve: RefresherContext['resolve'] = (_plan, c) => {
+        if (!c.renew) return needsCode();
+        asked++;
+        return Promise.reject(new NoTerminalError('MFA prompt cancelled.'));
+      };
+      const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN, prompt: 'desktop' });
+      const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
+      try {
+        for (let i = 0; i < 5; i++) {
+          await refresher.get();
+          await settle();
+        }
+        assert.equal(asked, 1);
+        const notices = lines.filter((l) => l.includes('needs a new MFA code'));
+        assert.equal(notices.length, 1, lines.join(''));
+        assert.match(notices[0]!, /MFA prompt cancelled/);
+        assert.ok(notices[0]!.includes(`run in another terminal: ${LOGIN}`));
+      } finally {
+        refresher.close();
+      }
+    });
+
+    test('mfa_process first; when it fails, the prompt at once; the notice only when both fail', async () => {
+      const p = plan('false');
+      const how: string[] = [];
+      const resolve: RefresherContext['resolve'] = (_plan, c) => {
+        if (!c.renew) return needsCode();
+        how.push(c.prompt);
+        return Promise.reject(new NoTerminalError(c.prompt === 'none' ? 'mfa_process exited with code 1.' : 'no answer in 120 s.'));
+      };
+      const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN, prompt: 'ykman' });
+      const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
+      try {
+        for (let i = 0; i < 3; i++) {
+          await refresher.get();
+          await settle();
+        }
+        assert.deepEqual(how, ['none', 'ykman']);
+        const notices = lines.filter((l) => l.includes('needs a new MFA code'));
+        assert.equal(notices.length, 1, lines.join(''));
+        assert.match(notices[0]!, /no answer in 120 s/);
+      } finally {
+        refresher.close();
+      }
+    });
+
+    test('auto asks in the background only when there is a desktop to show a dialog on', () => {
+      assert.equal(canAskInBackground('auto', {}), false, 'no display: the notice, as before');
+      assert.equal(canAskInBackground('auto', { DISPLAY: ':0', PATH: '/nonexistent' }), false, 'no dialog program');
+      for (const name of ['zenity', 'kdialog', 'osascript', 'desktop', 'ykman']) assert.equal(canAskInBackground(name, {}), true, name);
+      for (const name of ['terminal', 'none']) assert.equal(canAskInBackground(name, { DISPLAY: ':0' }), false, name);
+    });
+
+    test('none: never asks, says so as before', async () => {
+      const p = plan();
+      let asked = 0;
+      const resolve: RefresherContext['resolve'] = (_plan, c) => (c.renew ? (asked++, needsCode()) : needsCode());
+      const { ctx, lines } = setup(p, resolve, { sessionEndsAt: T0 + 5 * MIN, prompt: 'none' });
+      const refresher = createRefresher(p, creds('ASIAFIRST', T0 + 10 * MIN), 'terraform', ctx);
+      try {
+        await refresher.get();
+        await settle();
+        assert.equal(asked, 0);
+        assert.equal(lines.filter((l) => l.includes('needs a new MFA code')).length, 1);
+      } finally {
+        refresher.close();
+      }
+    });
   });
 });

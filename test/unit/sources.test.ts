@@ -24,8 +24,23 @@ describe('which kind claims a profile', () => {
     ['keys in the config file', `[profile p]\n${KEYS}`, 'static'],
     ['a role with credential_source = Environment', `[profile p]\n${ROLE}credential_source = Environment\n`, 'environment'],
     ['credential_process', '[profile p]\ncredential_process = echo {}\n', 'process'],
-    ['IAM Identity Center', '[profile p]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n', 'unserved'],
-    ['`aws login`', '[profile p]\nlogin_session = arn:aws:iam::1:user/u\n', 'unserved'],
+    [
+      'IAM Identity Center',
+      '[profile p]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n[sso-session corp]\nsso_start_url = https://x\nsso_region = r\n',
+      'sso',
+    ],
+    [
+      'IAM Identity Center outranks keys in the credentials file (botocore)',
+      `[profile p]\nsso_start_url = https://x\nsso_region = r\nsso_account_id = 1\nsso_role_name = R\n${KEYS}`,
+      'sso',
+    ],
+    ['an IAM Identity Center sign-in without an account and role', '[profile p]\nsso_start_url = https://x\nsso_region = r\n', 'unserved'],
+    ['`aws login`', '[profile p]\nlogin_session = arn:aws:iam::1:user/u\n', 'login'],
+    [
+      '`aws login` outranks credential_process (botocore)',
+      '[profile p]\nlogin_session = arn:aws:iam::1:user/u\ncredential_process = echo {}\n',
+      'login',
+    ],
     ['a web identity role', `[profile p]\n${ROLE}web_identity_token_file = /tmp/t\n`, 'unserved'],
     ['credential_source = Ec2InstanceMetadata', `[profile p]\n${ROLE}credential_source = Ec2InstanceMetadata\n`, 'unserved'],
     ['nothing in the files: the key store', '[profile p]\nregion = eu-west-1\n', 'store'],
@@ -35,6 +50,27 @@ describe('which kind claims a profile', () => {
     test(`${what}: ${kind ?? 'none (the walk goes on)'}`, () =>
       assert.equal(kindOfProfile(files(config), 'p', { AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 's' }), kind));
   }
+});
+
+describe("a source profile is resolved through botocore's whole chain when it has keys, role_arn or not", () => {
+  const kindAsSource = (config: string, credentials?: string) => {
+    const f = files(config, credentials);
+    return detectSource(f.profiles.get('p')!, f, {}, false)?.source.kind;
+  };
+  test('keys and sso_* on a role used as a source: IAM Identity Center (its chain puts SSO first)', () =>
+    assert.equal(
+      kindAsSource(`[profile p]\n${ROLE}${KEYS}sso_start_url = https://x\nsso_region = r\nsso_account_id = 1\nsso_role_name = R\n`),
+      'sso',
+    ));
+  test('the same profile as the target: its role (AssumeRole comes first)', () =>
+    assert.equal(
+      kindOfProfile(files(`[profile p]\n${ROLE}${KEYS}sso_account_id = 1\nsso_role_name = R\nsource_profile = p\n`), 'p'),
+      undefined,
+    ));
+  test('login_session with keys in the config file: `aws login`; with keys in the credentials file: the keys', () => {
+    assert.equal(kindAsSource(`[profile p]\n${KEYS}login_session = arn:aws:iam::1:user/u\n`), 'login');
+    assert.equal(kindAsSource('[profile p]\nlogin_session = arn:aws:iam::1:user/u\n', `[p]\n${KEYS}`), 'static');
+  });
 });
 
 describe('what mfa-exec does not serve is said, never read from the key store', () => {
@@ -57,15 +93,16 @@ sso_start_url = https://example.awsapps.com/start
 sso_region = ap-northeast-2
 `;
 
-  test('TestIssue1195: a profile whose source_profile is an SSO profile is SSO (unserved), not a key-store source', () => {
+  test('TestIssue1195: a profile whose source_profile is an SSO profile (no role_arn) is unserved, not a key-store source, and says to use the SSO profile', () => {
     const f = files(ISSUE_1195);
     assert.equal(kindOfProfile(f, 'test'), 'unserved');
+    assert.equal(kindOfProfile(f, 'dev'), 'sso', 'the SSO profile itself is served');
     assert.throws(
       () => resolvePlan(f, 'test', {}),
       (e: unknown) =>
         isMfaExecError(e, 'unserved') &&
         e.exitCode === ExitCode.config &&
-        /^Profile 'test' has no credentials mfa-exec can use\. Its source_profile 'dev' uses AWS IAM Identity Center \(sso_\*\)/.test(
+        /^Profile 'test' has no credentials mfa-exec can use: it names source_profile 'dev' but no role_arn, and 'dev' uses AWS IAM Identity Center \(sso_\*\)\. Use profile 'dev' itself/.test(
           e.message,
         ),
     );
@@ -81,9 +118,9 @@ sso_region = ap-northeast-2
 
   for (const [what, config, pattern] of [
     [
-      'login_session',
-      '[profile p]\nlogin_session = arn:aws:iam::1:user/u\n',
-      /It uses `aws login` \(login_session\), which mfa-exec does not handle; run `aws login`/,
+      'sso_* that only signs in',
+      '[profile p]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://x\nsso_region = r\n',
+      /It uses an AWS IAM Identity Center sign-in without sso_account_id and sso_role_name, which mfa-exec does not handle; add sso_account_id and sso_role_name/,
     ],
     [
       'web_identity_token_file',
@@ -115,7 +152,22 @@ describe('the table', () => {
 
   test('the identities of different kinds never meet', () => {
     const ids = SOURCES.map((k) =>
-      k.id({ kind: k.kind, profile: 'p', accessKeyId: 'AKIA1', command: 'c', files: [], what: 'w', why: 'y' } as never),
+      k.id({
+        kind: k.kind,
+        profile: 'p',
+        accessKeyId: 'AKIA1',
+        command: 'c',
+        files: [],
+        what: 'w',
+        why: 'y',
+        session: 's',
+        startUrl: 'u',
+        region: 'r',
+        accountId: '1',
+        roleName: 'R',
+        endpoints: '',
+        endpoint: '',
+      } as never),
     );
     assert.equal(new Set(ids.map((id) => id.split(':')[0])).size, SOURCES.length, ids.join(' '));
   });

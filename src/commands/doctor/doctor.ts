@@ -17,14 +17,19 @@ import { checkMfaProcesses } from './mfa-process.ts';
 import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
 import { checkSettings } from './settings.ts';
+import { checkProjectFile } from './project-file.ts';
 import { checkShims } from './shims.ts';
+import { checkSignIns } from './sign-in.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec doctor                               check config files, the selected profile, key store, shims'],
+  usage: [
+    'mfa-exec doctor                               check config files, the project file, the selected profile, key store, shims, sign-ins',
+  ],
 };
 
 const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promise<Finding[]>)[] = [
   checkConfigFiles,
+  checkProjectFile,
   checkSelectedProfile,
   checkSettings,
   checkDefaultProfile,
@@ -32,6 +37,7 @@ const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promis
   checkShims,
   checkOverrides,
   checkMfaProcesses,
+  checkSignIns,
 ];
 
 export async function run(_input: CommandInput, rt: Runtime): Promise<number> {

@@ -8,10 +8,16 @@ import { chooseProfile, planOverrides } from '../../pipeline/resolution.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
 export function checkSelectedProfile(rt: Runtime, loaded: LoadedFiles): Finding[] {
-  const choice = chooseProfile({}, rt); // as a shim chooses it: no --profile
+  let choice;
+  try {
+    choice = chooseProfile({}, rt); // as a shim chooses it: no --profile
+  } catch (error) {
+    if (isMfaExecError(error)) return []; // a project file that does not parse: project-file.ts reports it
+    throw error;
+  }
   if (!('files' in loaded)) return []; // config-files.ts reports it
   const { files } = loaded;
-  if (choice.requested === undefined && !defaultGivesCredentials(files, rt.env, rt.homedir)) {
+  if (choice.requested === undefined && choice.project === undefined && !defaultGivesCredentials(files, rt.env, rt.homedir)) {
     return [
       [
         'ok',

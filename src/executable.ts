@@ -1,0 +1,14 @@
+/**
+ * The single executable (src/exe.ts, compiled with Bun by scripts/build-exe.mjs) and the npm
+ * package (dist/cli.js on Node) run the same code; the few places where they must differ ask
+ * this. Bun runs nothing of ours but the executable: the package's bin is dist/cli.js on Node.
+ *
+ * In the executable, process.argv[1] is the bundle's virtual path ('/$bunfs/root/…'), so the name
+ * we were invoked as is process.argv0, and our own file is process.execPath (the executable, links
+ * resolved); it is Node and the program at once, so it cannot run `node -e`: the keyring helper
+ * is the executable run again with KEYRING_CHILD.arg and KEYRING_CHILD.env set.
+ */
+export const IN_EXECUTABLE: boolean = process.versions.bun !== undefined;
+
+/** `<executable> __keyring-child` with MFA_EXEC_KEYRING_CHILD=1: the keyring helper (keyring-process.ts). */
+export const KEYRING_CHILD = { arg: '__keyring-child', env: 'MFA_EXEC_KEYRING_CHILD' } as const;

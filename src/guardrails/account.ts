@@ -1,0 +1,39 @@
+/**
+ * Which AWS account a plan's credentials are for, when the config files say it: before any prompt
+ * or STS call, so that an account a project does not allow is refused first. Pure.
+ *
+ *   a role (role_arn)            the account in the target role's ARN: AssumeRole gives credentials there
+ *   an MFA session, no role      the account in the MFA device's ARN (mfa_serial): a virtual or FIDO
+ *                                device belongs to its user's account, and GetSessionToken gives
+ *                                credentials of that user
+ *   anything else                unknown here (keys without MFA, a hardware token's serial, a profile's
+ *                                own session token, credential_process): GetCallerIdentity tells,
+ *                                after the credentials are fetched and before the command starts
+ */
+import type { Plan } from '../aws-config/plan.ts';
+
+export interface KnownAccount {
+  account: string;
+  /** Where it was read, for messages: "role_arn arn:aws:iam::…:role/x of profile 'prod'". */
+  from: string;
+}
+
+/** The 12-digit account of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`), or undefined. */
+export function arnAccount(arn: string | undefined): string | undefined {
+  if (arn === undefined) return undefined;
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  const account = parts[4]!;
+  return /^\d{12}$/.test(account) ? account : undefined;
+}
+
+export function planAccount(plan: Plan): KnownAccount | undefined {
+  const role = plan.roles.at(-1);
+  if (role) {
+    const account = arnAccount(role.roleArn);
+    return account ? { account, from: `role_arn ${role.roleArn} of profile '${role.profile}'` } : undefined;
+  }
+  const device = plan.session?.mfaSerial;
+  const account = arnAccount(device);
+  return account && device ? { account, from: `MFA device ${device} of profile '${plan.source.profile}'` } : undefined;
+}

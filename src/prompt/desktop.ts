@@ -1,0 +1,66 @@
+/**
+ * Is a desktop session there, and which dialog can it show? Pure (the environment, the platform
+ * and a PATH lookup come in): macOS has osascript; elsewhere DISPLAY or WAYLAND_DISPLAY must be
+ * set (zenity with no display exits 1 as if cancelled, kdialog aborts), then zenity or kdialog
+ * from PATH, kdialog first on KDE. kdialog needs X (XWayland sets DISPLAY): Debian's has no
+ * Wayland plugin. Also the `desktop` driver: whichever dialog this says.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { cannotAsk } from './errors.ts';
+import type { Prompt, PromptContext } from './types.ts';
+
+export type DialogName = 'zenity' | 'kdialog' | 'osascript';
+
+export interface DesktopFacts {
+  env: Readonly<Record<string, string | undefined>>;
+  platform: NodeJS.Platform;
+  onPath(program: string): boolean;
+}
+
+/** The dialog program to use, or why there is none (for --debug and the error). */
+export function desktopDialog({ env, platform, onPath }: DesktopFacts): { dialog: DialogName } | { none: string } {
+  if (platform === 'darwin') return onPath('osascript') ? { dialog: 'osascript' } : { none: 'osascript is not on PATH' };
+  const x = !!env.DISPLAY;
+  if (!x && !env.WAYLAND_DISPLAY) return { none: 'no desktop session (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  const kde = /\bKDE\b/i.test(env.XDG_CURRENT_DESKTOP ?? '');
+  const candidates: DialogName[] = kde ? ['kdialog', 'zenity'] : ['zenity', 'kdialog'];
+  const usable = candidates.filter((c) => c !== 'kdialog' || x);
+  const found = usable.find(onPath);
+  if (found) return { dialog: found };
+  const missing = usable.length === 1 ? `${usable[0]} is not on PATH` : `neither ${usable.join(' nor ')} is on PATH`;
+  return { none: `${missing}${x ? '' : ' (kdialog needs DISPLAY)'}` };
+}
+
+/** Whether an executable `program` is in one of PATH's directories. */
+export function onPath(program: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      fs.accessSync(path.join(dir, program), fs.constants.X_OK);
+      if (fs.statSync(path.join(dir, program)).isFile()) return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
+}
+
+/** The facts of this run's context. */
+export function desktopFacts(ctx: Pick<PromptContext, 'env' | 'platform'>): DesktopFacts {
+  return { env: ctx.env, platform: ctx.platform, onPath: (program) => onPath(program, ctx.env) };
+}
+
+/** `--prompt desktop`: the dialog this desktop session has; with none, every question fails at once (66) saying why. */
+export function desktopPrompt(ctx: PromptContext): Prompt {
+  const found = desktopDialog(desktopFacts(ctx));
+  if ('dialog' in found) return ctx.open(found.dialog);
+  const why = `no desktop dialog can be shown: ${found.none}`;
+  return {
+    name: 'desktop',
+    ask: (q) => Promise.reject(cannotAsk(why, q.title, q.unanswerable)),
+    confirm: (_message, options) => Promise.reject(cannotAsk(why, 'Confirmation', options?.unanswerable)),
+    say: () => {},
+    close: () => {},
+  };
+}
