@@ -59,6 +59,14 @@ region = us-east-1
 [profile mfa]
 mfa_serial = ${alice.mfaSerial}
 region = us-east-1
+
+[profile webid]
+role_arn = arn:aws:iam::${aws.accountId}:role/ci
+web_identity_token_file = ${join(t.home, 'token')}
+
+[profile sso-sign-in-only]
+sso_start_url = https://example.invalid/start
+sso_region = us-east-1
 `,
       credentials: `[mfa]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
     });
@@ -106,6 +114,28 @@ region = us-east-1
     const wrapped = await runCli(['-p', 'ec2', '--', 'aws', 'sts', 'get-caller-identity'], { env });
     assert.equal(wrapped.code, 78, wrapped.stderr);
     assert.match(wrapped.stderr, /Profile 'ec2' .* uses credential_source = 'Ec2InstanceMetadata'; mfa-exec supports only 'Environment'/);
+  });
+
+  test('web_identity_token_file, and an IAM Identity Center sign-in with no account and role: the program untouched, one --debug line why', async () => {
+    const real = join(t.home, 'real');
+    await mkdir(real);
+    await symlink(REPORT, join(real, 'aws'));
+    const path = env.PATH!.replace(`${shims}:`, `${shims}:${real}:`);
+    for (const [profile, what] of [
+      ['webid', 'a web identity \\(web_identity_token_file\\)'],
+      ['sso-sign-in-only', 'an AWS IAM Identity Center sign-in without sso_account_id and sso_role_name'],
+    ] as const) {
+      const r = await shim(['s3', 'ls'], { PATH: path, AWS_PROFILE: profile, MFA_EXEC_DEBUG: '1' });
+      assert.equal(r.code, 0, `${profile}: ${r.stderr}`);
+      const got = JSON.parse(r.stdout.split('\n')[0]!) as { args: string[]; env: Record<string, string> };
+      assert.deepEqual(got.args, ['s3', 'ls']);
+      assert.equal(got.env.AWS_PROFILE, profile);
+      assert.equal(got.env.AWS_ACCESS_KEY_ID, undefined, 'no credentials injected');
+      const why = r.stderr.split('\n').filter((l) => l.includes('running the real program untouched'));
+      assert.equal(why.length, 1, r.stderr);
+      assert.match(why[0]!, new RegExp(`profile '${profile}' uses ${what}, which mfa-exec does not serve`));
+    }
+    assert.deepEqual(aws.calls, {});
   });
 
   test('`aws sso login|logout`, `aws login|logout`, `aws configure …`: the program untouched, with the user’s own files, whatever the profile', async () => {
