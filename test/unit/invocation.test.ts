@@ -471,6 +471,8 @@ describe("aws-vault's positional profiles: `status PROFILE`, `env PROFILE` (and 
     { argv: ['clear', 'reader'], command: 'clear', profile: 'reader' },
     { argv: ['remove', 'reader', '--yes'], command: 'remove', profile: 'reader', options: { yes: true } },
     { argv: ['credential-process', 'reader'], command: 'credential-process', profile: 'reader' },
+    { argv: ['console', 'reader', '-s'], command: 'console', profile: 'reader', options: { stdout: true } },
+    { argv: ['login', 'sso-dev', '--no-browser'], command: 'login', profile: 'sso-dev', options: { noBrowser: true } },
     { argv: ['--debug', 'status', 'reader'], command: 'status', profile: 'reader', options: { debug: true } },
     { argv: ['-p', 'reader', 'status', 'reader'], command: 'status', profile: 'reader', options: {} },
   ];
@@ -499,6 +501,8 @@ describe("aws-vault's positional profiles: `status PROFILE`, `env PROFILE` (and 
     { argv: ['help', 'status', 'env'], error: [/'mfa-exec help'/, /'env'/] },
     { argv: ['status', 'a', '-p', 'b'], error: [/two profiles/, /'a'/, /'b'/] },
     { argv: ['status', ''], error: [/empty profile name/] },
+    { argv: ['allow', 'a', 'b'], error: [/'mfa-exec allow' takes PATH at most/, /'b'/] },
+    { argv: ['console', 'a', 'b'], error: [/'mfa-exec console' takes PROFILE at most/, /'b'/] },
   ];
   for (const c of errors) {
     test(`a word the command does not take: ${JSON.stringify(c.argv)}`, () => {
