@@ -22,6 +22,7 @@ export function askPassphrase(
   let wrongs = 0;
   return async (wrong) => {
     if (wrong) {
+      // The file store stops after three answers (saying so); this holds for any other caller.
       if (++wrongs >= TRIES) {
         throw new KeyStoreError(
           'keystore-passphrase',

@@ -173,7 +173,13 @@ export class FileKeyStore implements KeyStore {
       try {
         return await use(passphrase);
       } catch (error) {
-        if (!isKeyStoreError(error, 'keystore-passphrase') || tries >= PASSPHRASE_TRIES) throw error;
+        if (!isKeyStoreError(error, 'keystore-passphrase')) throw error;
+        if (tries >= PASSPHRASE_TRIES) {
+          throw new KeyStoreError(
+            'keystore-passphrase',
+            `No passphrase of ${tries} tries opened the encrypted key files in ${this.dir}. ${error.message}`,
+          );
+        }
         wrong = error;
       }
     }

@@ -146,7 +146,7 @@ describe('encrypted file store', () => {
     // A source that ignores the reason and gives the same wrong one: three tries, then the error.
     let tries = 0;
     const stubborn = new FileKeyStore({ dir, scrypt: FAST, passphrase: async () => (tries++, 'typo') });
-    await assertKeyStoreError(stubborn.get('dev'), 'keystore-passphrase', /Wrong passphrase/);
+    await assertKeyStoreError(stubborn.get('dev'), 'keystore-passphrase', /^No passphrase of 3 tries opened .* Wrong passphrase/);
     assert.equal(tries, 3);
   });
 
