@@ -64,9 +64,9 @@ describe('rotate', { timeout: 240_000 }, () => {
     assert.equal(aws.calls.DeleteAccessKey, 1);
     assert.match(
       r.stderr,
-      /rotating access key AKIA…\w{4} of IAM user user\d+ \(profile 'source', kept in the encrypted file .*source\.keys\)/,
+      /rotating access key AKIA…\w{4} of IAM user user\d+ \(profile 'source', kept in the encrypted key files in .*keys\)/,
     );
-    assert.match(r.stderr, /stored the new key AKIA…\w{4} in the encrypted file/);
+    assert.match(r.stderr, /stored the new key AKIA…\w{4} in the encrypted key files in /);
     assert.match(r.stderr, /deleted the old key AKIA…\w{4}; dropped 2 cached entries made from it/);
     assert.deepEqual(await cachedEntries(), [], 'the entries made from the old key are gone from the cache');
 
@@ -152,7 +152,7 @@ describe('rotate', { timeout: 240_000 }, () => {
     assert.match(
       r.stderr,
       new RegExp(
-        `The new key ${fresh} is live and in the encrypted file .*source\\.keys, and mfa-exec uses it from now on\\. The old key ${old.accessKeyId} is still live but no longer stored anywhere: delete it with 'aws iam delete-access-key --user-name ${s.user} --access-key-id ${old.accessKeyId}'`,
+        `The new key ${fresh} is live and in the encrypted key files in .*keys, and mfa-exec uses it from now on\\. The old key ${old.accessKeyId} is still live but no longer stored anywhere: delete it with 'aws iam delete-access-key --user-name ${s.user} --access-key-id ${old.accessKeyId}'`,
       ),
     );
     const exec = await run(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true']);

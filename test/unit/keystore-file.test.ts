@@ -119,9 +119,35 @@ describe('encrypted file store', () => {
     const file = join(dir, 'dev.keys');
     const before = readFileSync(file);
     const wrong = makeStore(dir, 'Correct horse');
-    await assertKeyStoreError(wrong.get('dev'), 'keystore-passphrase', /Wrong passphrase .* profile 'dev' .*dev\.keys.*no AWS call/);
+    await assertKeyStoreError(
+      wrong.get('dev'),
+      'keystore-passphrase',
+      /Wrong passphrase for the encrypted key files in .* \(the keys of profile 'dev'\).*no AWS call/,
+    );
     await wrong.get('dev').catch((error: { exitCode: number }) => assert.equal(error.exitCode, ExitCode.keyStorePassphrase));
     assert.deepEqual(readFileSync(file), before);
+  });
+
+  test('a wrong passphrase is asked for again while its source gives another, three tries at most', async () => {
+    const dir = freshDir();
+    await makeStore(dir).set('dev', KEYS);
+    const given: (string | undefined)[] = [];
+    const answers = ['typo', 'still wrong', 'correct horse'];
+    const store = new FileKeyStore({
+      dir,
+      scrypt: FAST,
+      passphrase: async (wrong) => (given.push(wrong?.kind), answers.shift()!),
+    });
+    assert.deepEqual(await store.get('dev'), KEYS);
+    assert.deepEqual(given, [undefined, 'keystore-passphrase', 'keystore-passphrase'], 'asked again with the reason');
+    await store.set('prod', OTHER); // the one that opened the store is kept
+    assert.equal(given.length, 3);
+
+    // A source that ignores the reason and gives the same wrong one: three tries, then the error.
+    let tries = 0;
+    const stubborn = new FileKeyStore({ dir, scrypt: FAST, passphrase: async () => (tries++, 'typo') });
+    await assertKeyStoreError(stubborn.get('dev'), 'keystore-passphrase', /^No passphrase of 3 tries opened .* Wrong passphrase/);
+    assert.equal(tries, 3);
   });
 
   test('a passphrase that does not open the existing files stores nothing', async () => {
@@ -131,7 +157,7 @@ describe('encrypted file store', () => {
     await assertKeyStoreError(
       makeStore(dir, 'typo').set('dev', OTHER),
       'keystore-passphrase',
-      /does not open the key file of profile 'dev'/,
+      /does not open the keys of profile 'dev' in /,
     );
     await assertKeyStoreError(makeStore(dir, 'typo').set('prod', OTHER), 'keystore-passphrase', /Nothing was stored for 'prod'/);
     assert.deepEqual(readFileSync(join(dir, 'dev.keys')), before);
