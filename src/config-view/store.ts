@@ -7,9 +7,11 @@
  * user's two paths and texts, the command its credential_process lines run, --server), so an
  * edit of the user's files, another Node or another mfa-exec simply gives another key. A text
  * read from a regular file is stood for by the file's identity as read (device, inode, size,
- * modification and change times; read-file.ts): a write gives the file another one, and the
- * warm path then hashes about a hundred bytes, not the user's files (hashing a few kilobytes in
- * plain JS made V8 compile the hash function while the run went on: ~4 ms of CPU per run). The
+ * modification and change times; read-file.ts): a write gives the file another one (short of
+ * two writes of one length within one tick of the file system's clock, a few ms, with this
+ * run's read between them), and the warm path then hashes about a hundred bytes, not the user's
+ * files (hashing a few kilobytes in plain JS made V8 compile the hash function while the run
+ * went on: ~4 ms of CPU per run). The
  * stamp records each view file's inode, size and modification time as written: a view whose
  * files do not match (changed, replaced) is made again. The stamp's own modification time says
  * when the view was last used (set again at most once a day), for pruning.
