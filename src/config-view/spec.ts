@@ -15,6 +15,8 @@ export function viewSpec(files: AwsFiles, run: { command: readonly string[]; def
     credentialsFile: files.credentialsFile,
     configText: files.texts?.config,
     credentialsText: files.texts?.credentials,
+    configIdentity: files.identities?.config,
+    credentialsIdentity: files.identities?.credentials,
     command: run.command,
     deferDefault: run.deferDefault,
     storeStamp: storeStamp(run.keysDir),

@@ -68,6 +68,14 @@ describe('viewKey', () => {
     const keys = variants.map((v) => viewKey({ ...SPEC, ...v }));
     assert.equal(new Set([base, ...keys]).size, variants.length + 1);
   });
+
+  test("a file's identity as read stands for its text: the key changes with the identity, not the text read with it", () => {
+    const identified = { ...SPEC, configIdentity: '2049:17:120:1764366000000.123:1764366000000.123' };
+    assert.notEqual(viewKey(identified), viewKey(SPEC));
+    assert.equal(viewKey({ ...identified, configText: `${SPEC.configText}output = json\n` }), viewKey(identified));
+    assert.notEqual(viewKey({ ...identified, configIdentity: '2049:17:120:1764366000000.123:1764366000001.5' }), viewKey(identified));
+    assert.notEqual(viewKey({ ...identified, credentialsIdentity: '2049:18:90:1.5:1.5' }), viewKey(identified));
+  });
 });
 
 describe('makeView / findView', () => {
