@@ -78,7 +78,11 @@ async function until(what: string, condition: () => boolean, timeoutMs = 30_000)
 }
 
 /** Every window named like our dialogs while `during` runs (each distinct window id once). */
-async function dialogsDuring<T>(desk: Desktop, during: Promise<T>): Promise<{ result: T; seen: number }> {
+/**
+ * The mfa-exec dialogs shown while `during` runs, by window id. `during` gets the set too and adds
+ * the dialogs it answered itself: under load every poll may miss a dialog the answer found.
+ */
+async function dialogsDuring<T>(desk: Desktop, during: (seen: Set<string>) => Promise<T>): Promise<{ result: T; seen: number }> {
   const seen = new Set<string>();
   let running = true;
   const poll = (async () => {
@@ -89,7 +93,7 @@ async function dialogsDuring<T>(desk: Desktop, during: Promise<T>): Promise<{ re
     }
   })();
   try {
-    return { result: await during, seen: seen.size };
+    return { result: await during(seen), seen: seen.size };
   } finally {
     running = false;
     await poll;
@@ -261,29 +265,23 @@ describe('prompts with no terminal: the real zenity and kdialog under Xvfb', { t
       return three;
     };
     const answered = started();
-    const { result, seen } = await dialogsDuring(
-      desk,
-      (async () => {
-        await desk.answerDialog({ name: MFA_DIALOG, text: () => aws.freshTotp(s.serial) });
-        return Promise.all(answered.map((r) => r.done));
-      })(),
-    );
+    const { result, seen } = await dialogsDuring(desk, async (shown) => {
+      shown.add((await desk.answerDialog({ name: MFA_DIALOG, text: () => aws.freshTotp(s.serial) })).windowId);
+      return Promise.all(answered.map((r) => r.done));
+    });
     for (const r of result) ok(r, 'credential-process');
     assert.equal(seen, 1, 'one dialog');
     assert.equal(aws.calls.GetSessionToken, 1);
 
     await runCli(['clear', '--profile', 'role'], { env });
     const cancelled = started();
-    const outcome = await dialogsDuring(
-      desk,
-      (async () => {
-        await desk.waitForDialog({ name: MFA_DIALOG });
-        // The two others are waiting for the chain's lock before the person cancels.
-        await until('two runs waiting for the lock', () => cancelled.filter((r) => /waiting for it/.test(r.stderr())).length === 2);
-        await desk.answerDialog({ name: MFA_DIALOG, key: 'Escape' });
-        return Promise.all(cancelled.map((r) => r.done));
-      })(),
-    );
+    const outcome = await dialogsDuring(desk, async (shown) => {
+      shown.add((await desk.waitForDialog({ name: MFA_DIALOG })).windowId);
+      // The two others are waiting for the chain's lock before the person cancels.
+      await until('two runs waiting for the lock', () => cancelled.filter((r) => /waiting for it/.test(r.stderr())).length === 2);
+      await desk.answerDialog({ name: MFA_DIALOG, key: 'Escape' });
+      return Promise.all(cancelled.map((r) => r.done));
+    });
     assert.equal(outcome.seen, 1, 'no second dialog after the Cancel');
     for (const r of outcome.result) assert.equal(r.code, 130, r.stderr);
     assert.equal(outcome.result.filter((r) => /was cancelled while this one waited for it; not asking again/.test(r.stderr)).length, 2);
