@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { isSymlink, readPrivate, writeAtomic } from './private-io.ts';
+import { isSymlink, openToOthers, readPrivate, writeAtomic } from './private-io.ts';
 
 /**
  * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
@@ -78,7 +78,7 @@ export function openPrivateDir(dir: string): OpenedDir {
     fs.closeSync(fd);
     return { missing: false, problem: `belongs to uid ${stat.uid}, not to you (uid ${uid})` };
   }
-  if ((stat.mode & 0o077) !== 0) {
+  if (openToOthers(stat)) {
     fs.closeSync(fd);
     return { missing: false, onlyMode: true, problem: `has mode ${(stat.mode & 0o777).toString(8)}: others can change what is in it` };
   }
@@ -155,7 +155,7 @@ export function ensurePrivateDir(dir: string, logger: Logger, place: { what: str
       `The ${what} ${dir} belongs to uid ${stat.uid}, not to you (uid ${uid}); mfa-exec will not keep credentials there. Remove it, or: ${hint}`,
     );
   }
-  if ((stat.mode & 0o077) !== 0) {
+  if (openToOthers(stat)) {
     try {
       fs.chmodSync(dir, 0o700);
     } catch (error) {

@@ -93,6 +93,7 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   const target = withProfileHint(given, request, () =>
     findTarget(name, {
       pathEnv: env.PATH ?? '',
+      pathExt: env.PATHEXT,
       cwd: rt.cwd,
       selfIds: rt.self.ids,
       calledBackFrom: calledBackFrom(name, env),

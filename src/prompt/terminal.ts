@@ -21,6 +21,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { platform } from '../platform/index.ts';
 import { printable } from '../printable.ts';
 import { NoTerminalError, PromptCancelledError, unanswerable } from './errors.ts';
 import type { Prompt } from './types.ts';
@@ -70,8 +71,8 @@ function openTerminal(): Terminal | undefined {
   const fds: number[] = [];
   try {
     // Two open file descriptions: O_NONBLOCK on ours for reading touches no one else's.
-    fds.push(fs.openSync('/dev/tty', fs.constants.O_WRONLY | fs.constants.O_NOCTTY));
-    fds.push(fs.openSync('/dev/tty', fs.constants.O_RDONLY | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK));
+    fds.push(fs.openSync(platform.terminal.output, fs.constants.O_WRONLY | fs.constants.O_NOCTTY));
+    fds.push(fs.openSync(platform.terminal.input, fs.constants.O_RDONLY | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK));
   } catch {
     for (const fd of fds) fs.closeSync(fd);
     return undefined; // ENXIO (no controlling terminal), ENOENT, EACCES
