@@ -2,10 +2,13 @@
  * macOS: no /proc. The two process questions are answered by `ps`, which costs a process start
  * (10–30 ms), so it runs only where the answer is needed and nothing else is waiting: when a
  * terminal signal arrives while the target runs, and when a shim finds the marker of a target
- * that may have called it back. Nothing on the way to the target asks. Directories by Apple's
- * convention (as Python's platformdirs has them): the cache in ~/Library/Caches, which Time
- * Machine does not back up; keys, shims and approvals in ~/Library/Application Support. An XDG
- * variable the person set wins, as on Linux (the tests and dotfile setups rely on it).
+ * that may have called it back. Nothing on the way to the target asks. The cache goes in
+ * ~/Library/Caches, Apple's place for it, which Time Machine leaves out of its backups (its
+ * standard exclusions): credentials valid for hours are not copied to a backup disk. Keys,
+ * shims and approvals stay where Linux has them, ~/.local/share/mfa-exec: the shim directory goes
+ * on PATH, and ~/Library/Application Support has a space that every rc file and PATH-splitting
+ * tool would have to quote; one path serves the docs of both; encrypted keys and approvals are
+ * meant to be backed up. An XDG variable the person set wins, as on Linux.
  */
 import path from 'node:path';
 import { below } from './proc.ts';
@@ -53,7 +56,7 @@ export const darwin: Platform = {
   terminal: POSIX_TERMINAL,
   path: path.posix,
   cacheDir: (env: Env, home: string) => xdgOr(env.XDG_CACHE_HOME, path.posix.join(home, 'Library', 'Caches', 'mfa-exec')),
-  dataDir: (env: Env, home: string) => xdgOr(env.XDG_DATA_HOME, path.posix.join(home, 'Library', 'Application Support', 'mfa-exec')),
+  dataDir: (env: Env, home: string) => xdgOr(env.XDG_DATA_HOME, path.posix.join(home, '.local', 'share', 'mfa-exec')),
   modeBits: true,
   shim: { kind: 'symlink' },
   openers: (url) => [['open', url]],

@@ -4,7 +4,7 @@
  * go to every process attached to the console, the target included, and Node cannot receive
  * SIGTERM, so there is nothing to forward (and child.kill() would end the target abruptly). The
  * console is CONIN$/CONOUT$. Directories in %LOCALAPPDATA% (per user, not roaming: credentials
- * stay on this machine), laid out as Python's platformdirs does. Files are protected by the
+ * stay on this machine), laid out as Python's platformdirs does, unless an XDG variable is set. Files are protected by the
  * ACLs a new file inherits from the user's profile directory, not by mode bits (docs/security.md).
  * Programs are started by absolute path from %SystemRoot%: Windows looks in the working
  * directory first for a bare name, where a repository could plant a cmd.exe.
@@ -18,6 +18,11 @@ const CONSOLE_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGBREAK', 'SIGHUP'];
 function system32(env: Env, file: string): string {
   const root = env.SYSTEMROOT;
   return path.win32.join(root && path.win32.isAbsolute(root) ? root : 'C:\\Windows', 'System32', file);
+}
+
+/** As on Linux and macOS, an XDG variable set to an absolute path wins (the cache directory's error message says to set it). */
+function xdgOr(value: string | undefined, fallback: string): string {
+  return value && path.win32.isAbsolute(value) ? path.win32.join(value, 'mfa-exec') : fallback;
 }
 
 function localAppData(env: Env, home: string): string {
@@ -47,8 +52,8 @@ export const win32: Platform = {
   descendants: () => [], // at a shell command's deadline only cmd.exe is killed; its pipes are let go of after 1 s
   terminal: { input: '\\\\.\\CONIN$', output: '\\\\.\\CONOUT$' },
   path: path.win32,
-  cacheDir: (env, home) => path.win32.join(localAppData(env, home), 'mfa-exec', 'Cache'),
-  dataDir: (env, home) => path.win32.join(localAppData(env, home), 'mfa-exec'),
+  cacheDir: (env, home) => xdgOr(env.XDG_CACHE_HOME, path.win32.join(localAppData(env, home), 'mfa-exec', 'Cache')),
+  dataDir: (env, home) => xdgOr(env.XDG_DATA_HOME, path.win32.join(localAppData(env, home), 'mfa-exec')),
   modeBits: false,
   shim: { kind: 'cmd', file: (name) => `${name}.cmd`, text: cmdLauncher },
   // rundll32 takes the URL as an argument, never through cmd's parsing (`start` would act on & ^ %).

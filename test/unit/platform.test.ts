@@ -23,14 +23,20 @@ describe('directories', () => {
   const cases: [string, typeof linux, Record<string, string>, string, string][] = [
     ['linux: XDG defaults', linux, {}, '/home/u/.cache/mfa-exec', '/home/u/.local/share/mfa-exec'],
     ['linux: XDG variables', linux, { XDG_CACHE_HOME: '/c', XDG_DATA_HOME: '/d' }, '/c/mfa-exec', '/d/mfa-exec'],
-    ['macOS: ~/Library', darwin, {}, '/home/u/Library/Caches/mfa-exec', '/home/u/Library/Application Support/mfa-exec'],
+    [
+      'macOS: the cache in ~/Library/Caches (no backups), the rest as on Linux',
+      darwin,
+      {},
+      '/home/u/Library/Caches/mfa-exec',
+      '/home/u/.local/share/mfa-exec',
+    ],
     ['macOS: an XDG variable set wins', darwin, { XDG_CACHE_HOME: '/c', XDG_DATA_HOME: '/d' }, '/c/mfa-exec', '/d/mfa-exec'],
     [
       'macOS: a relative XDG variable counts as unset',
       darwin,
-      { XDG_CACHE_HOME: 'c' },
+      { XDG_CACHE_HOME: 'c', XDG_DATA_HOME: 'd' },
       '/home/u/Library/Caches/mfa-exec',
-      '/home/u/Library/Application Support/mfa-exec',
+      '/home/u/.local/share/mfa-exec',
     ],
   ];
   for (const [name, p, env, cache, data] of cases) {
@@ -41,11 +47,15 @@ describe('directories', () => {
       assert.equal(trustDir(env, '/home/u', p), `${data}/trust`);
     });
   }
-  test('Windows: %LOCALAPPDATA%\\mfa-exec, the cache in its Cache\\; XDG is not read', () => {
-    const env = { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local', XDG_CACHE_HOME: '/c' };
+  test('Windows: %LOCALAPPDATA%\\mfa-exec, the cache in its Cache\\', () => {
+    const env = { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local', XDG_CACHE_HOME: 'rel' };
     assert.equal(cacheDir(env, 'C:\\Users\\u', win32), 'C:\\Users\\u\\AppData\\Local\\mfa-exec\\Cache');
     assert.equal(keysDir(env, 'C:\\Users\\u', win32), 'C:\\Users\\u\\AppData\\Local\\mfa-exec\\keys');
     assert.equal(shimsDir(env, 'C:\\Users\\u', win32), 'C:\\Users\\u\\AppData\\Local\\mfa-exec\\shims');
+  });
+  test('Windows: an XDG variable set to an absolute path wins, as elsewhere', () => {
+    assert.equal(cacheDir({ XDG_CACHE_HOME: 'D:\\cache' }, 'C:\\Users\\u', win32), 'D:\\cache\\mfa-exec');
+    assert.equal(keysDir({ XDG_DATA_HOME: 'D:\\data' }, 'C:\\Users\\u', win32), 'D:\\data\\mfa-exec\\keys');
   });
   test('Windows: without LOCALAPPDATA (or a relative one), the profile’s AppData\\Local', () => {
     assert.equal(cacheDir({}, 'C:\\Users\\u', win32), 'C:\\Users\\u\\AppData\\Local\\mfa-exec\\Cache');
