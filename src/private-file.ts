@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
+import { platform } from './platform/index.ts';
 import { isSymlink, openToOthers, readPrivate, writeAtomic } from './private-io.ts';
 
 /**
@@ -33,7 +34,7 @@ function readPrivateFile(file: string, logger: Logger, shown: string = file): st
  * without following a symlink (O_NOFOLLOW | O_DIRECTORY) and found, with one stat, to be ours
  * and private. On Linux every entry is then reached through /proc/self/fd/<fd>/<name>, which is
  * the opened directory itself even if the path is swapped for another directory or a link
- * afterwards (openat without the binding). Elsewhere the path is used again.
+ * afterwards (openat without the binding). Elsewhere the path is used again (platform openedPath).
  */
 export interface PrivateDir {
   /** The directory as named, for messages. */
@@ -65,14 +66,11 @@ export function openPrivateDir(dir: string): OpenedDir {
       return { missing: false, problem: isSymlink(dir) ? 'is a symbolic link' : 'is not a directory' };
     return { missing: false, problem: `cannot be opened (${code ?? 'error'})` };
   }
-  let base = `/proc/self/fd/${fd}`;
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(base); // the opened directory itself (one syscall, as fstat)
-  } catch {
-    base = dir; // no /proc: fall back to the path
-    stat = fs.fstatSync(fd);
-  }
+  // The opened directory itself through a path (Linux; one syscall, as fstat); else the path is used again.
+  const opened = platform.openedPath(fd);
+  const throughFd = opened === undefined ? undefined : statQuietly(opened); // undefined: no /proc mounted
+  const base = throughFd ? opened! : dir;
+  const stat = throughFd ?? fs.fstatSync(fd);
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid) {
     fs.closeSync(fd);
@@ -111,6 +109,14 @@ export function openPrivateDir(dir: string): OpenedDir {
       },
     },
   };
+}
+
+function statQuietly(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `use` with the opened private directory, or undefined when it is missing or not private. */

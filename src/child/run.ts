@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { ExitCode, MfaExecError } from '../errors.ts';
-import { platform as current, type Platform } from '../platform/index.ts';
+import { platform } from '../platform/index.ts';
 import { systemTools } from '../platform/tools.ts';
 import { shebang } from './find-target.ts';
 import type { Logger } from '../log.ts';
@@ -26,15 +26,14 @@ export interface RunOptions {
   /** argv[0] the target sees: the name it was invoked by. */
   argv0: string;
   logger: Logger;
-  platform?: Platform;
 }
 
 export function runTarget(options: RunOptions): Promise<number> {
   return new Promise((resolve, reject) => {
-    const { signals, terminalSignalsReachTarget } = options.platform ?? current;
+    const { signals } = platform;
     const child = spawn(options.file, options.args, { stdio: 'inherit', env: options.env, argv0: options.argv0 });
     const onSignal = (signal: NodeJS.Signals) => {
-      if (signals.terminal.has(signal) && terminalSignalsReachTarget(systemTools)) {
+      if (signals.terminal.has(signal) && platform.terminalSignalsReachTarget(systemTools)) {
         options.logger.debug(`${signal}: the terminal delivered it to the target too; not forwarding`);
         return;
       }

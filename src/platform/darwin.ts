@@ -53,6 +53,7 @@ export const darwin: Platform = {
     const stdout = tools.output('/bin/ps', ['-A', '-o', 'pid=,ppid=']);
     return stdout === undefined ? [] : below(pid, parentLinks(stdout));
   },
+  openedPath: () => undefined, // /dev/fd/N is the directory's descriptor, not a path into it
   terminal: POSIX_TERMINAL,
   path: path.posix,
   cacheDir: (env: Env, home: string) => xdgOr(env.XDG_CACHE_HOME, path.posix.join(home, 'Library', 'Caches', 'mfa-exec')),

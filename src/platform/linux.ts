@@ -18,6 +18,7 @@ export const linux: Platform = {
   },
   parentOf: (pid) => procStat(pid)?.ppid,
   descendants,
+  openedPath: (fd) => `/proc/self/fd/${fd}`,
   terminal: POSIX_TERMINAL,
   path: path.posix,
   cacheDir: (env: Env, home: string) => xdgOr(env.XDG_CACHE_HOME, path.posix.join(home, '.cache', 'mfa-exec')),

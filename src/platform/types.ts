@@ -35,6 +35,12 @@ export interface Platform {
   parentOf(pid: number, tools: Tools): number | undefined;
   /** Every process below `pid` (killed with a shell command at its deadline); empty when this platform cannot tell. */
   descendants(pid: number, tools: Tools): number[];
+  /**
+   * A path that names an open directory itself, so that entries are reached relative to what was
+   * checked even if the path is swapped afterwards (Linux: /proc/self/fd/N); undefined where there
+   * is none (private-file.ts then uses the path again).
+   */
+  openedPath(fd: number): string | undefined;
   /** The controlling terminal, opened for reading and for writing (prompt/terminal.ts). */
   readonly terminal: { readonly input: string; readonly output: string };
   /** This platform's path rules (path.posix or path.win32), so that each platform's decisions can be tested anywhere. */

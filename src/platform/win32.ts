@@ -50,6 +50,7 @@ export const win32: Platform = {
   terminalSignalsReachTarget: () => true, // the console delivers them to the target itself
   parentOf: () => undefined, // no cheap way (a WMI query costs a PowerShell start): the recursion guard stops at MFA_EXEC_DEPTH
   descendants: () => [], // at a shell command's deadline only cmd.exe is killed; its pipes are let go of after 1 s
+  openedPath: () => undefined,
   terminal: { input: '\\\\.\\CONIN$', output: '\\\\.\\CONOUT$' },
   path: path.win32,
   cacheDir: (env, home) => xdgOr(env.XDG_CACHE_HOME, path.win32.join(localAppData(env, home), 'mfa-exec', 'Cache')),

@@ -97,6 +97,14 @@ describe('file modes', () => {
   });
 });
 
+describe('an open directory reached through its descriptor', () => {
+  test('Linux: /proc/self/fd/N; macOS and Windows: none (the path is used again)', () => {
+    assert.equal(linux.openedPath(7), '/proc/self/fd/7');
+    assert.equal(darwin.openedPath(7), undefined);
+    assert.equal(win32.openedPath(7), undefined);
+  });
+});
+
 describe('the browser opener', () => {
   const url = 'https://signin.aws.amazon.com/federation?Action=login&SigninToken=s3cret%25x';
   test('Linux: xdg-open; macOS: open', () => {
