@@ -1,7 +1,8 @@
 /**
  * Runs a user's shell command from the config (mfa_process, credential_process) and reads its
- * stdout: through the platform's shell (/bin/sh -c; Windows: cmd /d /s /c), stdin closed, stderr to ours (so "touch your key" shows), bounded
- * in time.
+ * stdout: through the platform's shell (/bin/sh -c; Windows: cmd /d /s /c), stdin closed, stderr to
+ * ours (so "touch your key" shows), bounded in time, without our own secrets in its environment
+ * (secret-variables.ts).
  *
  * At the deadline the whole tree goes: a grandchild (dash does not exec its last command) would
  * otherwise keep our stdout/stderr pipes open, and whoever reads them (the AWS CLI running
@@ -12,6 +13,7 @@
 import { execa } from 'execa';
 import { platform } from './platform/index.ts';
 import { systemTools } from './platform/tools.ts';
+import { withoutSecrets } from './secret-variables.ts';
 
 export interface ShellResult {
   stdout: string;
@@ -42,7 +44,7 @@ export async function runShellCommand(
   const shell = platform.shell(command, env);
   const subprocess = execa(shell.file, shell.args, {
     windowsVerbatimArguments: shell.verbatim ?? false,
-    env,
+    env: withoutSecrets(env), // our MFA code and the key files' passphrase are for us alone
     extendEnv: false,
     stdin: 'ignore',
     stderr: 'inherit',

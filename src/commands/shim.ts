@@ -1,13 +1,14 @@
 /**
  * shim install|list|remove: symlinks named after the tools to wrap, pointing at this entry point,
  * in ${XDG_DATA_HOME:-~/.local/share}/mfa-exec/shims (or --dir); on Windows `<name>.cmd`
- * launchers that run us (src/platform/win32.ts), in %LOCALAPPDATA%\mfa-exec\shims.
+ * launchers that run us (src/platform/win32.ts), in %LOCALAPPDATA%\mfa-exec\shims. install warns
+ * about a program that is not on PATH (the shim is made anyway: the program may come later).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileId, findTarget } from '../child/find-target.ts';
 import { shimsDir } from '../dirs.ts';
-import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
+import { ExitCode, isMfaExecError, MfaExecError, UsageError } from '../errors.ts';
 import { OWN_NAMES } from '../own-names.ts';
 import { platform as current, type Platform } from '../platform/index.ts';
 import { printable } from '../printable.ts';
@@ -88,12 +89,24 @@ export function run({ args, options }: CommandInput, rt: Runtime, platform: Plat
     case 'install': {
       if (names.length === 0) throw new UsageError("'mfa-exec shim install' needs command names, e.g. terraform aws terragrunt.");
       fs.mkdirSync(dir, { recursive: true });
+      /** Whether the program a shim named `name` runs is on PATH (this PATH: the one the shim will mostly see). */
+      const installed = (name: string, shimFile: string) => {
+        try {
+          const selfIds = new Set([selfId, fileId(shimFile)!]); // a launcher is not us by identity: skip it by its file
+          findTarget(name, { pathEnv: rt.env.PATH ?? '', pathExt: rt.env.PATHEXT, cwd: rt.cwd, selfIds });
+          return true;
+        } catch (error) {
+          return !(isMfaExecError(error, 'target') && error.exitCode === ExitCode.notFound);
+        }
+      };
+      const absent: string[] = [];
       for (const name of names) {
         checkName(name);
         if (RESERVED_NAMES.has(name)) throw new UsageError(`Refusing to install a shim named '${name}': it would shadow mfa-exec itself.`);
         const file = shims.file(dir, name);
         if (isOurs(file) && !(platform.shim.kind === 'cmd' && fs.readFileSync(file, 'utf8') !== platform.shim.text(rt.self.command))) {
           out(`${name}: already installed\n`);
+          if (!installed(name, file)) absent.push(name);
           continue;
         }
         if (isOurs(file)) fs.unlinkSync(file); // a launcher of another copy of mfa-exec: made again for this one
@@ -103,7 +116,14 @@ export function run({ args, options }: CommandInput, rt: Runtime, platform: Plat
             ExitCode.cantCreate,
           );
         }
-        out(`${name}: installed ${shims.make(file)}\n`);
+        out(`${name}: installed ${shims.make(file)}
+`);
+        if (!installed(name, file)) absent.push(name);
+      }
+      for (const name of absent) {
+        rt.logger.warn(
+          `there is no real '${printable(name)}' on PATH (not installed?): its shim has nothing to run until there is (exit 127); 'mfa-exec shim remove ${printable(name)}' removes it`,
+        );
       }
       const onPath = (rt.env.PATH ?? '').split(path.delimiter).some((p) => p && path.resolve(p) === dir);
       out(onPath ? `${dir} is on PATH.\n` : pathHint(dir, platform));

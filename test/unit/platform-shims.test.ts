@@ -18,14 +18,16 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 /** The Runtime shim.ts reads, and what it printed. */
 function runtime(self: string, command: string[] = [self]) {
   const printed: string[] = [];
+  const warned: string[] = [];
   const rt = {
+    logger: { warn: (text: string) => warned.push(text), debug: () => {} },
     env: { PATH: '' },
     cwd: root,
     homedir: root,
     out: (text: string) => printed.push(text),
     self: { path: self, command, ids: new Set([fileId(self)!]) },
   } as unknown as Runtime;
-  return { rt, printed };
+  return { rt, printed, warned };
 }
 
 const shim = (action: string, names: string[], dir: string, rt: Runtime, p = platformFor('win32')) =>
@@ -48,8 +50,10 @@ describe('Windows: .cmd launchers that say their own path', () => {
     const dir = path.join(root, 'win-shims');
     const exe = path.join(root, 'mfa-exec.exe');
     fs.writeFileSync(exe, 'MZ');
-    const { rt, printed } = runtime(exe);
+    const { rt, printed, warned } = runtime(exe);
     assert.equal(shim('install', ['terraform', 'aws'], dir, rt), 0);
+    // Nothing named terraform on this PATH but the launcher, which is skipped: said, not refused.
+    assert.match(warned.join('\n'), /there is no real 'terraform' on PATH/);
     assert.deepEqual(fs.readdirSync(dir).sort(), ['aws.cmd', 'terraform.cmd']);
     assert.equal(fs.readFileSync(path.join(dir, 'terraform.cmd'), 'utf8'), cmdLauncher([exe]));
     assert.equal(fs.lstatSync(path.join(dir, 'terraform.cmd')).isSymbolicLink(), false);
