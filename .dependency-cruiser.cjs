@@ -26,6 +26,8 @@ const LAYERS = [
   { name: 'edges', path: '^src/(prompt|aws)/' },
   // Shared leaves: errors, log, settings, options, private files, …
   { name: 'leaves', path: '^src/[^/]+\\.ts$', pathNot: '^src/(cli|exe)\\.ts$' },
+  // What differs between Linux, macOS and Windows: one file per platform, chosen once (src/platform/index.ts).
+  { name: 'platform', path: '^src/platform/' },
 ];
 
 const layerRules = LAYERS.slice(1).map((layer, i) => ({

@@ -16,6 +16,7 @@ import { COMMANDS, commandNamed, warmBit } from './commands/table.ts';
 import { ExitCode, isMfaExecError } from './errors.ts';
 import { IN_EXECUTABLE } from './executable.ts';
 import { createLogger } from './log.ts';
+import { platform } from './platform/index.ts';
 import { forDisplay } from './printable.ts';
 import type { Boot } from './boot.ts';
 import type { Runtime } from './pipeline/runtime.ts';
@@ -27,8 +28,12 @@ declare const __MFA_EXEC_VERSION__: string;
 declare const __mfaBoot: Boot;
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // Windows: a shim is a .cmd launcher that names itself in MFA_EXEC_SHIM (platform/win32.ts); the variable is not the target's.
+  const launcher = platform.shim.kind === 'cmd' ? env.MFA_EXEC_SHIM : undefined;
+  if (platform.shim.kind === 'cmd') delete env.MFA_EXEC_SHIM;
   // The single executable (executable.ts): argv[1] is its bundle's virtual path; argv0 the name it was invoked as.
-  const invocation = parseInvocation(argv.slice(2), (IN_EXECUTABLE ? process.argv0 : argv[1]) ?? 'mfa-exec');
+  const invokedAs = launcher ? launcher.replace(/\.cmd$/i, '') : IN_EXECUTABLE ? process.argv0 : argv[1];
+  const invocation = parseInvocation(argv.slice(2), invokedAs ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
   const settings = readSettings(env, { prompt: options.prompt });
   const homedir = os.homedir();
@@ -48,7 +53,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     self: {
       path: selfPath,
       command: IN_EXECUTABLE ? [selfPath] : [process.execPath, selfPath],
-      ids: new Set([fileId(selfPath), argv[1] && !IN_EXECUTABLE ? fileId(argv[1]) : undefined].filter((id): id is string => !!id)),
+      ids: new Set(
+        [fileId(selfPath), argv[1] && !IN_EXECUTABLE ? fileId(argv[1]) : undefined, launcher && fileId(launcher)].filter(
+          (id): id is string => !!id,
+        ),
+      ),
     },
     onDemand: () => import('./on-demand/credentials.ts'),
   };
@@ -116,5 +125,5 @@ function writeStdout(text: string): void {
 }
 
 const exit = (code: number) => process.exit(code);
-const env = { ...process.env };
+const env = platform.copyEnv(process.env);
 main(process.argv, env).then(exit, (error: unknown) => exit(report(error, env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug'))));

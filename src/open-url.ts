@@ -1,16 +1,17 @@
 /**
  * Opening a URL in the person's browser: `$BROWSER` when set, else the platform's opener
- * (xdg-open, open, rundll32). Used for sign-in pages and the console; only on demand.
+ * (src/platform/: xdg-open, open, rundll32). Used for sign-in pages and the console; only on demand.
  *
  * The URL may be a secret (a console sign-in URL is a bearer token for 15 minutes): it is never
  * logged or put in an error here. It reaches the opener as an argument, which other local users
  * can read in /proc while the opener runs: docs/security.md says so.
  *
- * `$BROWSER` is read as xdg-open and Python's webbrowser read it: a colon-separated list of
+ * `$BROWSER` is read as xdg-open and Python's webbrowser read it: a colon-separated (Windows: semicolon) list of
  * commands tried in order; `%s` in a command stands for the URL, else the URL is the last
  * argument; a command is split into words at white space (no shell runs it).
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { platformFor } from './platform/index.ts';
 import { withoutSecrets } from './secret-variables.ts';
 
 export interface OpenUrlOptions {
@@ -24,16 +25,15 @@ export interface OpenUrlOptions {
 /** The commands to try, in order, each as [file, ...args] with the URL in place. */
 export function openers(url: string, env: OpenUrlOptions['env'], platform: NodeJS.Platform): string[][] {
   const browser = env.BROWSER?.trim();
+  const system = platformFor(platform);
   if (browser) {
     const commands = browser
-      .split(':')
+      .split(system.path.delimiter) // ':', or ';' on Windows (Python's os.pathsep)
       .map((entry) => entry.trim().split(/\s+/).filter(Boolean))
       .filter((words) => words.length > 0);
     return commands.map((words) => (words.some((w) => w.includes('%s')) ? words.map((w) => w.replaceAll('%s', url)) : [...words, url]));
   }
-  if (platform === 'darwin') return [['open', url]];
-  if (platform === 'win32') return [['rundll32', 'url.dll,FileProtocolHandler', url]];
-  return [['xdg-open', url]];
+  return system.openers(url, env);
 }
 
 /**

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { isSymlink, readPrivate, temporaryWriter, writeAtomic } from './private-io.ts';
+import { platform } from './platform/index.ts';
+import { isSymlink, openToOthers, readPrivate, temporaryWriter, writeAtomic } from './private-io.ts';
 
 /**
  * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
@@ -33,7 +34,7 @@ function readPrivateFile(file: string, logger: Logger, shown: string = file): st
  * without following a symlink (O_NOFOLLOW | O_DIRECTORY) and found, with one stat, to be ours
  * and private. On Linux every entry is then reached through /proc/self/fd/<fd>/<name>, which is
  * the opened directory itself even if the path is swapped for another directory or a link
- * afterwards (openat without the binding). Elsewhere the path is used again.
+ * afterwards (openat without the binding). Elsewhere the path is used again (platform openedPath).
  */
 export interface PrivateDir {
   /** The directory as named, for messages. */
@@ -65,20 +66,17 @@ export function openPrivateDir(dir: string): OpenedDir {
       return { missing: false, problem: isSymlink(dir) ? 'is a symbolic link' : 'is not a directory' };
     return { missing: false, problem: `cannot be opened (${code ?? 'error'})` };
   }
-  let base = `/proc/self/fd/${fd}`;
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(base); // the opened directory itself (one syscall, as fstat)
-  } catch {
-    base = dir; // no /proc: fall back to the path
-    stat = fs.fstatSync(fd);
-  }
+  // The opened directory itself through a path (Linux; one syscall, as fstat); else the path is used again.
+  const opened = platform.openedPath(fd);
+  const throughFd = opened === undefined ? undefined : statQuietly(opened); // undefined: no /proc mounted
+  const base = throughFd ? opened! : dir;
+  const stat = throughFd ?? fs.fstatSync(fd);
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid) {
     fs.closeSync(fd);
     return { missing: false, problem: `belongs to uid ${stat.uid}, not to you (uid ${uid})` };
   }
-  if ((stat.mode & 0o077) !== 0) {
+  if (openToOthers(stat)) {
     fs.closeSync(fd);
     return { missing: false, onlyMode: true, problem: `has mode ${(stat.mode & 0o777).toString(8)}: others can change what is in it` };
   }
@@ -111,6 +109,14 @@ export function openPrivateDir(dir: string): OpenedDir {
       },
     },
   };
+}
+
+function statQuietly(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `use` with the opened private directory, or undefined when it is missing or not private. */
@@ -168,7 +174,7 @@ export function ensurePrivateDir(dir: string, logger: Logger, place: { what: str
       `The ${what} ${dir} belongs to uid ${stat.uid}, not to you (uid ${uid}); mfa-exec will not keep credentials there. Remove it, or: ${hint}`,
     );
   }
-  if ((stat.mode & 0o077) !== 0) {
+  if (openToOthers(stat)) {
     try {
       fs.chmodSync(dir, 0o700);
     } catch (error) {

@@ -13,12 +13,21 @@
  */
 import fs, { type Stats } from 'node:fs';
 import path from 'node:path';
+import { platform } from './platform/index.ts';
+
+/**
+ * Whether the mode bits let others read or write it (mode & 077). Never on Windows: there the
+ * ACLs decide, and Node reports 0o666 for every file (docs/security.md says what protects it).
+ */
+export function openToOthers(stat: Pick<Stats, 'mode'>, modeBits: boolean = platform.modeBits): boolean {
+  return modeBits && (stat.mode & 0o077) !== 0;
+}
 
 /** A regular file (or a directory) of this user that nobody else may read or write. */
 export function isOwnPrivate(stat: Stats, type: 'file' | 'directory' = 'file'): boolean {
   const uid = process.getuid?.();
   const kind = type === 'file' ? stat.isFile() : stat.isDirectory();
-  return kind && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+  return kind && (uid === undefined || stat.uid === uid) && !openToOthers(stat);
 }
 
 /** The directory is ours, private, and not a symlink (what ensurePrivateDir insists on), checked quietly. */
@@ -74,7 +83,7 @@ export function readPrivate(file: string, options: PrivateReadOptions = {}): Pri
     const uid = process.getuid?.();
     if (!stat.isFile()) return { ok: false, problem: 'not-file', stat };
     if (uid !== undefined && stat.uid !== uid) return { ok: false, problem: 'foreign', stat };
-    if ((stat.mode & 0o077) !== 0) return { ok: false, problem: 'open-to-others', stat };
+    if (openToOthers(stat)) return { ok: false, problem: 'open-to-others', stat };
     const max = options.maxBytes ?? Infinity;
     if (stat.size > max) return { ok: false, problem: 'too-large', stat };
     const data = max === Infinity ? fs.readFileSync(fd) : readBounded(fd, max);

@@ -1,16 +1,18 @@
 /**
  * Runs a user's shell command from the config (mfa_process, credential_process) and reads its
- * stdout: through /bin/sh -c, stdin closed, stderr to ours (so "touch your key" shows), bounded
- * in time, without our own secrets in its environment (secret-variables.ts).
+ * stdout: through the platform's shell (/bin/sh -c; Windows: cmd /d /s /c), stdin closed, stderr to
+ * ours (so "touch your key" shows), bounded in time, without our own secrets in its environment
+ * (secret-variables.ts).
  *
  * At the deadline the whole tree goes: a grandchild (dash does not exec its last command) would
  * otherwise keep our stdout/stderr pipes open, and whoever reads them (the AWS CLI running
  * credential_process) would wait forever. The command is not put in a process group of its own,
  * which would take its controlling terminal away from password managers that prompt on it, so
- * its descendants are found through /proc (Linux) before they are orphaned.
+ * its descendants are found (Linux: /proc; macOS: ps; Windows: not at all) before they are orphaned.
  */
 import { execa } from 'execa';
-import { descendants } from './proc.ts';
+import { platform } from './platform/index.ts';
+import { systemTools } from './platform/tools.ts';
 import { withoutSecrets } from './secret-variables.ts';
 
 export interface ShellResult {
@@ -39,7 +41,9 @@ export async function runShellCommand(
   timeoutMs: number,
   options: ShellOptions = {},
 ): Promise<ShellResult> {
-  const subprocess = execa('/bin/sh', ['-c', command], {
+  const shell = platform.shell(command, env);
+  const subprocess = execa(shell.file, shell.args, {
+    windowsVerbatimArguments: shell.verbatim ?? false,
     env: withoutSecrets(env), // our MFA code and the key files' passphrase are for us alone
     extendEnv: false,
     stdin: 'ignore',
@@ -49,7 +53,7 @@ export async function runShellCommand(
     detached: options.detached ?? false,
   });
   let timedOut = false;
-  const tree = () => (subprocess.pid === undefined ? [] : [subprocess.pid, ...descendants(subprocess.pid)]);
+  const tree = () => (subprocess.pid === undefined ? [] : [subprocess.pid, ...platform.descendants(subprocess.pid, systemTools)]);
   const killTree = () => {
     const pids = tree();
     signalAll(pids, 'SIGTERM');

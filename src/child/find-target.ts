@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import which from 'which';
 import { ExitCode, MfaExecError } from '../errors.ts';
+import { platform as current, type Platform } from '../platform/index.ts';
 
 export class TargetError extends MfaExecError {
   constructor(message: string, exitCode: number) {
@@ -18,6 +19,8 @@ export class TargetError extends MfaExecError {
 
 export interface LookupOptions {
   pathEnv: string;
+  /** Windows: the extensions that make a file a program (`which` reads them; elsewhere unused). */
+  pathExt?: string;
   cwd: string;
   /** Files that are us (the entry point): skipped wherever they appear. */
   selfIds: ReadonlySet<string>;
@@ -43,11 +46,14 @@ export function fileId(file: string): string | undefined {
   }
 }
 
-export function findTarget(name: string, options: LookupOptions): Target {
-  if (name.includes('/')) return checkPath(path.resolve(options.cwd, name), name, options.cwd);
+export function findTarget(name: string, options: LookupOptions, platform: Platform = current): Target {
+  if (name.includes('/') || name.includes(platform.path.sep)) return checkPath(path.resolve(options.cwd, name), name, options.cwd);
   const seen = new Set<string>();
   const candidates: Target[] = [];
-  for (const candidate of which.sync(name, { all: true, nothrow: true, path: options.pathEnv }) ?? []) {
+  const listed = platform.name === 'win32' ? inPath(options.pathEnv, options.cwd) : undefined;
+  for (const candidate of which.sync(name, { all: true, nothrow: true, path: options.pathEnv, pathExt: options.pathExt }) ?? []) {
+    // On Windows `which` looks in the working directory first, as cmd.exe does: a repository could plant terraform.exe there.
+    if (listed && !listed.has(path.dirname(path.resolve(options.cwd, candidate)).toLowerCase())) continue;
     const id = fileId(candidate);
     if (id === undefined || seen.has(id)) continue;
     seen.add(id);
@@ -65,6 +71,16 @@ export function findTarget(name: string, options: LookupOptions): Target {
   }
   const shimmed = seen.size > 0 ? ' (only mfa-exec shims by that name were found; the real program must be further down PATH)' : '';
   throw new TargetError(`Command not found: '${name}' is not in PATH${shimmed}.`, ExitCode.notFound);
+}
+
+/** The PATH entries as absolute directories, lower-cased (Windows compares names without case). */
+function inPath(pathEnv: string, cwd: string): Set<string> {
+  return new Set(
+    pathEnv
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.resolve(cwd, dir.replace(/^"(.*)"$/, '$1')).toLowerCase()),
+  );
 }
 
 function checkPath(file: string, name: string, cwd: string): Target {

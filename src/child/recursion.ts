@@ -6,19 +6,27 @@
  * it in PATH (find-target.ts), so stacked wrappers each run once. A real program that calls
  * itself looks the same from here; there is nothing after it in PATH, so it is found again.
  * Ordinary nesting (terraform → sh → terraform, terragrunt → terraform) is not affected.
- * MFA_EXEC_DEPTH is a hard stop for whatever slips through.
+ * MFA_EXEC_DEPTH is a hard stop for whatever slips through (and the only one where the platform
+ * cannot say who a process's parent is: Windows).
  */
 import { ExitCode, MfaExecError } from '../errors.ts';
-import { procStat } from '../proc.ts';
+import { platform as current, type Platform } from '../platform/index.ts';
+import { systemTools, type Tools } from '../platform/tools.ts';
 
 export const MAX_DEPTH = 16;
 
 /** The identity of the target that called our name back, if that is how we were started. */
-export function calledBackFrom(name: string, env: NodeJS.ProcessEnv, ppid: number = process.ppid): string | undefined {
+export function calledBackFrom(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  ppid: number = process.ppid,
+  platform: Platform = current,
+  tools: Tools = systemTools,
+): string | undefined {
   const marker = env.MFA_EXEC_LAUNCHED?.split(' ');
   if (!marker || marker.length !== 3 || marker[1] !== name) return undefined;
   const launcher = Number(marker[0]);
-  if (ppid === launcher || procStat(ppid)?.ppid === launcher) return marker[2];
+  if (ppid === launcher || platform.parentOf(ppid, tools) === launcher) return marker[2];
   return undefined;
 }
 

@@ -7,18 +7,17 @@
  * are delivered by the kernel to the whole foreground process group, child included, so when
  * we are in the terminal's foreground group we only make sure they do not kill us first.
  * Otherwise (no terminal, a background job, `kill <our pid>`) we forward them. SIGTERM is
- * never sent to a group by a terminal, so it is always forwarded.
+ * never sent to a group by a terminal, so it is always forwarded. Which signals exist and how
+ * "in the foreground group" is told are the platform's (src/platform/; Windows: the console gives
+ * Ctrl-C to the target itself, and there is nothing else to forward).
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import tty from 'node:tty';
 import { ExitCode, MfaExecError } from '../errors.ts';
-import { procStat } from '../proc.ts';
+import { platform } from '../platform/index.ts';
+import { systemTools } from '../platform/tools.ts';
 import { shebang } from './find-target.ts';
 import type { Logger } from '../log.ts';
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH'];
-const TERMINAL_SIGNALS = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGWINCH']);
 
 export interface RunOptions {
   file: string;
@@ -31,9 +30,10 @@ export interface RunOptions {
 
 export function runTarget(options: RunOptions): Promise<number> {
   return new Promise((resolve, reject) => {
+    const { signals } = platform;
     const child = spawn(options.file, options.args, { stdio: 'inherit', env: options.env, argv0: options.argv0 });
     const onSignal = (signal: NodeJS.Signals) => {
-      if (TERMINAL_SIGNALS.has(signal) && inTerminalForegroundGroup()) {
+      if (signals.terminal.has(signal) && platform.terminalSignalsReachTarget(systemTools)) {
         options.logger.debug(`${signal}: the terminal delivered it to the target too; not forwarding`);
         return;
       }
@@ -44,9 +44,9 @@ export function runTarget(options: RunOptions): Promise<number> {
         // The child is already gone; its exit event follows.
       }
     };
-    for (const s of FORWARDED) process.on(s, onSignal);
+    for (const s of signals.listened) process.on(s, onSignal);
     const cleanup = () => {
-      for (const s of FORWARDED) process.off(s, onSignal);
+      for (const s of signals.listened) process.off(s, onSignal);
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
@@ -77,11 +77,4 @@ function spawnError(error: NodeJS.ErrnoException, file: string): MfaExecError {
     return new MfaExecError(`Cannot execute ${file} (${error.code}): it is not a program this system can run.`, ExitCode.cannotExecute);
   }
   return new MfaExecError(`Cannot start ${file}: ${error.code ?? error.message}.`, ExitCode.cannotExecute);
-}
-
-/** Whether the terminal sends its signals to our process group (Linux: tpgid == pgrp). */
-function inTerminalForegroundGroup(): boolean {
-  const stat = procStat('self');
-  if (stat) return stat.ttyNr !== 0 && stat.tpgid === stat.pgrp;
-  return tty.isatty(0) || tty.isatty(2);
 }

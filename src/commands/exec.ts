@@ -100,6 +100,7 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
     () =>
       findTarget(name, {
         pathEnv: env.PATH ?? '',
+        pathExt: env.PATHEXT,
         cwd: rt.cwd,
         selfIds: rt.self.ids,
         calledBackFrom: calledBackFrom(name, env),

@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
+import { platform } from '../platform/index.ts';
 import { isOwnPrivate, readPrivate } from '../private-io.ts';
 import { sha256Hex } from '../sha256.ts';
 
@@ -113,7 +114,7 @@ export function findView(cacheDir: string, key: string, now: number, logger: Log
     const s = fs.lstatSync(paths[name], { throwIfNoEntry: false });
     const want = stamp.files[name] as Stamp['files'][typeof name] | undefined;
     if (typeof want?.ino !== 'number') return miss('has no usable stamp');
-    if (!s || !isOwnPrivate(s) || (s.mode & 0o777) !== 0o400) return miss(`has a ${name} file that is missing or not a private file`);
+    if (!s || !isOwnPrivate(s) || !readOnly(s)) return miss(`has a ${name} file that is missing or not a private file`);
     if (s.ino !== want.ino || s.size !== want.size || s.mtimeMs !== want.mtimeMs) {
       return miss(`has a ${name} file changed since it was written`);
     }
@@ -140,4 +141,9 @@ function readStamp(file: string, now: number): Stamp | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Written 0400 and left so; on Windows (no mode bits) a 0400 file reads as 0444: read-only is what can be seen. */
+function readOnly(s: fs.Stats): boolean {
+  return platform.modeBits ? (s.mode & 0o777) === 0o400 : (s.mode & 0o222) === 0;
 }

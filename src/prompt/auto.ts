@@ -5,14 +5,15 @@
  * step). Chosen on first use (a question or a line to say), then kept for the run.
  */
 import fs from 'node:fs';
+import { platform } from '../platform/index.ts';
 import { desktopDialog, desktopFacts } from './desktop.ts';
 import { NoTerminalError } from './errors.ts';
 import type { Prompt, PromptContext } from './types.ts';
 
-/** Whether this process has a controlling terminal: /dev/tty opens (ENXIO when there is none). */
+/** Whether this process has a controlling terminal: /dev/tty (Windows: the console) opens (ENXIO when there is none). */
 export function terminalAvailable(): boolean {
   try {
-    fs.closeSync(fs.openSync('/dev/tty', fs.constants.O_RDWR | fs.constants.O_NOCTTY));
+    fs.closeSync(fs.openSync(platform.terminal.output, fs.constants.O_RDWR | fs.constants.O_NOCTTY));
     return true;
   } catch {
     return false;

@@ -26,6 +26,7 @@
  */
 import fs from 'node:fs';
 import tty from 'node:tty';
+import { platform } from '../platform/index.ts';
 import { printable } from '../printable.ts';
 import { NoTerminalError, PromptCancelledError, unanswerable } from './errors.ts';
 import { lineEditor } from './line-editor.ts';
@@ -85,8 +86,8 @@ function openTerminal(): Terminal | undefined {
   const fds: number[] = [];
   try {
     // Two open file descriptions: O_NONBLOCK on ours for reading touches no one else's.
-    fds.push(fs.openSync('/dev/tty', fs.constants.O_WRONLY | fs.constants.O_NOCTTY));
-    fds.push(fs.openSync('/dev/tty', fs.constants.O_RDONLY | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK));
+    fds.push(fs.openSync(platform.terminal.output, fs.constants.O_WRONLY | fs.constants.O_NOCTTY));
+    fds.push(fs.openSync(platform.terminal.input, fs.constants.O_RDONLY | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK));
   } catch {
     for (const fd of fds) fs.closeSync(fd);
     return undefined; // ENXIO (no controlling terminal), ENOENT, EACCES
@@ -102,7 +103,7 @@ function openTerminal(): Terminal | undefined {
   };
   const raw = (on: boolean) => {
     // A handle of its own for the terminal's modes (libuv opens the terminal again for it), never read from.
-    modes ??= new tty.ReadStream(fs.openSync('/dev/tty', fs.constants.O_RDONLY | fs.constants.O_NOCTTY));
+    modes ??= new tty.ReadStream(fs.openSync(platform.terminal.input, fs.constants.O_RDONLY | fs.constants.O_NOCTTY));
     modes.setRawMode(on);
   };
   const restore = () => {

@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import { ExitCode, MfaExecError } from '../errors.ts';
+import { platform } from '../platform/index.ts';
 import { printable } from '../printable.ts';
 import { terminalAvailable } from './auto.ts';
 import { firstLine, runForPerson } from './dialog.ts';
@@ -86,7 +87,7 @@ function tellTouch(whom: string, ctx: PromptContext): Promise<void> {
   const line = `mfa-exec: touch your YubiKey (${whom})\n`;
   if (terminalAvailable()) {
     try {
-      const fd = fs.openSync('/dev/tty', fs.constants.O_WRONLY | fs.constants.O_NOCTTY);
+      const fd = fs.openSync(platform.terminal.output, fs.constants.O_WRONLY | fs.constants.O_NOCTTY);
       try {
         fs.writeSync(fd, printable(line.trimEnd()) + '\n');
       } finally {

@@ -12,7 +12,21 @@ describe('openers', () => {
   const cases: [string, Record<string, string>, NodeJS.Platform, string[][]][] = [
     ['linux default: xdg-open', {}, 'linux', [['xdg-open', URL]]],
     ['macOS: open', {}, 'darwin', [['open', URL]]],
-    ['Windows: rundll32, no shell to mangle & in the URL', {}, 'win32', [['rundll32', 'url.dll,FileProtocolHandler', URL]]],
+    [
+      'Windows: rundll32 from System32, no shell to mangle & in the URL',
+      { SYSTEMROOT: 'C:\\WINDOWS' },
+      'win32',
+      [['C:\\WINDOWS\\System32\\rundll32.exe', 'url.dll,FileProtocolHandler', URL]],
+    ],
+    [
+      'Windows: $BROWSER is a semicolon-separated list',
+      { BROWSER: 'C:\\b\\ff.exe;edge' },
+      'win32',
+      [
+        ['C:\\b\\ff.exe', URL],
+        ['edge', URL],
+      ],
+    ],
     ['$BROWSER wins on every platform', { BROWSER: 'firefox' }, 'darwin', [['firefox', URL]]],
     ['$BROWSER words are split; the URL goes last', { BROWSER: 'firefox --new-tab' }, 'linux', [['firefox', '--new-tab', URL]]],
     ['%s stands for the URL', { BROWSER: 'chromium --app=%s --x' }, 'linux', [['chromium', `--app=${URL}`, '--x']]],

@@ -4,6 +4,8 @@ import { configFilePaths } from '../../aws-config/paths.ts';
 import type { AwsFiles } from '../../aws-config/types.ts';
 import { isMfaExecError } from '../../errors.ts';
 import type { Runtime } from '../../pipeline/runtime.ts';
+import { platform } from '../../platform/index.ts';
+import { openToOthers } from '../../private-io.ts';
 import type { Finding, LoadedFiles } from './finding.ts';
 
 export function checkConfigFiles(rt: Runtime, loaded: LoadedFiles): Finding[] {
@@ -44,8 +46,10 @@ function existence(files: AwsFiles, env: NodeJS.ProcessEnv): Finding[] {
 /** The credentials file holds long-term keys; the config file normally does not. */
 function credentialsFileMode(file: string): Finding[] {
   try {
-    const mode = fs.statSync(file).mode & 0o777;
-    if (mode & 0o077)
+    const stat = fs.statSync(file);
+    const mode = stat.mode & 0o777;
+    if (!platform.modeBits) return [['ok', `${file} exists (Windows: its ACLs, not a mode, say who can read it)`]];
+    if (openToOthers(stat))
       return [['warn', `${file} holds long-term keys and has mode ${mode.toString(8)}: others can read it; run chmod 600 ${file}`]];
     return [['ok', `${file} is private (mode ${mode.toString(8)})`]];
   } catch {

@@ -1,6 +1,6 @@
 /**
- * What Linux's /proc says about a process: one parser for /proc/<pid>/stat, used by the signal
- * logic (are we in the terminal's foreground group?), the recursion guard (who started us?) and
+ * What Linux's /proc says about a process: one parser for /proc/<pid>/stat, used (through
+ * linux.ts) by the signal logic (are we in the terminal's foreground group?), the recursion guard (who started us?) and
  * the shell-command deadline (which processes descend from the one we started?). Every function
  * returns undefined or an empty list where there is no /proc.
  */
@@ -29,18 +29,25 @@ export function procStat(pid: number | 'self'): ProcStat | undefined {
 
 /** Every process below `pid`, from /proc's parent links. */
 export function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
   let names: string[];
   try {
     names = fs.readdirSync('/proc');
   } catch {
     return [];
   }
+  const links: [number, number][] = [];
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
     const stat = procStat(Number(name)); // undefined: it ended while we looked
-    if (stat) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(name)]);
+    if (stat) links.push([Number(name), stat.ppid]);
   }
+  return below(pid, links);
+}
+
+/** Every process below `pid`, given each process's [pid, parent]: breadth first. */
+export function below(pid: number, links: readonly (readonly [number, number])[]): number[] {
+  const children = new Map<number, number[]>();
+  for (const [child, parent] of links) children.set(parent, [...(children.get(parent) ?? []), child]);
   const found: number[] = [];
   for (let queue = [pid]; queue.length > 0;) {
     const next = children.get(queue.shift()!) ?? [];
