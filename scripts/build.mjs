@@ -170,6 +170,12 @@ for (const name of ON_DEMAND) {
   warmCode = warmCode.replace(call, `__mfaBoot.import("./on-demand/${name}.js")`);
 }
 if (/(?<![.\w$])import\(/.test(warmCode)) throw new Error('the warm bundle holds an import() that boot.ts would not serve');
+// The file is the function boot.ts compiles, Node's module wrapper and __mfaBoot included, so that
+// boot.ts hands V8 the text as read (joining it to the wrapper at run time copied all 96 KB once
+// more), and it is ASCII (esbuild escapes the rest), so that boot.ts reads it as latin1 (no UTF-8
+// decoding).
+warmCode = `(function (exports, require, module, __filename, __dirname, __mfaBoot) {${warmCode}\n})`;
+if (/[^\x20-\x7e\t\n\r]/.test(warmCode)) throw new Error('the warm bundle is not ASCII: boot.ts reads it as latin1');
 await mkdir(outdir, { recursive: true });
 await writeFile(`${outdir}warm.js`, warmCode);
 const boot = await build({

@@ -3,11 +3,19 @@
 //
 // With a terminal you type the code yourself at mfa-exec's prompt; without one (CI, a pipe)
 // the demo passes it with --mfa-token so it still runs start to finish.
+//
+// `npm run demo -- --keep` keeps the local AWS running afterwards and prints the variables to
+// paste into another shell, to try every command by hand; it then shows the virtual device's
+// code each time it changes, until Ctrl-C, which stops the local AWS and removes its files.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLI_PATH, startFakeAws } from '../test/harness/index.ts';
 import { SPEC, makeScenario } from '../test/e2e/scenario.ts';
+import { shQuote } from '../src/shell-quote.ts';
+
+const keep = process.argv.includes('--keep');
 
 const bold = (s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[0m` : s);
 const hasTerminal = (() => {
@@ -73,7 +81,49 @@ symlink to mfa-exec; AWS_PROFILE=role.`);
   await run('mfa-exec list', [CLI_PATH, 'list']);
   console.log(`\n${bold('STS calls the local AWS saw:')} ${JSON.stringify(aws.calls)}`);
   console.log('One GetSessionToken (one MFA code) served both roles; the second aws call made no STS call at all.');
+  if (keep) await keepRunning();
 } finally {
   await s.cleanup();
   await aws.close();
+}
+
+/** --keep: the variables for another shell, then the device's codes until Ctrl-C (or SIGTERM). */
+async function keepRunning(): Promise<void> {
+  const bin = join(s.home, 'bin');
+  await mkdir(bin);
+  await symlink(CLI_PATH, join(bin, 'mfa-exec'));
+  const vars: Record<string, string> = {
+    AWS_CONFIG_FILE: join(s.home, '.aws/config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(s.home, '.aws/credentials'),
+    XDG_CACHE_HOME: s.env.XDG_CACHE_HOME!,
+    XDG_DATA_HOME: join(s.home, '.local/share'),
+    AWS_ENDPOINT_URL_STS: s.env.AWS_ENDPOINT_URL_STS!,
+    AWS_ENDPOINT_URL_IAM: s.env.AWS_ENDPOINT_URL_IAM!,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PROFILE: 'role',
+  };
+  console.log(`
+${bold('The local AWS keeps running.')} Paste this into another shell to try every command by hand
+(mfa-exec status, list, login, env, exec, doctor, add, import, …; profiles role, reader, bob):
+`);
+  for (const [name, value] of Object.entries(vars)) console.log(`export ${name}=${shQuote(value)}`);
+  console.log(`export PATH=${shQuote(`${s.shims}:${bin}`)}":$PATH"`);
+  console.log(`
+mfa-exec caches in ${vars.XDG_CACHE_HOME} here, not in your own cache. ${bold('Ctrl-C')} here stops the local AWS.
+Codes of the virtual MFA device ${s.serial} (role and reader; bob's device: ${s.bobSerial}):`);
+  const stop = new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
+  });
+  let shown = '';
+  const show = () => {
+    const code = `${aws.totp(s.serial)} (bob: ${aws.totp(s.bobSerial)})`;
+    if (code === shown) return;
+    shown = code;
+    console.log(`  ${new Date().toLocaleTimeString()}  code: ${code}, for ${30 - (Math.floor(Date.now() / 1000) % 30)} more s`);
+  };
+  show();
+  const timer = setInterval(show, 1000);
+  await stop;
+  clearInterval(timer);
+  console.log('\nStopping the local AWS and removing its files.');
 }

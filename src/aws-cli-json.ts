@@ -3,10 +3,15 @@
  * mfa-exec reads and writes them when it shares them: read as the CLI's own readers read them
  * (any mode, bounded, a FIFO never waited on), written back whole over what the file holds,
  * atomically and private (private-io.ts writeAtomic: a reader sees the old file or the new one,
- * and a failed write leaves the old one), keeping every field mfa-exec does not know.
+ * and a failed write leaves the old one), keeping every field mfa-exec does not know. They hold
+ * tokens: a write killed before its rename leaves a temporary copy, which the next write into the
+ * same directory removes and says (private-file.ts removeStaleTemporaryFiles), as rotate and
+ * import do beside the credentials file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Logger } from './log.ts';
+import { removeStaleTemporaryFiles } from './private-file.ts';
 import { writeAtomic } from './private-io.ts';
 
 const MAX_BYTES = 64 * 1024;
@@ -44,15 +49,18 @@ export function cliTime(ms: number): string {
 
 /**
  * Writes `fields` over what `file` holds now (kept in its order, fields mfa-exec does not know
- * included; `undefined` removes one), atomically, 0600, making the directory if needed (0700).
- * Throws the system's error; the old file is then as it was.
+ * included; `undefined` removes one), atomically, 0600, making the directory if needed (0700);
+ * first removes the temporary files a killed write of ours left there. Throws the system's error;
+ * the old file is then as it was.
  */
-export function writeJsonFields(file: string, base: Record<string, unknown>, fields: Record<string, unknown>): void {
+export function writeJsonFields(file: string, base: Record<string, unknown>, fields: Record<string, unknown>, logger: Logger): void {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) delete merged[key];
     else merged[key] = value;
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  removeStaleTemporaryFiles(dir, logger, 'a copy of a sign-in cache file being written (a token)');
   writeAtomic(file, JSON.stringify(merged));
 }

@@ -50,7 +50,8 @@ const UNUSED_MS = 14 * 24 * 3600 * 1000;
 
 function boot(): void {
   const bundle = path.join(__dirname, 'warm.js');
-  const source = fs.readFileSync(bundle, 'utf8');
+  // Node's module wrapper and __mfaBoot around the bundle, ASCII: scripts/build.mjs.
+  const source = fs.readFileSync(bundle, 'latin1');
   const debug = process.env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug');
   const say = (message: string) => debug && process.stderr.write(`mfa-exec: ${forDisplay(message)}\n`);
   let dir: string | undefined;
@@ -61,11 +62,7 @@ function boot(): void {
   }
   const file = dir && path.join(dir, `code-${__MFA_WARM_HASH__}-${process.version}-${process.platform}-${process.arch}.v8`);
   const cached = file && readCodeCache(file);
-  // Node's module wrapper, and __mfaBoot.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __mfaBoot) {${source}\n})`, {
-    filename: bundle,
-    ...(cached ? { cachedData: cached.subarray(1) } : {}),
-  });
+  const script = new vm.Script(source, { filename: bundle, ...(cached ? { cachedData: cached.subarray(1) } : {}) });
   const usable = cached && !script.cachedDataRejected;
   if (cached) say(usable ? `code cache: compiled code from ${file}` : `code cache: V8 refused ${file} (another V8, or other flags)`);
   const seen = usable ? cached[0]! : 0;

@@ -64,13 +64,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   const commands = () => import('./on-demand/commands.ts');
   if (options.help || argv.length <= 2) {
-    rt.out(await (await commands()).help(COMMANDS));
-    return argv.length <= 2 ? ExitCode.usage : 0;
+    // `mfa-exec --help`, or `mfa-exec COMMAND --help`: that command's help only.
+    const args = invocation.named ? [invocation.command] : [];
+    const code = await (await commands()).runCommand(commandNamed('help')!, { options, args }, rt, COMMANDS);
+    return argv.length <= 2 ? ExitCode.usage : code;
   }
   const entry = commandNamed(invocation.command)!;
   const { args, profileFirst } = invocation;
   const input = profileFirst ? { options, args, profileFirst } : { options, args };
-  if (!entry.warm) return (await commands()).runCommand(entry, input, rt);
+  if (!entry.warm) return (await commands()).runCommand(entry, input, rt, COMMANDS);
   __mfaBoot.warm(warmBit(entry)!);
   return entry.warm(input, rt);
 }

@@ -46,6 +46,8 @@ export function defaultOptions(): Options {
 export interface OptionSpec {
   key: keyof Options;
   short?: string;
+  /** Another one-letter form (`-V` for --version, as many tools spell it). */
+  alsoShort?: string;
   value?: (text: string, flag: string) => unknown;
 }
 
@@ -69,7 +71,7 @@ export const OPTIONS = {
   'no-browser': { key: 'noBrowser' },
   debug: { key: 'debug' },
   help: { key: 'help', short: 'h' },
-  version: { key: 'version', short: 'v' },
+  version: { key: 'version', short: 'v', alsoShort: 'V' },
   prompt: { key: 'prompt', value: text },
   stdout: { key: 'stdout', short: 's' },
   path: { key: 'consolePath', value: text },

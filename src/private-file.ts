@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { isSymlink, readPrivate, writeAtomic } from './private-io.ts';
+import { isSymlink, readPrivate, temporaryWriter, writeAtomic } from './private-io.ts';
 
 /**
  * A private regular file's text; undefined when missing or untrustworthy (said on the logger).
@@ -134,16 +134,29 @@ export function withPrivateDir<T>(
 /**
  * Makes sure `dir` is ours and private. A directory that is too open is fixed (chmod 0700) and
  * said so; one that is a symlink or owned by someone else is refused. `what` names the directory
- * ("cache directory"), `hint` tells the user how to point mfa-exec elsewhere.
+ * ("cache directory"), `hint` tells the user how to point mfa-exec elsewhere. With `create:
+ * false` a directory that does not exist is left so (returns false: nothing to use there).
  */
-export function ensurePrivateDir(dir: string, logger: Logger, place: { what: string; hint: string }): void {
+export function ensurePrivateDir(dir: string, logger: Logger, place: { what: string; hint: string; create?: boolean }): boolean {
   const { what, hint } = place;
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new CacheError(`Cannot create the ${what} ${dir}: ${describeErrno(error)}; ${hint}`, { cause: error });
+  if (place.create !== false) {
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new CacheError(`Cannot create the ${what} ${dir}: ${describeErrno(error)}; ${hint}`, { cause: error });
+    }
   }
-  const stat = fs.lstatSync(dir);
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (place.create === false && (code === 'ENOENT' || code === 'ENOTDIR')) return false;
+    // A parent that cannot be searched (another user's directory, a chmod mishap): EACCES.
+    throw new CacheError(`Cannot reach the ${what} ${dir}: ${describeErrno(error)}. Fix the permissions on the way to it, or ${hint}`, {
+      cause: error,
+    });
+  }
   const uid = process.getuid?.();
   if (stat.isSymbolicLink() || !stat.isDirectory()) {
     throw new CacheError(
@@ -168,6 +181,7 @@ export function ensurePrivateDir(dir: string, logger: Logger, place: { what: str
     }
     logger.warn(`the ${what} ${dir} had mode ${(stat.mode & 0o777).toString(8)}; changed it to 700 so only you can read it`);
   }
+  return true;
 }
 
 /** Writes `text` to `file` atomically with mode 0600; throws CacheError (no temporary file left). */
@@ -176,6 +190,53 @@ export function writeFileAtomic(file: string, text: string): void {
     writeAtomic(file, text);
   } catch (error) {
     throw new CacheError(`Cannot write the file ${file}: ${describeErrno(error)}.`, { cause: error });
+  }
+}
+
+/** A temporary file this old is stale even if a process with its writer's id runs (an id used again). */
+const TEMPORARY_STALE_MS = 3600 * 1000;
+
+/**
+ * Removes the temporary files a killed writeAtomic left in `dir` (killed between writing and
+ * renaming: a copy of what it was writing, `held` says what, for the message): our name, a
+ * regular file of ours, whose writer's process is gone (or that is an hour old). Each one removed
+ * is said; returns how many. Anything else is left alone; a directory that cannot be read, too.
+ */
+export function removeStaleTemporaryFiles(dir: string, logger: Logger, held: string, now: number = Date.now()): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const writer = temporaryWriter(name);
+    if (writer === undefined) continue;
+    const file = path.join(dir, name);
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    const uid = process.getuid?.();
+    if (!stat?.isFile() || (uid !== undefined && stat.uid !== uid)) continue;
+    if (processRuns(writer) && now - stat.mtimeMs < TEMPORARY_STALE_MS) continue; // a write in progress
+    try {
+      fs.unlinkSync(file);
+      removed++;
+      logger.warn(`removed ${file}, left by an mfa-exec that was killed while writing (process ${writer}); it held ${held}`);
+    } catch (error) {
+      logger.warn(
+        `cannot remove ${file}, left by an mfa-exec that was killed while writing (${describeErrno(error)}); it holds ${held}: remove it`,
+      );
+    }
+  }
+  return removed;
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process
   }
 }
 

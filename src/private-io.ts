@@ -118,7 +118,7 @@ export function writeExclusive(file: string, data: string | Uint8Array, mode = 0
 /**
  * Replaces `file` with `data` (mode 0600 unless said): written under `.tmp-<pid>-<12 hex>` in the
  * same directory (the name `clear` knows), synced, renamed over it. Throws the system's error; the
- * temporary file is then gone.
+ * temporary file is then gone, unless the process is killed before the rename (temporaryWriter).
  */
 export function writeAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${randomHex(6)}`);
@@ -133,6 +133,14 @@ export function writeAtomic(file: string, data: string | Uint8Array, mode = 0o60
     }
     throw error;
   }
+}
+
+const TEMPORARY_NAME = /^\.tmp-(\d+)-[0-9a-f]{12}$/;
+
+/** The process id in a temporary file name of writeAtomic's (`.tmp-<pid>-<12 hex>`), or undefined for any other name. */
+export function temporaryWriter(name: string): number | undefined {
+  const match = TEMPORARY_NAME.exec(name);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Whether `file` is a symbolic link (dangling or not); false when there is nothing there. */

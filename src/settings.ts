@@ -27,8 +27,14 @@ export interface Settings {
   readonly debug: boolean;
   /** MFA_EXEC_SERVER=1: --server, also for shims. */
   readonly server: boolean;
-  /** MFA_EXEC_DISABLE=1: every shim runs its real program straight through, nothing injected. */
+  /**
+   * MFA_EXEC_DISABLE: every shim runs its real program straight through, nothing injected. `1`,
+   * `true`, `yes`, `on` (any case) disable; unset, empty, `0`, `false`, `no`, `off` do not; any
+   * other value disables too, with `disabledWarning` (the person meant something: fail safe).
+   */
   readonly disabled: boolean;
+  /** The one warning line for a MFA_EXEC_DISABLE value that is none of those words. */
+  readonly disabledWarning: string | undefined;
   /** MFA_EXEC_MFA_TOKEN: an MFA code for automation. */
   readonly mfaToken: string | undefined;
   /**
@@ -102,10 +108,15 @@ export interface SettingFlags {
 }
 
 export function readSettings(env: NodeJS.ProcessEnv, flags: SettingFlags = {}): Settings {
+  const disable = switchValue(env.MFA_EXEC_DISABLE);
   return {
     debug: env.MFA_EXEC_DEBUG === '1',
     server: env.MFA_EXEC_SERVER === '1',
-    disabled: env.MFA_EXEC_DISABLE === '1',
+    disabled: disable !== false,
+    disabledWarning:
+      disable === undefined
+        ? `MFA_EXEC_DISABLE=${JSON.stringify(env.MFA_EXEC_DISABLE)} is not one of 1, true, yes, on (or 0, false, no, off); taken as set: the shim runs its program untouched`
+        : undefined,
     mfaToken: env.MFA_EXEC_MFA_TOKEN || undefined,
     confirmedAccount: env.MFA_EXEC_CONFIRMED || undefined,
     mfaDigits: digits(env.MFA_EXEC_MFA_DIGITS),
@@ -143,6 +154,14 @@ export function readSettings(env: NodeJS.ProcessEnv, flags: SettingFlags = {}): 
           : undefined,
     },
   };
+}
+
+/** An on/off variable: true or false for the words people use (any case), undefined for anything else. */
+function switchValue(text: string | undefined): boolean | undefined {
+  const word = (text ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(word)) return false;
+  return undefined;
 }
 
 /** MFA_EXEC_PROMPT_TIMEOUT in milliseconds (a duration; the default when unset or not a duration). */

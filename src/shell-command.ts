@@ -1,7 +1,7 @@
 /**
  * Runs a user's shell command from the config (mfa_process, credential_process) and reads its
  * stdout: through /bin/sh -c, stdin closed, stderr to ours (so "touch your key" shows), bounded
- * in time.
+ * in time, without our own secrets in its environment (secret-variables.ts).
  *
  * At the deadline the whole tree goes: a grandchild (dash does not exec its last command) would
  * otherwise keep our stdout/stderr pipes open, and whoever reads them (the AWS CLI running
@@ -11,6 +11,7 @@
  */
 import { execa } from 'execa';
 import { descendants } from './proc.ts';
+import { withoutSecrets } from './secret-variables.ts';
 
 export interface ShellResult {
   stdout: string;
@@ -39,7 +40,7 @@ export async function runShellCommand(
   options: ShellOptions = {},
 ): Promise<ShellResult> {
   const subprocess = execa('/bin/sh', ['-c', command], {
-    env,
+    env: withoutSecrets(env), // our MFA code and the key files' passphrase are for us alone
     extendEnv: false,
     stdin: 'ignore',
     stderr: 'inherit',

@@ -21,7 +21,7 @@
 import { parseIni } from './ini.ts';
 import { ConfigError } from '../errors.ts';
 import { configFilePaths, VIEW_FILE_FIRST_WORDS, VIEW_MARKERS } from './paths.ts';
-import { nodeFileSystem, type FileSystemLike } from './read-file.ts';
+import { nodeFileSystem, type FileSystemLike, type FileText } from './read-file.ts';
 import { shlexSplit } from './shlex.ts';
 import type { AwsFiles, Profile, SsoSession } from './types.ts';
 
@@ -118,8 +118,21 @@ export function ssoSessionName(section: string): string | undefined {
   return words !== undefined && words.length === 2 ? words[1] : undefined;
 }
 
-/** Read both files synchronously (no stat calls: a missing file is just ENOENT) and parse them. */
+/**
+ * Read both files synchronously (no stat calls: a missing file is just ENOENT; a regular file's
+ * identity comes from the open file) and parse them.
+ */
 export function loadAwsFiles(env: NodeJS.ProcessEnv, homedir: string, cwd: string, fs: FileSystemLike = nodeFileSystem): AwsFiles {
   const { configFile, credentialsFile } = configFilePaths(env, homedir, cwd);
-  return parseAwsFiles(fs.readFile(configFile), configFile, fs.readFile(credentialsFile), credentialsFile);
+  const read = (file: string): FileText | undefined => {
+    if (fs.readFileWithIdentity) return fs.readFileWithIdentity(file);
+    const text = fs.readFile(file);
+    return text === undefined ? undefined : { text };
+  };
+  const config = read(configFile);
+  const credentials = read(credentialsFile);
+  return {
+    ...parseAwsFiles(config?.text, configFile, credentials?.text, credentialsFile),
+    identities: { config: config?.identity, credentials: credentials?.identity },
+  };
 }

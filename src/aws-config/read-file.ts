@@ -13,36 +13,52 @@ import { ConfigError, isMfaExecError } from '../errors.ts';
 export interface FileSystemLike {
   /** The file's text, or undefined when it does not exist (ENOENT/ENOTDIR). */
   readFile(path: string): string | undefined;
+  /** The same, with the identity of a regular file as read (see FileText). */
+  readFileWithIdentity?(path: string): FileText | undefined;
+}
+
+export interface FileText {
+  text: string;
+  /**
+   * A regular file's device, inode, size, modification and change times, from the open file it
+   * was read from: a file written since (in place or replaced) has another one. None for a pipe.
+   */
+  identity?: string;
 }
 
 /** Reads with readFileSync: UTF-8 (as Python reads under a UTF-8 locale), BOM kept as text. */
 export const nodeFileSystem: FileSystemLike = {
-  readFile(path: string): string | undefined {
-    let bytes: Buffer;
-    try {
-      bytes = readBounded(path);
-    } catch (error) {
-      if (isMfaExecError(error)) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      const problem =
-        code === 'EISDIR'
-          ? 'is a directory, not a file. Remove or rename it'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'cannot be read: permission denied. Give your user read access to it (for example chmod 600)'
-            : `cannot be read (${code ?? 'unknown error'}). Fix the file`;
-      throw new ConfigError(`${path} ${problem}, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the file you mean.`, {
-        cause: error,
-      });
-    }
-    if (!isUtf8(bytes)) {
-      throw new ConfigError(
-        `${path} is not valid UTF-8 text. Save it as UTF-8 (without a byte order mark); the AWS CLI refuses this file too.`,
-      );
-    }
-    return bytes.toString('utf8');
-  },
+  readFile: (path) => readText(path)?.text,
+  readFileWithIdentity: readText,
 };
+
+function readText(path: string): FileText | undefined {
+  let read: { bytes: Buffer; identity?: string };
+  try {
+    read = readBounded(path);
+  } catch (error) {
+    if (isMfaExecError(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    const problem =
+      code === 'EISDIR'
+        ? 'is a directory, not a file. Remove or rename it'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read: permission denied. Give your user read access to it (for example chmod 600)'
+          : `cannot be read (${code ?? 'unknown error'}). Fix the file`;
+    throw new ConfigError(`${path} ${problem}, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the file you mean.`, {
+      cause: error,
+    });
+  }
+  const { bytes, identity } = read;
+  if (!isUtf8(bytes)) {
+    throw new ConfigError(
+      `${path} is not valid UTF-8 text. Save it as UTF-8 (without a byte order mark); the AWS CLI refuses this file too.`,
+    );
+  }
+  const text = bytes.toString('utf8');
+  return identity === undefined ? { text } : { text, identity };
+}
 
 /**
  * The largest config or credentials file mfa-exec reads: 16 MiB. A real one is kilobytes; an
@@ -65,14 +81,14 @@ const VARIABLES = 'AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE';
  * bounds: a FIFO nobody writes to reads as empty instead of hanging; a writer silent for 5 s, one
  * that has not finished after 10 s, and a source that gives more than MAX_CONFIG_BYTES are errors.
  */
-function readBounded(path: string, now: () => number = Date.now): Buffer {
+function readBounded(path: string, now: () => number = Date.now): { bytes: Buffer; identity?: string } {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
     if (stat.isFile()) {
       if (stat.size > MAX_CONFIG_BYTES) throw tooBig(path, `is ${stat.size} bytes long`);
-      return readFileSync(fd);
+      return { bytes: readFileSync(fd), identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}` };
     }
     const chunks: Buffer[] = [];
     const buffer = Buffer.alloc(64 * 1024);
@@ -97,7 +113,7 @@ function readBounded(path: string, now: () => number = Date.now): Buffer {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
         continue;
       }
-      if (n === 0) return Buffer.concat(chunks);
+      if (n === 0) return { bytes: Buffer.concat(chunks) };
       chunks.push(Buffer.from(buffer.subarray(0, n)));
       total += n;
       idleSince = now();

@@ -1,7 +1,11 @@
 import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import type { AwsFiles, Profile } from './types.ts';
 
-/** Which profile was asked for: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE. */
+/**
+ * Which profile was asked for: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE,
+ * then AWS_VAULT: inside an `mfa-exec exec PROFILE` shell (or aws-vault's), where AWS_PROFILE is
+ * removed, the profile of that shell.
+ */
 export interface ProfileChoice {
   name: string;
   /** Undefined when nothing asked for a profile and 'default' (or the project file's profile) is used. */
@@ -17,6 +21,8 @@ export function selectProfile(flag: string | undefined, env: NodeJS.ProcessEnv):
     const value = env[variable];
     if (value) return { name: value, requested: value, from: variable };
   }
+  const shell = env.AWS_VAULT;
+  if (shell) return { name: shell, requested: shell, from: 'AWS_VAULT (the profile of the mfa-exec exec shell this runs in)' };
   return { name: 'default', from: 'the default' };
 }
 

@@ -24,6 +24,11 @@ export interface AwsFiles {
   readonly missing: readonly string[];
   /** The files' texts as read (undefined: no such file); the config view is made from them. */
   readonly texts?: { readonly config?: string; readonly credentials?: string };
+  /**
+   * The identities of the texts' files as read (read-file.ts's FileText; undefined: no such file,
+   * or not a regular file): the config view is found by them instead of a hash of the texts.
+   */
+  readonly identities?: { readonly config?: string; readonly credentials?: string };
 }
 
 /** One `[sso-session NAME]` section of the config file: its settings as botocore reads them. */

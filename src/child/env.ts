@@ -2,6 +2,7 @@
 import type { Credentials } from '../aws/credentials.ts';
 import { EXPIRY_MARGIN_MS } from '../credentials/fresh.ts';
 import { isoTime } from '../iso-time.ts';
+import { SECRET_VARIABLES } from '../secret-variables.ts';
 
 /** Variables that would make the child use other credentials or another profile than ours. */
 export const STALE_VARIABLES = [
@@ -61,14 +62,23 @@ export function buildChildEnv(
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...parent };
   for (const name of STALE_VARIABLES) delete env[name];
+  for (const name of SECRET_VARIABLES) delete env[name]; // the key files' passphrase too (not stale: `env` leaves it in the shell)
   for (const name of alsoRemove) delete env[name];
   return Object.assign(env, vars);
 }
 
-/** A nested run's environment: the parent's as it is (its credentials serve), plus our markers, minus our MFA code. */
+/** A nested run's environment: the parent's as it is (its credentials serve), plus our markers, minus our secrets. */
 export function nestedChildEnv(parent: NodeJS.ProcessEnv, markers: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...parent, ...markers };
-  delete env.MFA_EXEC_MFA_TOKEN;
+  return untouchedChildEnv(parent, markers);
+}
+
+/**
+ * The environment of a program run untouched (MFA_EXEC_DISABLE, an invocation that needs no
+ * credentials): the parent's as it is, plus `vars`, minus our own secrets (SECRET_VARIABLES).
+ */
+export function untouchedChildEnv(parent: NodeJS.ProcessEnv, vars: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent, ...vars };
+  for (const name of SECRET_VARIABLES) delete env[name];
   return env;
 }
 

@@ -21,8 +21,11 @@ const TERRAFORM_WORDS: ReadonlySet<string> = new Set([
   '--help',
 ]);
 
-/** aws configure <action>: these only read or write the config files. */
-const AWS_CONFIGURE_ACTIONS: ReadonlySet<string> = new Set(['get', 'set', 'list', 'list-profiles']);
+/**
+ * aws sso login|logout and aws login|logout sign in and out themselves (and write their own
+ * caches): credentials injected, or a profile mfa-exec served, would only be in their way.
+ */
+const AWS_SIGN_IN: ReadonlySet<string> = new Set(['sso login', 'sso logout', 'login', 'logout']);
 
 const TERRAGRUNT_WORDS: ReadonlySet<string> = new Set(['--version', '--help', 'hclfmt']);
 
@@ -40,7 +43,11 @@ const terraform: Rule = (args) => {
 const aws: Rule = ([first, second]) => {
   if (first === '--version' || first === 'help') return first;
   if (first !== undefined && !first.startsWith('-') && second === 'help') return `${first} help`;
-  if (first === 'configure' && second !== undefined && AWS_CONFIGURE_ACTIONS.has(second)) return `configure ${second}`;
+  // Every `aws configure …` reads or writes the user's own files (configure, sso, import, set, …),
+  // but export-credentials, which prints the credentials it is given: those of the shim.
+  if (first === 'configure' && second !== 'export-credentials') return second === undefined ? 'configure' : `configure ${second}`;
+  if (first !== undefined && AWS_SIGN_IN.has(first)) return first;
+  if (first === 'sso' && second !== undefined && AWS_SIGN_IN.has(`sso ${second}`)) return `sso ${second}`;
   return undefined;
 };
 

@@ -2,7 +2,9 @@
  * add PROFILE: store a profile's long-term keys in the key store, typed on the terminal (the
  * secret not echoed) or, with --env, taken from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
  * Adds [profile PROFILE] to the config file when no file defines the profile. Never prints the
- * secret. Sessions cached from the profile's previous stored keys are dropped.
+ * secret. Sessions cached from the profile's previous stored keys are dropped (kept when the keys
+ * given are the ones stored). The store is chosen, and a keyring asked for by name checked, before
+ * the keys are asked for.
  */
 import { appendProfileSection } from '../aws-config/add-section.ts';
 import { loadAwsFiles } from '../aws-config/load.ts';
@@ -11,7 +13,8 @@ import { UsageError } from '../errors.ts';
 import type { Options } from '../options.ts';
 import { isKeyText } from '../keystore/keys-json.ts';
 import { selectStore } from '../keystore/select-store.ts';
-import type { LongTermKeys } from '../keystore/types.ts';
+import { isKeyStoreError } from '../keystore/errors.ts';
+import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
@@ -34,17 +37,25 @@ export function run({ args, options }: CommandInput, rt: Runtime): Promise<numbe
 
 async function add(args: string[], options: Options, rt: Runtime, prompt: Prompt): Promise<number> {
   const [profile] = profilesOf('add', args, options, false) as [string];
-  const keys = options.fromEnv ? keysFromEnv(rt.env) : await askKeys(prompt, profile);
-  checkKeys(keys, options.fromEnv ? 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' : 'what was typed');
-
+  // The files and the store first: a problem with either is said before the keys are typed.
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const defined = files.profiles.get(profile);
   const { store, notes } = await selectStore({ ...storeContext(rt, options, prompt, true), profile });
   for (const note of notes) rt.logger.debug(note);
-  await store.set(profile, keys);
-  const dropped = dropSessions(storeSourceId(profile), rt);
-  if (dropped > 0) rt.logger.debug(`dropped ${dropped} cached entries made from the previous stored keys of '${profile}'`);
-  rt.logger.info(`stored the keys of profile '${profile}' (${mask(keys.accessKeyId)}) in ${store.describe(profile)}`);
+  const keys = options.fromEnv ? keysFromEnv(rt.env) : await askKeys(prompt, profile);
+  checkKeys(keys, options.fromEnv ? 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' : 'what was typed');
+
+  if (await holdsAlready(store, profile, keys)) {
+    // The same keys: the sessions made from them stay good, and nothing needs writing.
+    rt.logger.info(
+      `the keys of profile '${profile}' (${mask(keys.accessKeyId)}) are already in ${store.describe(profile)}; nothing changed`,
+    );
+  } else {
+    await store.set(profile, keys);
+    const dropped = dropSessions(storeSourceId(profile), rt);
+    if (dropped > 0) rt.logger.debug(`dropped ${dropped} cached entries made from the previous stored keys of '${profile}'`);
+    rt.logger.info(`stored the keys of profile '${profile}' (${mask(keys.accessKeyId)}) in ${store.describe(profile)}`);
+  }
 
   const inFile = defined && ['aws_access_key_id', 'aws_secret_access_key'].find((k) => defined.values[k] !== undefined);
   if (defined && inFile) {
@@ -71,6 +82,18 @@ async function add(args: string[], options: Options, rt: Runtime, prompt: Prompt
     }
   }
   return 0;
+}
+
+/** Whether `store` holds exactly these keys for the profile (an entry it cannot read as keys: no). */
+async function holdsAlready(store: KeyStore, profile: string, keys: LongTermKeys): Promise<boolean> {
+  let stored: LongTermKeys | undefined;
+  try {
+    stored = await store.get(profile);
+  } catch (error) {
+    if (isKeyStoreError(error, 'keystore-corrupt')) return false; // replaced by the keys given
+    throw error;
+  }
+  return stored?.accessKeyId === keys.accessKeyId && stored.secretAccessKey === keys.secretAccessKey;
 }
 
 function keysFromEnv(env: NodeJS.ProcessEnv): LongTermKeys {

@@ -19,7 +19,7 @@ import type { CommandHelp, CommandInput } from './types.ts';
 import { planFor } from '../pipeline/resolution.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec clear [-p NAME]                      remove cached credentials'],
+  usage: ["mfa-exec clear [PROFILE]                      remove cached credentials (all, or one profile's)"],
 };
 
 export function run({ options }: CommandInput, rt: Runtime): number {

@@ -41,7 +41,7 @@ import type { CommandHelp, CommandInput } from './types.ts';
 
 export const help: CommandHelp = {
   usage: [
-    'mfa-exec console [options] [--stdout] [--path P | --service S]',
+    'mfa-exec console [PROFILE] [options] [--stdout] [--path P | --service S]',
     '                                              open the AWS console signed in as the profile',
   ],
 };

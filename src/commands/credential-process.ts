@@ -12,7 +12,10 @@ import { credentialsFor, resolveContext } from '../pipeline/resolution.ts';
 import { isoTime } from '../iso-time.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec credential-process [options]         credential_process JSON (asks on /dev/tty or in a dialog)'],
+  usage: [
+    'mfa-exec credential-process [PROFILE] [options]',
+    '                                              credential_process JSON (asks on /dev/tty or in a dialog)',
+  ],
 };
 
 export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {

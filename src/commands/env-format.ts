@@ -6,7 +6,7 @@ import { UsageError } from '../errors.ts';
 import { STALE_VARIABLES } from '../child/env.ts';
 import { shQuote } from '../shell-quote.ts';
 
-const ENV_FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'json', 'terragrunt'] as const;
+export const ENV_FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'json', 'terragrunt'] as const;
 export type EnvFormat = (typeof ENV_FORMATS)[number];
 
 export function parseEnvFormat(text: string | undefined): EnvFormat {

@@ -3,8 +3,10 @@
  * The target is looked up first, so a typo never costs an MFA code.
  *
  * A shim is never worse than no shim: with MFA_EXEC_DISABLE=1, for an invocation that cannot
- * use credentials (needs-credentials.ts), and when no profile is selected and [default] gives no
- * credentials, the real program runs untouched (runUntouched).
+ * use credentials (needs-credentials.ts), when no profile is selected and [default] gives no
+ * credentials, and for a profile of a kind mfa-exec does not serve (sources/unserved.ts: the
+ * source table decides, so a kind that becomes served is served by the shims too), the real
+ * program runs untouched (runUntouched).
  *
  * The child reads the AWS files through mfa-exec's view of them (src/config-view/), so that a
  * profile it names itself (Terraform's `profile =`, `aws --profile x`, boto3's profile_name) is
@@ -21,6 +23,7 @@ import {
   credentialVariables,
   nestedChildEnv,
   serverVariables,
+  untouchedChildEnv,
   WEB_IDENTITY_VARIABLES,
 } from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
@@ -31,13 +34,14 @@ import { provideView } from '../config-view/provide.ts';
 import { viewSpec } from '../config-view/spec.ts';
 import { keysDir } from '../dirs.ts';
 import { formatDuration } from '../duration.ts';
-import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { ExitCode, MfaExecError, UsageError, isMfaExecError } from '../errors.ts';
 import { hasStoredKeys } from '../keystore/has-stored-keys.ts';
 import type { Logger } from '../log.ts';
 import type { Options } from '../options.ts';
-import { chooseProfile, credentialsFor, resolveContext } from '../pipeline/resolution.ts';
+import { childRegion, chooseProfile, credentialsFor, resolveContext } from '../pipeline/resolution.ts';
 import { guardNested } from '../guardrails/guard.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
+import type { UnservedError } from '../sources/unserved.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 import { shellWord } from '../shell-quote.ts';
 
@@ -90,20 +94,27 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   }
   const { name, options } = request;
   const depth = checkDepth(env, name);
-  const target = withProfileHint(given, request, () =>
-    findTarget(name, {
-      pathEnv: env.PATH ?? '',
-      cwd: rt.cwd,
-      selfIds: rt.self.ids,
-      calledBackFrom: calledBackFrom(name, env),
-    }),
+  const target = withProfileHint(
+    given,
+    request,
+    () =>
+      findTarget(name, {
+        pathEnv: env.PATH ?? '',
+        cwd: rt.cwd,
+        selfIds: rt.self.ids,
+        calledBackFrom: calledBackFrom(name, env),
+      }),
+    rt,
   );
   logger.debug(`target '${name}' is ${target.path}`);
   const markers = launchMarkers(name, target.id, depth);
   const run: Run = (childEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
 
   // 2. Runs that get no credentials at all.
-  if (request.shim && rt.settings.disabled) return runUntouched(run, rt, markers, 'MFA_EXEC_DISABLE=1', {});
+  if (request.shim && rt.settings.disabled) {
+    if (rt.settings.disabledWarning) rt.logger.warn(rt.settings.disabledWarning);
+    return runUntouched(run, rt, markers, `MFA_EXEC_DISABLE=${rt.env.MFA_EXEC_DISABLE}`, {});
+  }
   const noCredentials = request.shim ? needsNoCredentials(name, request.args) : undefined;
   if (noCredentials) return runUntouched(run, rt, markers, noCredentials, {});
 
@@ -132,8 +143,16 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   }
 
   // 4. Credentials (the cache, or on demand; the guardrails first), the view, the child.
-  const { plan, creds, guarded } = await credentialsFor(options, rt, { choice, files, invocation });
-  const injection = { profile: plan.profile, region: plan.region };
+  let resolved: Awaited<ReturnType<typeof credentialsFor>>;
+  try {
+    resolved = await credentialsFor(options, rt, { choice, files, invocation });
+  } catch (error) {
+    // A kind of profile mfa-exec does not serve (sources/unserved.ts): a shim is then no shim at all.
+    if (request.shim && isMfaExecError(error, 'unserved')) return runUntouched(run, rt, markers, unservedReason(choice.name, error), {});
+    throw error;
+  }
+  const { plan, creds, guarded } = resolved;
+  const injection = { profile: plan.profile, region: childRegion(resolved, rt) };
   const serve = options.server || guarded.server;
   const ours = { ...markers, ...guarded.childVars };
   const view = await childView(files, serve, rt);
@@ -178,7 +197,8 @@ async function runNested(run: Run, rt: Runtime, markers: Record<string, string>,
 /**
  * The variables that point the child at the view of `files` (with --server, the one whose
  * default profile defers to the endpoint); none when no view can be had (then the child reads
- * the user's files, said by provideView).
+ * the user's files, said by provideView; under --server, unless their [default] would outrank
+ * the endpoint: then provideView fails the run before the command starts).
  */
 async function childView(files: AwsFiles, server: boolean, rt: Runtime): Promise<Record<string, string>> {
   const spec = viewSpec(files, { command: rt.self.command, deferDefault: server, keysDir: keysDir(rt.env, rt.homedir) });
@@ -203,12 +223,22 @@ function resolveProfileFirst(request: ExecRequest, files: AwsFiles, logger: Logg
   return { ...request, name, args, options: { ...request.options, profile } };
 }
 
-/** A command not found after `exec WORD --`: say that WORD is no profile either (a typo, often). */
-function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () => T): T {
+/**
+ * A command not found after `exec WORD --`: say that WORD is no profile either (a typo, often). A
+ * command not found that is a profile (`mfa-exec GEHC-056 -- true`): say how to run with it.
+ */
+function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () => T, rt: Runtime): T {
   try {
     return find();
   } catch (error) {
-    if (given.profileFirst && chosen === given && isMfaExecError(error, 'target') && error.exitCode === ExitCode.notFound) {
+    const notFound = isMfaExecError(error, 'target') && error.exitCode === ExitCode.notFound;
+    if (notFound && !given.shim && chosen === given && isProfile(given.name, rt)) {
+      const [first, ...rest] = given.args;
+      const command = first === '--' ? rest : given.args;
+      const meant = ['mfa-exec', 'exec', given.name, ...(command.length > 0 ? ['--', ...command] : [])].map(shellWord).join(' ');
+      throw new UsageError(`'${given.name}' is a profile, not a command: did you mean \`${meant}\`?`);
+    }
+    if (given.profileFirst && chosen === given && notFound) {
       throw new MfaExecError(
         `${error.message} Nor is '${given.profileFirst.profile}' a profile defined in the AWS config files (run 'mfa-exec list').`,
         ExitCode.notFound,
@@ -219,15 +249,31 @@ function withProfileHint<T>(given: ExecRequest, chosen: ExecRequest, find: () =>
   }
 }
 
+/** Whether `name` is a profile of the AWS files (false when they cannot be read: the error at hand is the one to show). */
+function isProfile(name: string, rt: Runtime): boolean {
+  try {
+    return loadAwsFiles(rt.env, rt.homedir, rt.cwd).profiles.has(name);
+  } catch {
+    return false;
+  }
+}
+
+/** Why a shim leaves a profile to its program, for --debug: what the profile uses. */
+function unservedReason(profile: string, error: unknown): string {
+  const what = (error as Partial<UnservedError>).source?.what;
+  return `profile '${profile}' ${what ? `uses ${what}, which` : 'is of a kind that'} mfa-exec does not serve; the program reads it from your own AWS files`;
+}
+
 /**
  * The real program as it runs without mfa-exec: its arguments, stdio and environment as they
- * are, no credentials injected and none removed. Only the recursion markers are added, so that a
+ * are, no credentials injected and none removed (only our own secrets: MFA_EXEC_MFA_TOKEN, the
+ * key files' passphrase). Only the recursion markers are added, so that a
  * wrapper script calling the name again is still caught, and the AWS files: the view given
  * (`view`), else the user's own (an outer mfa-exec's view is put back to the user's files).
  */
 function runUntouched(run: Run, rt: Runtime, markers: Record<string, string>, why: string, view: Record<string, string>): Promise<number> {
   rt.logger.debug(`running the real program untouched, without credentials: ${why}`);
-  return run({ ...withoutView(rt.env), ...markers, ...view });
+  return run(untouchedChildEnv(withoutView(rt.env), { ...markers, ...view }));
 }
 
 /** The `mfa-exec login` that fills the cache entries this run reads: same profile, same durations. */

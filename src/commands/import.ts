@@ -6,8 +6,11 @@
  * was. No copy of the old file is kept.
  *
  * A profile with aws_session_token is refused: those are temporary credentials, which expire and
- * have no place in a long-term store.
+ * have no place in a long-term store. So is a credentials file with a second hard link, which
+ * would keep the keys after the rewrite.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-keys.ts';
 import { loadAwsFiles, parseAwsFiles } from '../aws-config/load.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
@@ -16,6 +19,8 @@ import type { Options } from '../options.ts';
 import { selectStore } from '../keystore/select-store.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
+import { removeStaleTemporaryFiles } from '../private-file.ts';
+import { shellWord } from '../shell-quote.ts';
 import { withPrompt } from '../prompt/drivers.ts';
 import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
@@ -39,6 +44,8 @@ async function importKeys(args: string[], options: Options, rt: Runtime, prompt:
   const profiles = [...new Set(profilesOf('import', args, options, true))];
   const files = loadAwsFiles(rt.env, rt.homedir, rt.cwd);
   const file = files.credentialsFile;
+  checkOneLink(file);
+  removeStaleTemporaryFiles(path.dirname(file), rt.logger, `a copy of ${file} being written`);
   // The text the keys were read from: rewriteAwsFile checks the file still holds it.
   const text = files.texts?.credentials;
   const keys = profiles.map((profile) => ({ profile, keys: keysInCredentialsFile(files, profile) }));
@@ -85,6 +92,20 @@ async function importKeys(args: string[], options: Options, rt: Runtime, prompt:
     rt.logger.info(`moved the keys of profile ${stored[i]} (${mask(pair.accessKeyId)}); removed them from ${file}`);
   }
   return 0;
+}
+
+/**
+ * The credentials file must have one name: import writes a new file in its place (the atomic
+ * rename), and a second hard link (a backup made with `ln`, a dotfile manager's copy) would go on
+ * holding the keys in plain text. Refused before anything is stored.
+ */
+function checkOneLink(file: string): void {
+  const links = fs.statSync(file, { throwIfNoEntry: false })?.nlink ?? 1;
+  if (links > 1) {
+    throw new ConfigError(
+      `${file} has ${links} hard links: import would replace only this name, and the keys would stay readable in plain text through the other ${links === 2 ? 'one' : `${links - 1}`} (find it with 'find / -xdev -samefile ${shellWord(file)}'). Remove the other link, or give the file a name of its own ('cp ${shellWord(file)} ${shellWord(`${file}.new`)} && mv ${shellWord(`${file}.new`)} ${shellWord(file)}'), then run import again. Nothing was changed.`,
+    );
+  }
 }
 
 /** The profile's key pair, which must be in the credentials file (not the config file) and long-term. */

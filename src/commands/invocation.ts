@@ -18,6 +18,8 @@ export type Invocation =
       kind: 'command';
       /** The command's name in the table (commands/table.ts), also when it was given by an alias. */
       command: string;
+      /** The command word was given (false: `exec` is meant because none was). */
+      named: boolean;
       options: Options;
       args: string[];
       /**
@@ -34,7 +36,9 @@ export function parseInvocation(argv: readonly string[], invokedAs: string): Inv
 }
 
 const BY_SHORT = new Map(
-  Object.entries(OPTIONS).flatMap(([long, spec]: [string, OptionSpec]) => (spec.short ? [[spec.short, long as OptionName] as const] : [])),
+  Object.entries(OPTIONS).flatMap(([long, spec]: [string, OptionSpec]) =>
+    [spec.short, spec.alsoShort].flatMap((short) => (short ? [[short, long as OptionName] as const] : [])),
+  ),
 );
 
 /** Whether `command` takes the option (its own, or one every command takes). */
@@ -93,7 +97,43 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     }
     (options as unknown as Record<string, unknown>)[spec.key] = spec.value(text, flag);
   }
-  return profileFirst ? { kind: 'command', command, options, args, profileFirst } : { kind: 'command', command, options, args };
+  if (!takesCommand && !options.help) takeWords(entry, args, options);
+  const named = at >= 0;
+  return profileFirst
+    ? { kind: 'command', command, named, options, args, profileFirst }
+    : { kind: 'command', command, named, options, args };
+}
+
+/**
+ * The words after a command other than exec, checked against what its entry takes (table.ts
+ * `args`): a word more than it takes is a usage error naming it, never silently ignored. A
+ * PROFILE word is the command's profile, as if given with --profile (aws-vault's `status
+ * PROFILE`, `clear PROFILE`); both, naming two profiles, is an error.
+ */
+function takeWords(entry: CommandEntry, args: string[], options: Options): void {
+  let i = 0;
+  for (const arg of entry.args) {
+    if (arg.endsWith('…')) return; // takes every word left
+    if (i >= args.length) return;
+    i++;
+  }
+  if (i < args.length) {
+    const extra = args.slice(i);
+    const words = extra.map((w) => `'${w}'`).join(', ');
+    throw new UsageError(
+      entry.args.length === 0
+        ? `'mfa-exec ${entry.name}' takes no arguments, and was given ${words}.`
+        : `'mfa-exec ${entry.name}' takes ${entry.args.join(' ')} at most, and was given ${extra.length === 1 ? 'a word' : 'words'} more: ${words}.`,
+    );
+  }
+  const at = entry.args.indexOf('PROFILE');
+  if (at < 0 || args[at] === undefined) return;
+  const [word] = args.splice(at, 1) as [string];
+  if (word === '') throw new UsageError(`'mfa-exec ${entry.name}' was given an empty profile name.`);
+  if (options.profile !== undefined && options.profile !== word) {
+    throw new UsageError(`'mfa-exec ${entry.name}' was given two profiles: '${word}' and --profile '${options.profile}'; give one.`);
+  }
+  options.profile = word;
 }
 
 /**

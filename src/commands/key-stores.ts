@@ -2,6 +2,7 @@
 import { removeEntries } from '../credentials/remove-entries.ts';
 import { UsageError } from '../errors.ts';
 import { askPassphrase } from '../keystore/ask-passphrase.ts';
+import type { KeyStoreError } from '../keystore/errors.ts';
 import { keysDir } from '../dirs.ts';
 import { FileKeyStore } from '../keystore/file-store.ts';
 import type { StoreContext } from '../keystore/select-store.ts';
@@ -26,7 +27,7 @@ export function storeContext(rt: Runtime, options: Pick<Options, 'backend'>, pro
     env: rt.env,
     homedir: rt.homedir,
     logger: rt.logger,
-    ...(ask ? { askPassphrase: () => (asked ??= ask()) } : {}),
+    ...(ask ? { askPassphrase: (wrong?: KeyStoreError) => (wrong ? (asked = ask(wrong)) : (asked ??= ask())) } : {}),
   };
 }
 

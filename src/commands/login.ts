@@ -18,8 +18,8 @@ import { signInReports, summarize, timeLeft } from './state-summary.ts';
 
 export const help: CommandHelp = {
   usage: [
-    'mfa-exec login [options]                      prompt now and fill the cache',
-    'mfa-exec login -p SSO_PROFILE [--no-browser]  sign in to IAM Identity Center (device code with --no-browser)',
+    'mfa-exec login [PROFILE] [options]            prompt now and fill the cache',
+    'mfa-exec login SSO_PROFILE [--no-browser]     sign in to IAM Identity Center (device code with --no-browser)',
   ],
 };
 

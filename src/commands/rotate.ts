@@ -12,21 +12,26 @@
  *   6. DeleteAccessKey the old key; drop the sessions cached from it.
  * After step 4 every failure says which key is live and where it is stored; a new key that cannot
  * be proven or stored is deleted again, so nothing is left that the user does not know about.
+ * Steps 4–6 (rotate-key.ts) hold Ctrl-C until one stored key works, and keep a journal that the
+ * next rotate uses to finish a rotation that was killed; it also removes the temporary files a
+ * killed write left beside the credentials file and the key files (one may hold a live secret).
  */
+import path from 'node:path';
 import { checkEdit, editSectionKeys, type KeyEdit } from '../aws-config/edit-keys.ts';
 import { loadAwsFiles } from '../aws-config/load.ts';
 import { DEFAULT_SESSION_SECONDS, resolvePlan, type Plan } from '../aws-config/plan.ts';
 import type { AwsFiles } from '../aws-config/types.ts';
 import { rewriteAwsFile } from '../aws-config/write-file.ts';
 import type { AwsPlace } from '../aws/client.ts';
-import { describeAwsError } from '../aws/errors.ts';
-import { createAccessKey, deleteAccessKey, iamError } from '../aws/iam.ts';
-import { callerIdentity } from '../aws/sts.ts';
+import { awsIam } from '../aws/iam.ts';
 import { resolveCredentials } from '../credentials/resolve.ts';
 import type { Credentials } from '../aws/credentials.ts';
-import { ConfigError, ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
+import { keysDir } from '../dirs.ts';
+import { ConfigError } from '../errors.ts';
 import type { Options } from '../options.ts';
+import { rotationJournal } from '../keystore/rotation-journal.ts';
 import { readStoredKeys } from '../keystore/select-store.ts';
+import { removeStaleTemporaryFiles } from '../private-file.ts';
 import { shellWord } from '../shell-quote.ts';
 import type { KeyStore, LongTermKeys } from '../keystore/types.ts';
 import { mask } from '../log.ts';
@@ -35,10 +40,11 @@ import type { Prompt } from '../prompt/types.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 import type { CommandHelp, CommandInput } from './types.ts';
 import { storeAndCheck } from './import.ts';
-import { dropSessions, profilesOf, storeContext } from './key-stores.ts';
+import { dropSessions as dropSessionsOf, profilesOf, storeContext } from './key-stores.ts';
 import { keySourceId } from '../sources/static.ts';
 import { storeSourceId } from '../sources/store.ts';
 import { resolveContext } from '../pipeline/resolution.ts';
+import { iamUser, replaceKey, settleInterrupted, type KeyHome } from './rotate-key.ts';
 
 export const help: CommandHelp = {
   usage: [
@@ -46,9 +52,6 @@ export const help: CommandHelp = {
     '                                              the old one was (store or credentials file)',
   ],
 };
-
-/** How long a new key may take to work (IAM is eventually consistent; seconds, usually). */
-const PROPAGATION_DELAYS_MS = [1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 10_000, 10_000, 10_000, 10_000];
 
 type Home = { kind: 'store'; store: KeyStore } | { kind: 'file'; file: string; text: string };
 
@@ -62,6 +65,10 @@ async function rotate(args: string[], options: Options, rt: Runtime, prompt: Pro
   const plan = resolvePlan(files, profile, rt.env, { sessionDurationSeconds: rt.settings.sessionDurationSeconds() });
   const place: AwsPlace = { region: plan.region ?? rt.settings.region ?? 'us-east-1', timeoutMs: rt.settings.stsTimeoutMs };
   checkRotatable(plan, files, profile);
+  const keys = keysDir(rt.env, rt.homedir);
+  // A killed write of the credentials file or a key file left its copy behind (a live secret, perhaps).
+  removeStaleTemporaryFiles(path.dirname(files.credentialsFile), rt.logger, `a copy of ${files.credentialsFile} being written`);
+  removeStaleTemporaryFiles(keys, rt.logger, 'an encrypted key file being written');
 
   // 1. The old key, read once (the MFA session below reuses it instead of opening the store again).
   let old: OldKey | undefined;
@@ -74,45 +81,32 @@ async function rotate(args: string[], options: Options, rt: Runtime, prompt: Pro
   const where = home.kind === 'store' ? home.store.describe(profile) : home.file;
 
   // 3. Whose key it is.
-  const { arn, userName } = await iamUser(iamCreds, place, profile);
+  const iam = awsIam;
+  const { arn, userName } = await iamUser(iam, iamCreds, place, profile);
+  const journal = rotationJournal(keys, profile, rt.logger);
+  const dropSessions = (keyId: string) =>
+    dropSessionsOf(plan.source.kind === 'store' ? storeSourceId(profile) : keySourceId('static', keyId), rt);
+  const rotation = { profile, logger: rt.logger, iam, place, iamCreds, arn, userName, oldKeys, journal, dropSessions, now: rt.now };
+  if ((await settleInterrupted({ ...rotation, where })) === 'finished') return 0;
   rt.logger.info(`rotating access key ${mask(oldKeys.accessKeyId)} of IAM user ${userName} (profile '${profile}', kept in ${where})`);
 
-  // 4. and 5. The new key, proven, kept where the old one was.
-  const rotation: Rotation = { profile, rt, place, iamCreds, arn, userName, oldKeys, home, where };
-  const created = await newKey(rotation);
-
-  // 6. The old key goes, and so do the sessions made from it.
-  const dropped = dropSessions(plan.source.kind === 'store' ? storeSourceId(profile) : keySourceId('static', oldKeys.accessKeyId), rt);
-  try {
-    await deleteAccessKey(iamCreds, userName, oldKeys.accessKeyId, place);
-  } catch (error) {
-    throw iamError(
-      `IAM DeleteAccessKey of the old key ${oldKeys.accessKeyId}`,
-      error,
-      `The new key ${created.accessKeyId} is live and in ${where}, and mfa-exec uses it from now on. The old key ${oldKeys.accessKeyId} is still live but no longer stored anywhere: delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${oldKeys.accessKeyId}'.`,
-    );
-  }
-  rt.logger.info(
-    `deleted the old key ${mask(oldKeys.accessKeyId)}${dropped > 0 ? `; dropped ${dropped} cached ${dropped === 1 ? 'entry' : 'entries'} made from it (the next run asks for an MFA code)` : ''}`,
-  );
+  // 4., 5. and 6. The new key, proven, kept where the old one was; the old key goes, and so do the sessions made from it.
+  await replaceKey({ ...rotation, home: keyHome(home, profile, where) });
   return 0;
 }
 
-type OldKey = { keys: LongTermKeys; home: Home };
-
-/** What the steps after the old key's owner is known share. */
-interface Rotation {
-  profile: string;
-  rt: Runtime;
-  place: AwsPlace;
-  iamCreds: Credentials;
-  arn: string;
-  userName: string;
-  oldKeys: LongTermKeys;
-  home: Home;
-  /** Where the old key is kept, for messages. */
-  where: string;
+/** Where the new key goes: the store (read back), or the credentials file (the two values replaced, checked). */
+function keyHome(home: Home, profile: string, where: string): KeyHome {
+  return {
+    where,
+    keep: async (keys) => {
+      if (home.kind === 'store') await storeAndCheck(home.store, profile, keys);
+      else writeKeysToFile(home.file, home.text, profile, keys);
+    },
+  };
 }
+
+type OldKey = { keys: LongTermKeys; home: Home };
 
 /**
  * Step 2: the MFA session of the profile's device (cached, or one prompt; a code already used is
@@ -144,78 +138,6 @@ async function iamCredentials(
     promptReason: `rotating the access key of profile '${profile}' needs an MFA session.`,
     fetchSource: async () => (await readOld()).keys,
   });
-}
-
-/** Step 3: the IAM user the key belongs to (rotate replaces only IAM user keys). */
-async function iamUser(iamCreds: Credentials, place: AwsPlace, profile: string): Promise<{ arn: string; userName: string }> {
-  let arn: string;
-  try {
-    arn = await callerIdentity(iamCreds, place);
-  } catch (error) {
-    throw iamError(`GetCallerIdentity for profile '${profile}'`, error, 'Nothing was changed.');
-  }
-  const userName = /^arn:[^:]+:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
-  if (!userName) {
-    throw new ConfigError(
-      `The keys of profile '${profile}' belong to ${arn}, not to an IAM user; rotate only replaces IAM user access keys. Nothing was changed.`,
-    );
-  }
-  return { arn, userName };
-}
-
-/**
- * Steps 4 and 5: CreateAccessKey, GetCallerIdentity with the new key until IAM knows it, then the
- * key kept where the old one was. A new key that cannot be proven or kept is deleted again (undo),
- * so nothing is left that the user does not know about.
- */
-async function newKey(r: Rotation): Promise<LongTermKeys> {
-  const { profile, rt, place, iamCreds, userName, oldKeys, home, where } = r;
-  let created: LongTermKeys;
-  try {
-    created = await createAccessKey(iamCreds, userName, place);
-  } catch (error) {
-    throw iamError(
-      `IAM CreateAccessKey for user ${userName}`,
-      error,
-      `Nothing was changed: the old key ${mask(oldKeys.accessKeyId)} is still live and in ${where}.`,
-    );
-  }
-  rt.logger.info(`created access key ${mask(created.accessKeyId)}; checking that it works (IAM takes a few seconds to know a new key)`);
-  try {
-    await proveKey(created, r.arn, place, rt);
-  } catch (error) {
-    return undo(
-      r,
-      created,
-      `The new key ${mask(created.accessKeyId)} does not work: ${isMfaExecError(error) ? error.message : describeAwsError(error)}.`,
-      error,
-    );
-  }
-  try {
-    if (home.kind === 'store') await storeAndCheck(home.store, profile, created);
-    else writeKeysToFile(home.file, home.text, profile, created);
-  } catch (error) {
-    return undo(r, created, `Cannot keep the new key in ${where}: ${isMfaExecError(error) ? error.message : String(error)}`, error);
-  }
-  rt.logger.info(`stored the new key ${mask(created.accessKeyId)} in ${where}`);
-  return created;
-}
-
-/** The new key is deleted again; the error says why, and what is live where. */
-async function undo(r: Rotation, created: LongTermKeys, why: string, cause: unknown): Promise<never> {
-  const { iamCreds, userName, place, oldKeys, where } = r;
-  const unchanged = `The old key ${oldKeys.accessKeyId} is still live and still in ${where}: nothing else was changed.`;
-  const exitCode = isMfaExecError(cause) ? cause.exitCode : ExitCode.stsUnavailable;
-  try {
-    await deleteAccessKey(iamCreds, userName, created.accessKeyId, place);
-  } catch (error) {
-    throw new MfaExecError(
-      `${why} The new key ${created.accessKeyId} is live but stored nowhere, and deleting it failed (${describeAwsError(error)}): delete it with 'aws iam delete-access-key --user-name ${userName} --access-key-id ${created.accessKeyId}'. ${unchanged}`,
-      exitCode,
-      { cause },
-    );
-  }
-  throw new MfaExecError(`${why} The new key ${created.accessKeyId} was deleted again. ${unchanged}`, exitCode, { cause });
 }
 
 function checkRotatable(plan: Plan, files: AwsFiles, profile: string): void {
@@ -298,23 +220,4 @@ function deviceFromChains(files: AwsFiles, profile: string, rt: Runtime): { mfaS
     }
   }
   return undefined;
-}
-
-/** GetCallerIdentity with the new key until it answers as the same user (IAM propagation), bounded. */
-async function proveKey(keys: LongTermKeys, arn: string, place: AwsPlace, rt: Runtime): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const who = await callerIdentity(keys, place);
-      if (who !== arn) throw new MfaExecError(`it acts as ${who}, not as ${arn}`, ExitCode.stsDenied);
-      rt.logger.debug(`rotate: the new key works (attempt ${attempt + 1})`);
-      return;
-    } catch (error) {
-      const name = (error as { name?: string }).name ?? '';
-      const notYet = /InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient|AuthFailure/.test(name);
-      const delay = PROPAGATION_DELAYS_MS[attempt];
-      if (!notYet || delay === undefined) throw error;
-      rt.logger.debug(`rotate: the new key is not accepted yet (${name}); again in ${delay / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
 }

@@ -1,12 +1,13 @@
 /**
  * shim install|list|remove: symlinks named after the tools to wrap, pointing at this entry point,
- * in ${XDG_DATA_HOME:-~/.local/share}/mfa-exec/shims (or --dir).
+ * in ${XDG_DATA_HOME:-~/.local/share}/mfa-exec/shims (or --dir). install warns about a program
+ * that is not on PATH (the shim is made anyway: the program may come later).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileId, findTarget } from '../child/find-target.ts';
 import { shimsDir } from '../dirs.ts';
-import { ExitCode, MfaExecError, UsageError } from '../errors.ts';
+import { ExitCode, isMfaExecError, MfaExecError, UsageError } from '../errors.ts';
 import { OWN_NAMES } from '../own-names.ts';
 import { printable } from '../printable.ts';
 import { isSymlink } from '../private-io.ts';
@@ -41,12 +42,23 @@ export function run({ args, options }: CommandInput, rt: Runtime): number {
     case 'install': {
       if (names.length === 0) throw new UsageError("'mfa-exec shim install' needs command names, e.g. terraform aws terragrunt.");
       fs.mkdirSync(dir, { recursive: true });
+      /** Whether the program a shim named `name` runs is on PATH (this PATH: the one the shim will mostly see). */
+      const installed = (name: string) => {
+        try {
+          findTarget(name, { pathEnv: rt.env.PATH ?? '', cwd: rt.cwd, selfIds: new Set([selfId]) });
+          return true;
+        } catch (error) {
+          return !(isMfaExecError(error, 'target') && error.exitCode === ExitCode.notFound);
+        }
+      };
+      const absent: string[] = [];
       for (const name of names) {
         checkName(name);
         if (RESERVED_NAMES.has(name)) throw new UsageError(`Refusing to install a shim named '${name}': it would shadow mfa-exec itself.`);
         const file = path.join(dir, name);
         if (isOurs(file)) {
           out(`${name}: already installed\n`);
+          if (!installed(name)) absent.push(name);
           continue;
         }
         if (fs.existsSync(file) || isSymlink(file)) {
@@ -57,6 +69,12 @@ export function run({ args, options }: CommandInput, rt: Runtime): number {
         }
         fs.symlinkSync(selfReal, file);
         out(`${name}: installed ${file} → ${selfReal}\n`);
+        if (!installed(name)) absent.push(name);
+      }
+      for (const name of absent) {
+        rt.logger.warn(
+          `there is no real '${printable(name)}' on PATH (not installed?): its shim has nothing to run until there is (exit 127); 'mfa-exec shim remove ${printable(name)}' removes it`,
+        );
       }
       const onPath = (rt.env.PATH ?? '').split(path.delimiter).some((p) => p && path.resolve(p) === dir);
       out(

@@ -17,7 +17,7 @@ import { signInReports, summarize } from './state-summary.ts';
 import { projectJson, projectLine } from './project-state.ts';
 
 export const help: CommandHelp = {
-  usage: ['mfa-exec status [-p NAME] [--json]            0 if usable without a prompt, 1 if not'],
+  usage: ['mfa-exec status [PROFILE] [--json]            0 if usable without a prompt, 1 if not'],
 };
 
 export async function run({ options }: CommandInput, rt: Runtime): Promise<number> {

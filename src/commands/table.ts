@@ -1,9 +1,10 @@
 /**
  * The subcommands: one entry each, in the order `--help` lists them. The parser (invocation.ts)
- * reads their names and the options each takes, cli.ts dispatches on them, `--help` (and shell
- * completion, issue #18) reads them. A command is its file in this folder (exporting `run` and
- * `help`) plus its entry here; only a command a cached run needs is warm (its `run` imported
- * here, so it is in the warm bundle), every other is loaded by its file name on demand.
+ * reads their names, the options and words each takes, cli.ts dispatches on them, `help` and
+ * shell completion (`completion bash|zsh|fish`) read them. A command is its file in this folder
+ * (exporting `run` and `help`) plus its entry here; only a command a cached run needs is warm
+ * (its `run` imported here, so it is in the warm bundle), every other is loaded by its file name
+ * on demand.
  */
 import type { OptionName } from '../options.ts';
 import { run as credentialProcess } from './credential-process.ts';
@@ -20,21 +21,24 @@ const CREDENTIALS: readonly OptionName[] = [...PLAN, 'mfa-token'];
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'exec', options: [...CREDENTIALS, 'region', 'server'], args: ['COMMAND…'], warm: exec },
-  { name: 'env', options: [...CREDENTIALS, 'region', 'format'], args: [], warm: env },
-  { name: 'credential-process', options: [...CREDENTIALS, 'region'], args: [], warm: credentialProcess },
-  { name: 'status', options: [...PLAN, 'json'], args: [], warm: status },
-  { name: 'login', options: [...CREDENTIALS, 'no-browser'], args: [] },
+  { name: 'env', aliases: ['export'], options: [...CREDENTIALS, 'region', 'format'], args: ['PROFILE'], warm: env },
+  { name: 'credential-process', options: [...CREDENTIALS, 'region'], args: ['PROFILE'], warm: credentialProcess },
+  { name: 'status', options: [...PLAN, 'json'], args: ['PROFILE'], warm: status },
+  { name: 'login', options: [...CREDENTIALS, 'no-browser'], args: ['PROFILE'] },
   { name: 'list', options: ['json'], args: [], warm: list },
-  { name: 'clear', options: [], args: [] },
-  { name: 'shim', options: ['dir'], args: ['ACTION', 'NAME…'] },
+  { name: 'clear', options: [], args: ['PROFILE'] },
+  { name: 'shim', options: ['dir'], args: ['ACTION', 'NAME…'], actions: ['install', 'list', 'remove'] },
   { name: 'doctor', options: [], args: [], file: 'doctor/doctor' },
   { name: 'add', options: ['backend', 'env'], args: ['PROFILE'] },
   { name: 'import', options: ['backend'], args: ['PROFILE…'] },
   { name: 'remove', options: ['backend', 'yes'], args: ['PROFILE'] },
   { name: 'rotate', options: ['mfa-token', 'backend'], args: ['PROFILE'] },
-  { name: 'allow', options: [], args: ['NAME…'] },
-  { name: 'deny', options: [], args: ['NAME…'] },
-  { name: 'console', options: [...CREDENTIALS, 'region', 'stdout', 'path', 'service'], args: [] },
+  { name: 'allow', options: [], args: ['PATH'] },
+  { name: 'deny', options: [], args: ['PATH'] },
+  { name: 'console', options: [...CREDENTIALS, 'region', 'stdout', 'path', 'service'], args: ['PROFILE'] },
+  { name: 'help', options: [], args: ['SUBCOMMAND'] },
+  { name: 'version', options: [], args: [] },
+  { name: 'completion', options: [], args: ['ACTION', 'NAME…'], actions: ['bash', 'zsh', 'fish'] },
 ];
 
 /** The entry named (or aliased) `word`. */

@@ -12,15 +12,28 @@ export interface CommandInput {
    * a profile rather than the command. Only the config files can tell; exec decides with them.
    */
   profileFirst?: { profile: string; command: string[] };
+  /**
+   * The commands' table and a way to load any command's file, for the commands that describe the
+   * others (help, completion): given by the dispatcher, since importing table.ts below the entry
+   * would load every warm command again.
+   */
+  catalog?: Catalog;
+}
+
+export interface Catalog {
+  commands: readonly CommandEntry[];
+  load(entry: CommandEntry): Promise<CommandModule>;
 }
 
 /** A command's work; the number is the exit code. */
 export type CommandRun = (input: CommandInput, rt: Runtime) => number | Promise<number>;
 
-/** What `--help` shows of a command (and, with issue #18, `COMMAND --help`). */
+/** What `--help` shows of a command, and `COMMAND --help` / `help COMMAND`. */
 export interface CommandHelp {
   /** Its lines of the Usage block, as shown (aligned descriptions included), without the indent. */
   usage: readonly string[];
+  /** More about it, shown by `help COMMAND` only (lines without the indent). */
+  more?: readonly string[];
 }
 
 /** What a command's file exports (the dispatcher and the help load it by its file name). */
@@ -31,11 +44,14 @@ export interface CommandModule {
 
 /**
  * A word a command takes after its options, as usage shows it: PROFILE (a profile name: shell
- * completion offers the config's), NAME (anything), ACTION (one of the command's verbs), COMMAND
- * (exec: the first word that is not an option starts the target command, and every word after
- * it is the target's); a trailing … means any number.
+ * completion offers the config's; the parser makes it the command's --profile), PATH (a file or
+ * directory), NAME (anything),
+ * ACTION (one of the entry's `actions`), SUBCOMMAND (a name in the table: help's), COMMAND (exec:
+ * the first word that is not an option starts the target command, and every word after it is
+ * the target's); a trailing … means any number. Each word without … is optional and taken once:
+ * a word more is a usage error (64) naming it.
  */
-export type ArgName = 'PROFILE' | 'PROFILE…' | 'ACTION' | 'NAME…' | 'COMMAND…';
+export type ArgName = 'PROFILE' | 'PROFILE…' | 'PATH' | 'ACTION' | 'NAME…' | 'SUBCOMMAND' | 'COMMAND…';
 
 export interface CommandEntry {
   name: string;
@@ -44,6 +60,8 @@ export interface CommandEntry {
   /** The options it takes besides the common ones (options.ts COMMON_OPTIONS). */
   options: readonly OptionName[];
   args: readonly ArgName[];
+  /** The verbs its ACTION may be (shell completion offers them; the command checks them). */
+  actions?: readonly string[];
   /** Its file under src/commands/, without .ts (default: its name): it exports `run` and `help` (CommandModule). */
   file?: string;
   /**

@@ -47,6 +47,44 @@ const CREDENTIAL_KEYS: ReadonlySet<string> = new Set([
   'mfa_serial',
 ]);
 
-export function isCredentialKey(key: string): boolean {
-  return CREDENTIAL_KEYS.has(key) || key.startsWith('sso_');
+/** Parameters of a role step: alone, they give no credentials (see CREDENTIAL_KEYS). */
+const ROLE_PARAMETERS: ReadonlySet<string> = new Set(['role_session_name', 'external_id', 'duration_seconds', 'mfa_serial', 'mfa_process']);
+
+/** A setting by which an SDK finds credentials on its own (--server: one in [default] outranks the endpoint). */
+export function findsCredentials(key: string): boolean {
+  return isCredentialKey(key) && !ROLE_PARAMETERS.has(lenient(key));
 }
+
+/**
+ * A key as the most lenient reader takes it: botocore keeps a U+FEFF (byte order mark) before a
+ * key as part of it ("\ufeffaws_secret_access_key" is no secret to botocore), but JavaScript's
+ * trim() drops it, and so does the JS SDK. The view goes by the lenient reading.
+ */
+function lenient(key: string): string {
+  return key.trim().toLowerCase();
+}
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(lenient(key));
+}
+
+export function isCredentialKey(key: string): boolean {
+  const k = lenient(key);
+  return CREDENTIAL_KEYS.has(k) || k.startsWith('sso_');
+}
+
+/**
+ * Where a secret setting starts inside a value (`region = x ;aws_secret_access_key = …`: botocore
+ * reads it all as the value, the JS SDK as a value and an inline comment), or -1: the name of a
+ * SECRET_KEYS setting and a delimiter, at the start or after a blank, ';' or '#'. The index is of
+ * the first of the blanks, ';' and '#' before the name (the whole comment goes).
+ */
+export function secretInValue(value: string): number {
+  const found = SECRET_IN_VALUE.exec(value);
+  if (!found) return -1;
+  let start = found.index + found[1]!.length;
+  while (start > 0 && /[\s;#]/.test(value[start - 1]!)) start--;
+  return start;
+}
+
+const SECRET_IN_VALUE = new RegExp(`(^|[\\s;#])(?:${[...SECRET_KEYS].join('|')})\\s*[=:]`, 'i');

@@ -5,8 +5,10 @@
  *   own (keys.ts) and ends with `credential_process = <mfa-exec> credential-process --profile=NAME`;
  * - with `deferDefault` (--server), the default profile's sections lose the same settings and get
  *   nothing instead, so that every SDK falls through to the container endpoint;
- * - no section keeps a secret (SECRET_KEYS), and no comment is kept (a commented-out key is a
- *   key all the same);
+ * - no section keeps a secret (SECRET_KEYS, also behind a byte order mark, which the JS SDK
+ *   trims), and no comment is kept (a commented-out key is a key all the same), nor a secret
+ *   setting inside a value (`region = x ;aws_secret_access_key = …`: botocore reads it as part
+ *   of the value, the JS SDK as an inline comment): the value is cut where it starts;
  * - settings of [DEFAULT] that a served section would inherit (configparser copies [DEFAULT]
  *   into every section of the file) move into the other sections that inherit them;
  * - headers are written as `[name]` from column 0, line ends are "\n".
@@ -23,7 +25,7 @@
 import { firstDelimiter, firstNonSpace, pyStrip } from '../aws-config/ini.ts';
 import { profileName } from '../aws-config/load.ts';
 import { VIEW_FILE_FIRST_WORDS } from '../aws-config/paths.ts';
-import { isCredentialKey, SECRET_KEYS } from './keys.ts';
+import { isCredentialKey, isSecretKey, secretInValue } from './keys.ts';
 import { layoutOf, type Section, type Setting } from './layout.ts';
 
 export interface ViewSources {
@@ -84,7 +86,7 @@ function renderFile(text: string | undefined, file: string, treat: (section: str
     out.push('', `[${section.name}]`);
     const strict = treatment.kind !== 'as-written';
     for (const setting of section.settings) {
-      if (SECRET_KEYS.has(setting.key)) continue;
+      if (isSecretKey(setting.key)) continue;
       if ((strict || isDefaults) && isCredentialKey(setting.key)) continue; // [DEFAULT]'s: moved, below
       out.push(...keptLines(setting, strict));
     }
@@ -103,17 +105,30 @@ function renderFile(text: string | undefined, file: string, treat: (section: str
  * setting of its own: left in, it would put a secret (or a role) in front of those readers.
  */
 function keptLines(setting: Setting, strict: boolean): readonly string[] {
-  const [first = '', ...rest] = setting.lines;
-  if (rest.length === 0) return setting.lines;
-  const nested = pyStrip(first.slice(firstDelimiter(first) + 1)) === '';
-  return [
-    first,
-    ...rest.filter((line) => {
-      const key = settingKey(line);
-      if (key === undefined) return true;
-      return !(SECRET_KEYS.has(key) || (strict && !nested && isCredentialKey(key)));
-    }),
-  ];
+  const [line = '', ...rest] = setting.lines;
+  const valueFrom = firstDelimiter(line) + 1;
+  const first = withoutHiddenSecret(line, valueFrom);
+  if (first === undefined) return []; // nothing but a secret: the setting goes
+  const nested = pyStrip(first.slice(valueFrom)) === '';
+  const kept = [first];
+  for (const line of rest) {
+    const key = settingKey(line);
+    if (key !== undefined && (isSecretKey(key) || (strict && !nested && isCredentialKey(key)))) continue;
+    const cut = line === '' ? line : withoutHiddenSecret(line, 0);
+    if (cut !== undefined) kept.push(cut);
+  }
+  return kept;
+}
+
+/**
+ * The line cut where a secret setting starts inside its value (from `valueFrom` on), or
+ * undefined when no value is left.
+ */
+function withoutHiddenSecret(line: string, valueFrom: number): string | undefined {
+  const at = secretInValue(line.slice(valueFrom));
+  if (at < 0) return line;
+  const kept = line.slice(0, valueFrom + at); // secretInValue's index is after the value's last blank
+  return pyStrip(kept.slice(valueFrom)) === '' ? undefined : kept;
 }
 
 /** The key a line would set if it started a setting ("  Key = v" → "key"), or undefined. */
@@ -129,7 +144,7 @@ function inheritedCredentialSettings(sections: readonly Section[]): Setting[] {
   for (const section of sections) {
     if (section.name !== DEFAULT_SECTION) continue;
     for (const setting of section.settings) {
-      if (isCredentialKey(setting.key) && !SECRET_KEYS.has(setting.key)) byKey.set(setting.key, setting);
+      if (isCredentialKey(setting.key) && !isSecretKey(setting.key)) byKey.set(setting.key, setting);
     }
   }
   return [...byKey.values()];
@@ -140,8 +155,8 @@ function inheritedCredentialSettings(sections: readonly Section[]): Setting[] {
  * continue the value before it; its continuation lines stay indented, so they still continue it.
  */
 function dedented(setting: Setting): string[] {
-  const [first = '', ...rest] = keptLines(setting, false);
-  return [first.slice(firstNonSpace(first)), ...rest];
+  const [first, ...rest] = keptLines(setting, false);
+  return first === undefined ? [] : [first.slice(firstNonSpace(first)), ...rest];
 }
 
 function shownPath(file: string): string {

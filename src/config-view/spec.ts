@@ -15,8 +15,23 @@ export function viewSpec(files: AwsFiles, run: { command: readonly string[]; def
     credentialsFile: files.credentialsFile,
     configText: files.texts?.config,
     credentialsText: files.texts?.credentials,
+    configIdentity: files.identities?.config,
+    credentialsIdentity: files.identities?.credentials,
     command: run.command,
     deferDefault: run.deferDefault,
-    storeStamp: String(fs.statSync(run.keysDir, { throwIfNoEntry: false })?.mtimeMs ?? 'none'),
+    storeStamp: storeStamp(run.keysDir),
   };
+}
+
+/**
+ * The key directory's mtime, 'none' when it does not exist, or why it cannot be looked at (a
+ * parent another user's, a chmod mishap): the view is still made, and the store is said to be
+ * unusable only when keys are needed from it (keystore/keys-dir.ts).
+ */
+function storeStamp(keysDir: string): string {
+  try {
+    return String(fs.statSync(keysDir, { throwIfNoEntry: false })?.mtimeMs ?? 'none');
+  } catch (error) {
+    return `unusable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`;
+  }
 }

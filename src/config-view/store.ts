@@ -5,7 +5,13 @@
  * A view is the directory `${cacheDir}/views/<key>/` with the files `config` and `credentials`
  * (mode 0400) and `stamp` (0400): the key is a hash of everything the view is made from (the
  * user's two paths and texts, the command its credential_process lines run, --server), so an
- * edit of the user's files, another Node or another mfa-exec simply gives another key. The
+ * edit of the user's files, another Node or another mfa-exec simply gives another key. A text
+ * read from a regular file is stood for by the file's identity as read (device, inode, size,
+ * modification and change times; read-file.ts): a write gives the file another one (short of
+ * two writes of one length within one tick of the file system's clock, a few ms, with this
+ * run's read between them), and the warm path then hashes about a hundred bytes, not the user's
+ * files (hashing a few kilobytes in plain JS made V8 compile the hash function while the run
+ * went on: ~4 ms of CPU per run). The
  * stamp records each view file's inode, size and modification time as written: a view whose
  * files do not match (changed, replaced) is made again. The stamp's own modification time says
  * when the view was last used (set again at most once a day), for pruning.
@@ -29,6 +35,9 @@ export interface ViewSpec {
   /** The user's texts; undefined when the file does not exist. */
   configText?: string;
   credentialsText?: string;
+  /** Their files' identities as read (regular files only): the key holds these instead of the texts. */
+  configIdentity?: string;
+  credentialsIdentity?: string;
   /** What credential_process runs before `credential-process --profile=NAME`: absolute paths. */
   command: readonly string[];
   /** --server: the default profile defers to the container endpoint. */
@@ -59,16 +68,17 @@ export function viewsDir(cacheDir: string): string {
   return path.join(cacheDir, 'views');
 }
 
-/** 32 hex characters: sha256 over the format, the command, --server, and both paths and texts. */
+/** 32 hex characters: sha256 over the format, the command, --server, and both paths and texts (or their files' identities). */
 export function viewKey(spec: ViewSpec): string {
+  const source = (text: string | undefined, identity: string | undefined) => (identity !== undefined ? { identity } : (text ?? null));
   const parts = [
     VIEW_FORMAT,
     spec.command,
     !!spec.deferDefault,
     spec.configFile,
-    spec.configText ?? null,
+    source(spec.configText, spec.configIdentity),
     spec.credentialsFile,
-    spec.credentialsText ?? null,
+    source(spec.credentialsText, spec.credentialsIdentity),
     spec.storeStamp ?? null,
   ];
   return sha256Hex(JSON.stringify(parts)).slice(0, 32);

@@ -8,10 +8,10 @@
  */
 import type { Logger } from '../log.ts';
 import type { PrivateDir } from '../private-file.ts';
+import { temporaryWriter } from '../private-io.ts';
 import { ENTRY_NAME, parseEntryText } from './cache.ts';
 import type { CacheRef, StepRequest } from './cache-key.ts';
 
-const TEMPORARY = /^\.tmp-\d+-[0-9a-f]{12}$/;
 /** A temporary file younger than this may be a write in progress. */
 const TEMPORARY_AGE_MS = 60_000;
 
@@ -27,7 +27,7 @@ export function removeEntries(dir: PrivateDir, filter: EntryFilter | undefined, 
 /** Removes `name` if it is ours to remove (and passes the filter); true when removed. */
 function removable(dir: PrivateDir, name: string, filter: EntryFilter | undefined, ctx: { logger: Logger; now: () => number }): boolean {
   const entry = ENTRY_NAME.exec(name);
-  const temporary = !entry && !filter && TEMPORARY.test(name);
+  const temporary = !entry && !filter && temporaryWriter(name) !== undefined;
   if (!entry && !temporary) return false;
   const stat = dir.lstat(name);
   const uid = process.getuid?.();

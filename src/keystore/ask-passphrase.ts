@@ -3,14 +3,34 @@
  * no key file yet it is asked twice, so a typo cannot seal keys with a passphrase nobody knows.
  */
 import { ExitCode, MfaExecError } from '../errors.ts';
+import { KeyStoreError } from './errors.ts';
 import { NoTerminalError } from '../prompt/errors.ts';
 import type { Prompt } from '../prompt/types.ts';
 
 const TRIES = 3;
 
-/** The asking function; with no one to ask it fails (66) saying how to pass the passphrase. */
-export function askPassphrase(prompt: Prompt, dir: string, options: { confirm: () => boolean; profile?: string }): () => Promise<string> {
-  return async () => {
+/**
+ * The asking function; with no one to ask it fails (66) saying how to pass the passphrase. Called
+ * again with the error after a passphrase that does not open the store, it says so and asks
+ * again, three tries in all (as for MFA codes); then the error stands (79).
+ */
+export function askPassphrase(
+  prompt: Prompt,
+  dir: string,
+  options: { confirm: () => boolean; profile?: string },
+): (wrong?: KeyStoreError) => Promise<string> {
+  let wrongs = 0;
+  return async (wrong) => {
+    if (wrong) {
+      // The file store stops after three answers (saying so); this holds for any other caller.
+      if (++wrongs >= TRIES) {
+        throw new KeyStoreError(
+          'keystore-passphrase',
+          `No passphrase of ${TRIES} tries opened the encrypted key files in ${dir}. ${wrong.message}`,
+        );
+      }
+      prompt.say(`that passphrase does not open the encrypted key files in ${dir}; try again (${TRIES - wrongs} more).`);
+    }
     const ask = (message: string) =>
       prompt.ask({
         kind: 'passphrase',
@@ -20,7 +40,7 @@ export function askPassphrase(prompt: Prompt, dir: string, options: { confirm: (
         unanswerable: prompt.name === 'none' ? passphraseNobodyAsked(dir).message : passphraseNeedsTerminal(dir).message,
         ...(options.profile !== undefined ? { context: { profile: options.profile } } : {}),
       });
-    const confirm = options.confirm();
+    const confirm = !wrong && options.confirm(); // a wrong one means the store has files: no new passphrase
     for (let i = 0; i < TRIES; i++) {
       const first = await ask(
         confirm ? `New passphrase for the encrypted key files in ${dir}: ` : `Passphrase for the encrypted key files in ${dir}: `,

@@ -115,8 +115,8 @@ function checkHeader(value: unknown): KeyFileHeader | string {
   const keys = Object.keys(v);
   if (keys.length !== HEADER_KEYS.length || !HEADER_KEYS.every((k) => keys.includes(k))) return 'unexpected fields';
   if (typeof v.profile !== 'string' || v.profile.length === 0) return 'no profile name';
-  if (v.kdf !== 'scrypt') return `unknown key derivation '${String(v.kdf)}'`;
-  if (v.cipher !== 'aes-256-gcm') return `unknown cipher '${String(v.cipher)}'`;
+  if (v.kdf !== 'scrypt') return `unknown key derivation ${shown(v.kdf)}`;
+  if (v.cipher !== 'aes-256-gcm') return `unknown cipher ${shown(v.cipher)}`;
   if (typeof v.N !== 'number' || typeof v.r !== 'number' || typeof v.p !== 'number') return 'scrypt parameters are not numbers';
   const problem = scryptParamsProblem({ N: v.N, r: v.r, p: v.p });
   if (problem) return `${problem} (accepted: N up to 2^${KDF_LIMITS.maxLogN})`;
@@ -132,6 +132,15 @@ function checkHeader(value: unknown): KeyFileHeader | string {
     nonce: v.nonce,
     check: v.check,
   };
+}
+
+/**
+ * A header value for a message, as JSON (what the file holds), cut at 40 characters. Never
+ * String(value): an object from the file such as {"toString":0} makes that throw a TypeError.
+ */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'nothing';
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** Canonical base64 only (Node's decoder skips junk silently); undefined otherwise. */

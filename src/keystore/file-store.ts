@@ -17,7 +17,7 @@ import path from 'node:path';
 import { silentLogger, type Logger } from '../log.ts';
 import { describeErrno, writeFileAtomic } from '../private-file.ts';
 import { readPrivate } from '../private-io.ts';
-import { KeyStoreError } from './errors.ts';
+import { isKeyStoreError, KeyStoreError } from './errors.ts';
 import { openKeys, sealKeys } from './file-crypto.ts';
 import { MAX_FILE_BYTES } from './file-format.ts';
 import { fileNameOf, profileOf } from './file-name.ts';
@@ -28,24 +28,32 @@ import type { KeyStore, LongTermKeys } from './types.ts';
 
 export interface FileStoreOptions {
   dir: string;
-  /** Where the passphrase comes from (environment or a prompt); called at most once. */
-  passphrase: () => Promise<string>;
+  /**
+   * Where the passphrase comes from (environment or a prompt); called once, and again with the
+   * error after a passphrase that does not open the store: it gives another (a prompt's next
+   * try) or rejects (a variable's value; the last try).
+   */
+  passphrase: (wrong?: KeyStoreError) => Promise<string>;
   scrypt?: ScryptParams;
   randomBytes?: (n: number) => Buffer;
   /** Told when the key directory had to be made private. */
   logger?: Logger;
 }
 
+/** Passphrases tried before a wrong one is final (the prompt's own count is the same: ask-passphrase.ts). */
+const PASSPHRASE_TRIES = 3;
+
 export class FileKeyStore implements KeyStore {
   readonly kind = 'file' as const;
   readonly dir: string;
-  readonly #askPassphrase: () => Promise<string>;
+  readonly #askPassphrase: (wrong?: KeyStoreError) => Promise<string>;
   #passphrase: Promise<string> | undefined;
   /** The passphrase has opened a key file of this store (so a write need not prove it again). */
   #proven = false;
   readonly #scrypt: ScryptParams;
   readonly #randomBytes: ((n: number) => Buffer) | undefined;
   readonly #logger: Logger;
+  #dirUsable: boolean | undefined;
 
   constructor(options: FileStoreOptions) {
     this.dir = options.dir;
@@ -55,8 +63,9 @@ export class FileKeyStore implements KeyStore {
     this.#logger = options.logger ?? silentLogger;
   }
 
-  describe(profile: string): string {
-    return `the encrypted file ${this.fileOf(profile)}`;
+  describe(_profile: string): string {
+    // The store, not the file: a file's name is the profile's, %-encoded (file-name.ts), which no message should show.
+    return `the encrypted key files in ${this.dir}`;
   }
 
   /** The profile's key file (whether or not it exists). */
@@ -67,20 +76,35 @@ export class FileKeyStore implements KeyStore {
     return path.join(this.dir, name);
   }
 
-  /** Whether the profile has a key file; asks for no passphrase. */
+  /**
+   * Whether the profile has a key file; asks for no passphrase. Throws KeyStoreError (74) when
+   * the key directory cannot be used (see #usable): then no one can tell.
+   */
   has(profile: string): boolean {
+    let file: string;
     try {
-      return fs.lstatSync(this.fileOf(profile)).isFile();
+      file = this.fileOf(profile);
     } catch {
-      return false;
+      return false; // a name too long for a key file has none
+    }
+    if (!this.#usable()) return false;
+    try {
+      return fs.lstatSync(file).isFile();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      throw new KeyStoreError('keystore-io', `Cannot look for the key file ${file} of profile '${profile}': ${describeErrno(error)}.`, {
+        cause: error,
+      });
     }
   }
 
   async get(profile: string): Promise<LongTermKeys | undefined> {
     const file = this.fileOf(profile);
+    if (!this.#usable()) return undefined;
     const bytes = readKeyFile(file, profile);
     if (!bytes) return undefined;
-    return this.#open(profile, file, bytes, await this.#getPassphrase());
+    return this.#withPassphrase((passphrase) => this.#open(profile, file, bytes, passphrase));
   }
 
   async set(profile: string, keys: LongTermKeys): Promise<void> {
@@ -91,10 +115,11 @@ export class FileKeyStore implements KeyStore {
       );
     }
     const file = this.fileOf(profile);
-    ensureKeysDir(this.dir, this.#logger);
-    const passphrase = await this.#getPassphrase();
-    await this.#checkPassphraseAgainstStore(profile, passphrase);
-    const text = await sealKeys(profile, keys, passphrase, this.#scrypt, this.#randomBytes);
+    this.#dirUsable = ensureKeysDir(this.dir, this.#logger);
+    const text = await this.#withPassphrase(async (passphrase) => {
+      await this.#checkPassphraseAgainstStore(profile, passphrase);
+      return sealKeys(profile, keys, passphrase, this.#scrypt, this.#randomBytes);
+    });
     try {
       writeFileAtomic(file, text);
     } catch (error) {
@@ -109,6 +134,7 @@ export class FileKeyStore implements KeyStore {
 
   async remove(profile: string): Promise<boolean> {
     const file = this.fileOf(profile);
+    if (!this.#usable()) return false;
     try {
       fs.unlinkSync(file);
       return true;
@@ -139,8 +165,19 @@ export class FileKeyStore implements KeyStore {
       .sort();
   }
 
-  #getPassphrase(): Promise<string> {
-    this.#passphrase ??= this.#askPassphrase().then((passphrase) => {
+  /**
+   * The key directory checked before its files are used (once per store object): made 0700 if it
+   * is too open (said), refused (74) if it is a symlink, someone else's, or cannot be reached.
+   * False when it does not exist (no keys).
+   */
+  #usable(): boolean {
+    this.#dirUsable ??= ensureKeysDir(this.dir, this.#logger, { create: false });
+    return this.#dirUsable;
+  }
+
+  #getPassphrase(wrong?: KeyStoreError): Promise<string> {
+    if (wrong === undefined && this.#passphrase) return this.#passphrase;
+    this.#passphrase = this.#askPassphrase(wrong).then((passphrase) => {
       if (passphrase.length === 0) {
         throw new KeyStoreError(
           'keystore-passphrase',
@@ -150,6 +187,29 @@ export class FileKeyStore implements KeyStore {
       return passphrase;
     });
     return this.#passphrase;
+  }
+
+  /**
+   * `use` with the passphrase; one that does not open the store is asked again while its source
+   * gives another, three tries at most whatever the source.
+   */
+  async #withPassphrase<T>(use: (passphrase: string) => Promise<T>): Promise<T> {
+    let wrong: KeyStoreError | undefined;
+    for (let tries = 1; ; tries++) {
+      const passphrase = await this.#getPassphrase(wrong);
+      try {
+        return await use(passphrase);
+      } catch (error) {
+        if (!isKeyStoreError(error, 'keystore-passphrase')) throw error;
+        if (tries >= PASSPHRASE_TRIES) {
+          throw new KeyStoreError(
+            'keystore-passphrase',
+            `No passphrase of ${tries} tries opened the encrypted key files in ${this.dir}. ${error.message}`,
+          );
+        }
+        wrong = error;
+      }
+    }
   }
 
   async #open(profile: string, file: string, bytes: Buffer, passphrase: string): Promise<LongTermKeys> {
@@ -162,7 +222,7 @@ export class FileKeyStore implements KeyStore {
       case 'passphrase':
         throw new KeyStoreError(
           'keystore-passphrase',
-          `Wrong passphrase for the encrypted key file of profile '${profile}' (${file}). Nothing was changed and no AWS call was made. ` +
+          `Wrong passphrase for the encrypted key files in ${this.dir} (the keys of profile '${profile}'). Nothing was changed and no AWS call was made. ` +
             'Check MFA_EXEC_FILE_PASSPHRASE (or AWS_VAULT_FILE_PASSPHRASE) or type it again.',
         );
       case 'other-profile':
@@ -199,7 +259,7 @@ export class FileKeyStore implements KeyStore {
       if (result.problem === 'passphrase') {
         throw new KeyStoreError(
           'keystore-passphrase',
-          `That passphrase does not open the key file of profile '${candidate}' (${this.fileOf(candidate)}); all key files in ${this.dir} share one passphrase. ` +
+          `That passphrase does not open the keys of profile '${candidate}' in ${this.dir}; all key files there share one passphrase. ` +
             `Nothing was stored for '${profile}'.`,
         );
       }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { IN_EXECUTABLE, KEYRING_CHILD } from '../executable.ts';
+import { SECRET_VARIABLES } from '../secret-variables.ts';
 import { KEYRING_CHILD_SOURCE } from './keyring-child-source.ts';
 
 export type KeyringOp = 'probe' | 'get' | 'set' | 'remove' | 'list';
@@ -50,9 +51,7 @@ const DROPPED_ENV = [
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
   'AWS_SECURITY_TOKEN',
-  'MFA_EXEC_FILE_PASSPHRASE',
-  'AWS_VAULT_FILE_PASSPHRASE',
-  'MFA_EXEC_MFA_TOKEN',
+  ...SECRET_VARIABLES,
 ];
 
 /**

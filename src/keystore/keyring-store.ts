@@ -126,13 +126,17 @@ export class KeyringKeyStore implements KeyStore {
     if (answer.ok) return answer;
     const what = profile === undefined ? this.name : `profile '${profile}' in ${this.name}`;
     const reason = redact(describeFailure(answer), [request.value ?? '', ...secrets]);
-    const unavailable = answer.stage !== 'call' || /platform storage|NoStorageAccess|locked|prompt|dismissed/i.test(answer.message);
+    const locked = answer.stage === 'call' && /locked|prompt|dismissed/i.test(answer.message);
+    const unavailable = locked || answer.stage !== 'call' || /platform storage|NoStorageAccess/i.test(answer.message);
+    const instead = 'use the encrypted file instead (--backend file or MFA_EXEC_BACKEND=file)';
     throw new KeyStoreError(
       unavailable ? 'keystore-unavailable' : 'keystore-io',
       `Cannot ${doing} ${what}: ${reason}. ` +
-        (unavailable
-          ? 'Unlock the keyring, or use the encrypted file instead (--backend file or MFA_EXEC_BACKEND=file).'
-          : 'Nothing else was changed.'),
+        (locked
+          ? `Unlock the keyring, or ${instead}.`
+          : unavailable
+            ? `Start a keyring (a desktop session's Secret Service), or ${instead}.`
+            : 'Nothing else was changed.'),
     );
   }
 }

@@ -22,7 +22,7 @@ import { passphraseNeedsTerminal } from './ask-passphrase.ts';
 import { chooseBackend, type BackendChoice } from './backend.ts';
 import type { Logger } from '../log.ts';
 import type { KeyStoreSettings } from '../settings.ts';
-import { isKeyStoreError } from './errors.ts';
+import { isKeyStoreError, KeyStoreError } from './errors.ts';
 import { FileKeyStore } from './file-store.ts';
 import { keyringIndexFile } from './keyring-index.ts';
 import { keysDir } from '../dirs.ts';
@@ -34,18 +34,19 @@ export { chooseBackend, type BackendChoice };
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface PassphraseSource {
-  get: () => Promise<string>;
+  /** The passphrase; `wrong`: the last one did not open the store (a variable's is refused, a prompt asks again). */
+  get: (wrong?: KeyStoreError) => Promise<string>;
   /** "MFA_EXEC_FILE_PASSPHRASE", "AWS_VAULT_FILE_PASSPHRASE", "prompt", "none". */
   source: string;
 }
 
 export function passphraseSource(
   settings: KeyStoreSettings,
-  askPassphrase: (() => Promise<string>) | undefined,
+  askPassphrase: ((wrong?: KeyStoreError) => Promise<string>) | undefined,
   dir: string,
 ): PassphraseSource {
   const given = settings.filePassphrase;
-  if (given) return { get: () => Promise.resolve(given.value), source: given.from };
+  if (given) return { get: (wrong) => (wrong ? Promise.reject(wrong) : Promise.resolve(given.value)), source: given.from };
   if (askPassphrase) return { get: askPassphrase, source: 'prompt' };
   return {
     get: () => Promise.reject(passphraseNeedsTerminal(dir)),
@@ -64,11 +65,11 @@ export interface StoreContext {
   /** The environment the keyring is found through (D-Bus address, HOME) and XDG_DATA_HOME. */
   env: Env;
   homedir: string;
-  /** The no-echo terminal prompt (absent: no terminal). */
-  askPassphrase?: () => Promise<string>;
+  /** The no-echo terminal prompt (absent: no terminal); `wrong`: the last answer did not open the store. */
+  askPassphrase?: (wrong?: KeyStoreError) => Promise<string>;
   logger?: Logger;
   makeKeyring?: (env: Env, indexFile: string) => ProbedKeyStore;
-  makeFile?: (dir: string, passphrase: () => Promise<string>) => FileKeyStore;
+  makeFile?: (dir: string, passphrase: (wrong?: KeyStoreError) => Promise<string>) => FileKeyStore;
 }
 
 /** Both stores of one run, the backend choice and the passphrase's source; nothing is opened yet. */
@@ -87,7 +88,8 @@ export function openStores(ctx: StoreContext): Stores {
   const dir = keysDir(ctx.env, ctx.homedir);
   const passphrase = passphraseSource(ctx.settings, ctx.askPassphrase, dir);
   const makeFile =
-    ctx.makeFile ?? ((d: string, get: () => Promise<string>) => new FileKeyStore({ dir: d, passphrase: get, logger: ctx.logger }));
+    ctx.makeFile ??
+    ((d: string, get: (wrong?: KeyStoreError) => Promise<string>) => new FileKeyStore({ dir: d, passphrase: get, logger: ctx.logger }));
   const makeKeyring = ctx.makeKeyring ?? ((env: Env, indexFile: string) => new KeyringKeyStore({ env, indexFile, logger: ctx.logger }));
   let keyring: ProbedKeyStore | undefined;
   return {
@@ -107,7 +109,10 @@ export interface SelectedStore {
   notes: string[];
 }
 
-/** The store that new keys of `profile` go to (add, import). */
+/**
+ * The store that new keys of `profile` go to (add, import). A keyring chosen by name that does not
+ * answer is refused here (74), before anything is asked or read.
+ */
 export async function selectStore(ctx: StoreContext & { profile?: string }): Promise<SelectedStore> {
   const stores = openStores(ctx);
   const { choice, file } = stores;
@@ -115,8 +120,17 @@ export async function selectStore(ctx: StoreContext & { profile?: string }): Pro
   switch (choice.backend) {
     case 'file':
       return { store: file, notes: [...notes, stores.fileNote(`chosen by ${choice.source}`)] };
-    case 'keyring':
-      return { store: stores.keyring(), notes: [...notes, `key store: the OS keyring, chosen by ${choice.source}`] };
+    case 'keyring': {
+      const keyring = stores.keyring();
+      const probe = await keyring.probe();
+      if (!probe.ok) {
+        throw new KeyStoreError(
+          'keystore-unavailable',
+          `${choice.source} chooses the OS keyring, and none can be used here: ${probe.reason}. Nothing was asked or stored. Start a keyring (a desktop session's Secret Service), or keep the keys in the encrypted files: --backend file (or MFA_EXEC_BACKEND=file).`,
+        );
+      }
+      return { store: keyring, notes: [...notes, `key store: the OS keyring, chosen by ${choice.source}`] };
+    }
     case 'auto':
       break;
   }

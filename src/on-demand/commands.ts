@@ -5,7 +5,6 @@
  * dist/on-demand/commands.js; esbuild makes each file under src/commands/ a chunk of its own (a
  * glob import), so `login` never parses `rotate` and its IAM SDK.
  */
-import { helpText } from '../commands/help.ts';
 import type { CommandEntry, CommandInput, CommandModule } from '../commands/types.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 
@@ -13,12 +12,12 @@ function load(entry: CommandEntry): Promise<CommandModule> {
   return import(`../commands/${entry.file ?? entry.name}.ts`) as Promise<CommandModule>;
 }
 
-export async function runCommand(entry: CommandEntry, input: CommandInput, rt: Runtime): Promise<number> {
-  return (await load(entry)).run(input, rt);
-}
-
-/** `mfa-exec --help`: every command's usage, in the order of `commands` (the table's). */
-export async function help(commands: readonly CommandEntry[]): Promise<string> {
-  const modules = await Promise.all(commands.map(load));
-  return helpText(modules.flatMap((m) => m.help.usage));
+/** Runs `entry`; `commands` (the table) is handed on to the commands that describe the others (help, completion). */
+export async function runCommand(
+  entry: CommandEntry,
+  input: CommandInput,
+  rt: Runtime,
+  commands: readonly CommandEntry[],
+): Promise<number> {
+  return (await load(entry)).run({ ...input, catalog: { commands, load } }, rt);
 }

@@ -9,6 +9,7 @@ export { fetchOnMiss } from '../credentials/miss.ts';
 export { startCredentialServer } from '../server/credential-server.ts';
 export { createRefresher } from '../server/refresher.ts';
 export { makeView } from '../config-view/write.ts';
+export { refuseOwnFiles } from '../config-view/fallback.ts';
 export { confirmDestructive } from '../guardrails/confirm.ts';
 export { callerAccount } from '../guardrails/identity.ts';
 export { signInDebugLine, signInReports } from '../sources/fetch.ts';

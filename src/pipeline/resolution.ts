@@ -28,6 +28,7 @@ export interface Given {
 export interface Resolution {
   choice: ProfileChoice;
   plan: Plan;
+  files: AwsFiles;
 }
 
 /** The profile asked for: --profile, else the variables (select-profile.ts), else an approved project file's, else 'default'. */
@@ -45,7 +46,24 @@ export function planFor(options: Options, rt: Runtime, given: Given = {}): Resol
   const plan = resolvePlan(files, choice.name, env, planOverrides(options, rt.settings));
   logger.debug(`chain: ${plan.chain.join(' → ')}; source: ${plan.source.kind} credentials of '${plan.source.profile}'`);
   for (const note of plan.notes) logger.debug(`plan: ${note}`);
-  return { choice, plan };
+  return { choice, plan, files };
+}
+
+/**
+ * The region the command gets as AWS_REGION / AWS_DEFAULT_REGION: --region, else the profile's
+ * own; else, when the environment names none either, [default]'s, as aws-vault exports it (a
+ * program that reads only the environment finds it, and so does a shell that evaluated `mfa-exec
+ * env` with its AWS_PROFILE still set). Undefined: the variables are left as they are. Never the
+ * source_profile's: the AWS CLI does not read that one either.
+ */
+export function childRegion({ plan, files }: Pick<Resolution, 'plan' | 'files'>, rt: Runtime): string | undefined {
+  if (plan.region !== undefined || rt.settings.region !== undefined) return plan.region;
+  const region = files.profiles.get('default')?.values.region?.trim();
+  if (!region) return undefined;
+  rt.logger.debug(
+    `region ${region} from [default]: profile '${plan.profile}' has none, and neither AWS_REGION nor AWS_DEFAULT_REGION is set`,
+  );
+  return region;
 }
 
 /**

@@ -4,6 +4,7 @@
  * clock, stdout and the logger, our own identity, and the loader of the code that is off the
  * warm path. Nothing below cli.ts reads process.env, process.cwd() or os.homedir() itself.
  */
+import type { refuseOwnFiles } from '../config-view/fallback.ts';
 import type { makeView } from '../config-view/write.ts';
 import type { fetchOnMiss } from '../credentials/miss.ts';
 import type { confirmDestructive } from '../guardrails/confirm.ts';
@@ -22,6 +23,7 @@ import type { signInDebugLine, signInReports } from '../sources/fetch.ts';
 export interface OnDemand {
   fetchOnMiss: typeof fetchOnMiss;
   makeView: typeof makeView;
+  refuseOwnFiles: typeof refuseOwnFiles;
   startCredentialServer: typeof startCredentialServer;
   createRefresher: typeof createRefresher;
   /** A guardrail's question before a destructive command (src/guardrails/confirm.ts). */

@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { printable } from '../printable.ts';
+import { SECRET_VARIABLES } from '../secret-variables.ts';
 import type { DialogName } from './desktop.ts';
 import { cannotAsk, PromptCancelledError, promptTimedOut } from './errors.ts';
 import type { Prompt, PromptContext, Question, QuestionContext } from './types.ts';
@@ -48,11 +49,9 @@ export interface DialogProgram {
   outcome(exit: DialogExit, request: DialogRequest): DialogOutcome;
 }
 
-/** Variables a dialog must not inherit: secrets mfa-exec may have been given. */
-const SECRET_VARIABLES = [
-  'MFA_EXEC_MFA_TOKEN',
-  'MFA_EXEC_FILE_PASSPHRASE',
-  'AWS_VAULT_FILE_PASSPHRASE',
+/** Variables a dialog must not inherit: our own secrets (the one list every child environment drops) and keys. */
+const HIDDEN_VARIABLES: readonly string[] = [
+  ...SECRET_VARIABLES,
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
@@ -63,7 +62,7 @@ const SECRET_VARIABLES = [
 /** The environment of a program mfa-exec runs to ask or to tell a person (a dialog, ykman, notify-send). */
 export function helperEnv(env: PromptContext['env']): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined && !SECRET_VARIABLES.includes(name)) out[name] = value;
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && !HIDDEN_VARIABLES.includes(name)) out[name] = value;
   return out;
 }
 

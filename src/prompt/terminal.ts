@@ -15,40 +15,55 @@
  * then hang until Enter, and that Enter would be swallowed. Polling leaves nothing pending, so
  * Ctrl-C (SIGINT to the foreground group) or a hang-up ends the prompt at once.
  *
- * A secret (the key store's passphrase, an AWS secret key) is read the same way with the
- * terminal's echo turned off (`stty -echo`) for that one line and its settings restored on every
- * way out: the line, Ctrl-C and other signals, a hang-up, a failure.
+ * A secret (the key store's passphrase, an AWS secret key) and the answer that may come with one
+ * in the same paste (the access key id before the secret) are read in raw mode instead, set
+ * through a tty.ReadStream's setRawMode (a tcsetattr: no child process, so nothing to wait for on
+ * a busy machine) before the question is written: the kernel echoes nothing that arrives while it
+ * is asked, line-editor.ts edits the line and the driver echoes a non-secret answer itself. One
+ * byte is read at a time, so what follows the line stays in the terminal for the next question;
+ * the mode is restored after the line, and on every other way out: Ctrl-C (a byte in raw mode),
+ * signals, a hang-up, the process's exit.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import tty from 'node:tty';
 import { printable } from '../printable.ts';
 import { NoTerminalError, PromptCancelledError, unanswerable } from './errors.ts';
-import type { Prompt } from './types.ts';
+import { lineEditor } from './line-editor.ts';
+import type { Prompt, QuestionKind } from './types.ts';
 
 /** The opened terminal, shaped like a tty: what the driver below is made of. */
 interface Terminal {
   write(text: string): void;
-  /** One line; `title` names the question in the cancel message. */
-  readLine(title: string): Promise<string>;
-  /** One line that is not echoed (the Enter is written afterwards, so the next text starts on a new line). */
-  readSecret(title: string): Promise<string>;
+  /**
+   * One line. `quiet`: in raw mode, entered before `prompt` is written: nothing the kernel
+   * echoes, `echo` says whether the driver shows what is typed. Otherwise the kernel's canonical
+   * mode (its echo and editing; what is typed ahead after the line stays for the target).
+   */
+  readLine(prompt: string, title: string, mode: { quiet: false } | { quiet: true; echo: boolean }): Promise<string>;
   close(): void;
 }
+
+/**
+ * The kinds read in raw mode: secrets, and the plain text asked next to one (add's access key id,
+ * whose paste may hold the secret after it). An MFA code and a confirmation keep the kernel's
+ * own line editing and echo.
+ */
+const QUIET_KINDS: ReadonlySet<QuestionKind> = new Set(['text', 'secret', 'passphrase']);
 
 export function terminalPrompt(): Prompt {
   let terminal: Terminal | undefined;
   const open = () => (terminal ??= openTerminal());
-  const ask = async (message: string, secret: boolean, title: string, whenNone: string | undefined): Promise<string> => {
+  const ask = async (kind: QuestionKind | 'confirm', message: string, secret: boolean, title: string, whenNone: string | undefined) => {
     const t = open();
     if (!t) throw unanswerable(whenNone, title);
-    t.write(message);
-    return secret ? t.readSecret(title) : t.readLine(title);
+    const quiet = secret || (kind !== 'confirm' && QUIET_KINDS.has(kind));
+    return t.readLine(message, title, quiet ? { quiet: true, echo: !secret } : { quiet: false });
   };
   return {
     name: 'terminal',
-    ask: (q) => ask(q.message, q.secret, q.title, q.unanswerable),
+    ask: (q) => ask(q.kind, q.message, q.secret, q.title, q.unanswerable),
     async confirm(message, options) {
-      const answer = (await ask(message, false, 'Confirmation', options?.unanswerable)).trim().toLowerCase();
+      const answer = (await ask('confirm', message, false, 'Confirmation', options?.unanswerable)).trim().toLowerCase();
       return answer === 'y' || answer === 'yes';
     },
     say(message) {
@@ -77,64 +92,70 @@ function openTerminal(): Terminal | undefined {
     return undefined; // ENXIO (no controlling terminal), ENOENT, EACCES
   }
   const [writeFd, readFd] = fds as [number, number];
+  let modes: tty.ReadStream | undefined;
   let closed = false;
+  /** The last line read ended with a CR: a LF right after it is that line's end (a pasted CRLF). */
+  let afterCR = false;
+  const write = (text: string) => {
+    // Serials and reasons come from config files: escape what a terminal would act on.
+    fs.writeSync(writeFd, text.split('\n').map(printable).join('\n'));
+  };
+  const raw = (on: boolean) => {
+    // A handle of its own for the terminal's modes (libuv opens the terminal again for it), never read from.
+    modes ??= new tty.ReadStream(fs.openSync('/dev/tty', fs.constants.O_RDONLY | fs.constants.O_NOCTTY));
+    modes.setRawMode(on);
+  };
+  const restore = () => {
+    try {
+      modes?.setRawMode(false);
+    } catch {
+      // the terminal hung up: no mode left to restore
+    }
+  };
   return {
-    write(text) {
-      // Serials and reasons come from config files: escape what a terminal would act on.
-      fs.writeSync(writeFd, text.split('\n').map(printable).join('\n'));
-    },
-    readLine(title) {
-      return readOneLine(readFd, title);
-    },
-    async readSecret(title) {
-      const restore = echoOff(writeFd);
+    write,
+    async readLine(prompt, title, mode) {
+      if (!mode.quiet) {
+        write(prompt);
+        const line = await readCanonicalLine(readFd, title, afterCR);
+        afterCR = false;
+        return line;
+      }
       try {
-        return await readOneLine(readFd, title);
+        raw(true);
+      } catch (error) {
+        throw new NoTerminalError(
+          `Cannot turn off the terminal's echo to read ${title.toLowerCase()}: ${(error as Error).message}; nothing was read.`,
+        );
+      }
+      process.on('exit', restore);
+      try {
+        write(prompt);
+        const { line, cr } = await readRawLine(readFd, title, mode.echo, afterCR, write);
+        afterCR = cr;
+        return line;
       } finally {
         restore();
-        try {
-          fs.writeSync(writeFd, '\n');
-        } catch {
-          // the terminal hung up: nobody to show the line end to
-        }
+        process.off('exit', restore);
       }
     },
     close() {
-      if (!closed) for (const fd of fds) fs.closeSync(fd);
+      if (closed) return;
       closed = true;
+      restore();
+      modes?.destroy();
+      for (const fd of fds) fs.closeSync(fd);
     },
   };
 }
 
 /**
- * Turns echo off on the terminal `fd` (stty reads its standard input) and returns the function
- * that puts the saved settings back; the process's exit puts them back too if nothing else did.
- * Throws when echo cannot be turned off: a secret is never read with echo on.
+ * Polls `fd` (non-blocking) until `onData` says it is done; settles on a cancel signal too. The
+ * signal handlers exist only while a line is read, so Ctrl-C at any other time is Node's own.
  */
-function echoOff(fd: number): () => void {
-  const stty = (args: string[]) => spawnSync('stty', args, { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: 5_000 });
-  const saved = stty(['-g']);
-  const settings = saved.status === 0 ? saved.stdout.trim() : '';
-  if (!settings || stty(['-echo']).status !== 0) {
-    throw new NoTerminalError(
-      `Cannot turn off the terminal's echo to read a secret (stty ${saved.error ? `failed: ${saved.error.message}` : 'refused'}); nothing was read.`,
-    );
-  }
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
-    process.off('exit', restore);
-    stty([settings]);
-  };
-  process.on('exit', restore);
-  return restore;
-}
-
-function readOneLine(fd: number, title: string): Promise<string> {
+function poll<T>(fd: number, size: number, title: string, onData: (chunk: Buffer) => { done: T } | 'more' | 'cancel'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const buffer = Buffer.alloc(1024);
+    const buffer = Buffer.alloc(size);
     let timer: NodeJS.Timeout | undefined;
     const finish = (settle: () => void) => {
       clearTimeout(timer);
@@ -143,32 +164,69 @@ function readOneLine(fd: number, title: string): Promise<string> {
     };
     const onSignal = () => finish(() => reject(new PromptCancelledError(title)));
     for (const s of CANCEL_SIGNALS) process.on(s, onSignal);
-    const poll = () => {
-      let bytes: number;
-      try {
-        bytes = fs.readSync(fd, buffer, 0, buffer.length, null);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-          timer = setTimeout(poll, POLL_MS);
-          return;
+    const step = () => {
+      for (;;) {
+        let bytes: number;
+        try {
+          bytes = fs.readSync(fd, buffer, 0, buffer.length, null);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+            timer = setTimeout(step, POLL_MS);
+            return;
+          }
+          return finish(() => reject(new PromptCancelledError(title))); // EIO: the terminal hung up
         }
-        return finish(() => reject(new PromptCancelledError(title))); // EIO: the terminal hung up
+        // 0 bytes: end of file (Ctrl-D on an empty line in canonical mode).
+        const result = bytes === 0 ? 'cancel' : onData(buffer.subarray(0, bytes));
+        if (result === 'cancel') return finish(() => reject(new PromptCancelledError(title)));
+        if (result !== 'more') return finish(() => resolve(result.done));
       }
-      const chunk = buffer.subarray(0, bytes);
-      // 0 bytes: end of file (Ctrl-D on an empty line); ^C / ^D bytes: a terminal in raw mode.
-      if (bytes === 0 || chunk.includes(0x03) || chunk.includes(0x04)) return finish(() => reject(new PromptCancelledError(title)));
-      chunks.push(Buffer.from(chunk));
-      if (chunk.includes(0x0a) || chunk.includes(0x0d)) {
-        return finish(() =>
-          resolve(
-            Buffer.concat(chunks)
-              .toString('utf8')
-              .replace(/\r?\n$|\r$/, ''),
-          ),
-        );
-      }
-      timer = setTimeout(poll, 0); // a line longer than the buffer: read on
     };
-    poll();
+    step();
+  });
+}
+
+/** One line in raw mode, a byte at a time (nothing after it is taken from the terminal). */
+function readRawLine(
+  fd: number,
+  title: string,
+  echo: boolean,
+  afterCR: boolean,
+  write: (text: string) => void,
+): Promise<{ line: string; cr: boolean }> {
+  const editor = lineEditor({ echo, afterCR });
+  return poll(fd, 1, title, (chunk) => {
+    const fed = editor.feed(chunk[0]!);
+    if (fed.kind === 'cancel') {
+      write('\n');
+      return 'cancel';
+    }
+    if (fed.echo) write(fed.echo);
+    return fed.kind === 'done' ? { done: { line: fed.line, cr: chunk[0] === 0x0d } } : 'more';
+  });
+}
+
+/**
+ * One line in canonical mode: the kernel echoes and edits, and one read() returns at most one
+ * line. `afterCR`: a lone LF first is the end of the line read before (a pasted CRLF).
+ */
+function readCanonicalLine(fd: number, title: string, afterCR: boolean): Promise<string> {
+  const chunks: Buffer[] = [];
+  let skipLF = afterCR;
+  return poll(fd, 1024, title, (chunk) => {
+    if (skipLF && chunks.length === 0 && chunk.length === 1 && chunk[0] === 0x0a) {
+      skipLF = false;
+      return 'more';
+    }
+    skipLF = false;
+    // ^C / ^D bytes: a terminal left in raw mode by someone else.
+    if (chunk.includes(0x03) || chunk.includes(0x04)) return 'cancel';
+    chunks.push(Buffer.from(chunk));
+    if (!chunk.includes(0x0a) && !chunk.includes(0x0d)) return 'more'; // a line longer than the buffer: read on
+    return {
+      done: Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\r?\n$|\r$/, ''),
+    };
   });
 }

@@ -103,16 +103,21 @@ async function refresh(
     expiration,
   };
   try {
-    writeJsonFields(file, cache.fields, {
-      accessToken: {
-        ...cache.accessTokenFields,
-        accessKeyId: answer.accessKeyId,
-        secretAccessKey: answer.secretAccessKey,
-        sessionToken: answer.sessionToken,
-        expiresAt: cliTime(expiration.getTime()),
+    writeJsonFields(
+      file,
+      cache.fields,
+      {
+        accessToken: {
+          ...cache.accessTokenFields,
+          accessKeyId: answer.accessKeyId,
+          secretAccessKey: answer.secretAccessKey,
+          sessionToken: answer.sessionToken,
+          expiresAt: cliTime(expiration.getTime()),
+        },
+        refreshToken: answer.refreshToken,
       },
-      refreshToken: answer.refreshToken,
-    });
+      ctx.logger,
+    );
   } catch (error) {
     ctx.logger.warn(
       `the refreshed \`aws login\` session could not be saved in ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): it is used for this run, and the file is as it was (its refresh token may no longer be accepted: then run ${loginCommand(source.profile)}).`,

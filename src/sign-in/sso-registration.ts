@@ -87,6 +87,7 @@ export async function registrationFor(
         scopes,
         ...(flow === 'pkce' ? { grantTypes: GRANT_TYPES } : {}),
       },
+      ctx.logger,
     );
   } catch (error) {
     ctx.logger.debug(`sso: the client registration could not be saved in ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);

@@ -120,7 +120,7 @@ function signedIn(issued: IssuedToken, registration: Registration, source: SsoSi
 
 function save(file: string, base: Record<string, unknown>, fields: Record<string, unknown>, ctx: SignInContext): void {
   try {
-    writeJsonFields(file, base, fields);
+    writeJsonFields(file, base, fields, ctx.logger);
   } catch (error) {
     ctx.logger.warn(
       `the new IAM Identity Center token could not be saved in ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); it is used for this run only, and the file is as it was.`,

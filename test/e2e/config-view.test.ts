@@ -179,6 +179,25 @@ describe('config view: profiles named inside the command are served by mfa-exec'
     assert.doesNotMatch(viewConfig, /role_arn|source_profile|mfa_serial|external_id/);
   });
 
+  test('a secret behind a byte order mark, or inside a value (an inline comment to the JS SDK), never reaches the view; the AWS CLI still reads the profiles (issue 17)', async () => {
+    await login();
+    const bob = aws.users.bob!;
+    await appendFile(
+      join(s.home, '.aws', 'credentials'),
+      `\n[bom]\n\uFEFFaws_secret_access_key = ${bob.secretAccessKey}\nregion = us-east-1\n`,
+    );
+    await appendFile(
+      join(s.home, '.aws', 'config'),
+      `\n[profile inline]\nregion = eu-west-1 ;aws_secret_access_key=${bob.secretAccessKey}\n`,
+    );
+    const r = await inChild('cat "$AWS_CONFIG_FILE" "$AWS_SHARED_CREDENTIALS_FILE"; aws configure get region --profile inline');
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes(bob.secretAccessKey), `the secret is in the view:\n${r.stdout}`);
+    assert.match(r.stdout, /^\[profile inline\]\nregion = eu-west-1\n/m);
+    assert.match(r.stdout, /^\[bom\]\nregion = us-east-1\n/m);
+    assert.match(r.stdout, /^eu-west-1$/m, 'the AWS CLI reads the region of the view');
+  });
+
   test('a profile whose name has spaces, quotes and $ is served too: the command survives shlex (botocore) and sh -c', async () => {
     await login();
     const odd = `it's "odd" $HOME`;

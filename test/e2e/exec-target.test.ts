@@ -170,10 +170,11 @@ describe('exec: which program runs', { timeout: 120_000 }, () => {
       await script(join(wrap, 'mxtool'), '#!/bin/sh\necho "$$" >> "$HOME/wrap.log"\nexec mxtool "$@"\n');
       const r = await runCli([], { env: env(`${s.shims}:${wrap}:${SYSTEM_PATH}`), argv0Path: shim, timeoutMs: 15_000 });
       // The wrapper cannot be told from a real program calling itself; MFA_EXEC_DEPTH ends it.
-      assert.ok(r.code === 126 || r.code === 127, `exit ${r.code}\n${r.stderr}`);
-      assert.match(r.stderr, /'mxtool'/);
+      assert.equal(r.code, 126, r.stderr);
+      assert.match(r.stderr, /'mxtool' went through mfa-exec 16 times in one process chain; a wrapper or shim is calling itself\./);
+      // Bounded by MFA_EXEC_DEPTH, not by time (runCli's deadline would kill a loop: a timing bound failed on a busy machine).
       assert.ok((await runs('wrap.log')) <= 17, 'bounded by MFA_EXEC_DEPTH');
-      assert.ok(r.durationMs < 8_000, `${r.durationMs} ms`);
+      assert.equal(r.signal, null, 'it ended by itself');
       assert.equal(aws.calls.AssumeRole, 1, 'nested runs reuse the injected credentials');
     });
 

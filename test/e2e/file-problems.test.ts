@@ -1,13 +1,14 @@
 // Saying what is wrong with the files, through the built CLI: a config path that does not exist is
 // named as such (without breaking the usual setup where ~/.aws/config is simply absent), and
-// `doctor` reports missing files, an undefined selected profile and every shim exactly once,
-// launcher files included.
+// `doctor` reports missing files, an undefined selected profile, every shim exactly once,
+// launcher files included (a shim whose program is absent as a note), and settings no reader
+// of the files knows (with the nearest known one).
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { REPO_ROOT, nodePackageOnly, pythonTool, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
-import { SPEC, makeScenario, type Scenario } from './scenario.ts';
+import { SPEC, configText, makeScenario, type Scenario } from './scenario.ts';
 
 const lines = (r: CliResult, level: string): string[] => r.stdout.split('\n').filter((l) => l.startsWith(`${level} `));
 
@@ -101,6 +102,59 @@ describe('what is wrong with the files', { timeout: 120_000 }, () => {
       const aws = r.stdout.split('\n').filter((l) => l.includes("shim 'aws'"));
       assert.deepEqual(aws, [`ok    shim 'aws' → ${pythonTool('aws')}`], r.stdout);
       assert.equal(r.stdout.split('\n').filter((l) => l.includes("shim 'terraform'")).length, 1, r.stdout);
+    });
+
+    test('shim install for programs not on the machine: made, with a warning each; doctor notes them, exit 0', async () => {
+      const xdg = join(s.home, 'xdg');
+      const dir = join(xdg, 'mfa-exec', 'shims');
+      // PATH has the real aws, not terraform (in /usr/local/bin here), terragrunt or tofu.
+      const env = { ...s.env, XDG_DATA_HOME: xdg, PATH: `${dir}:${s.env.PATH}`, MFA_EXEC_PROFILE: 'role' };
+      const install = await runCli(['shim', 'install', 'terraform', 'aws', 'terragrunt', 'tofu'], { env });
+      assert.equal(install.code, 0, install.stderr);
+      const warned = install.stderr.split('\n').filter((l) => l.startsWith('mfa-exec: warning: there is no real '));
+      assert.deepEqual(
+        warned.map((l) => /no real '([^']+)'/.exec(l)![1]),
+        ['terraform', 'terragrunt', 'tofu'],
+        install.stderr,
+      );
+      assert.match(warned[0]!, /its shim has nothing to run until there is \(exit 127\); 'mfa-exec shim remove terraform' removes it/);
+
+      const r = await runCli(['doctor'], { env });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.deepEqual(
+        lines(r, 'note')
+          .filter((l) => l.includes('shim'))
+          .map((l) => /shim '([^']+)'/.exec(l)![1]),
+        ['terraform', 'terragrunt', 'tofu'],
+        r.stdout,
+      );
+      assert.ok(lines(r, 'ok').includes(`ok    shim 'aws' → ${pythonTool('aws')}`), r.stdout);
+      assert.deepEqual([...lines(r, 'warn'), ...lines(r, 'fail')], [], r.stdout);
+    });
+
+    test('a typo in a setting: warn with the nearest known one; a key of another tool: a note; source_profile without role_arn: a note', async () => {
+      await appendFile(
+        config(),
+        `\n[profile typo]\nsource_profile = source\nrole_ar = ${aws.roles.reader!.arn}\nmfa_seria = ${s.serial}\ngranted_sso_start_url = https://x\n`,
+      );
+      const r = await runCli(['doctor'], { env: s.env });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(
+        r.stdout,
+        /^warn\s+profile 'typo' in .*\.aws\/config: 'role_ar' is no setting the AWS CLI or mfa-exec reads; did you mean role_arn\?$/m,
+      );
+      assert.match(r.stdout, /^warn\s+profile 'typo' in .*: 'mfa_seria' is no setting .*; did you mean mfa_serial\?$/m);
+      assert.match(
+        r.stdout,
+        /^note\s+profile 'typo' in .*: 'granted_sso_start_url' is no setting the AWS CLI or mfa-exec reads \(another tool's\?\); ignored$/m,
+      );
+      assert.match(r.stdout, /^note\s+profile 'typo' in .* has source_profile but no role_arn: it is no role; .* add role_arn\.$/m);
+      assert.equal(lines(r, 'warn').filter((l) => l.includes("profile '")).length, 2, r.stdout);
+
+      // The scenario's own profiles raise nothing.
+      await writeFile(config(), configText(aws, s.user));
+      const clean = await runCli(['doctor'], { env: s.env });
+      assert.match(clean.stdout, /^ok\s+every profile setting is one the AWS CLI or mfa-exec reads$/m);
     });
 
     test('the checkout’s shims/ first on PATH: its launcher files are recognised as shims', nodePackageOnly, async () => {

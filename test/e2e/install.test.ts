@@ -72,6 +72,22 @@ describe('clean install from the packed tarball', { timeout: 120_000, ...nodePac
     assert.match(r.stdout, /^mfa-exec \d+\.\d+\.\d+\n$/);
   });
 
+  test('npx mfa-exec --version runs the installed package', async () => {
+    // npx looks in the global prefix before the registry; --no forbids a download, so a miss
+    // fails here instead of fetching some other mfa-exec.
+    const cwd = await mkdtemp(join(tmpdir(), 'mfa-exec-npx-'));
+    try {
+      const r = await run('npx', ['--no', '--', 'mfa-exec', '--version'], {
+        cwd,
+        env: { ...s.env, PATH: process.env.PATH, npm_config_prefix: prefix, npm_config_update_notifier: 'false' },
+        timeout: 60_000,
+      });
+      assert.match(r.stdout, /^mfa-exec \d+\.\d+\.\d+\n$/);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+
   test('the installed entry point and its aws shim run the real aws CLI with role credentials', async () => {
     const code = await aws.freshTotp(s.serial);
     const wrapped = await runCli(['-p', 'role', '--mfa-token', code, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], {

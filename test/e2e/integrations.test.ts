@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CLI_PATH, pythonTool, runCli, runInPty, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { needsFile } from '../helpers/needs.ts';
 import { MFA_USERS, SPEC, callerArn, freshUser, makeScenario, type Scenario } from './scenario.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/integrations/', import.meta.url));
 const TOTP_SCRIPT = join(FIXTURES, 'totp.py');
 const BOTO3_SCRIPT = join(FIXTURES, 'boto3_whoami.py');
-const FISH = ['/usr/bin/fish', '/bin/fish', '/usr/local/bin/fish'].find((f) => existsSync(f));
+const { path: FISH, skip: fishSkip } = needsFile('fish', ['/usr/bin/fish', '/bin/fish', '/usr/local/bin/fish']);
 
 /** Runs any program (not the CLI) in a new session: no controlling terminal, bounded in time. */
 function runNoTerminal(
@@ -252,27 +253,23 @@ describe(
         assert.equal(aws.calls.AssumeRole, 1);
       });
 
-      test(
-        'eval of the fish output in real fish: aws runs as the role',
-        { skip: FISH ? false : 'fish is not installed (apt-get install -y fish)' },
-        async () => {
-          s = await scenario();
-          await warm();
-          const r = await runNoTerminal(
-            FISH!,
-            ['-c', '"$MFA" env --profile role --format fish | source; aws sts get-caller-identity --output json'],
-            {
-              env: { ...s.env, MFA: CLI_PATH, AWS_PROFILE: 'no-such-profile' },
-            },
-          );
-          assert.equal(r.code, 0, r.stderr);
-          assert.match(callerArn(r.stdout), /:assumed-role\/hc-master\//);
-        },
-      );
+      test('eval of the fish output in real fish: aws runs as the role', { skip: fishSkip }, async () => {
+        s = await scenario();
+        await warm();
+        const r = await runNoTerminal(
+          FISH!,
+          ['-c', '"$MFA" env --profile role --format fish | source; aws sts get-caller-identity --output json'],
+          {
+            env: { ...s.env, MFA: CLI_PATH, AWS_PROFILE: 'no-such-profile' },
+          },
+        );
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(callerArn(r.stdout), /:assumed-role\/hc-master\//);
+      });
 
       test(
         'fish: `mfa-exec env --format fish | source; and …` runs the command (the sourced output ends with status 0)',
-        { skip: FISH ? false : 'fish is not installed (apt-get install -y fish)' },
+        { skip: fishSkip },
         async () => {
           s = await scenario({ codes: false });
           const env = await runCli(['env', '--profile', 'carol-reader', '--format', 'fish'], { env: s.env });
@@ -287,7 +284,7 @@ describe(
         },
       );
 
-      test('injection: quotes, $(…), backticks in a profile name and a region run nothing when eval’d by sh, bash and fish; the values arrive exact', async () => {
+      test('injection: quotes, $(…), backticks in a profile name and a region run nothing when eval’d by sh, bash and fish; the values arrive exact', async (t) => {
         s = await scenario();
         await warm();
         await addConfig(
@@ -302,7 +299,8 @@ describe(
           ['/bin/sh', `eval "$("$MFA" env --profile "$NASTY")" && ${printVars}`],
           ['/bin/bash', `eval "$("$MFA" env --profile "$NASTY")" && ${printVars}`],
         ];
-        if (FISH)
+        if (!FISH) t.diagnostic(`fish is left out: ${fishSkip}`);
+        else
           shells.push([
             FISH,
             `"$MFA" env --profile "$NASTY" --format fish | source; printf "%s\\n" "$AWS_VAULT" "$AWS_REGION" "$AWS_DEFAULT_REGION"`,

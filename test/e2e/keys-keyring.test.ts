@@ -85,7 +85,7 @@ describe('keys in the Secret Service keyring', { skip: missing, timeout: 180_000
     assert.equal(after.code, 78, after.stderr);
     assert.match(
       after.stderr,
-      /none stored for it in the encrypted file .* or the Secret Service keyring \(service 'mfa-exec', account 'source'\)/,
+      /none stored for it in the encrypted key files in .* or the Secret Service keyring \(service 'mfa-exec', account 'source'\)/,
     );
   });
 
@@ -111,7 +111,7 @@ describe('keys in the Secret Service keyring', { skip: missing, timeout: 180_000
       AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
     });
     ok(add, 'add');
-    assert.match(add.stderr, /in the encrypted file/);
+    assert.match(add.stderr, /in the encrypted key files in /);
     assert.equal(await keysColumn('source'), 'encrypted file');
   });
 });

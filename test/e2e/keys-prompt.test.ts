@@ -1,7 +1,9 @@
 // The key prompts in a real terminal: `add` echoes the access key id but not the secret nor the
-// passphrase; Ctrl-C at the secret ends mfa-exec at once (130) with the terminal's echo back on;
-// a cache miss asks for the key store's passphrase, then for the MFA code.
+// passphrase, also when everything is pasted at once on a busy machine; Ctrl-C at the secret ends
+// mfa-exec at once (130) with the terminal's echo back on; a cache miss asks for the key store's
+// passphrase (three tries), then for the MFA code; a keyring asked for by name is checked first.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
@@ -50,6 +52,80 @@ describe('key prompts on the terminal', { timeout: 120_000 }, () => {
     });
     assert.equal(exec.code, 0, exec.stderr);
     assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId);
+  });
+
+  test('add: the whole input pasted at once (id, Enter, secret, Enter, passphrase twice) on a loaded machine: only the id is shown', async () => {
+    // Two CPU-bound processes beside it, as on the busy machine where the secret was echoed.
+    const load = [0, 1].map(() => spawn('/bin/sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+    try {
+      const r = await runInPty([CLI_PATH, 'add', 'source'], {
+        env: { ...s.env, MFA_EXEC_BACKEND: 'file' },
+        steps: [
+          { expect: "Access key id for profile 'source': ", send: `${keyId}\r${secret}\r${PASSPHRASE}\r${PASSPHRASE}\r` },
+          { expect: "stored the keys of profile 'source'" },
+        ],
+        timeoutMs: 60_000,
+      });
+      assert.equal(r.exitStatus, 0, r.output);
+      assert.ok(r.output.includes(keyId), 'the key id was shown');
+      assert.ok(!r.output.includes(secret), `the secret was shown:\n${r.output}`);
+      assert.ok(!r.output.includes(PASSPHRASE), `the passphrase was shown:\n${r.output}`);
+      assert.match(r.output, /\(not shown\): \r?\n/, 'the secret prompt, then only the line end');
+    } finally {
+      for (const child of load) child.kill('SIGKILL');
+    }
+    const exec = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], {
+      env: { ...s.env, MFA_EXEC_FILE_PASSPHRASE: PASSPHRASE },
+    });
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.equal(aws.log.find((e) => e.action === 'GetSessionToken')?.accessKeyId, keyId, 'the pasted keys were stored whole');
+  });
+
+  test('add --backend keyring where no keyring answers: exit 74 before the keys are asked for', async () => {
+    const r = await runInPty([CLI_PATH, 'add', 'source', '--backend', 'keyring'], {
+      env: { ...s.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(s.home, 'no-bus')}` },
+      steps: [{ expect: 'Nothing was asked or stored' }],
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.exitStatus, 74, r.output);
+    assert.doesNotMatch(r.output, /Access key id/);
+    assert.match(r.output, /--backend keyring chooses the OS keyring, and none can be used here: .*--backend file/s);
+    assert.doesNotMatch(r.output, /Unlock the keyring/);
+  });
+
+  test('a wrong passphrase is asked again, three tries in all, then exit 79 with no AWS call; a right one on the second try goes on', async () => {
+    const add = await runCli(['add', 'source', '--env', '--backend', 'file'], {
+      env: { ...s.env, AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret, MFA_EXEC_FILE_PASSPHRASE: PASSPHRASE },
+    });
+    assert.equal(add.code, 0, add.stderr);
+    const wrong = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
+      env: s.env,
+      steps: [
+        { expect: 'Passphrase for the encrypted key files in ', send: 'wrong one\r' },
+        { expect: 'try again (2 more)' },
+        { expect: 'Passphrase for the encrypted key files in ', send: 'wrong two\r' },
+        { expect: 'try again (1 more)' },
+        { expect: 'Passphrase for the encrypted key files in ', send: 'wrong three\r' },
+        { expect: 'No passphrase of 3 tries opened the encrypted key files' },
+      ],
+      timeoutMs: 60_000,
+    });
+    assert.equal(wrong.exitStatus, 79, wrong.output);
+    assert.doesNotMatch(wrong.output, /wrong (one|two|three)/, 'no passphrase was shown');
+    assert.deepEqual(aws.calls, {});
+
+    const second = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
+      env: s.env,
+      steps: [
+        { expect: 'Passphrase for the encrypted key files in ', send: 'wrong one\r' },
+        { expect: 'try again (2 more)' },
+        { expect: 'Passphrase for the encrypted key files in ', send: `${PASSPHRASE}\r` },
+        { expect: `Enter MFA code for ${s.serial}: `, sendCode: () => aws.freshTotp(s.serial) },
+      ],
+      timeoutMs: 60_000,
+    });
+    assert.equal(second.exitStatus, 0, second.output);
+    assert.equal(aws.calls.GetSessionToken, 1);
   });
 
   test('import of two profiles into a new store asks for the passphrase once (new: twice to confirm), not once per profile', async () => {
@@ -117,7 +193,11 @@ describe('key prompts on the terminal', { timeout: 120_000 }, () => {
     assert.equal(add.code, 0, add.stderr);
     const no = await runInPty([CLI_PATH, 'remove', 'source'], {
       env: s.env,
-      steps: [{ expect: /Delete the keys of profile 'source' stored in .*\? \[y\/N\] /, send: 'n\r' }, { expect: 'Not confirmed' }],
+      steps: [
+        { expect: /these are the only copy of the keys of profile 'source'/ },
+        { expect: /Delete the only copy of the keys of profile 'source' stored in the encrypted key files in .*\? \[y\/N\] /, send: 'n\r' },
+        { expect: 'Not confirmed' },
+      ],
       timeoutMs: 15_000,
     });
     assert.equal(no.exitStatus, 1, no.output);

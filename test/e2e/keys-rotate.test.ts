@@ -2,12 +2,11 @@
 // afterwards, the old one deleted and refused, exec working with the new one; and what the user
 // is told when a step after CreateAccessKey fails.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { runCli, startFakeAws, writeAwsFiles, type CliResult, type FakeAws } from '../harness/index.ts';
+import { keysOf as iamKeysOf, works as keyWorks } from './iam-keys.ts';
 import { SPEC, makeScenario, type Scenario } from './scenario.ts';
 
 const PASSPHRASE = 'rotate me';
@@ -24,39 +23,12 @@ describe('rotate', { timeout: 240_000 }, () => {
   };
   const ok = (r: CliResult, what: string) => assert.equal(r.code, 0, `${what}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
 
-  /** The user's access key ids, as IAM lists them (asked as carol, who may list keys). */
-  const keysOf = async (user: string): Promise<string[]> => {
-    const carol = aws.users.carol!;
-    const iam = new IAMClient({
-      region: 'us-east-1',
-      endpoint: aws.endpoint,
-      credentials: { accessKeyId: carol.accessKeyId, secretAccessKey: carol.secretAccessKey },
-    });
-    try {
-      const out = await iam.send(new ListAccessKeysCommand({ UserName: user }));
-      return (out.AccessKeyMetadata ?? []).map((k) => k.AccessKeyId!).sort();
-    } finally {
-      iam.destroy();
-    }
-  };
-  /** Whether AWS accepts this key pair at all. */
-  const works = async (accessKeyId: string, secretAccessKey: string): Promise<boolean> => {
-    const sts = new STSClient({
-      region: 'us-east-1',
-      endpoint: aws.endpoint,
-      credentials: { accessKeyId, secretAccessKey },
-      maxAttempts: 1,
-    });
-    try {
-      await sts.send(new GetCallerIdentityCommand({}));
-      return true;
-    } catch {
-      return false;
-    } finally {
-      sts.destroy();
-    }
-  };
+  const keysOf = (user: string) => iamKeysOf(aws, user);
+  const works = (accessKeyId: string, secretAccessKey: string) => keyWorks(aws, accessKeyId, secretAccessKey);
   const gstKeys = () => aws.log.filter((e) => e.action === 'GetSessionToken' && e.status === 200).map((e) => e.accessKeyId);
+  /** The cached MFA sessions and role credentials (their file names), whatever they were made from. */
+  const cachedEntries = async () =>
+    (await readdir(join(s.home, '.cache', 'mfa-exec'))).filter((n) => /^(session|role)-[0-9a-f]{40}\.json$/.test(n));
 
   before(async () => {
     aws = await startFakeAws(SPEC);
@@ -81,6 +53,7 @@ describe('rotate', { timeout: 240_000 }, () => {
     ok(await run(['add', 'source', '--env'], { AWS_ACCESS_KEY_ID: old.accessKeyId, AWS_SECRET_ACCESS_KEY: old.secretAccessKey }), 'add');
     ok(await run(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true']), 'exec before');
     assert.deepEqual(await keysOf(s.user), [old.accessKeyId]);
+    assert.equal((await cachedEntries()).length, 2, 'the MFA session and the role, made from the old key');
     aws.resetCalls();
 
     // The MFA session is cached: rotate asks for no code (there is no terminal; a prompt would fail).
@@ -91,10 +64,11 @@ describe('rotate', { timeout: 240_000 }, () => {
     assert.equal(aws.calls.DeleteAccessKey, 1);
     assert.match(
       r.stderr,
-      /rotating access key AKIA…\w{4} of IAM user user\d+ \(profile 'source', kept in the encrypted file .*source\.keys\)/,
+      /rotating access key AKIA…\w{4} of IAM user user\d+ \(profile 'source', kept in the encrypted key files in .*keys\)/,
     );
-    assert.match(r.stderr, /stored the new key AKIA…\w{4} in the encrypted file/);
+    assert.match(r.stderr, /stored the new key AKIA…\w{4} in the encrypted key files in /);
     assert.match(r.stderr, /deleted the old key AKIA…\w{4}; dropped 2 cached entries made from it/);
+    assert.deepEqual(await cachedEntries(), [], 'the entries made from the old key are gone from the cache');
 
     const now = await keysOf(s.user);
     assert.equal(now.length, 1, 'exactly one key');
@@ -124,6 +98,7 @@ describe('rotate', { timeout: 240_000 }, () => {
     const r = await run(['rotate', 'source', '--mfa-token', await aws.freshTotp(s.serial)]);
     ok(r, 'rotate');
     assert.equal(aws.calls.GetSessionToken, 1);
+    assert.deepEqual(await cachedEntries(), [], 'the MFA session rotate made from the old key is dropped');
     const [fresh] = await keysOf(s.user);
     assert.ok(fresh && fresh !== old.accessKeyId);
     const text = await readFile(credentials, 'utf8');
@@ -177,7 +152,7 @@ describe('rotate', { timeout: 240_000 }, () => {
     assert.match(
       r.stderr,
       new RegExp(
-        `The new key ${fresh} is live and in the encrypted file .*source\\.keys, and mfa-exec uses it from now on\\. The old key ${old.accessKeyId} is still live but no longer stored anywhere: delete it with 'aws iam delete-access-key --user-name ${s.user} --access-key-id ${old.accessKeyId}'`,
+        `The new key ${fresh} is live and in the encrypted key files in .*keys, and mfa-exec uses it from now on\\. The old key ${old.accessKeyId} is still live but no longer stored anywhere: delete it with 'aws iam delete-access-key --user-name ${s.user} --access-key-id ${old.accessKeyId}'`,
       ),
     );
     const exec = await run(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true']);

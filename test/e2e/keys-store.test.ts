@@ -60,7 +60,7 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     const add = await run(['add', 'source', '--env'], { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret });
     ok(add, 'add');
     const keyFile = join(s.home, '.local/share/mfa-exec/keys/source.keys');
-    assert.match(add.stderr, /stored the keys of profile 'source' \(AKIA…\w{4}\) in the encrypted file .*source\.keys/);
+    assert.match(add.stderr, /stored the keys of profile 'source' \(AKIA…\w{4}\) in the encrypted key files in .*mfa-exec\/keys$/m);
     assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
     assert.equal((await stat(join(s.home, '.local/share/mfa-exec/keys'))).mode & 0o777, 0o700);
 
@@ -105,7 +105,7 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     assert.equal(wrong.code, 79, wrong.stderr);
     assert.match(
       wrong.stderr,
-      /Wrong passphrase for the encrypted key file of profile 'source' \(.*source\.keys\)\. Nothing was changed and no AWS call was made/,
+      /Wrong passphrase for the encrypted key files in .*keys \(the keys of profile 'source'\)\. Nothing was changed and no AWS call was made/,
     );
     assert.equal(Object.keys(aws.calls).length, 0, 'no call reached AWS');
     assert.deepEqual(await readFile(keyFile), before);
@@ -131,7 +131,7 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     assert.equal(r.code, 78, r.stderr);
     assert.match(
       r.stderr,
-      /Profile 'source' has no keys: none in .*\.aws\/config or .*\.aws\/credentials, and none stored for it in the encrypted file .*source\.keys/,
+      /Profile 'source' has no keys: none in .*\.aws\/config or .*\.aws\/credentials, and none stored for it in the encrypted key files in .*mfa-exec\/keys\b/,
     );
     assert.match(r.stderr, /mfa-exec add source/);
     assert.equal(Object.keys(aws.calls).length, 0);
@@ -202,7 +202,7 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     ok(removed, 'remove --yes');
     assert.match(
       removed.stderr,
-      /deleted the keys of profile 'source' from the encrypted file .*; dropped 2 cached entries made from them/,
+      /deleted the keys of profile 'source' from the encrypted key files in .*; dropped 2 cached entries made from them/,
     );
     await assert.rejects(stat(keyFile));
     assert.deepEqual(
@@ -213,7 +213,56 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     assert.equal(after.code, 78, after.stderr);
     const again = await run(['remove', '--yes', 'source']);
     ok(again, 'remove of nothing');
-    assert.match(again.stderr, /no keys of profile 'source' were stored/);
+    assert.match(
+      again.stderr,
+      /no keys of profile 'source' are stored in the encrypted key files in .* or the OS keyring \(none answers here\); nothing to delete/,
+    );
+    // No keyring answers here: no message offers one as a place the keys were or are.
+    assert.doesNotMatch(refused.stderr + removed.stderr + again.stderr, /Secret Service/);
+    // The credentials file has no keys for 'source' (they were added, not imported): the last copy, said before deleting.
+    assert.match(removed.stderr, /warning: these are the only copy of the keys of profile 'source'/);
+  });
+
+  test('add of the keys already stored keeps the sessions made from them: the next run asks for no code', async () => {
+    const keys = { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret };
+    ok(await run(['add', 'source', '--env'], keys), 'add');
+    ok(await run(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true']), 'exec');
+    const again = await run(['add', 'source', '--env'], keys);
+    ok(again, 'add the same keys');
+    assert.match(again.stderr, /the keys of profile 'source' \(AKIA…\w{4}\) are already in the encrypted key files in .*; nothing changed/);
+    aws.resetCalls();
+    ok(await run(['-p', 'role', '--', 'true']), 'exec without a code: the cached role credentials serve');
+    assert.deepEqual(aws.calls, {});
+
+    // Other keys under the same name: the sessions made from the old ones go.
+    const other = await run(['add', 'source', '--env'], {
+      AWS_ACCESS_KEY_ID: aws.users.carol!.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: aws.users.carol!.secretAccessKey,
+    });
+    ok(other, 'add other keys');
+    assert.match(other.stderr, /stored the keys of profile 'source'/);
+    const status = await run(['status', 'role']);
+    assert.equal(status.code, 1, 'a code is needed again');
+  });
+
+  test('messages name the profile, never the key file’s %-encoded name', async () => {
+    const config = `${configText(aws, s.user)}\n[profile GEHC-000]\nregion = us-west-2\n`;
+    await writeAwsFiles(s.home, { config });
+    const add = await run(['add', 'GEHC-000', '--env'], { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret });
+    ok(add, 'add GEHC-000');
+    const wrong = await run(['add', 'GEHC-000', '--env'], {
+      AWS_ACCESS_KEY_ID: aws.users.carol!.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: aws.users.carol!.secretAccessKey,
+      MFA_EXEC_FILE_PASSPHRASE: 'not the passphrase',
+    });
+    assert.equal(wrong.code, 79, wrong.stderr);
+    const removed = await run(['remove', 'GEHC-000', '--yes']);
+    ok(removed, 'remove');
+    for (const r of [add, wrong, removed]) {
+      assert.match(r.stderr, /profile 'GEHC-000'/);
+      assert.doesNotMatch(r.stderr, /%[0-9A-F]{2}|\.keys\b/, r.stderr);
+    }
+    assert.equal((await readdir(join(s.home, '.local/share/mfa-exec/keys'))).length, 0);
   });
 
   test('doctor: which store answers, and the plaintext keys import could move', async () => {
@@ -269,7 +318,7 @@ describe('keys in the encrypted file store', { timeout: 180_000 }, () => {
     ok(r, 'import');
     assert.match(
       r.stderr,
-      /moved the keys of profile 'source' in the encrypted file .*source\.keys \(AKIA…\w{4}\); removed them from .*credentials/,
+      /moved the keys of profile 'source' in the encrypted key files in .*keys \(AKIA…\w{4}\); removed them from .*credentials/,
     );
     assert.equal(await readFile(credentials, 'utf8'), expected);
     assert.deepEqual(await readdir(join(s.home, '.aws')), ['config', 'credentials'], 'no backup or temporary copy left behind');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { CLI_PATH, runInPty, startFakeAws, type FakeAws } from '../harness/index.ts';
+import { CLI_PATH, runCli, runInPty, startFakeAws, writeAwsFiles, type FakeAws } from '../harness/index.ts';
 import { SPEC, makeScenario, type Scenario } from './scenario.ts';
 
 describe('Ctrl-C at the MFA prompt ends mfa-exec at once', { timeout: 60_000 }, () => {
@@ -55,4 +55,50 @@ describe('Ctrl-C at the MFA prompt ends mfa-exec at once', { timeout: 60_000 }, 
       );
     });
   }
+});
+
+// Issue 17: Ctrl-D (end of file on an empty line) cancels like Ctrl-C, at the MFA prompt and at
+// the key store's passphrase prompt; a prompt that ignored it waited on forever.
+describe('Ctrl-D at the MFA and passphrase prompts cancels (exit 130)', { timeout: 60_000 }, () => {
+  let aws: FakeAws;
+  let s: Scenario;
+  before(async () => {
+    aws = await startFakeAws(SPEC);
+  });
+  after(() => aws?.close());
+  beforeEach(async () => {
+    s = await makeScenario(aws);
+    aws.resetCalls();
+  });
+  afterEach(() => s.cleanup());
+
+  test('the MFA prompt: exit 130, no STS call, the terminal as it was', async () => {
+    const script = 'before=$(stty -g); "$MFA" -p role -- true; echo "rc=$?"; [ "$(stty -g)" = "$before" ] && echo tty-same';
+    const r = await runInPty(['/bin/bash', '-c', script], {
+      env: { ...s.env, MFA: CLI_PATH },
+      steps: [{ expect: `Enter MFA code for ${s.serial}: `, send: '\x04' }, { expect: 'rc=130' }, { expect: 'tty-same' }],
+      timeoutMs: 20_000,
+    });
+    assert.equal(r.exitStatus, 0, r.output);
+    assert.match(r.output, /MFA prompt cancelled/);
+    assert.equal(aws.calls.GetSessionToken ?? 0, 0);
+  });
+
+  test('the passphrase prompt of the encrypted key files: exit 130, echo back on, no STS call', async () => {
+    const user = aws.users[s.user]!;
+    await writeAwsFiles(s.home, { credentials: '' });
+    const add = await runCli(['add', 'source', '--env', '--backend', 'file'], {
+      env: { ...s.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey, MFA_EXEC_FILE_PASSPHRASE: 'pass' },
+    });
+    assert.equal(add.code, 0, add.stderr);
+    const script = 'before=$(stty -g); "$MFA" -p role -- true; echo "rc=$?"; [ "$(stty -g)" = "$before" ] && echo tty-same';
+    const r = await runInPty(['/bin/bash', '-c', script], {
+      env: { ...s.env, MFA: CLI_PATH },
+      steps: [{ expect: 'Passphrase for the encrypted key files in ', send: '\x04' }, { expect: 'rc=130' }, { expect: 'tty-same' }],
+      timeoutMs: 20_000,
+    });
+    assert.equal(r.exitStatus, 0, r.output);
+    assert.match(r.output, /cancelled/);
+    assert.equal(aws.calls.GetSessionToken ?? 0, 0);
+  });
 });

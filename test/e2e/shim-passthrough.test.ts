@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { runCli, runInPty, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
+import { needs } from '../helpers/needs.ts';
 import { SPEC, configText, makeScenario, type Scenario } from './scenario.ts';
 
 const REPORT = fileURLToPath(new URL('../fixtures/exec/report.mjs', import.meta.url));
@@ -178,7 +179,7 @@ describe('shims stay out of the way', { timeout: 120_000 }, () => {
 
     test(
       'the real terraform version and fmt, after -chdir=DIR',
-      { skip: !existsSync(REAL_TERRAFORM) && `${REAL_TERRAFORM} missing` },
+      { skip: needs('terraform', !existsSync(REAL_TERRAFORM) && `${REAL_TERRAFORM} is not installed`) },
       async () => {
         const realTf = join(s.home, 'real-tf');
         await mkdir(join(s.home, 'infra'));
@@ -237,6 +238,33 @@ describe('shims stay out of the way', { timeout: 120_000 }, () => {
       assert.equal(wrapper.code, 66, `wrapper mode still resolves credentials\n${wrapper.stderr}`);
       const off = await shimRun('terraform', ['plan'], { ...env, MFA_EXEC_DISABLE: '0' });
       assert.equal(off.code, 66, off.stderr);
+    });
+
+    test('TRUE, yes, On disable like 1; false, no, off, empty do not; any other value disables with one warning line (issue 17)', async () => {
+      const env = { ...s.env, AWS_PROFILE: 'role' };
+      for (const value of ['TRUE', 'true', 'yes', 'On']) {
+        const r = await shimRun('terraform', ['apply'], { ...env, MFA_EXEC_DISABLE: value });
+        assert.equal(r.code, 0, `${value}: ${r.stderr}`);
+        assert.equal(report(r).env.AWS_ACCESS_KEY_ID, undefined, `${value}: nothing injected`);
+        assert.equal(r.stderr, '', `${value}: no warning`);
+      }
+      for (const value of ['false', 'NO', 'off', '']) {
+        const r = await shimRun('terraform', ['plan'], { ...env, MFA_EXEC_DISABLE: value });
+        assert.equal(
+          r.code,
+          66,
+          `${value}: credentials are resolved (no terminal here)
+${r.stderr}`,
+        );
+      }
+      const unclear = await shimRun('terraform', ['apply'], { ...env, MFA_EXEC_DISABLE: 'please' });
+      assert.equal(unclear.code, 0, unclear.stderr);
+      assert.equal(report(unclear).env.AWS_ACCESS_KEY_ID, undefined);
+      assert.equal(
+        unclear.stderr,
+        'mfa-exec: warning: MFA_EXEC_DISABLE="please" is not one of 1, true, yes, on (or 0, false, no, off); taken as set: the shim runs its program untouched\n',
+      );
+      assert.equal(stsCalls(), 0);
     });
   });
 });

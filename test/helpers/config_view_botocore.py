@@ -15,12 +15,18 @@ Usage:
              credential_process is not run: its command line is split as botocore splits it
              (compat_shell_split) and returned as argv. Nothing here makes a network call
              (role, SSO and web-identity credentials are deferred until first used).
+      {"op": "own", "config": CONFIG, "credentials": CREDENTIALS}
+          -> {"defaults": [key, ...], "own": {profile: [key, ...]}} | {"error": "Class"}: the keys
+             configparser reads in each file's [DEFAULT] and in each profile's own sections (the
+             config file's sections named as botocore.configloader.build_profile_map names them),
+             before [DEFAULT] is merged in: which settings a profile inherits
   config_view_botocore.py --reference-cases DIR
       prints the config/credentials texts of the cases in DIR/cases/*.py (read as data)
 
 Nested values come back as {"nested": {...}}, as in botocore_profiles.py.
 """
 import base64
+import configparser
 import importlib
 import json
 import os
@@ -30,6 +36,7 @@ import tempfile
 import botocore.credentials
 import botocore.session
 from botocore.compat import compat_shell_split
+from botocore.configloader import build_profile_map
 
 _captured = []
 
@@ -108,6 +115,24 @@ def resolve(config, credentials, profiles):
     return answers
 
 
+def own_keys(config, credentials):
+    defaults, own = set(), {}
+    for path, is_config in ((config, True), (credentials, False)):
+        if not os.path.isfile(path):
+            continue
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read([path])
+        except Exception as e:  # noqa: BLE001 - the caller compares classes
+            return {"error": type(e).__name__}
+        defaults.update(parser.defaults().keys())
+        sections = {name: dict.fromkeys(parser._sections[name]) for name in parser.sections()}
+        profiles = build_profile_map(sections).get("profiles", {}) if is_config else sections
+        for name, values in profiles.items():
+            own.setdefault(name, set()).update(values)
+    return {"defaults": sorted(defaults), "own": {name: sorted(keys) for name, keys in own.items()}}
+
+
 def split(values):
     out = []
     for value in values:
@@ -166,6 +191,8 @@ def main(argv):
             answer = split(request["values"])
         elif op == "files":
             answer = [full_config(c, k) for c, k in request["pairs"]]
+        elif op == "own":
+            answer = own_keys(request["config"], request["credentials"])
         elif op == "resolve":
             answer = resolve(request["config"], request["credentials"], request["profiles"])
         else:

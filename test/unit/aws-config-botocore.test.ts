@@ -16,11 +16,11 @@ import { parseNestedValue } from '../../src/aws-config/ini.ts';
 import { loadAwsFiles } from '../../src/aws-config/load.ts';
 import { configFilePaths } from '../../src/aws-config/paths.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { needsPython } from '../helpers/needs.ts';
 
 const HELPER = fileURLToPath(new URL('../helpers/botocore_profiles.py', import.meta.url));
 const PYTHON = process.env.PYTHON ?? 'python3';
-const probe = spawnSync(PYTHON, ['-c', 'import botocore'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `botocore not importable with ${PYTHON}: ${probe.stderr || probe.error?.message}`;
+const skip = needsPython(PYTHON, 'botocore');
 
 type Values = Record<string, string | { nested: Record<string, string> }>;
 type Result =

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -272,6 +272,25 @@ describe('loadAwsFiles', () => {
     const files = loadAwsFiles({ AWS_CONFIG_FILE: '~/config', AWS_SHARED_CREDENTIALS_FILE: '~/credentials' }, dir, dir);
     assert.deepEqual(profilesOf(files), { default: { region: 'us-east-1', aws_access_key_id: 'AK' }, p: { mfa_serial: 'arn:m' } });
     assert.equal(files.configFile, join(dir, 'config'));
+  });
+
+  test("a regular file's identity as read changes with each write (in place or replaced); a missing file has none", () => {
+    const path = join(dir, 'identity');
+    const env = { AWS_CONFIG_FILE: path, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'nope') };
+    writeFileSync(path, '[default]\nregion = eu-west-1\n');
+    const first = loadAwsFiles(env, dir, dir);
+    assert.match(first.identities?.config ?? '', /^\d+:\d+:\d+:[\d.]+:[\d.]+$/);
+    assert.equal(first.identities?.credentials, undefined);
+    assert.equal(loadAwsFiles(env, dir, dir).identities?.config, first.identities?.config);
+    // The same length in place, with the file's times set back: the change time still moves.
+    const { mtime } = statSync(path);
+    writeFileSync(path, '[default]\nregion = eu-west-2\n');
+    utimesSync(path, mtime, mtime);
+    const inPlace = loadAwsFiles(env, dir, dir);
+    assert.notEqual(inPlace.identities?.config, first.identities?.config);
+    writeFileSync(`${path}.new`, '[default]\nregion = eu-west-3\n');
+    renameSync(`${path}.new`, path);
+    assert.notEqual(loadAwsFiles(env, dir, dir).identities?.config, inPlace.identities?.config);
   });
 
   test('a directory where the file should be is a ConfigError naming it', () => {

@@ -1,8 +1,11 @@
-// Expiry under clock skew, and the bounded STS request options. Pure.
+// Expiry under clock skew, the bounded STS request options, and (issue 17) what GetSessionToken
+// and AssumeRole put on the wire, read by a loopback server standing in for STS.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
 import { requestHandlerOptions } from '../../src/aws/client.ts';
-import { safeExpiry } from '../../src/aws/sts.ts';
+import { awsSts, safeExpiry } from '../../src/aws/sts.ts';
 import { readSettings } from '../../src/settings.ts';
 
 const MIN = 60_000;
@@ -44,4 +47,84 @@ describe('requestHandlerOptions: every attempt is bounded and a timeout is an er
       });
     });
   }
+});
+
+describe('awsSts: the parameters on the wire (a loopback STS reads the request)', () => {
+  const requests: URLSearchParams[] = [];
+  let server: http.Server;
+  let saved: string | undefined;
+  const credentialsXml = (action: string) =>
+    `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>` +
+    (action === 'AssumeRole'
+      ? '<AssumedRoleUser><Arn>arn:aws:sts::1:assumed-role/R/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>'
+      : '') +
+    '<Credentials><AccessKeyId>ASIAWIRE000000000000</AccessKeyId><SecretAccessKey>wire-secret</SecretAccessKey><SessionToken>wire-token</SessionToken>' +
+    `<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></${action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${action}Response>`;
+  before(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        const params = new URLSearchParams(body);
+        requests.push(params);
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end(credentialsXml(params.get('Action') ?? ''));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    saved = process.env.AWS_ENDPOINT_URL_STS;
+    process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+    else process.env.AWS_ENDPOINT_URL_STS = saved;
+    server.close();
+  });
+  const creds = { accessKeyId: 'AKIAWIRE000000000000', secretAccessKey: 'long-term' };
+  const ctx = { region: 'us-east-1', timeoutMs: 5_000, what: 'a test call', profile: 'p', endpoint: undefined };
+  const sent = (params: URLSearchParams) => Object.fromEntries([...params].filter(([k]) => k !== 'Version'));
+
+  test('GetSessionToken with MFA: DurationSeconds, SerialNumber and TokenCode', async () => {
+    const got = await awsSts.getSessionToken(
+      creds,
+      { durationSeconds: 43200, serialNumber: 'arn:aws:iam::1:mfa/me', tokenCode: '123456' },
+      ctx,
+    );
+    assert.equal(got.accessKeyId, 'ASIAWIRE000000000000');
+    assert.deepEqual(sent(requests.at(-1)!), {
+      Action: 'GetSessionToken',
+      DurationSeconds: '43200',
+      SerialNumber: 'arn:aws:iam::1:mfa/me',
+      TokenCode: '123456',
+    });
+  });
+
+  test('GetSessionToken without a device: neither SerialNumber nor TokenCode', async () => {
+    await awsSts.getSessionToken(creds, { durationSeconds: 900 }, ctx);
+    assert.deepEqual(sent(requests.at(-1)!), { Action: 'GetSessionToken', DurationSeconds: '900' });
+  });
+
+  test('AssumeRole: RoleArn, RoleSessionName, DurationSeconds, ExternalId, SerialNumber, TokenCode', async () => {
+    await awsSts.assumeRole(
+      creds,
+      {
+        roleArn: 'arn:aws:iam::2:role/R',
+        sessionName: 'me',
+        durationSeconds: 3600,
+        externalId: 'ext-1',
+        serialNumber: 'arn:aws:iam::1:mfa/me',
+        tokenCode: '654321',
+      },
+      ctx,
+    );
+    assert.deepEqual(sent(requests.at(-1)!), {
+      Action: 'AssumeRole',
+      RoleArn: 'arn:aws:iam::2:role/R',
+      RoleSessionName: 'me',
+      DurationSeconds: '3600',
+      ExternalId: 'ext-1',
+      SerialNumber: 'arn:aws:iam::1:mfa/me',
+      TokenCode: '654321',
+    });
+  });
 });

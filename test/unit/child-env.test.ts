@@ -7,7 +7,9 @@ import {
   credentialVariables,
   nestedChildEnv,
   serverVariables,
+  untouchedChildEnv,
 } from '../../src/child/env.ts';
+import { withoutSecrets } from '../../src/secret-variables.ts';
 import type { Credentials } from '../../src/aws/credentials.ts';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
@@ -61,6 +63,33 @@ test('a nested run keeps the parent environment and markers, without MFA_EXEC_MF
   assert.equal(env.AWS_ACCESS_KEY_ID, PARENT.AWS_ACCESS_KEY_ID);
   assert.equal(env.MFA_EXEC_DEPTH, '2');
   assert.equal(PARENT.MFA_EXEC_MFA_TOKEN, '123456', 'the parent is not changed');
+});
+
+describe('our own secrets reach no environment we build (issue 17)', () => {
+  // The key files' passphrase (ours and aws-vault's name) and an MFA code: the command, --server's
+  // command, an untouched run and a nested one get none of them; nor do mfa_process and a
+  // credential_process (shell-command.ts runs them with withoutSecrets).
+  const SECRETS = { MFA_EXEC_MFA_TOKEN: '123456', MFA_EXEC_FILE_PASSPHRASE: 'pass phrase', AWS_VAULT_FILE_PASSPHRASE: 'vault pass' };
+  const parent: NodeJS.ProcessEnv = { ...PARENT, ...SECRETS };
+  const built: [string, NodeJS.ProcessEnv][] = [
+    ['buildChildEnv (credentials)', buildChildEnv(parent, credentialVariables(CREDS, { profile: 'p' }))],
+    ['buildChildEnv (--server)', buildChildEnv(parent, serverVariables('http://127.0.0.1:1/x', 't', { profile: 'p' }))],
+    ['nestedChildEnv', nestedChildEnv(parent, { MFA_EXEC_DEPTH: '2' })],
+    ['untouchedChildEnv', untouchedChildEnv(parent, { MFA_EXEC_DEPTH: '1' })],
+    ['withoutSecrets', withoutSecrets(parent)],
+  ];
+  for (const [what, env] of built) {
+    test(what, () => {
+      for (const name of Object.keys(SECRETS)) assert.equal(env[name], undefined, name);
+      assert.equal(env.HOME, '/home/u', 'everything else stays');
+    });
+  }
+  test('the parent is not changed', () => assert.equal(parent.MFA_EXEC_FILE_PASSPHRASE, 'pass phrase'));
+  test('an untouched run keeps the AWS variables as they are', () => {
+    const env = untouchedChildEnv(parent, {});
+    assert.equal(env.AWS_PROFILE, 'other');
+    assert.equal(env.AWS_ACCESS_KEY_ID, PARENT.AWS_ACCESS_KEY_ID);
+  });
 });
 
 describe('credentialVariables + buildChildEnv', () => {

@@ -4,11 +4,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { COMMANDS, commandNamed, warmBit } from '../../src/commands/table.ts';
-import type { CommandModule } from '../../src/commands/types.ts';
-import { help } from '../../src/on-demand/commands.ts';
-import { COMMON_OPTIONS, OPTIONS } from '../../src/options.ts';
+import type { CommandEntry, CommandModule } from '../../src/commands/types.ts';
+import { runCommand } from '../../src/on-demand/commands.ts';
+import { COMMON_OPTIONS, OPTIONS, defaultOptions } from '../../src/options.ts';
+import type { Runtime } from '../../src/pipeline/runtime.ts';
 
 const load = (file: string) => import(`../../src/commands/${file}.ts`) as Promise<CommandModule>;
+
+/** What `mfa-exec help [COMMAND]` prints, through the dispatcher as cli.ts runs it. */
+async function help(commands: readonly CommandEntry[], args: string[] = []): Promise<string> {
+  let text = '';
+  const rt = { out: (t: string) => (text += t) } as unknown as Runtime;
+  assert.equal(await runCommand(commandNamed('help')!, { options: defaultOptions(), args }, rt, commands), 0);
+  return text;
+}
 
 describe('the command table', () => {
   test('names and aliases are unique', () => {
@@ -45,5 +54,40 @@ describe('the command table', () => {
     }
     assert.match(text, /^mfa-exec — run commands with MFA-backed AWS role credentials\n\nUsage:\n {2}mfa-exec \[options\]/);
     assert.match(text, /\nExit codes: /);
+  });
+
+  test('--help names every option, and every command and alias', async () => {
+    const text = await help(COMMANDS);
+    for (const option of Object.keys(OPTIONS)) assert.match(text, new RegExp(`--${option}\\b`), option);
+    for (const name of COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])])) {
+      assert.match(text, new RegExp(`mfa-exec ${name}\\b`), name);
+    }
+  });
+
+  for (const entry of COMMANDS) {
+    test(`help ${entry.name}: its usage lines and the options it takes, no other command's`, async () => {
+      const text = await help(COMMANDS, [entry.name]);
+      const own = (await load(entry.file ?? entry.name)).help.usage;
+      for (const line of own) assert.ok(text.includes(`\n  ${line}\n`), line);
+      for (const other of COMMANDS.filter((c) => c !== entry)) {
+        for (const line of (await load(other.file ?? other.name)).help.usage) {
+          if (!own.includes(line) && line.trim().startsWith('mfa-exec ')) assert.ok(!text.includes(line), `${other.name}: ${line}`);
+        }
+      }
+      for (const option of entry.options) assert.match(text, new RegExp(`--${option}\\b`), option);
+      for (const option of Object.keys(OPTIONS).filter((o) => ![...entry.options, ...COMMON_OPTIONS].includes(o as never))) {
+        assert.doesNotMatch(text, new RegExp(`--${option}\\b(?!-)`), `${entry.name} does not take --${option}`);
+      }
+      assert.ok(!text.includes('Exit codes:'), 'the shared parts stay in the whole help');
+    });
+  }
+
+  test('help by an alias is the command’s help; an unknown command is a usage error naming it', async () => {
+    assert.equal(await help(COMMANDS, ['export']), await help(COMMANDS, ['env']));
+    await assert.rejects(help(COMMANDS, ['frobnicate']), (e: Error & { exitCode?: number }) => {
+      assert.equal(e.exitCode, 64);
+      assert.match(e.message, /'frobnicate' is not an mfa-exec command/);
+      return true;
+    });
   });
 });

@@ -218,6 +218,27 @@ describe('config view: secrets', () => {
     assert.equal(body(v.credentials), '\n[x]\nregion = r\n  more = text\n');
   });
 
+  // Issue 17: two ways a secret reached the view.
+  test('a key line behind a byte order mark (botocore: another key; the JS SDK trims the mark) is left out', () => {
+    const v = view(
+      `[profile a]\n\uFEFFmfa_process = oathtool -b SEEDSEED\nregion = r\n`,
+      `[x]\n\uFEFFaws_access_key_id = AKIABOM\n\uFEFFaws_secret_access_key = ${SK}\n  \uFEFFaws_session_token = ${SK}\nregion = r\n`,
+    );
+    assert.equal(body(v.credentials), '\n[x]\nregion = r\n');
+    assert.equal(body(v.config), '\n[profile a]\nregion = r\n');
+  });
+
+  test('a secret setting inside a value (an inline comment to the JS SDK, part of the value to botocore) is cut off', () => {
+    const v = view(
+      `[profile a]\nregion = eu-west-1 ;aws_secret_access_key=${SK}\noutput = json # AWS_Session_Token: ${SK}\ncli_pager =\tx;\uFEFFmfa_process = seed SEEDSEED\n`,
+      `[x]\nregion = r\n  more ;aws_access_key_id = AKIAHIDDEN\n  ; aws_secret_access_key = ${SK}\nother = ;aws_session_token=${SK}\nkept = a;b #c\n`,
+    );
+    assert.equal(body(v.config), '\n[profile a]\nregion = eu-west-1\noutput = json\ncli_pager =\tx\n');
+    assert.equal(body(v.credentials), '\n[x]\nregion = r\n  more\nkept = a;b #c\n');
+    const text = v.config + v.credentials;
+    assert.ok(!text.includes(SK) && !text.includes('AKIAHIDDEN') && !text.includes('SEEDSEED'), text);
+  });
+
   test('in a served section, an indented credential line is dropped, unless it is inside a nested block', () => {
     const v = view(
       '[profile p]\nregion = r\n  role_arn = arn:aws:iam::1:role/Hidden\nrole_arn = arn:aws:iam::1:role/P\nsource_profile = k\ns3 =\n  role_arn = nested-is-harmless\n',

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseAwsFiles } from '../../src/aws-config/load.ts';
 import { configFilePaths, viewVariables, withoutView } from '../../src/aws-config/paths.ts';
+import { defaultOutranksEndpoint, refuseOwnFiles } from '../../src/config-view/fallback.ts';
 import { provideView } from '../../src/config-view/provide.ts';
 import { findView, viewKey, viewPaths, type ViewSpec } from '../../src/config-view/store.ts';
 import { makeView } from '../../src/config-view/write.ts';
@@ -66,6 +67,14 @@ describe('viewKey', () => {
     ];
     const keys = variants.map((v) => viewKey({ ...SPEC, ...v }));
     assert.equal(new Set([base, ...keys]).size, variants.length + 1);
+  });
+
+  test("a file's identity as read stands for its text: the key changes with the identity, not the text read with it", () => {
+    const identified = { ...SPEC, configIdentity: '2049:17:120:1764366000000.123:1764366000000.123' };
+    assert.notEqual(viewKey(identified), viewKey(SPEC));
+    assert.equal(viewKey({ ...identified, configText: `${SPEC.configText}output = json\n` }), viewKey(identified));
+    assert.notEqual(viewKey({ ...identified, configIdentity: '2049:17:120:1764366000000.123:1764366000001.5' }), viewKey(identified));
+    assert.notEqual(viewKey({ ...identified, credentialsIdentity: '2049:18:90:1.5:1.5' }), viewKey(identified));
   });
 });
 
@@ -241,10 +250,70 @@ describe('provideView', () => {
       cacheDir: cache,
       logger: createLogger(false, (l) => lines.push(l)),
       now: () => NOW,
-      load: async () => ({ makeView }),
+      load: async () => ({ makeView, refuseOwnFiles }),
     });
     assert.equal(view, undefined);
     assert.match(lines.join(''), /warning: .*symbolic link.* The command gets your own AWS files/);
+  });
+
+  // Issue 17: every SDK ranks [default]'s credentials above the container endpoint.
+  test('--server, a view that cannot be made, [default] with keys: the run fails (73), saying which setting, before anything runs', async () => {
+    const target = join(ROOT, `real${++n}`);
+    mkdirSync(target, { mode: 0o700 });
+    const cache = join(ROOT, `link${n}`);
+    symlinkSync(target, cache);
+    const lines: string[] = [];
+    const ctx = {
+      cacheDir: cache,
+      logger: createLogger(false, (l) => lines.push(l)),
+      now: () => NOW,
+      load: async () => ({ makeView, refuseOwnFiles }),
+    };
+    const keys = `[default]\naws_access_key_id = AKIADEFAULT000000000\naws_secret_access_key = SECRETSECRETSECRETSECRET\n${SPEC.credentialsText}`;
+    await assert.rejects(
+      Promise.resolve(provideView({ ...SPEC, deferDefault: true, credentialsText: keys }, ctx)),
+      (e: unknown) =>
+        isMfaExecError(e, 'cache') &&
+        e.exitCode === 73 &&
+        /symbolic link.* Nor can the command get your own AWS files instead: \[default\] in \/home\/u\/\.aws\/credentials sets aws_access_key_id, which every AWS SDK would use before the --server endpoint\. Nothing was run\./.test(
+          e.message,
+        ) &&
+        !e.message.includes('SECRETSECRET'),
+    );
+    assert.deepEqual(lines, [], 'no warning that the command goes on');
+    // Without --server the injected keys outrank the files: the command goes on, told why.
+    assert.equal(await provideView({ ...SPEC, credentialsText: keys }, ctx), undefined);
+    // --server with a [default] that holds only a region: the endpoint is reached; the files may stand in.
+    assert.equal(await provideView({ ...SPEC, deferDefault: true }, ctx), undefined);
+  });
+
+  test('defaultOutranksEndpoint: the [default] settings by which an SDK finds credentials, from either file; role parameters alone are none', () => {
+    const spec = (config: string, credentials = '') => ({ ...SPEC, configText: config, credentialsText: credentials, deferDefault: true });
+    const cases: [string, string, string | undefined][] = [
+      ['[default]\nregion = r\nmfa_serial = arn:aws:iam::1:mfa/me\nduration_seconds = 900\n', '', undefined],
+      [
+        '[default]\nregion = r\n',
+        '[default]\naws_access_key_id = A\naws_secret_access_key = S\n',
+        '[default] in /home/u/.aws/credentials sets aws_access_key_id',
+      ],
+      ['[default]\ncredential_process = /bin/own\n', '', '[default] in /home/u/.aws/config sets credential_process'],
+      [
+        '[default]\nrole_arn = arn:aws:iam::1:role/R\ncredential_source = Environment\n',
+        '',
+        '[default] in /home/u/.aws/config sets role_arn',
+      ],
+      ['[default]\nsso_session = corp\n', '', '[default] in /home/u/.aws/config sets sso_session'],
+      ['[default]\nweb_identity_token_file = /t\n', '', '[default] in /home/u/.aws/config sets web_identity_token_file'],
+      ['[profile default]\nlogin_session = arn:aws:iam::1:user/me\n', '', '[default] in /home/u/.aws/config sets login_session'],
+      [
+        '[default]\nregion = r\n',
+        '[default]\n\uFEFFaws_access_key_id = A\n',
+        '[default] in /home/u/.aws/credentials sets aws_access_key_id',
+      ],
+      ['[profile other]\ncredential_process = /bin/own\n', '', undefined],
+    ];
+    for (const [config, credentials, want] of cases)
+      assert.equal(defaultOutranksEndpoint(spec(config, credentials)), want, config + credentials);
   });
 
   test('found without loading the code that makes views', async () => {

@@ -299,6 +299,114 @@ describe('a source profile whose keys are in the key store', () => {
   });
 });
 
+// Issue 17: dropping SerialNumber from GetSessionToken survived every unit test. What each STS
+// call carries, exactly.
+describe('the STS inputs, exactly', () => {
+  test('GetSessionToken: the device, the code and the session duration; AssumeRole: the role, its external id, duration and session name', async () => {
+    const config = `[profile base]
+${KEYS}mfa_serial = ${MFA}
+duration_seconds = 7200
+
+[profile a]
+source_profile = base
+role_arn = ${ROLE_A}
+mfa_serial = ${MFA}
+external_id = ext-42
+role_session_name = me-at-work
+duration_seconds = 1800
+`;
+    const { plan, cacheDir } = planOf(config, 'a');
+    const { sts, calls } = fakeSts();
+    await fetch(plan, cacheDir, sts, fakeTokens(['246810']).tokens);
+    assert.deepEqual(
+      calls.map((c) => [c.action, c.input]),
+      [
+        ['GetSessionToken', { durationSeconds: plan.session!.durationSeconds, serialNumber: MFA, tokenCode: '246810' }],
+        ['AssumeRole', { roleArn: ROLE_A, sessionName: 'me-at-work', durationSeconds: 1800, externalId: 'ext-42' }],
+      ],
+    );
+    assert.equal(plan.session!.durationSeconds, 8 * 3600, 'the MFA session’s own default (duration_seconds is the role’s)');
+  });
+
+  test('no MFA session in front (--no-session): AssumeRole carries the device and the code itself', async () => {
+    const files = parseAwsFiles(
+      `[profile base]\n${KEYS}\n[profile a]\nsource_profile = base\nrole_arn = ${ROLE_A}\nmfa_serial = ${MFA}\nexternal_id = x9\n`,
+      '/home/u/.aws/config',
+      undefined,
+      '/home/u/.aws/credentials',
+    );
+    const plan = resolvePlan(files, 'a', {}, { noSession: true });
+    const { sts, calls } = fakeSts();
+    await fetch(plan, join(ROOT, `c${++dirs}`), sts, fakeTokens(['135790']).tokens);
+    assert.equal(calls.length, 1);
+    const input = calls[0]!.input as AssumeRoleInput;
+    assert.equal(calls[0]!.action, 'AssumeRole');
+    assert.equal(input.serialNumber, MFA);
+    assert.equal(input.tokenCode, '135790');
+    assert.equal(input.externalId, 'x9');
+    assert.equal(input.durationSeconds, 3600);
+    assert.match(input.sessionName, /^mfa-exec-\d+$/);
+  });
+
+  test('no device: GetSessionToken without SerialNumber or TokenCode, and no code is asked for', async () => {
+    const { plan, cacheDir } = planOf(`[profile base]\n${KEYS}\n[profile a]\nsource_profile = base\nrole_arn = ${ROLE_A}\n`, 'a');
+    const { sts, calls } = fakeSts();
+    const { tokens, requests } = fakeTokens([]);
+    await fetch(plan, cacheDir, sts, tokens);
+    assert.equal(requests.length, 0);
+    for (const call of calls) assert.equal(call.input.serialNumber, undefined, call.action);
+  });
+});
+
+// Issue 17: removing the lock survived the unit tests (only the slow e2e test caught it).
+describe('one fetch at a time per chain', () => {
+  test('two fetches of one chain at once: one GetSessionToken and one code; the second waits for the lock and reads the cache', async () => {
+    const { plan, cacheDir } = planOf(CHAIN, 'a');
+    const calls: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // STS answers only once the second fetch is waiting for the lock (or after 3 s: then both got in).
+    const fallback = setTimeout(() => release(), 3_000);
+    const mint = (n: number): Credentials => ({
+      accessKeyId: `ASIAFAKE${String(n).padStart(12, '0')}`,
+      secretAccessKey: 's',
+      sessionToken: 't',
+      expiration: new Date(NOW + HOUR),
+    });
+    const sts: StsApi = {
+      getSessionToken: async () => {
+        calls.push('GetSessionToken');
+        await gate;
+        return mint(calls.length);
+      },
+      assumeRole: async () => (calls.push('AssumeRole'), mint(calls.length)),
+    };
+    const waiting = (message: string) => {
+      if (/waiting for it/.test(message)) release();
+    };
+    const logger = { debugEnabled: true, debug: waiting, info: () => {}, warn: () => {} };
+    const run = (codes: string[]) =>
+      fetchCredentials({
+        plan,
+        refs: planCacheRefs(plan, undefined),
+        env: { PATH: '/usr/bin:/bin' },
+        homedir: ROOT,
+        settings: readSettings({}),
+        cacheDir,
+        logger,
+        now: () => NOW,
+        prompt: openPrompt('none', {}),
+        tokens: fakeTokens(codes).tokens,
+        sts,
+        stsPlace: { region: 'us-east-1', endpoint: undefined, timeoutMs: 1000 },
+      });
+    const [first, second] = await Promise.all([run(['111111']), run(['222222'])]);
+    clearTimeout(fallback);
+    assert.deepEqual(calls, ['GetSessionToken', 'AssumeRole']);
+    assert.deepEqual(second, first, 'the second got what the first cached');
+  });
+});
+
 describe('a source whose credentials are temporary (IAM Identity Center, `aws login`): a cache step of its own', () => {
   const SSO = `[profile sso]
 sso_session = corp

@@ -261,12 +261,14 @@ describe('command mode: subcommands, options and the target command', () => {
       'add',
       'allow',
       'clear',
+      'completion',
       'console',
       'credential-process',
       'deny',
       'doctor',
       'env',
       'exec',
+      'help',
       'import',
       'list',
       'login',
@@ -274,6 +276,7 @@ describe('command mode: subcommands, options and the target command', () => {
       'rotate',
       'shim',
       'status',
+      'version',
     ]);
   });
 
@@ -385,7 +388,7 @@ describe('regression: an empty option value is a missing value, not a silent fal
   }
 });
 
-describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE, then default', () => {
+describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_VAULT, then default', () => {
   const cases: { name: string; flag?: string; env: NodeJS.ProcessEnv; want: { name: string; requested?: string; from: string } }[] = [
     { name: 'nothing asked', env: {}, want: { name: 'default', from: 'the default' } },
     {
@@ -415,6 +418,16 @@ describe('selectProfile: --profile, then MFA_EXEC_PROFILE, AWS_PROFILE, AWS_DEFA
       want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' },
     },
     {
+      name: 'inside an `mfa-exec exec reader` shell (AWS_PROFILE removed), AWS_VAULT names the profile',
+      env: { AWS_VAULT: 'reader' },
+      want: { name: 'reader', requested: 'reader', from: 'AWS_VAULT (the profile of the mfa-exec exec shell this runs in)' },
+    },
+    {
+      name: 'a profile chosen in that shell wins over AWS_VAULT',
+      env: { AWS_VAULT: 'reader', AWS_PROFILE: 'a' },
+      want: { name: 'a', requested: 'a', from: 'AWS_PROFILE' },
+    },
+    {
       name: 'asking for "default" explicitly is a request',
       env: { AWS_PROFILE: 'default' },
       want: { name: 'default', requested: 'default', from: 'AWS_PROFILE' },
@@ -432,7 +445,8 @@ describe('key commands', () => {
   test('add PROFILE --env --backend file; import takes several profiles; remove --yes; rotate --mfa-token', () => {
     const add = command(['add', 'dev', '--env', '--backend', 'file']);
     assert.equal(add.command, 'add');
-    assert.deepEqual(add.args, ['dev']);
+    assert.deepEqual(add.args, []);
+    assert.equal(add.options.profile, 'dev', 'a PROFILE word is the command’s profile');
     assert.equal(add.options.fromEnv, true);
     assert.equal(add.options.backend, 'file');
     assert.deepEqual(command(['import', 'a', 'b c']).args, ['a', 'b c']);
@@ -444,5 +458,65 @@ describe('key commands', () => {
     assert.throws(() => parseCommandLine(['exec', '--backend', 'file', '--', 'true']), usageError(/--backend/));
     assert.throws(() => parseCommandLine(['remove', '--env', 'dev']), usageError(/--env/));
     assert.throws(() => parseCommandLine(['add', '--yes', 'dev']), usageError(/--yes/));
+  });
+});
+
+describe("aws-vault's positional profiles: `status PROFILE`, `env PROFILE` (and `export PROFILE`), `login`, `clear`, `remove`", () => {
+  const cases: { argv: string[]; command: string; profile: string; options?: Partial<Options> }[] = [
+    { argv: ['status', 'reader'], command: 'status', profile: 'reader' },
+    { argv: ['status', 'reader', '--json'], command: 'status', profile: 'reader', options: { json: true } },
+    { argv: ['env', 'reader', '--format', 'json'], command: 'env', profile: 'reader', options: { format: 'json' } },
+    { argv: ['export', 'reader'], command: 'env', profile: 'reader' },
+    { argv: ['login', 'reader', '-d', '1h'], command: 'login', profile: 'reader', options: { duration: 3600 } },
+    { argv: ['clear', 'reader'], command: 'clear', profile: 'reader' },
+    { argv: ['remove', 'reader', '--yes'], command: 'remove', profile: 'reader', options: { yes: true } },
+    { argv: ['credential-process', 'reader'], command: 'credential-process', profile: 'reader' },
+    { argv: ['console', 'reader', '-s'], command: 'console', profile: 'reader', options: { stdout: true } },
+    { argv: ['login', 'sso-dev', '--no-browser'], command: 'login', profile: 'sso-dev', options: { noBrowser: true } },
+    { argv: ['--debug', 'status', 'reader'], command: 'status', profile: 'reader', options: { debug: true } },
+    { argv: ['-p', 'reader', 'status', 'reader'], command: 'status', profile: 'reader', options: {} },
+  ];
+  for (const c of cases) {
+    test(JSON.stringify(c.argv), () => {
+      const inv = command(c.argv);
+      assert.equal(inv.command, c.command);
+      assert.equal(inv.named, true);
+      assert.deepEqual(inv.args, []);
+      assert.deepEqual(inv.options, { ...DEFAULTS, profile: c.profile, ...c.options });
+    });
+  }
+
+  test('without a command word exec is meant, and says so', () => {
+    assert.equal(command(['aws', 's3', 'ls']).named, false);
+    assert.equal(command(['exec', 'aws']).named, true);
+  });
+
+  const errors: { argv: string[]; error: RegExp[] }[] = [
+    { argv: ['list', 'extra'], error: [/'mfa-exec list' takes no arguments/, /'extra'/] },
+    { argv: ['doctor', 'a', 'b'], error: [/'mfa-exec doctor'/, /'a', 'b'/] },
+    { argv: ['version', 'x'], error: [/'mfa-exec version'/, /'x'/] },
+    { argv: ['status', 'a', 'b'], error: [/'mfa-exec status' takes PROFILE/, /'b'/] },
+    { argv: ['env', 'a', 'b', 'c'], error: [/'mfa-exec env'/, /'b', 'c'/] },
+    { argv: ['clear', 'a', 'b'], error: [/'mfa-exec clear'/, /'b'/] },
+    { argv: ['help', 'status', 'env'], error: [/'mfa-exec help'/, /'env'/] },
+    { argv: ['status', 'a', '-p', 'b'], error: [/two profiles/, /'a'/, /'b'/] },
+    { argv: ['status', ''], error: [/empty profile name/] },
+    { argv: ['allow', 'a', 'b'], error: [/'mfa-exec allow' takes PATH at most/, /'b'/] },
+    { argv: ['console', 'a', 'b'], error: [/'mfa-exec console' takes PROFILE at most/, /'b'/] },
+  ];
+  for (const c of errors) {
+    test(`a word the command does not take: ${JSON.stringify(c.argv)}`, () => {
+      assert.throws(() => parseInvocation(c.argv, 'mfa-exec'), usageError(...c.error));
+    });
+  }
+
+  test('-V is --version, as -v is', () => {
+    assert.equal(command(['-V']).options.version, true);
+    assert.equal(command(['status', '-V']).options.version, true);
+  });
+
+  test('COMMAND --help is not held to the words the command takes', () => {
+    const inv = command(['list', 'extra', '--help']);
+    assert.equal(inv.options.help, true);
   });
 });

@@ -119,9 +119,35 @@ describe('encrypted file store', () => {
     const file = join(dir, 'dev.keys');
     const before = readFileSync(file);
     const wrong = makeStore(dir, 'Correct horse');
-    await assertKeyStoreError(wrong.get('dev'), 'keystore-passphrase', /Wrong passphrase .* profile 'dev' .*dev\.keys.*no AWS call/);
+    await assertKeyStoreError(
+      wrong.get('dev'),
+      'keystore-passphrase',
+      /Wrong passphrase for the encrypted key files in .* \(the keys of profile 'dev'\).*no AWS call/,
+    );
     await wrong.get('dev').catch((error: { exitCode: number }) => assert.equal(error.exitCode, ExitCode.keyStorePassphrase));
     assert.deepEqual(readFileSync(file), before);
+  });
+
+  test('a wrong passphrase is asked for again while its source gives another, three tries at most', async () => {
+    const dir = freshDir();
+    await makeStore(dir).set('dev', KEYS);
+    const given: (string | undefined)[] = [];
+    const answers = ['typo', 'still wrong', 'correct horse'];
+    const store = new FileKeyStore({
+      dir,
+      scrypt: FAST,
+      passphrase: async (wrong) => (given.push(wrong?.kind), answers.shift()!),
+    });
+    assert.deepEqual(await store.get('dev'), KEYS);
+    assert.deepEqual(given, [undefined, 'keystore-passphrase', 'keystore-passphrase'], 'asked again with the reason');
+    await store.set('prod', OTHER); // the one that opened the store is kept
+    assert.equal(given.length, 3);
+
+    // A source that ignores the reason and gives the same wrong one: three tries, then the error.
+    let tries = 0;
+    const stubborn = new FileKeyStore({ dir, scrypt: FAST, passphrase: async () => (tries++, 'typo') });
+    await assertKeyStoreError(stubborn.get('dev'), 'keystore-passphrase', /^No passphrase of 3 tries opened .* Wrong passphrase/);
+    assert.equal(tries, 3);
   });
 
   test('a passphrase that does not open the existing files stores nothing', async () => {
@@ -131,7 +157,7 @@ describe('encrypted file store', () => {
     await assertKeyStoreError(
       makeStore(dir, 'typo').set('dev', OTHER),
       'keystore-passphrase',
-      /does not open the key file of profile 'dev'/,
+      /does not open the keys of profile 'dev' in /,
     );
     await assertKeyStoreError(makeStore(dir, 'typo').set('prod', OTHER), 'keystore-passphrase', /Nothing was stored for 'prod'/);
     assert.deepEqual(readFileSync(join(dir, 'dev.keys')), before);
@@ -210,6 +236,31 @@ describe('encrypted file store', () => {
     }
   });
 
+  // Regression (a fuzz of the header on main): `kdf: {"toString":0}` made openKeys throw a TypeError
+  // (a stack trace, exit 70) while building its reason. A malformed header is a corrupt file: exit 74.
+  test('header values that are objects, arrays or null: a clear "corrupt" error (exit 74), never a TypeError', async () => {
+    const dir = freshDir();
+    await makeStore(dir).set('dev', KEYS);
+    const file = join(dir, 'dev.keys');
+    const text = readFileSync(file, 'utf8');
+    const cases: [string, RegExp][] = [
+      ['"kdf":{"toString":0}', /its header is invalid: unknown key derivation \{"toString":0\}/],
+      ['"kdf":{"valueOf":{},"toString":{}}', /unknown key derivation \{"valueOf":\{\},"toString":\{\}\}/],
+      ['"kdf":null', /unknown key derivation null/],
+      ['"kdf":["scrypt"]', /unknown key derivation \["scrypt"\]/],
+      ['"kdf":"' + 'x'.repeat(200) + '"', /unknown key derivation "x{39}…/],
+    ];
+    for (const [kdf, reason] of cases) {
+      writeFileSync(file, text.replace('"kdf":"scrypt"', kdf));
+      await assertKeyStoreError(makeStore(dir).get('dev'), 'keystore-corrupt', reason);
+      await makeStore(dir)
+        .get('dev')
+        .catch((error: { exitCode: number }) => assert.equal(error.exitCode, ExitCode.keyStore));
+    }
+    writeFileSync(file, text.replace('"cipher":"aes-256-gcm"', '"cipher":{"toString":0}'));
+    await assertKeyStoreError(makeStore(dir).get('dev'), 'keystore-corrupt', /unknown cipher \{"toString":0\}/);
+  });
+
   test('header parameters a reader will not run: huge scrypt cost is refused before deriving', async () => {
     const dir = freshDir();
     await makeStore(dir).set('dev', KEYS);
@@ -245,6 +296,53 @@ describe('encrypted file store', () => {
     symlinkSync(real, linked);
     await assertKeyStoreError(makeStore(linked).set('dev', KEYS), 'keystore-io', /symbolic link/);
   });
+
+  // Issue 17: not only doctor's report. Each use of the store's files checks the directory first.
+  test('a key directory others can write to (0777) is made private when keys are read, has or removed, and said so', async () => {
+    for (const use of ['get', 'has', 'remove'] as const) {
+      const dir = freshDir();
+      await makeStore(dir).set('dev', KEYS);
+      chmodSync(dir, 0o777);
+      const warnings: string[] = [];
+      const store = new FileKeyStore({
+        dir,
+        scrypt: FAST,
+        passphrase: async () => 'correct horse',
+        logger: { debugEnabled: false, debug: () => {}, info: () => {}, warn: (m) => void warnings.push(m) },
+      });
+      if (use === 'get') assert.deepEqual(await store.get('dev'), KEYS);
+      else if (use === 'has') assert.equal(store.has('dev'), true);
+      else assert.equal(await store.remove('dev'), true);
+      assert.equal(statSync(dir).mode & 0o777, 0o700, use);
+      assert.equal(warnings.length, 1, use);
+      assert.match(warnings[0]!, /the key directory .* had mode 777; changed it to 700/);
+    }
+  });
+
+  test('a key directory that is a symlink or someone else’s is refused when keys are read (74, naming it); a missing one holds none', async () => {
+    const real = freshDir();
+    await makeStore(real).set('dev', KEYS);
+    const linked = join(ROOT, `link${++counter}`);
+    symlinkSync(real, linked);
+    await assertKeyStoreError(makeStore(linked).get('dev'), 'keystore-io', /key directory .*link\d+ is a symbolic link/);
+    assert.throws(
+      () => makeStore(linked).has('dev'),
+      (e: unknown) => isKeyStoreError(e, 'keystore-io') && e.exitCode === ExitCode.keyStore,
+    );
+    assert.equal(await makeStore(freshDir()).get('dev'), undefined);
+    assert.equal(makeStore(freshDir()).has('dev'), false);
+  });
+
+  test(
+    'a key directory of another user is refused when keys are read (74, naming it)',
+    { skip: process.getuid?.() !== 0 && 'needs root to chown' },
+    async () => {
+      const foreign = freshDir();
+      await makeStore(foreign).set('dev', KEYS);
+      execFileSync('chown', ['65534', foreign]);
+      await assertKeyStoreError(makeStore(foreign).get('dev'), 'keystore-io', new RegExp(`key directory ${foreign} belongs to uid 65534`));
+    },
+  );
 
   test('keysDir: XDG_DATA_HOME if absolute, else ~/.local/share', () => {
     assert.equal(keysDir({ XDG_DATA_HOME: '/x/data' }, '/home/u'), '/x/data/mfa-exec/keys');

@@ -142,10 +142,17 @@ describe('selectStore', () => {
     assert.equal(other.store, keyring, 'another profile still goes to the keyring');
   });
 
-  test('an explicit backend is used as chosen, without a probe', async () => {
-    const keyring = fakeKeyring(false);
+  test('an explicit backend is used as chosen; a keyring chosen by name is probed first, and refused when none answers', async () => {
+    const keyring = fakeKeyring(true);
     assert.equal((await selectStore(input({ MFA_EXEC_BACKEND: 'keyring' }, keyring))).store, keyring);
-    assert.equal(keyring.probes, 0);
+    assert.equal(keyring.probes, 1);
+    const none = fakeKeyring(false);
+    await assert.rejects(selectStore(input({ MFA_EXEC_BACKEND: 'keyring' }, none)), (e: Error & { exitCode?: number; kind?: string }) => {
+      assert.equal(e.kind, 'keystore-unavailable');
+      assert.equal(e.exitCode, 74);
+      assert.match(e.message, /MFA_EXEC_BACKEND=keyring chooses the OS keyring, and none can be used here: .*Nothing was asked or stored/);
+      return true;
+    });
     const file = await selectStore(input({ AWS_VAULT_BACKEND: 'file' }, fakeKeyring(true)));
     assert.equal(file.store.kind, 'file');
     assert.match(file.notes.join('\n'), /chosen by AWS_VAULT_BACKEND=file \(passphrase from nowhere/);

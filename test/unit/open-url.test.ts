@@ -49,6 +49,23 @@ describe('openUrl', () => {
     assert.equal(fs.readFileSync(got, 'utf8'), URL);
   });
 
+  test('the browser gets the environment without our secrets (the passphrase, an MFA code)', async () => {
+    fs.rmSync(got, { force: true });
+    const env = script('env', `env > '${got}'`);
+    await openUrl(URL, {
+      env: {
+        BROWSER: env,
+        PATH: '/usr/bin:/bin',
+        MFA_EXEC_FILE_PASSPHRASE: 'pp',
+        AWS_VAULT_FILE_PASSPHRASE: 'vp',
+        MFA_EXEC_MFA_TOKEN: '123456',
+      },
+    });
+    const seen = fs.readFileSync(got, 'utf8');
+    assert.match(seen, /^PATH=\/usr\/bin:\/bin$/m);
+    assert.doesNotMatch(seen, /PASSPHRASE|MFA_EXEC_MFA_TOKEN/);
+  });
+
   test('none works: undefined, and nothing thrown (the caller says what to do)', async () => {
     assert.equal(await openUrl(URL, { env: { BROWSER: `${fails}:/no/such/browser` } }), undefined);
   });

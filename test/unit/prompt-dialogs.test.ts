@@ -16,6 +16,7 @@ import { kdialog, kdialogLabel } from '../../src/prompt/kdialog.ts';
 import { notificationCommand } from '../../src/prompt/notify.ts';
 import { osascript } from '../../src/prompt/osascript.ts';
 import type { Question } from '../../src/prompt/types.ts';
+import { SECRET_VARIABLES } from '../../src/secret-variables.ts';
 import { ykmanAccount, ykmanArgs } from '../../src/prompt/ykman.ts';
 import { zenity, zenityLabel } from '../../src/prompt/zenity.ts';
 
@@ -181,6 +182,12 @@ describe('helperEnv: what a dialog, ykman or notify-send inherits', () => {
     });
     assert.deepEqual(env, { DISPLAY: ':0', PATH: '/usr/bin', LANG: 'de_DE.UTF-8' });
   });
+
+  // Issue 17: the list every child environment drops is the one a dialog drops (a secret added there reaches no dialog either).
+  test('every one of SECRET_VARIABLES is left out', () => {
+    const env = helperEnv(Object.fromEntries([...SECRET_VARIABLES.map((name) => [name, 'secret']), ['DISPLAY', ':0']]));
+    assert.deepEqual(env, { DISPLAY: ':0' });
+  });
 });
 
 describe('ykman: argv and account', () => {
@@ -216,11 +223,11 @@ test('notifications: notify-send with -- before the summary; osascript with the 
 describe('a dialog prompt against fake programs (no desktop needed)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-exec-dialogs-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  /** A fake `name` on PATH: records its argv, prints $FAKE_OUT, exits $FAKE_CODE (after $FAKE_SLEEP s). */
+  /** A fake `name` on PATH: records its argv and environment, prints $FAKE_OUT, exits $FAKE_CODE (after $FAKE_SLEEP s). */
   const fake = (name: string) =>
     writeFileSync(
       join(dir, name),
-      '#!/bin/sh\nprintf "%s\\0" "$@" > "$0.argv"\n[ -n "$FAKE_SLEEP" ] && sleep "$FAKE_SLEEP"\nprintf "%s" "$FAKE_OUT"\n[ -n "$FAKE_ERR" ] && printf "%s\\n" "$FAKE_ERR" >&2\nexit "${FAKE_CODE:-0}"\n',
+      '#!/bin/sh\nprintf "%s\\0" "$@" > "$0.argv"\nenv > "$0.env"\n[ -n "$FAKE_SLEEP" ] && sleep "$FAKE_SLEEP"\nprintf "%s" "$FAKE_OUT"\n[ -n "$FAKE_ERR" ] && printf "%s\\n" "$FAKE_ERR" >&2\nexit "${FAKE_CODE:-0}"\n',
       { mode: 0o755 },
     );
   fake('zenity');
@@ -246,6 +253,16 @@ describe('a dialog prompt against fake programs (no desktop needed)', () => {
     assert.equal(args[args.indexOf('--title') + 1], 'mfa-exec: MFA prompt');
     await p.ask(question);
     assert.equal(argv('zenity')[argv('zenity').indexOf('--text') + 1], `Enter MFA code for ${SERIAL}\n(profile dev)`, 'said once');
+  });
+  // Issue 17: the dialog program itself (not only helperEnv) gets none of our secrets.
+  test('the program gets no MFA code, no passphrase, no keys', async () => {
+    const secrets = { MFA_EXEC_MFA_TOKEN: '919191', MFA_EXEC_FILE_PASSPHRASE: 'pp-secret', AWS_VAULT_FILE_PASSPHRASE: 'vp-secret' };
+    for (const name of ['zenity', 'kdialog']) {
+      assert.equal(await open(name, { ...secrets, AWS_SECRET_ACCESS_KEY: 'sk-secret', FAKE_OUT: '123456\n' }).ask(question), '123456');
+      const env = readFileSync(join(dir, `${name}.env`), 'utf8');
+      assert.match(env, /^DISPLAY=:99$/m, `${name} ran with our environment`);
+      assert.doesNotMatch(env, /MFA_EXEC_MFA_TOKEN|PASSPHRASE|AWS_SECRET_ACCESS_KEY|919191|-secret/, name);
+    }
   });
   test('Cancel: 130; zenity timing itself out: 66, marked as a question nobody answered', async () => {
     const cancelled = await failure(open('zenity', { FAKE_CODE: '1' }).ask(question));

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseAwsFiles } from '../../src/aws-config/load.ts';
 import { resolvePlan } from '../../src/aws-config/plan.ts';
+import { needsPython } from '../helpers/needs.ts';
 
 const PYTHON = process.env.PYTHON ?? 'python3';
-const probe = spawnSync(PYTHON, ['-c', 'import botocore'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `botocore not importable with ${PYTHON}: ${probe.stderr || probe.error?.message}`;
+const skip = needsPython(PYTHON, 'botocore');
 
 const KEYS = 'aws_access_key_id = AKIAEXAMPLE000000000\naws_secret_access_key = secret\n';
 

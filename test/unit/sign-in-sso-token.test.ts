@@ -4,7 +4,7 @@
 // (test/e2e/sso.test.ts, against the harness's fakes).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -186,6 +186,27 @@ describe('ssoAccessToken', () => {
     assert.deepEqual(saved.somethingNew, { kept: true });
     assert.equal(saved.clientSecret, 'secret-1');
     assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  // Issue 17's rule for files with secrets, on the token files: a write killed before its rename
+  // leaves a temporary copy with the tokens; the next write removes it and says so.
+  test('a temporary copy a killed write left in the cache directory is removed by the next write, and said; the AWS CLI’s files and live writers’ stay', async () => {
+    write(cliToken(5 * MIN));
+    const dir = join(home, '.aws/sso/cache');
+    const dead = join(dir, '.tmp-2147483646-0123456789ab'); // no such process
+    const live = join(dir, `.tmp-${process.pid}-0123456789ab`); // a write in progress
+    const cli = join(dir, 'aws-cli-own.json');
+    for (const f of [dead, live, cli]) writeFileSync(f, '{"refreshToken":"aor-left-behind"}', { mode: 0o600 });
+    const { ctx, logged } = context();
+    assert.equal(await ssoAccessToken(SESSION, ctx, undefined, calls().fake), 'aoa-refreshed-1');
+    assert.equal(existsSync(dead), false, 'the dead writer’s copy is gone');
+    assert.ok(existsSync(live) && existsSync(cli), 'a live writer’s file and the CLI’s own are left');
+    assert.ok(
+      logged.some((l) => l.includes(`removed ${dead}, left by an mfa-exec that was killed while writing`)),
+      logged.join('\n'),
+    );
+    rmSync(live);
+    rmSync(cli);
   });
 
   test('a refresh AWS refuses leaves the file as it was (refresh token included); with no one to sign in: exit 66, one line, the command', async () => {

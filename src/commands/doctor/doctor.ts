@@ -1,6 +1,7 @@
 /**
  * doctor: checks what makes credential injection work or silently fail. Prints one line per
- * finding (ok / warn / fail) on stdout; exit 0 when nothing needs attention, 1 otherwise.
+ * finding (ok / note / warn / fail) on stdout; exit 0 when nothing needs attention (ok and
+ * notes), 1 otherwise.
  * Each check lives in its own file and returns its findings.
  */
 import { loadAwsFiles } from '../../aws-config/load.ts';
@@ -15,6 +16,7 @@ import { checkKeyStore } from './key-store.ts';
 import { checkMfaProcesses } from './mfa-process.ts';
 import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
+import { checkSettings } from './settings.ts';
 import { checkProjectFile } from './project-file.ts';
 import { checkShims } from './shims.ts';
 import { checkSignIns } from './sign-in.ts';
@@ -29,6 +31,7 @@ const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promis
   checkConfigFiles,
   checkProjectFile,
   checkSelectedProfile,
+  checkSettings,
   checkDefaultProfile,
   checkKeyStore,
   checkShims,
@@ -47,5 +50,5 @@ export async function run(_input: CommandInput, rt: Runtime): Promise<number> {
   const findings: Finding[] = [];
   for (const check of CHECKS) findings.push(...(await check(rt, loaded)));
   for (const [level, text] of findings) rt.out(`${level.padEnd(4)}  ${forDisplay(text)}\n`);
-  return findings.some(([level]) => level !== 'ok') ? ExitCode.status : 0;
+  return findings.some(([level]) => level === 'warn' || level === 'fail') ? ExitCode.status : 0;
 }

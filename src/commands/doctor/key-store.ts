@@ -42,7 +42,7 @@ export async function checkKeyStore(rt: Runtime, loaded: LoadedFiles): Promise<F
   if (fs.existsSync(dir) && !isPrivateDir(dir)) {
     findings.push([
       'warn',
-      `the key directory ${dir} is not private (mode 700, yours, not a symlink); mfa-exec fixes the mode on its next write, or refuses it`,
+      `the key directory ${dir} is not private (mode 700, yours, not a symlink); mfa-exec fixes the mode when it next uses the keys, or refuses it`,
     ]);
   }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileId, findTarget } from '../../child/find-target.ts';
 import { shimsDir } from '../../dirs.ts';
+import { ExitCode, isMfaExecError } from '../../errors.ts';
 import { OWN_NAMES } from '../../own-names.ts';
 import type { Runtime } from '../../pipeline/runtime.ts';
 import type { Finding } from './finding.ts';
@@ -43,8 +44,15 @@ export function checkShims(rt: Runtime): Finding[] {
         findings.push(['warn', `'${name}' resolves to ${real.path} before the shim in ${dir}: move ${dir} earlier in PATH`]);
       else findings.push(['ok', `shim '${name}' → ${real.path}`]);
     } catch (error) {
-      // The checkout's launchers come as a set: one for a program that is not installed is no fault.
-      if (launcher) findings.push(['ok', `shim '${name}' in ${dir}: no real '${name}' after it on PATH (not installed?)`]);
+      // A program that is not installed (yet) is no fault of the shim: the checkout's launchers come
+      // as a set, and `shim install terraform aws terragrunt tofu` is what the README suggests.
+      const absent = isMfaExecError(error, 'target') && error.exitCode === ExitCode.notFound;
+      if (launcher && absent) findings.push(['ok', `shim '${name}' in ${dir}: no real '${name}' after it on PATH (not installed?)`]);
+      else if (absent)
+        findings.push([
+          'note',
+          `shim '${name}' in ${dir}: no real '${name}' after it on PATH (not installed?); the shim runs nothing until it is`,
+        ]);
       else findings.push(['fail', `shim '${name}' in ${dir}: ${(error as Error).message}`]);
     }
   }
