@@ -1,10 +1,13 @@
 /**
  * A source profile's credential_process (a role's source, or a profile of its own whose keys
- * mfa-exec turns into an MFA session): run through /bin/sh like the JS SDK and the AWS CLI v2 do,
- * the JSON (Version 1) it prints read. Its stderr goes to ours, so a password manager's "touch
- * your key" shows. Known to the cache by a hash of the profile and the command, never its output.
+ * mfa-exec turns into an MFA session): run through /bin/sh like the JS SDK does, the JSON
+ * (Version 1) it prints read. botocore (both AWS CLIs) splits it into words instead and fails on
+ * a command it cannot split: such a command is refused here too. Its stderr goes to ours, so a
+ * password manager's "touch your key" shows. Known to the cache by a hash of the profile and the
+ * command, never its output.
  */
 import { where } from '../aws-config/setting.ts';
+import { shlexSplit } from '../aws-config/shlex.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { ConfigError } from '../errors.ts';
 import { sha256Hex } from '../sha256.ts';
@@ -33,7 +36,17 @@ export const credentialProcess: SourceKind<ProcessSource> = {
   detect(p, { role }) {
     const command = p.values.credential_process;
     if (role || command === undefined) return undefined;
-    return { kind: 'process', profile: p.name, file: where(p, 'credential_process'), command };
+    const file = where(p, 'credential_process');
+    // botocore splits the command into words (shlex) and fails on what cannot be split: the AWS CLI
+    // gets no credentials from it, and neither does mfa-exec (nor a config view's credential-process).
+    if (shlexSplit(command) === undefined) {
+      throw new ConfigError(
+        `The credential_process of profile '${p.name}' (${file}) has a quote that is not closed, or ends in a backslash: ` +
+          `the AWS CLI cannot split it into a command, so mfa-exec does not run it either. ` +
+          `Close the quote; note that an indented line after it, even an indented [section] header, continues its value.`,
+      );
+    }
+    return { kind: 'process', profile: p.name, file, command };
   },
   id: (source) => `process:${sha256Hex(`${source.profile}\0${source.command}`).slice(0, 32)}`,
   describe: () => 'credential_process',

@@ -1,8 +1,9 @@
 // Self-test of the e2e harness: the fake AWS must behave like AWS where mfa-exec depends on
 // it, and the process helpers must really run without a terminal / inside one.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmod, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -11,6 +12,20 @@ import { baseEnv, makeHome, runCli, runInPty, startFakeAws, type FakeAws, type T
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true'; // exactly 'true', not '1'
 const run = promisify(execFile);
+
+/** Processes still running (zombies are done) whose environment holds `entry`, as "pid command". */
+async function runningWith(entry: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
+    if (!environ.split('\0').includes(entry)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (stat === '' || stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    found.push(`${pid} ${cmdline.replaceAll('\0', ' ').trim()}`);
+  }
+  return found;
+}
 
 interface Creds {
   accessKeyId: string;
@@ -317,9 +332,25 @@ describe('process helpers', { timeout: 20_000 }, () => {
     const sleeper = join(home.home, 'sleeper.sh');
     await writeFile(sleeper, '#!/bin/sh\nsleep 30 &\nsleep 30\n');
     await chmod(sleeper, 0o755);
-    await assert.rejects(runCli([], { env: { PATH: '/usr/bin:/bin' }, argv0Path: sleeper, timeoutMs: 300 }), /still running after 300 ms/);
-    const { stdout } = await run('ps', ['-eo', 'args']);
-    assert.ok(!stdout.includes(sleeper), 'no process of the group survives');
+    // Every process of the run, the two sleeps too, carries this variable; the scan finds them.
+    const mark = randomUUID();
+    const control = spawn('sleep', ['30'], { env: { PATH: '/usr/bin:/bin', HARNESS_RUN: `control-${mark}` } });
+    try {
+      assert.equal((await runningWith(`HARNESS_RUN=control-${mark}`)).length, 1, 'the scan sees a running process');
+    } finally {
+      control.kill('SIGKILL');
+    }
+    await assert.rejects(
+      runCli([], { env: { PATH: '/usr/bin:/bin', HARNESS_RUN: mark }, argv0Path: sleeper, timeoutMs: 1_000 }),
+      /still running after 1000 ms/,
+    );
+    // SIGKILL is sent, not yet acted on: a killed process ends when it next runs, which on a busy
+    // machine can be a while. A survivor would sleep on for 30 s.
+    let left = await runningWith(`HARNESS_RUN=${mark}`);
+    for (const until = Date.now() + 10_000; left.length > 0 && Date.now() < until; left = await runningWith(`HARNESS_RUN=${mark}`)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(left, [], 'no process of the group survives');
   });
 
   test('runInPty delivers Ctrl-C through the terminal and signals to the child', async () => {

@@ -1,8 +1,9 @@
 // Ctrl-C at the MFA prompt, the way a person meets it: in a real terminal, under a shell that
-// goes on afterwards. mfa-exec must be gone at once (exit 130) without any further key, leave the
+// goes on afterwards. mfa-exec must be gone (exit 130) without any further key, leave the
 // terminal's settings as they were, and leave the next line typed to whoever reads next.
 // Regression: a blocking read of /dev/tty kept Node alive after "MFA prompt cancelled." until
-// Enter was pressed, and that line was swallowed.
+// Enter was pressed, and that line was swallowed. Nothing is typed before rc=130 shows, so a
+// process that waits for a key never gets there: no clock decides (how soon is the bench's).
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,14 +30,14 @@ describe('Ctrl-C at the MFA prompt ends mfa-exec at once', { timeout: 60_000 }, 
     ['login', ['login', '--profile', 'role']],
   ];
   for (const [what, args] of commands) {
-    test(`${what}: exit 130 within a second, terminal settings unchanged, the next typed line not swallowed`, async () => {
+    test(`${what}: exit 130 without another key, terminal settings unchanged, the next typed line not swallowed`, async () => {
       const script =
         'before=$(stty -g); "$MFA" "$@"; echo "rc=$?"; [ "$(stty -g)" = "$before" ] && echo tty-same; read line; echo "got=$line"';
       const r = await runInPty(['/bin/bash', '-c', script, 'bash', ...args], {
         env: { ...s.env, MFA: CLI_PATH },
         steps: [
           { expect: `Enter MFA code for ${s.serial}: `, send: '\x03' },
-          { expect: 'rc=130', timeoutMs: 1_000 },
+          { expect: 'rc=130' },
           { expect: 'tty-same' },
           { send: 'hello\r' },
           { expect: 'got=hello' },

@@ -67,23 +67,41 @@ describe('--server: refreshing credentials for long-running commands', { timeout
     assert.equal(aws.calls.AssumeRole, calls.AssumeRole);
   });
 
-  test('the JS SDK default chain gets credentials, and renewed ones once they near expiry, without a prompt', async () => {
+  // Renewed credentials reach the SDK on the request that follows the renewal: the request that
+  // starts it is answered with what is still valid if STS takes longer than a moment (500 ms).
+  const renewal = async (stsDelayMs: number) => {
     await login();
-    const r = await runCli(['--server', '-p', 'role', '--', process.execPath, fixture('sdk-client.mjs'), 'age-role'], {
-      env: s.env,
-      timeoutMs: 40_000,
-    });
-    assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as {
-      first: { id: string; expiration: string };
-      second: { id: string; expiration: string };
-      arn: string;
-    };
-    assert.match(out.arn, /assumed-role\/hc-master\//);
-    assert.notEqual(out.second.id, out.first.id, 'renewed credentials');
-    assert.ok(Date.parse(out.second.expiration) - Date.now() > 50 * 60_000);
-    assert.equal(aws.calls.GetSessionToken, 1, 'renewed from the cached MFA session');
-    assert.equal(aws.calls.AssumeRole, 2);
+    aws.delay(stsDelayMs);
+    try {
+      const r = await runCli(['--server', '-p', 'role', '--', process.execPath, fixture('sdk-client.mjs'), 'age-role'], {
+        env: s.env,
+        timeoutMs: 60_000,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as {
+        first: { id: string; expiration: string };
+        second: { id: string; expiration: string };
+        fetches: number;
+        arn: string;
+      };
+      assert.match(out.arn, /assumed-role\/hc-master\//);
+      assert.notEqual(out.second.id, out.first.id, 'renewed credentials');
+      assert.ok(Date.parse(out.second.expiration) - Date.now() > 50 * 60_000);
+      assert.equal(aws.calls.GetSessionToken, 1, 'renewed from the cached MFA session');
+      assert.equal(aws.calls.AssumeRole, 2, 'one renewal, however many requests waited for it');
+      return out;
+    } finally {
+      aws.delay(0);
+    }
+  };
+
+  test('the JS SDK default chain gets credentials, and renewed ones once they near expiry, without a prompt', async () => {
+    await renewal(0);
+  });
+
+  test('a renewal slower than a request may wait: the still-valid credentials meanwhile, then the renewed ones', async () => {
+    const out = await renewal(2_000);
+    assert.ok(out.fetches > 1, 'the first request after the ageing was answered before STS did');
   });
 
   test('unauthenticated, wrong-token, wrong-Host, other-path and POST requests are refused; the port is closed after exit', async () => {

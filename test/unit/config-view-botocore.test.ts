@@ -430,6 +430,16 @@ const corpus: Case[] = [
     credentials: `[k]\naws_access_key_id = AKIAKKKK000000000000\naws_secret_access_key = ${SK}\n[partial]\naws_access_key_id = AKIAPARTIAL000000000\n`,
   },
   {
+    // Regression (found by the property below): an indented header continues the value before it,
+    // here [default]'s credential_process, with an unclosed quote from the name. botocore cannot
+    // split that command (ValueError) for [default] nor for the role whose source it is; mfa-exec
+    // refuses it too, so the role is served with credential-process saying why.
+    name: "an indented header with a quote continues [default]'s credential_process: botocore cannot split it, mfa-exec refuses it",
+    config:
+      "[default]\ncredential_process = /usr/bin/own-tool --x\n  [profile it's] # note\nregion = eu-west-1\n" +
+      '[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = default\n',
+  },
+  {
     name: 'credential_source = Environment is served',
     config: '[profile env]\nrole_arn = arn:aws:iam::1:role/Env\ncredential_source = Environment\nmfa_serial = arn:aws:iam::1:mfa/e\n',
   },
@@ -464,6 +474,17 @@ describe('config view against botocore', { skip }, () => {
     const view = await checker.check(corpus[0]!);
     assert.deepEqual(view?.served, ['GEHC-000', 'GEHC-056', 'readonly']);
     assert.deepEqual(view?.left, [{ profile: 'default', why: 'it holds no credentials' }]);
+  });
+
+  test('an unsplittable credential_process of [default]: its role is served and refused, saying why; [default] is left', async () => {
+    const view = await checker.check(corpus.find((c) => c.name.startsWith('an indented header with a quote'))!);
+    assert.deepEqual(view?.served, ['admin']);
+    assert.deepEqual(
+      view?.refused.map((r) => r.profile),
+      ['admin'],
+    );
+    assert.match(view?.refused[0]?.why ?? '', /credential_process of profile 'default' .* has a quote that is not closed/);
+    assert.deepEqual(view?.left, [{ profile: 'default', why: 'it has a credential_process of its own' }]);
   });
 
   test('unwritable names are reported', async () => {

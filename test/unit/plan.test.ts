@@ -420,6 +420,12 @@ table('configuration errors about sources (ConfigError, exit 78)', [
     error: [/credential_source = 'environment'/],
   },
   {
+    name: 'a credential_process botocore cannot split (an unclosed quote): refused, as the AWS CLI fails on it',
+    config: `[profile admin]\nrole_arn = ${role('Admin')}\nsource_profile = proc\n[profile proc]\ncredential_process = /usr/bin/get-creds --user 'alice\n`,
+    profile: 'admin',
+    error: [/credential_process of profile 'proc'/, new RegExp(CONFIG), /quote that is not closed/],
+  },
+  {
     name: 'both credential_source and source_profile',
     config: `[profile both]\nrole_arn = ${role('X')}\ncredential_source = Environment\nsource_profile = base\n`,
     credentials: BASE_KEYS,
