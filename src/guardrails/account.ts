@@ -6,6 +6,8 @@
  *   an MFA session, no role      the account in the MFA device's ARN (mfa_serial): a virtual or FIDO
  *                                device belongs to its user's account, and GetSessionToken gives
  *                                credentials of that user
+ *   IAM Identity Center, no role the profile's sso_account_id: GetRoleCredentials gives
+ *                                credentials in that account
  *   anything else                unknown here (keys without MFA, a hardware token's serial, a profile's
  *                                own session token, credential_process): GetCallerIdentity tells,
  *                                after the credentials are fetched and before the command starts
@@ -32,6 +34,10 @@ export function planAccount(plan: Plan): KnownAccount | undefined {
   if (role) {
     const account = arnAccount(role.roleArn);
     return account ? { account, from: `role_arn ${role.roleArn} of profile '${role.profile}'` } : undefined;
+  }
+  if (plan.source.kind === 'sso') {
+    const { accountId, profile } = plan.source;
+    return /^\d{12}$/.test(accountId) ? { account: accountId, from: `sso_account_id ${accountId} of profile '${profile}'` } : undefined;
   }
   const device = plan.session?.mfaSerial;
   const account = arnAccount(device);

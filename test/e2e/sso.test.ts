@@ -3,7 +3,7 @@
 // in auth mode accepts), the real aws CLI (botocore) as a target, the AWS CLI v2's token files,
 // and a $BROWSER stand-in that completes the sign-in as a person would. No timing assertions.
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
@@ -320,6 +320,24 @@ describe('IAM Identity Center profiles', { timeout: 240_000 }, () => {
     const r = await runCli(['sts', 'get-caller-identity', '--output', 'json'], { env: h.env, argv0Path: await h.shim('aws') });
     assert.equal(r.code, 0, r.stderr);
     assert.match(arnOf(r.stdout), DEV_ARN);
+  });
+
+  test("a project's allowed_account_ids refuses an IAM Identity Center profile of another account from its sso_account_id: no browser, no portal call (exit 80)", async () => {
+    const project = join(h.home, 'repo');
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, '.mfa-exec'), 'allowed_account_ids = 111111111111\n');
+    const approved = await runCli(['allow'], { env: h.env, cwd: project });
+    assert.equal(approved.code, 0, approved.stderr);
+    const r = await runCli(['-p', 'sso-dev', '--', 'true'], { env: h.env, cwd: project });
+    assert.equal(r.code, 80, r.stderr);
+    assert.match(r.stderr, new RegExp(`Profile 'sso-dev' gives credentials for account ${w.aws.accountId}`));
+    assert.match(r.stderr, new RegExp(`sso_account_id ${w.aws.accountId} of profile 'sso-dev'`));
+    assert.deepEqual(w.sso.calls, {});
+    assert.deepEqual(await h.browser.opens(), []);
+    // Outside the project the same profile signs in as usual (the refusal came from the file).
+    w.sso.signInSso().writeTo(h.home);
+    const outside = await runCli(['-p', 'sso-dev', '--', 'true'], { env: h.env, cwd: h.home });
+    assert.equal(outside.code, 0, outside.stderr);
   });
 
   test('list, status and doctor: the source kind, the token expiry and what the next run does, with no network call', async () => {

@@ -11,7 +11,20 @@ import { minLifetimeSeconds, renewalFor, type Renewal } from '../../src/guardrai
 import type { Applied, Project } from '../../src/project/types.ts';
 import { ExitCode, isMfaExecError } from '../../src/errors.ts';
 
-const CONFIG = `[profile me]
+const CONFIG = `[profile sso]
+sso_start_url = https://example.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 555555555555
+sso_role_name = Admin
+[profile sso-role]
+source_profile = sso
+role_arn = arn:aws:iam::666666666666:role/deploy
+[profile sso-bad]
+sso_start_url = https://example.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = not-an-account
+sso_role_name = Admin
+[profile me]
 aws_access_key_id = AKIAEXAMPLE
 aws_secret_access_key = s
 mfa_serial = arn:aws:iam::111111111111:mfa/me
@@ -69,6 +82,9 @@ describe('arnAccount / planAccount: the account before any STS call', () => {
     ['nomfa', undefined, undefined], // keys without MFA: GetCallerIdentity tells
     ['hardware', undefined, undefined], // a hardware token's serial is no ARN
     ['temp', undefined, undefined], // the profile's own session token
+    ['sso', '555555555555', /sso_account_id 555555555555 of profile 'sso'/], // IAM Identity Center: the portal's account
+    ['sso-role', '666666666666', /role_arn/], // a role assumed from it: the role's account
+    ['sso-bad', undefined, undefined], // not 12 digits: GetCallerIdentity tells
   ];
   for (const [profile, account, from] of cases) {
     test(`${profile} → ${account ?? 'asked of STS'}`, () => {
