@@ -8,6 +8,7 @@
  *                                credentials of that user
  *   IAM Identity Center, no role the profile's sso_account_id: GetRoleCredentials gives
  *                                credentials in that account
+ *   aws login, no role           the account in login_session (the ARN it signed in as)
  *   anything else                unknown here (keys without MFA, a hardware token's serial, a profile's
  *                                own session token, credential_process): GetCallerIdentity tells,
  *                                after the credentials are fetched and before the command starts
@@ -38,6 +39,11 @@ export function planAccount(plan: Plan): KnownAccount | undefined {
   if (plan.source.kind === 'sso') {
     const { accountId, profile } = plan.source;
     return /^\d{12}$/.test(accountId) ? { account: accountId, from: `sso_account_id ${accountId} of profile '${profile}'` } : undefined;
+  }
+  if (plan.source.kind === 'login') {
+    const { session, profile } = plan.source;
+    const account = arnAccount(session);
+    return account ? { account, from: `login_session ${session} of profile '${profile}'` } : undefined;
   }
   const device = plan.session?.mfaSerial;
   const account = arnAccount(device);

@@ -4,7 +4,7 @@
 // targets. botocore here (1.43, without awscrt) cannot read a login_session profile itself: that
 // is the case mfa-exec fixes. No timing assertions.
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,23 @@ describe('`aws login` (login_session) profiles', { timeout: 240_000 }, () => {
     const r = await runCli(['sts', 'get-caller-identity', '--profile', 'console', '--output', 'json'], { env: h.env, argv0Path: awsShim });
     assert.equal(r.code, 0, r.stderr);
     assert.match(arnOf(r.stdout), ALICE, '--profile console through the view: credential_process');
+  });
+
+  test("a project's allowed_account_ids refuses a login_session of another account from its ARN: no Sign-In call, the cache file untouched (exit 80)", async () => {
+    writeLoginCache(h.home, login);
+    const before = await readFile(cacheFile(), 'utf8');
+    const project = join(h.home, 'repo');
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, '.mfa-exec'), 'allowed_account_ids = 111111111111\n');
+    const approved = await runCli(['allow'], { env: h.env, cwd: project });
+    assert.equal(approved.code, 0, approved.stderr);
+    const r = await runCli(['-p', 'console', '--', 'true'], { env: h.env, cwd: project });
+    assert.equal(r.code, 80, r.stderr);
+    assert.match(r.stderr, new RegExp(`login_session ${login.loginSession} of profile 'console'`));
+    assert.deepEqual(w.sso.calls, {});
+    assert.equal(await readFile(cacheFile(), 'utf8'), before);
+    const outside = await runCli(['-p', 'console', '--', 'true'], { env: h.env, cwd: h.home });
+    assert.equal(outside.code, 0, outside.stderr);
   });
 
   test('5 minutes or less left: 8 runs at once refresh once (a DPoP proof the fake verifies), the rotated refresh token and new credentials written back whole, 0600', async () => {

@@ -24,6 +24,9 @@ sso_start_url = https://example.awsapps.com/start
 sso_region = us-east-1
 sso_account_id = not-an-account
 sso_role_name = Admin
+[profile console]
+login_session = arn:aws:iam::777777777777:user/alice
+region = us-east-1
 [profile me]
 aws_access_key_id = AKIAEXAMPLE
 aws_secret_access_key = s
@@ -85,6 +88,7 @@ describe('arnAccount / planAccount: the account before any STS call', () => {
     ['sso', '555555555555', /sso_account_id 555555555555 of profile 'sso'/], // IAM Identity Center: the portal's account
     ['sso-role', '666666666666', /role_arn/], // a role assumed from it: the role's account
     ['sso-bad', undefined, undefined], // not 12 digits: GetCallerIdentity tells
+    ['console', '777777777777', /login_session arn:aws:iam::777777777777:user\/alice of profile 'console'/], // aws login: the ARN it signed in as
   ];
   for (const [profile, account, from] of cases) {
     test(`${profile} → ${account ?? 'asked of STS'}`, () => {
