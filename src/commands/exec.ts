@@ -28,6 +28,7 @@ import {
 } from '../child/env.ts';
 import { findTarget } from '../child/find-target.ts';
 import { needsNoCredentials } from '../child/needs-credentials.ts';
+import { platform } from '../platform/index.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
 import { runTarget } from '../child/run.ts';
 import { provideView } from '../config-view/provide.ts';
@@ -72,7 +73,7 @@ type Run = (childEnv: NodeJS.ProcessEnv) => Promise<number>;
 
 /** The `exec` subcommand (and the default command): the target is the first word, else $SHELL. */
 export function run({ args, options, profileFirst }: CommandInput, rt: Runtime): Promise<number> {
-  const shell = rt.env.SHELL || '/bin/sh';
+  const shell = platform.loginShell(rt.env);
   const [name, ...rest] = args;
   const first = profileFirst && {
     profile: profileFirst.profile,

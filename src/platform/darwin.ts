@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import { below } from './proc.ts';
-import { POSIX_SIGNALS, POSIX_TERMINAL, posixShell, terminalAttached, xdgOr, type Env } from './posix.ts';
+import { POSIX_SIGNALS, POSIX_TERMINAL, posixLoginShell, posixShell, terminalAttached, xdgOr, type Env } from './posix.ts';
 import type { Tools } from './tools.ts';
 import type { Platform } from './types.ts';
 
@@ -62,4 +62,5 @@ export const darwin: Platform = {
   shim: { kind: 'symlink' },
   openers: (url) => [['open', url]],
   shell: posixShell,
+  loginShell: posixLoginShell,
 };

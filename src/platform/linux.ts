@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { descendants, procStat } from './proc.ts';
-import { POSIX_SIGNALS, POSIX_TERMINAL, posixShell, terminalAttached, xdgOr, type Env } from './posix.ts';
+import { POSIX_SIGNALS, POSIX_TERMINAL, posixLoginShell, posixShell, terminalAttached, xdgOr, type Env } from './posix.ts';
 import type { Platform } from './types.ts';
 
 export const linux: Platform = {
@@ -27,4 +27,5 @@ export const linux: Platform = {
   shim: { kind: 'symlink' },
   openers: (url) => [['xdg-open', url]],
   shell: posixShell,
+  loginShell: posixLoginShell,
 };

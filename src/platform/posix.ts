@@ -21,6 +21,7 @@ export function xdgOr(value: string | undefined, fallback: string): string {
 }
 
 export const posixShell = (command: string) => ({ file: '/bin/sh', args: ['-c', command] });
+export const posixLoginShell = (env: Env): string => env.SHELL || '/bin/sh';
 
 /** The guess where the system cannot say which group the terminal signals: a terminal on stdin or stderr is taken as ours. */
 export const terminalAttached = (tools: Tools): boolean => tools.isatty(0) || tools.isatty(2);

@@ -66,4 +66,6 @@ export interface Platform {
    * and arguments; `verbatim`: the arguments are the command line as written (Windows' cmd).
    */
   shell(command: string, env: Env): { file: string; args: string[]; verbatim?: boolean };
+  /** The shell `exec PROFILE` runs when no command is given (aws-vault's habit): $SHELL; Windows: %COMSPEC%. */
+  loginShell(env: Env): string;
 }

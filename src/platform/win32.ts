@@ -65,4 +65,5 @@ export const win32: Platform = {
     args: ['/d', '/s', '/c', `"${command}"`],
     verbatim: true,
   }),
+  loginShell: (env) => (env.COMSPEC && path.win32.isAbsolute(env.COMSPEC) ? env.COMSPEC : system32(env, 'cmd.exe')),
 };

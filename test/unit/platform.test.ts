@@ -122,6 +122,19 @@ describe('the browser opener', () => {
   });
 });
 
+describe('the shell `exec PROFILE` starts without a command', () => {
+  test('Linux and macOS: $SHELL, else /bin/sh', () => {
+    for (const p of [linux, darwin]) {
+      assert.equal(p.loginShell({ SHELL: '/usr/bin/fish' }), '/usr/bin/fish');
+      assert.equal(p.loginShell({}), '/bin/sh');
+    }
+  });
+  test('Windows: %COMSPEC% when absolute, else cmd.exe in System32 ($SHELL means nothing there)', () => {
+    assert.equal(win32.loginShell({ COMSPEC: 'C:\\Tools\\cmd.exe', SHELL: '/bin/bash' }), 'C:\\Tools\\cmd.exe');
+    assert.equal(win32.loginShell({ COMSPEC: 'cmd.exe', SYSTEMROOT: 'C:\\Windows' }), 'C:\\Windows\\System32\\cmd.exe');
+  });
+});
+
 describe("mfa_process and credential_process's shell", () => {
   const command = 'op read "op://vault/aws/one-time password?attribute=otp" & echo';
   test('Linux and macOS: /bin/sh -c, the command one argument', () => {
