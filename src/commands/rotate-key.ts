@@ -25,6 +25,11 @@ import { mask, type Logger } from '../log.ts';
 const PROPAGATION_DELAYS_MS = [1_000, 2_000, 3_000, 4_000, 5_000, 5_000, 10_000, 10_000, 10_000, 10_000];
 /** A key IAM lists as made this long before the journal's start is not the one rotate made (clock skew allowance). */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
+/**
+ * A rotate killed before IAM answered CreateAccessKey: the key it may have made was made during
+ * that call, which the SDK gives up on well within this; a key made later is someone else's.
+ */
+const CREATE_CALL_MS = 5 * 60 * 1000;
 const HELD_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type HeldSignal = (typeof HELD_SIGNALS)[number];
 
@@ -295,12 +300,25 @@ export async function settleInterrupted(
     journal.clear();
     return 'finished';
   }
-  // The old key is still the stored one: the new key (if IAM made it) is stored nowhere.
-  const made = listed.filter(
-    (k) =>
-      k.accessKeyId !== stored &&
-      (record.newKeyId !== undefined ? k.accessKeyId === record.newKeyId : (k.created?.getTime() ?? 0) >= record.startedAt - CLOCK_SKEW_MS),
-  );
+  // The old key is still the stored one: the new key (if IAM made it) is stored nowhere. Without
+  // its id (killed before IAM answered), a key counts as the rotate's only when it was made while
+  // CreateAccessKey could have been running; any other is the user's (made by hand, by CI, by a
+  // teammate, days later), named and left alone.
+  const during = (k: (typeof listed)[number]) => {
+    const created = k.created?.getTime();
+    return (
+      created !== undefined && created >= record.startedAt - CLOCK_SKEW_MS && created <= record.startedAt + CREATE_CALL_MS + CLOCK_SKEW_MS
+    );
+  };
+  const others = listed.filter((k) => k.accessKeyId !== stored);
+  const made = others.filter((k) => (record.newKeyId !== undefined ? k.accessKeyId === record.newKeyId : during(k)));
+  if (record.newKeyId === undefined) {
+    for (const key of others.filter((k) => !made.includes(k))) {
+      logger.warn(
+        `an earlier rotate of profile '${r.profile}' was interrupted before IAM answered; the key ${key.accessKeyId} was not made while it ran${key.created ? ` (made ${key.created.toISOString()})` : ''}, so it is not the rotate's: left alone`,
+      );
+    }
+  }
   for (const key of made) {
     logger.warn(
       `an earlier rotate of profile '${r.profile}' was interrupted before it stored the new key ${key.accessKeyId}: that key is live but stored nowhere (its secret is lost); deleting it`,

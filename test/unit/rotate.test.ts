@@ -302,15 +302,23 @@ describe('settleInterrupted: the next rotate finishes what a killed one left', (
     assert.deepEqual(dropped, [OLD.accessKeyId]);
   });
 
-  test('killed before IAM answered CreateAccessKey: a key made after the start is deleted, an older one of the user’s is not', async () => {
+  test('killed before IAM answered CreateAccessKey: a key made while the call could run is deleted; an older one, a later one, one without a date are the user’s', async () => {
     const mine = { accessKeyId: 'AKIAMINE000000000000', created: new Date(NOW + 1000) };
     const theirs = { accessKeyId: 'AKIATHEIRS0000000000', created: new Date(NOW - 3 * 86_400_000) };
-    for (const other of [mine, theirs]) {
+    const later = { accessKeyId: 'AKIALATER00000000000', created: new Date(NOW + 2 * 86_400_000) };
+    const undated = { accessKeyId: 'AKIAUNDATED000000000' };
+    for (const other of [mine, theirs, later, undated]) {
       const { iam, ops } = fakeIam({ keys: [{ accessKeyId: OLD.accessKeyId }, other] });
-      const { r } = rotation(iam, fakeHome().keyHome);
+      const { r, lines } = rotation(iam, fakeHome().keyHome);
       r.journal.write({ profile: 'dev', user: 'alice', oldKeyId: OLD.accessKeyId, startedAt: NOW });
       assert.equal(await settle(iam, r, OLD.accessKeyId), 'none');
-      assert.deepEqual(ops(), other === mine ? ['ListAccessKeys', `DeleteAccessKey ${mine.accessKeyId}`] : ['ListAccessKeys']);
+      assert.deepEqual(
+        ops(),
+        other === mine ? ['ListAccessKeys', `DeleteAccessKey ${mine.accessKeyId}`] : ['ListAccessKeys'],
+        other.accessKeyId,
+      );
+      if (other !== mine) assert.match(lines.join(''), new RegExp(`the key ${other.accessKeyId} was not made while it ran.*left alone`));
+      assert.equal(r.journal.read(), undefined);
     }
   });
 
