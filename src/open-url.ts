@@ -12,7 +12,7 @@
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { platformFor } from './platform/index.ts';
-import { withoutSecrets } from './secret-variables.ts';
+import { withoutSecretsOrCredentials } from './secret-variables.ts';
 
 export interface OpenUrlOptions {
   env: Readonly<Record<string, string | undefined>>;
@@ -53,7 +53,7 @@ function tryOpener(file: string, args: string[], spawn: NonNullable<OpenUrlOptio
     let child: ChildProcess;
     try {
       // Its own session and no stdio of ours: stdout belongs to the target, and a browser's chatter is not ours to show.
-      child = spawn(file, args, { stdio: 'ignore', detached: true, env: withoutSecrets(options.env) as NodeJS.ProcessEnv });
+      child = spawn(file, args, { stdio: 'ignore', detached: true, env: withoutSecretsOrCredentials(options.env) as NodeJS.ProcessEnv });
     } catch {
       resolve(false);
       return;

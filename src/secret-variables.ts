@@ -9,6 +9,27 @@
  */
 export const SECRET_VARIABLES = ['MFA_EXEC_MFA_TOKEN', 'MFA_EXEC_FILE_PASSPHRASE', 'AWS_VAULT_FILE_PASSPHRASE'] as const;
 
+/**
+ * AWS credentials in the environment (a wrapped command's, or --server's token): a program that
+ * only asks or tells a person, opens a browser or reads the keyring has no use for them.
+ */
+export const CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+] as const;
+
+/** A copy of `env` without SECRET_VARIABLES and CREDENTIAL_VARIABLES: for helpers that are no AWS client. */
+export function withoutSecretsOrCredentials<T extends Readonly<Record<string, string | undefined>>>(
+  env: T,
+): Record<string, string | undefined> {
+  const out = withoutSecrets(env);
+  for (const name of CREDENTIAL_VARIABLES) delete out[name];
+  return out;
+}
+
 /** A copy of `env` without SECRET_VARIABLES. */
 export function withoutSecrets<T extends Readonly<Record<string, string | undefined>>>(env: T): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = { ...env };

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { IN_EXECUTABLE, KEYRING_CHILD } from '../executable.ts';
-import { SECRET_VARIABLES } from '../secret-variables.ts';
+import { CREDENTIAL_VARIABLES, SECRET_VARIABLES } from '../secret-variables.ts';
 import { KEYRING_CHILD_SOURCE } from './keyring-child-source.ts';
 
 export type KeyringOp = 'probe' | 'get' | 'set' | 'remove' | 'list';
@@ -44,15 +44,7 @@ function resolveKeyringModule(): string | undefined {
  * Variables that only slow the child down or load code into it, and secrets it has no use for
  * (the keys `add --env` reads, the passphrase, an MFA code); nothing else is changed.
  */
-const DROPPED_ENV = [
-  'NODE_OPTIONS',
-  'NODE_EXTRA_CA_CERTS',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  ...SECRET_VARIABLES,
-];
+const DROPPED_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', ...CREDENTIAL_VARIABLES, ...SECRET_VARIABLES];
 
 /**
  * The helper's command: `node -e <source>` under Node; in the single executable, the executable

@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { printable } from '../printable.ts';
-import { SECRET_VARIABLES } from '../secret-variables.ts';
+import { CREDENTIAL_VARIABLES, SECRET_VARIABLES } from '../secret-variables.ts';
 import type { DialogName } from './desktop.ts';
 import { cannotAsk, PromptCancelledError, promptTimedOut } from './errors.ts';
 import type { Prompt, PromptContext, Question, QuestionContext } from './types.ts';
@@ -50,14 +50,7 @@ export interface DialogProgram {
 }
 
 /** Variables a dialog must not inherit: our own secrets (the one list every child environment drops) and keys. */
-const HIDDEN_VARIABLES: readonly string[] = [
-  ...SECRET_VARIABLES,
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-];
+const HIDDEN_VARIABLES: readonly string[] = [...SECRET_VARIABLES, ...CREDENTIAL_VARIABLES];
 
 /** The environment of a program mfa-exec runs to ask or to tell a person (a dialog, ykman, notify-send). */
 export function helperEnv(env: PromptContext['env']): NodeJS.ProcessEnv {

@@ -63,7 +63,7 @@ describe('openUrl', () => {
     assert.equal(fs.readFileSync(got, 'utf8'), URL);
   });
 
-  test('the browser gets the environment without our secrets (the passphrase, an MFA code)', async () => {
+  test('the browser gets the environment without our secrets (the passphrase, an MFA code) or AWS credentials (a wrapped shell, --server)', async () => {
     fs.rmSync(got, { force: true });
     const env = script('env', `env > '${got}'`);
     await openUrl(URL, {
@@ -73,11 +73,21 @@ describe('openUrl', () => {
         MFA_EXEC_FILE_PASSPHRASE: 'pp',
         AWS_VAULT_FILE_PASSPHRASE: 'vp',
         MFA_EXEC_MFA_TOKEN: '123456',
+        AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+        AWS_SECURITY_TOKEN: 'token',
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: 'server-token',
+        AWS_REGION: 'eu-west-1',
       },
     });
     const seen = fs.readFileSync(got, 'utf8');
     assert.match(seen, /^PATH=\/usr\/bin:\/bin$/m);
-    assert.doesNotMatch(seen, /PASSPHRASE|MFA_EXEC_MFA_TOKEN/);
+    assert.match(seen, /^AWS_REGION=eu-west-1$/m);
+    assert.doesNotMatch(
+      seen,
+      /PASSPHRASE|MFA_EXEC_MFA_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET|AWS_SESSION_TOKEN|AWS_SECURITY_TOKEN|AUTHORIZATION_TOKEN/,
+    );
   });
 
   test('none works: undefined, and nothing thrown (the caller says what to do)', async () => {
