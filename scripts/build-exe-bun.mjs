@@ -6,8 +6,8 @@
 //   splitting            one 0.94 MB bundle parsed at every start (60 ms) against the warm chunks
 //                        only (27 ms): an on-demand import() loads an embedded chunk when called;
 //   bytecode             27 → 16 ms (with splitting it needs format 'esm');
-//   lazy built-ins       node:child_process, node:tty, node:fs/promises on first use, as
-//                        scripts/build.mjs does for Node: −0.6 ms;
+//   lazy built-ins       node:child_process, node:tty, node:fs/promises on first use, with
+//                        the plugin scripts/build.mjs uses (builtins-on-first-use.mjs): −0.6 ms;
 //   native SHA-256       src/sha256.ts (plain JS, because Node's node:crypto costs a module load)
 //                        becomes Bun's built-in hasher, which costs none here: −1.6 ms;
 //   jitPolicy 10         JIT tier-up thresholds ×10: a warm run is too short to repay compiling
@@ -18,36 +18,10 @@
 /* global Bun */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { builtinsOnFirstUse } from './builtins-on-first-use.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const SRC = path.resolve(import.meta.dir, '../src');
-
-/** Bun folds process.platform and process.arch for the target: the same modules load lazily there as under Node. */
-const BUILTINS_ON_FIRST_USE = ['child_process', 'tty', 'fs/promises'];
-const builtinsOnFirstUse = {
-  name: 'builtins-on-first-use',
-  setup(b) {
-    const filter = new RegExp(`^(node:)?(${BUILTINS_ON_FIRST_USE.join('|')})$`);
-    b.onResolve({ filter }, (args) =>
-      args.namespace === 'builtin-on-first-use' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-on-first-use' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, async (args) => {
-      const real = await import(`node:${args.path}`);
-      const functions = Object.keys(real).filter(
-        (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name) && typeof real[name] === 'function',
-      );
-      const lines = [
-        'let m;',
-        `const load = () => (m ??= require('node:${args.path}'));`,
-        'export default new Proxy({}, { get: (_, key) => load()[key] });',
-        ...functions.map(
-          (name) => `export function ${name}(...a) { return new.target ? new (load().${name})(...a) : load().${name}.apply(this, a); }`,
-        ),
-      ];
-      return { contents: lines.join('\n'), loader: 'js' };
-    });
-  },
-};
 
 /** src/sha256.ts, the same digests (UTF-8, lone surrogates as U+FFFD) from Bun's built-in hasher. */
 const nativeSha256 = {
@@ -137,7 +111,8 @@ const result = await Bun.build({
   format: 'esm',
   minify: true,
   define: { __MFA_EXEC_VERSION__: JSON.stringify(options.version) },
-  plugins: [builtinsOnFirstUse, nativeSha256, templateImports, keyringAddon],
+  // Bun folds process.platform and process.arch for the target: the same modules load lazily there as under Node.
+  plugins: [builtinsOnFirstUse(), nativeSha256, templateImports, keyringAddon],
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);

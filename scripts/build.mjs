@@ -15,6 +15,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { rm, writeFile, chmod, readFile, mkdir } from 'node:fs/promises';
+import { builtinsOnFirstUse } from './builtins-on-first-use.mjs';
 
 const outdir = new URL('../dist/', import.meta.url).pathname;
 const requireBuiltin = createRequire(import.meta.url);
@@ -71,50 +72,6 @@ const otherImportsAreDropped = {
 };
 
 /**
- * Built-in modules the warm bundle gets on first use instead of at start-up: node:child_process
- * and node:tty (with net and stream: ~3 ms per run on Node 20) are needed only by exec and the
- * shims when they spawn, not by credential-process, status, env or list; node:fs/promises (with
- * readline and the fs watchers) is loaded by isexe, under `which`, for an async API mfa-exec never
- * calls (it uses which.sync). Each import of them gets a stand-in module whose functions load the
- * real module when first called (its default export: when a property is first read). Importing
- * anything else from them fails the build.
- */
-const BUILTINS_ON_FIRST_USE = ['child_process', 'tty', 'fs/promises'];
-const builtinsOnFirstUse = {
-  name: 'builtins-on-first-use',
-  setup(b) {
-    const filter = new RegExp(`^(node:)?(${BUILTINS_ON_FIRST_USE.join('|')})$`);
-    b.onResolve({ filter }, (args) =>
-      args.namespace.startsWith('builtin-on-first-use')
-        ? { path: args.path, external: true } // the stand-in's own require()
-        : {
-            path: args.path.replace(/^node:/, ''),
-            // A require() (isexe's, from a CommonJS package) gets one object that reads the real
-            // module's property when it is read: such callers read it at call time, `(0, x.stat)(…)`.
-            namespace: args.kind === 'require-call' ? 'builtin-on-first-use-cjs' : 'builtin-on-first-use',
-          },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use-cjs' }, (args) => ({
-      contents: `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:${args.path}'))[key] });`,
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, async (args) => {
-      const real = await import(`node:${args.path}`);
-      const functions = Object.keys(real).filter((name) => name !== 'default' && typeof real[name] === 'function');
-      const lines = [
-        'let m;',
-        `const load = () => (m ??= require('node:${args.path}'));`,
-        'export default new Proxy({}, { get: (_, key) => load()[key] });',
-        ...functions.map(
-          (name) => `export function ${name}(...a) { return new.target ? new (load().${name})(...a) : load().${name}.apply(this, a); }`,
-        ),
-      ];
-      return { contents: lines.join('\n'), loader: 'js' };
-    });
-  },
-};
-
-/**
  * The other built-in modules, imported by the warm bundle and boot.ts as ES modules: in CommonJS
  * output esbuild gives each importing file its own copy of the module's exports (__toESM: a
  * getter per export, ~100 for node:fs, nine files import it), about 1 ms per run. Here each is
@@ -156,7 +113,8 @@ const warm = await build({
   splitting: false,
   format: 'cjs',
   write: false,
-  plugins: [onDemandIsExternal, otherImportsAreDropped, builtinsOnFirstUse, builtinsOnce],
+  // builtinsOnFirstUse: node:child_process, node:tty and node:fs/promises load when first used (scripts/builtins-on-first-use.mjs).
+  plugins: [onDemandIsExternal, otherImportsAreDropped, builtinsOnFirstUse({ commonJsRequires: true }), builtinsOnce],
   banner: {},
   // import.meta is empty in CommonJS: code of the warm bundle must not use it (cli.ts has __filename).
   logOverride: { 'empty-import-meta': 'error' },

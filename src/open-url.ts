@@ -11,21 +11,21 @@
  * argument; a command is split into words at white space (no shell runs it).
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { platformFor } from './platform/index.ts';
+import { platform as current, type Platform } from './platform/index.ts';
 import { withoutSecretsOrCredentials } from './secret-variables.ts';
 
 export interface OpenUrlOptions {
   env: Readonly<Record<string, string | undefined>>;
-  platform?: NodeJS.Platform;
+  /** Whose opener and $BROWSER separator (default: this system's). */
+  platform?: Platform;
   /** How long an opener that has not exited yet is given to fail; after that it counts as opened (a browser that stays). */
   graceMs?: number;
   spawn?: (file: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 }
 
 /** The commands to try, in order, each as [file, ...args] with the URL in place. */
-export function openers(url: string, env: OpenUrlOptions['env'], platform: NodeJS.Platform): string[][] {
+export function openers(url: string, env: OpenUrlOptions['env'], system: Platform = current): string[][] {
   const browser = env.BROWSER?.trim();
-  const system = platformFor(platform);
   if (browser) {
     const commands = browser
       .split(system.path.delimiter) // ':', or ';' on Windows (Python's os.pathsep)
@@ -42,7 +42,7 @@ export function openers(url: string, env: OpenUrlOptions['env'], platform: NodeJ
  */
 export async function openUrl(url: string, options: OpenUrlOptions): Promise<string | undefined> {
   const spawn = options.spawn ?? nodeSpawn;
-  for (const [file, ...args] of openers(url, options.env, options.platform ?? process.platform)) {
+  for (const [file, ...args] of openers(url, options.env, options.platform)) {
     if (await tryOpener(file!, args, spawn, options)) return file;
   }
   return undefined;

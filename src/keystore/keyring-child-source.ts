@@ -9,11 +9,10 @@
  * good: an AbortSignal or a timer cannot fire, and a worker thread stuck in native code keeps the
  * process from exiting. A child can always be killed; keyring-process.ts does so at its deadline.
  *
- * On Linux the entry is pinned to the Secret Service: the library's default falls back to the
- * kernel keyring (keyutils), which forgets everything at logout or reboot, so keys "stored" there
- * would silently vanish.
+ * The entry is opened with the options the request carries, the platform's (src/platform/: on
+ * Linux pinned to the Secret Service).
  *
- * Request:  { module, service, op: 'probe'|'get'|'set'|'remove'|'list', account?, value? }
+ * Request:  { module, service, op: 'probe'|'get'|'set'|'remove'|'list', account?, value?, entry? }
  * Answer:   { ok: true, value?, removed?, accounts? } | { ok: false, stage: 'load'|'open'|'call', message }
  */
 export const KEYRING_CHILD_SOURCE = String.raw`
@@ -27,8 +26,7 @@ process.stdin.on('end', () => {
     const req = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const lib = require(req.module);
     stage = 'open';
-    const options = process.platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined;
-    const entry = new lib.Entry(req.service, typeof req.account === 'string' ? req.account : '(mfa-exec probe)', options);
+    const entry = new lib.Entry(req.service, typeof req.account === 'string' ? req.account : '(mfa-exec probe)', req.entry);
     stage = 'call';
     switch (req.op) {
       case 'probe': entry.getPassword(); answer = { ok: true }; break;

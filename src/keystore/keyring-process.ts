@@ -16,6 +16,8 @@ export interface KeyringRequest {
   service: string;
   account?: string;
   value?: string;
+  /** The options the library's Entry is opened with: the platform's (Platform.keyring.entry). */
+  entry?: Readonly<Record<string, unknown>>;
 }
 
 export type KeyringAnswer =

@@ -6,6 +6,7 @@
  * deadline, not a hang.
  */
 import { silentLogger, type Logger } from '../log.ts';
+import { platform as current, type Platform } from '../platform/index.ts';
 import { KeyStoreError } from './errors.ts';
 import { readKeyringIndex, updateKeyringIndex } from './keyring-index.ts';
 import { decodeKeys, encodeKeys, isKeyText } from './keys-json.ts';
@@ -22,7 +23,8 @@ export type RunKeyring = (request: KeyringRequest, options: KeyringProcessOption
 
 export interface KeyringStoreOptions {
   env: Readonly<Record<string, string | undefined>>;
-  platform?: NodeJS.Platform;
+  /** Which keyring, and how the library opens it (default: this system's). */
+  platform?: Platform;
   service?: string;
   timeoutMs?: number;
   probeTimeoutMs?: number;
@@ -33,12 +35,6 @@ export interface KeyringStoreOptions {
 }
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
-
-function keyringName(platform: NodeJS.Platform): string {
-  if (platform === 'darwin') return 'the macOS Keychain';
-  if (platform === 'win32') return 'the Windows Credential Manager';
-  return 'the Secret Service keyring';
-}
 
 export class KeyringKeyStore implements KeyStore {
   readonly kind = 'keyring' as const;
@@ -53,11 +49,13 @@ export class KeyringKeyStore implements KeyStore {
 
   constructor(options: KeyringStoreOptions) {
     this.#env = options.env;
-    this.name = keyringName(options.platform ?? process.platform);
+    const { name, entry } = (options.platform ?? current).keyring;
+    this.name = name;
     this.service = options.service ?? KEYRING_SERVICE;
     this.#timeoutMs = options.timeoutMs ?? CALL_TIMEOUT_MS;
     this.#probeTimeoutMs = options.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
-    this.#run = options.run ?? runKeyringChild;
+    const run = options.run ?? runKeyringChild;
+    this.#run = entry ? (request, opts) => run({ ...request, entry }, opts) : run;
     this.#indexFile = options.indexFile;
     this.#logger = options.logger ?? silentLogger;
   }

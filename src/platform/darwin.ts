@@ -63,4 +63,6 @@ export const darwin: Platform = {
   openers: (url) => [['open', url]],
   shell: posixShell,
   loginShell: posixLoginShell,
+  desktop: 'macos',
+  keyring: { name: 'the macOS Keychain' },
 };

@@ -28,4 +28,8 @@ export const linux: Platform = {
   openers: (url) => [['xdg-open', url]],
   shell: posixShell,
   loginShell: posixLoginShell,
+  desktop: 'freedesktop',
+  // Pinned to the Secret Service: the library's default falls back to the kernel keyring
+  // (keyutils), which forgets everything at logout or reboot, so keys stored there would vanish.
+  keyring: { name: 'the Secret Service keyring', entry: { linux: { store: 'secret-service' } } },
 };

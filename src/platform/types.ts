@@ -68,4 +68,15 @@ export interface Platform {
   shell(command: string, env: Env): { file: string; args: string[]; verbatim?: boolean };
   /** The shell `exec PROFILE` runs when no command is given (aws-vault's habit): $SHELL; Windows: %COMSPEC%. */
   loginShell(env: Env): string;
+  /**
+   * Which desktop's dialogs and notifications the prompts use (prompt/desktop.ts, prompt/notify.ts):
+   * `macos`, osascript's; `freedesktop`, zenity or kdialog when DISPLAY or WAYLAND_DISPLAY is set,
+   * and notify-send; `none` (Windows), no dialog mfa-exec can show.
+   */
+  readonly desktop: 'macos' | 'freedesktop' | 'none';
+  /**
+   * The OS keyring (keystore/keyring-store.ts): its name in messages, and the options
+   * @napi-rs/keyring's Entry is opened with in the keyring helper (keyring-child-source.ts).
+   */
+  readonly keyring: { readonly name: string; readonly entry?: Readonly<Record<string, unknown>> };
 }

@@ -66,4 +66,6 @@ export const win32: Platform = {
     verbatim: true,
   }),
   loginShell: (env) => (env.COMSPEC && path.win32.isAbsolute(env.COMSPEC) ? env.COMSPEC : system32(env, 'cmd.exe')),
+  desktop: 'none', // no dialog program of the ones mfa-exec drives (docs/platforms.md)
+  keyring: { name: 'the Windows Credential Manager' },
 };

@@ -1,12 +1,13 @@
 /**
  * Is a desktop session there, and which dialog can it show? Pure (the environment, the platform
- * and a PATH lookup come in): macOS has osascript; elsewhere DISPLAY or WAYLAND_DISPLAY must be
+ * and a PATH lookup come in): macOS has osascript; Windows none; elsewhere DISPLAY or WAYLAND_DISPLAY must be
  * set (zenity with no display exits 1 as if cancelled, kdialog aborts), then zenity or kdialog
  * from PATH, kdialog first on KDE. kdialog needs X (XWayland sets DISPLAY): Debian's has no
  * Wayland plugin. Also the `desktop` driver: whichever dialog this says.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Platform } from '../platform/index.ts';
 import { cannotAsk } from './errors.ts';
 import type { Prompt, PromptContext } from './types.ts';
 
@@ -14,13 +15,14 @@ export type DialogName = 'zenity' | 'kdialog' | 'osascript';
 
 export interface DesktopFacts {
   env: Readonly<Record<string, string | undefined>>;
-  platform: NodeJS.Platform;
+  platform: Pick<Platform, 'desktop'>;
   onPath(program: string): boolean;
 }
 
 /** The dialog program to use, or why there is none (for --debug and the error). */
 export function desktopDialog({ env, platform, onPath }: DesktopFacts): { dialog: DialogName } | { none: string } {
-  if (platform === 'darwin') return onPath('osascript') ? { dialog: 'osascript' } : { none: 'osascript is not on PATH' };
+  if (platform.desktop === 'macos') return onPath('osascript') ? { dialog: 'osascript' } : { none: 'osascript is not on PATH' };
+  if (platform.desktop === 'none') return { none: 'this system has no dialog mfa-exec can show' };
   const x = !!env.DISPLAY;
   if (!x && !env.WAYLAND_DISPLAY) return { none: 'no desktop session (DISPLAY and WAYLAND_DISPLAY are unset)' };
   const kde = /\bKDE\b/i.test(env.XDG_CURRENT_DESKTOP ?? '');

@@ -4,6 +4,7 @@
  * prompt text must not be in the warm bundle: test/e2e/warm-path.test.ts).
  */
 import { UsageError } from '../errors.ts';
+import { platform } from '../platform/index.ts';
 import { promptTimeoutMs } from '../settings.ts';
 import { autoPrompt } from './auto.ts';
 import { desktopPrompt } from './desktop.ts';
@@ -36,7 +37,7 @@ export function openPrompt(name: string, env: PromptContext['env'], options: Pro
     open: (other) => openPrompt(other, env, options),
     timeoutMs: options.timeoutMs ?? promptTimeoutMs(env),
     terminal: options.terminal ?? true,
-    platform: options.platform ?? process.platform,
+    platform: options.platform ?? platform,
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const driver = Object.hasOwn(DRIVERS, name) ? DRIVERS[name] : undefined;

@@ -5,13 +5,16 @@
  * prompt (bounded, errors ignored). Its argv is readable by every local user: never a secret.
  */
 import { spawn } from 'node:child_process';
+import type { Platform } from '../platform/index.ts';
 import { helperEnv } from './dialog.ts';
 import type { PromptContext } from './types.ts';
 
 const BOUND_MS = 3_000;
 
-export function notificationCommand(summary: string, body: string, platform: NodeJS.Platform): [string, string[]] {
-  if (platform === 'darwin') {
+/** The program and arguments that show it on this desktop; none where there is no such program (Windows). */
+export function notificationCommand(summary: string, body: string, platform: Pick<Platform, 'desktop'>): [string, string[]] | undefined {
+  if (platform.desktop === 'none') return undefined;
+  if (platform.desktop === 'macos') {
     return [
       'osascript',
       [
@@ -32,7 +35,9 @@ export function notificationCommand(summary: string, body: string, platform: Nod
 
 /** Shows the notification; resolves when it was handed over, failed, or took too long (then it is left to finish). */
 export function notify(summary: string, body: string, ctx: Pick<PromptContext, 'env' | 'platform'>): Promise<void> {
-  const [file, args] = notificationCommand(summary, body, ctx.platform);
+  const command = notificationCommand(summary, body, ctx.platform);
+  if (!command) return Promise.resolve();
+  const [file, args] = command;
   return new Promise((resolve) => {
     let child;
     try {

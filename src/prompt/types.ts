@@ -8,6 +8,8 @@
  * on demand: this folder is never part of the warm bundle.
  */
 
+import type { Platform } from '../platform/index.ts';
+
 /** What is asked; a driver may answer some kinds itself and hand the others on (a YubiKey answers `mfa-code`). */
 export type QuestionKind = 'mfa-code' | 'passphrase' | 'text' | 'secret';
 
@@ -78,7 +80,8 @@ export interface PromptContext {
   terminal: boolean;
   /** Ends a question being asked (the command --server served has exited). */
   signal?: AbortSignal;
-  platform: NodeJS.Platform;
+  /** Which desktop's dialogs and notifications (Platform.desktop); default: this system's. */
+  platform: Platform;
 }
 
 /** What a caller may set when it opens a driver (drivers.ts fills in the rest). */

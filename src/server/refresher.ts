@@ -32,6 +32,7 @@ import { planCacheRefs } from '../credentials/cache-key.ts';
 import { resolveCredentials, type ResolveContext } from '../credentials/resolve.ts';
 import type { Credentials } from '../aws/credentials.ts';
 import { ExitCode, MfaExecError, isMfaExecError } from '../errors.ts';
+import { platform as current, type Platform } from '../platform/index.ts';
 import { desktopDialog, desktopFacts } from '../prompt/desktop.ts';
 import { sourceState } from '../sources/fetch.ts';
 import { kindOf } from '../sources/table.ts';
@@ -58,9 +59,9 @@ const ANSWER_WITHIN_MS = 500;
 const CHECK_EVERY_MS = 30_000;
 
 /** Whether the prompt `name` can ask while the terminal is a running command's. */
-export function canAskInBackground(name: string, env: RefresherContext['env']): boolean {
+export function canAskInBackground(name: string, env: RefresherContext['env'], platform: Platform = current): boolean {
   if (name === 'terminal' || name === 'none') return false;
-  return name !== 'auto' || 'dialog' in desktopDialog(desktopFacts({ env, platform: process.platform }));
+  return name !== 'auto' || 'dialog' in desktopDialog(desktopFacts({ env, platform }));
 }
 
 export function createRefresher(plan: Plan, first: Credentials, command: string, ctx: RefresherContext): Refresher {

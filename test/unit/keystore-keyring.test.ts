@@ -1,11 +1,15 @@
 // The keyring store against a real Secret Service (gnome-keyring on a private session bus, from
 // test/harness/secret-service.ts), and what it does when there is none, or one that hangs.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isKeyStoreError, type KeyStoreErrorKind } from '../../src/keystore/errors.ts';
-import { runKeyringChild } from '../../src/keystore/keyring-process.ts';
+import { runKeyringChild, type KeyringRequest } from '../../src/keystore/keyring-process.ts';
 import { KeyringKeyStore } from '../../src/keystore/keyring-store.ts';
 import { selectStore } from '../../src/keystore/select-store.ts';
+import { platformFor } from '../../src/platform/index.ts';
 import { readSettings } from '../../src/settings.ts';
 import { secretServiceMissing, startSecretService, type SecretService } from '../harness/secret-service.ts';
 
@@ -163,5 +167,62 @@ describe('keyring store with no keyring at all', { skip: process.platform !== 'l
     });
     const probe = await store.probe();
     assert.match(probe.ok ? '' : probe.reason, /the keyring library cannot be loaded here/);
+  });
+});
+
+describe("the platform's keyring, injected", () => {
+  /** A store on `name` whose helper only records what it is asked. */
+  function recording(name: NodeJS.Platform): { store: KeyringKeyStore; requests: KeyringRequest[] } {
+    const requests: KeyringRequest[] = [];
+    const run = (request: KeyringRequest) => {
+      requests.push(request);
+      return Promise.resolve({ ok: true as const });
+    };
+    return { store: new KeyringKeyStore({ env: {}, platform: platformFor(name), run }), requests };
+  }
+
+  test('Linux: the Secret Service, pinned in every request (never the kernel keyring)', async () => {
+    const { store, requests } = recording('linux');
+    assert.equal(store.name, 'the Secret Service keyring');
+    await store.probe();
+    await store.remove('dev');
+    assert.deepEqual(
+      requests.map((r) => r.entry),
+      [{ linux: { store: 'secret-service' } }, { linux: { store: 'secret-service' } }],
+    );
+  });
+
+  for (const [name, keyring] of [
+    ['darwin', 'the macOS Keychain'],
+    ['win32', 'the Windows Credential Manager'],
+  ] as const) {
+    test(`${name}: ${keyring}, opened with the library's defaults`, async () => {
+      const { store, requests } = recording(name);
+      assert.equal(store.name, keyring);
+      assert.match(store.describe('dev'), new RegExp(`^${keyring} \\(service 'mfa-exec', account 'dev'\\)$`));
+      await store.probe();
+      assert.equal(requests[0]?.entry, undefined);
+    });
+  }
+
+  test('the helper opens the entry with the options the request carries', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mfa-exec-keyring-'));
+    try {
+      const library = path.join(dir, 'keyring.cjs');
+      // A stand-in for @napi-rs/keyring whose password is the options its Entry was opened with.
+      await writeFile(
+        library,
+        'exports.Entry = class { constructor(s, a, o) { this.o = o; } getPassword() { return JSON.stringify(this.o ?? null); } };\n',
+      );
+      const ask = (entry?: KeyringRequest['entry']) =>
+        runKeyringChild(
+          { op: 'get', service: 'mfa-exec', account: 'dev', ...(entry ? { entry } : {}) },
+          { env: {}, timeoutMs: 10_000, modulePath: library },
+        );
+      assert.deepEqual(await ask({ linux: { store: 'secret-service' } }), { ok: true, value: '{"linux":{"store":"secret-service"}}' });
+      assert.deepEqual(await ask(), { ok: true, value: 'null' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { openUrl, openers } from '../../src/open-url.ts';
+import { platformFor } from '../../src/platform/index.ts';
 
 const URL = 'https://example.test/federation?Action=login&SigninToken=s3cret';
 
@@ -41,7 +42,7 @@ describe('openers', () => {
     ],
     ['an empty or blank $BROWSER is unset', { BROWSER: '  ' }, 'linux', [['xdg-open', URL]]],
   ];
-  for (const [name, env, platform, want] of cases) test(name, () => assert.deepEqual(openers(URL, env, platform), want));
+  for (const [name, env, platform, want] of cases) test(name, () => assert.deepEqual(openers(URL, env, platformFor(platform)), want));
 });
 
 describe('openUrl', () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isMfaExecError } from '../../src/errors.ts';
+import { platformFor } from '../../src/platform/index.ts';
 import { desktopDialog } from '../../src/prompt/desktop.ts';
 import { dialogLines, helperEnv, type DialogRequest } from '../../src/prompt/dialog.ts';
 import { openPrompt } from '../../src/prompt/drivers.ts';
@@ -60,9 +61,10 @@ describe('desktopDialog: which dialog this session can show', () => {
     ['macOS', {}, 'darwin', ['osascript'], { dialog: 'osascript' }],
     ['macOS without osascript', {}, 'darwin', [], { none: 'osascript is not on PATH' }],
     ['FreeBSD with X', { DISPLAY: ':0' }, 'freebsd', ['zenity'], { dialog: 'zenity' }],
+    ['Windows, even with an X server', { DISPLAY: ':0' }, 'win32', ['zenity'], { none: 'this system has no dialog mfa-exec can show' }],
   ];
   for (const [name, env, platform, programs, expected] of cases) {
-    test(name, () => assert.deepEqual(desktopDialog({ env, platform, onPath: has(...programs) }), expected));
+    test(name, () => assert.deepEqual(desktopDialog({ env, platform: platformFor(platform), onPath: has(...programs) }), expected));
   }
 });
 
@@ -210,14 +212,15 @@ describe('ykman: argv and account', () => {
   });
 });
 
-test('notifications: notify-send with -- before the summary; osascript with the text as arguments', () => {
-  assert.deepEqual(notificationCommand('-Touch', 'for dev', 'linux'), [
+test('notifications: notify-send with -- before the summary; osascript with the text as arguments; none on Windows', () => {
+  assert.deepEqual(notificationCommand('-Touch', 'for dev', platformFor('linux')), [
     'notify-send',
     ['--app-name=mfa-exec', '--expire-time=15000', '--', '-Touch', 'for dev'],
   ]);
-  const [file, args] = notificationCommand('mfa-exec', 'Touch your YubiKey', 'darwin');
+  const [file, args] = notificationCommand('mfa-exec', 'Touch your YubiKey', platformFor('darwin')) ?? [];
   assert.equal(file, 'osascript');
-  assert.deepEqual(args.slice(-3), ['--', 'mfa-exec', 'Touch your YubiKey']);
+  assert.deepEqual(args?.slice(-3), ['--', 'mfa-exec', 'Touch your YubiKey']);
+  assert.equal(notificationCommand('mfa-exec', 'Touch your YubiKey', platformFor('win32')), undefined);
 });
 
 describe('a dialog prompt against fake programs (no desktop needed)', () => {

@@ -8,6 +8,7 @@ import { isMfaExecError } from '../../src/errors.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { platformFor } from '../../src/platform/index.ts';
 import { DRIVERS, openPrompt, withPrompt } from '../../src/prompt/drivers.ts';
 import { AWS_VAULT_PROMPTS } from '../../src/settings.ts';
 import type { Question } from '../../src/prompt/types.ts';
@@ -41,7 +42,7 @@ describe('the drivers table', () => {
   test('a driver knows its name (desktop: the dialog it found)', () => {
     for (const name of Object.keys(DRIVERS).filter((n) => n !== 'desktop')) assert.equal(openPrompt(name, {}).name, name);
     assert.equal(openPrompt('desktop', {}).name, 'desktop', 'no display: itself, failing every question');
-    assert.equal(openPrompt('desktop', { DISPLAY: ':9', PATH: '/usr/bin' }, { platform: 'linux' }).name, 'zenity');
+    assert.equal(openPrompt('desktop', { DISPLAY: ':9', PATH: '/usr/bin' }, { platform: platformFor('linux') }).name, 'zenity');
   });
   test('every aws-vault prompt name mfa-exec honours (AWS_VAULT_PROMPTS) is a driver', () => {
     for (const name of AWS_VAULT_PROMPTS) assert.ok(Object.hasOwn(DRIVERS, name), name);

@@ -2,7 +2,7 @@
 // (nor for a lock held by one), the renewal notice is said once and only when a code will be
 // needed, mfa_process runs in the background and is aborted on close.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -13,6 +13,7 @@ import { planCacheRefs } from '../../src/credentials/cache-key.ts';
 import type { MissContext } from '../../src/credentials/miss.ts';
 import type { Credentials } from '../../src/aws/credentials.ts';
 import { createLogger } from '../../src/log.ts';
+import { platformFor } from '../../src/platform/index.ts';
 import { NoTerminalError } from '../../src/prompt/errors.ts';
 import { canAskInBackground, createRefresher, type RefresherContext } from '../../src/server/refresher.ts';
 import { readSettings } from '../../src/settings.ts';
@@ -288,6 +289,24 @@ describe('createRefresher', () => {
       assert.equal(canAskInBackground('auto', { DISPLAY: ':0', PATH: '/nonexistent' }), false, 'no dialog program');
       for (const name of ['zenity', 'kdialog', 'osascript', 'desktop', 'ykman']) assert.equal(canAskInBackground(name, {}), true, name);
       for (const name of ['terminal', 'none']) assert.equal(canAskInBackground(name, { DISPLAY: ':0' }), false, name);
+    });
+
+    test("auto's desktop is the injected platform's: zenity with a display, osascript on macOS, none on Windows", () => {
+      const bin = mkdtempSync(join(tmpdir(), 'mfa-exec-refresher-bin-'));
+      try {
+        for (const program of ['zenity', 'osascript']) writeFileSync(join(bin, program), '#!/bin/sh\n', { mode: 0o755 });
+        const env = { DISPLAY: ':0', PATH: bin };
+        assert.equal(canAskInBackground('auto', env, platformFor('linux')), true, 'Linux: zenity');
+        assert.equal(canAskInBackground('auto', { PATH: bin }, platformFor('darwin')), true, 'macOS: osascript, no display needed');
+        assert.equal(
+          canAskInBackground('auto', { DISPLAY: ':0', PATH: '/nonexistent' }, platformFor('darwin')),
+          false,
+          'macOS without osascript',
+        );
+        assert.equal(canAskInBackground('auto', env, platformFor('win32')), false, 'Windows: no dialog');
+      } finally {
+        rmSync(bin, { recursive: true, force: true });
+      }
     });
 
     test('none: never asks, says so as before', async () => {
