@@ -225,4 +225,38 @@ describe("the platform's keyring, injected", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  test('the child gets no secret of ours, no AWS credentials and no NODE_OPTIONS; the rest of the environment it does', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mfa-exec-keyring-env-'));
+    try {
+      const library = path.join(dir, 'keyring.cjs');
+      // A stand-in for @napi-rs/keyring whose password is the names of the child's environment.
+      await writeFile(library, 'exports.Entry = class { getPassword() { return Object.keys(process.env).sort().join(" "); } };\n');
+      const env = {
+        PATH: process.env.PATH!,
+        DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1/bus',
+        NODE_OPTIONS: '--require /x.js',
+        MFA_EXEC_FILE_PASSPHRASE: 'pp',
+        AWS_VAULT_FILE_PASSPHRASE: 'vp',
+        MFA_EXEC_MFA_TOKEN: '123456',
+        AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 's',
+        AWS_SESSION_TOKEN: 't',
+        AWS_SECURITY_TOKEN: 't',
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: 'server-token',
+      };
+      const answer = await runKeyringChild(
+        { op: 'get', service: 'mfa-exec', account: 'dev' },
+        { env, timeoutMs: 10_000, modulePath: library },
+      );
+      assert.equal(answer.ok, true, JSON.stringify(answer));
+      const names = (answer as { value: string }).value.split(' ');
+      assert.ok(names.includes('PATH') && names.includes('DBUS_SESSION_BUS_ADDRESS'), names.join(' '));
+      for (const dropped of Object.keys(env).filter((n) => n !== 'PATH' && n !== 'DBUS_SESSION_BUS_ADDRESS')) {
+        assert.ok(!names.includes(dropped), `${dropped} reached the keyring's child`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
