@@ -37,15 +37,26 @@ export function parentLinks(stdout: string): [number, number][] {
   });
 }
 
+/**
+ * The foreground answer, kept for a second per set of tools: resizing a window sends SIGWINCH many
+ * times a second, and each answer costs a ps (tens of ms, synchronous). Job control (Ctrl-Z, fg,
+ * bg) moves us between foreground and background far less often than that.
+ */
+const FOREGROUND_KEPT_MS = 1000;
+const foreground = new WeakMap<Tools, { at: number; reaches: boolean }>();
+
 export const darwin: Platform = {
   name: 'darwin',
   copyEnv: (env) => ({ ...env }),
   signals: POSIX_SIGNALS,
   terminalSignalsReachTarget(tools) {
+    const now = Date.now();
+    const kept = foreground.get(tools);
+    if (kept && now - kept.at < FOREGROUND_KEPT_MS) return kept.reaches;
     const numbers = ps(tools, 'tpgid=,pgid=', process.pid);
-    if (!numbers) return terminalAttached(tools);
-    const [tpgid, pgid] = numbers as [number, number];
-    return tpgid > 0 && tpgid === pgid;
+    const reaches = numbers ? numbers[0]! > 0 && numbers[0] === numbers[1] : terminalAttached(tools);
+    foreground.set(tools, { at: now, reaches });
+    return reaches;
   },
   parentOf: (pid, tools) => ps(tools, 'ppid=', pid)?.[0],
   descendants(pid, tools) {

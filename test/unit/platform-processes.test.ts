@@ -56,6 +56,11 @@ describe('macOS: ps, only when asked', () => {
     assert.equal(darwin.terminalSignalsReachTarget(fakePs({ [`-o tpgid=,pgid= -p ${process.pid}`]: '  100   4242\n' }).tools), false);
     assert.equal(darwin.terminalSignalsReachTarget(fakePs({ [`-o tpgid=,pgid= -p ${process.pid}`]: '    0   4242\n' }).tools), false);
   });
+  test('a burst of signals (a window being resized: SIGWINCH) asks ps once a second, not once a signal', () => {
+    const { tools, ran } = fakePs({ [`-o tpgid=,pgid= -p ${process.pid}`]: ' 4242   4242\n' });
+    for (let i = 0; i < 50; i++) assert.equal(darwin.terminalSignalsReachTarget(tools), true);
+    assert.equal(ran.length, 1);
+  });
   test('ps failing: a terminal on stdin or stderr is taken as ours, else forward', () => {
     assert.equal(darwin.terminalSignalsReachTarget(fakePs({}, true).tools), true);
     assert.equal(darwin.terminalSignalsReachTarget(fakePs({}, false).tools), false);
