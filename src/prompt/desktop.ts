@@ -18,18 +18,31 @@ export interface DesktopFacts {
   onPath(program: string): boolean;
 }
 
-/** The dialog program to use, or why there is none (for --debug and the error). */
+const NO_SESSION = 'no desktop session (DISPLAY and WAYLAND_DISPLAY are unset)';
+
+/** kdialog needs X (DISPLAY); zenity shows on X or Wayland. */
+const showsOn = (dialog: DialogName, env: DesktopFacts['env']) => dialog !== 'kdialog' || !!env.DISPLAY;
+
+/** The dialog program to use, or why there is none (for --debug, the error and doctor). */
 export function desktopDialog({ env, platform, onPath }: DesktopFacts): { dialog: DialogName } | { none: string } {
   if (platform === 'darwin') return onPath('osascript') ? { dialog: 'osascript' } : { none: 'osascript is not on PATH' };
   const x = !!env.DISPLAY;
-  if (!x && !env.WAYLAND_DISPLAY) return { none: 'no desktop session (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  if (!x && !env.WAYLAND_DISPLAY) return { none: NO_SESSION };
   const kde = /\bKDE\b/i.test(env.XDG_CURRENT_DESKTOP ?? '');
   const candidates: DialogName[] = kde ? ['kdialog', 'zenity'] : ['zenity', 'kdialog'];
-  const usable = candidates.filter((c) => c !== 'kdialog' || x);
+  const usable = candidates.filter((c) => showsOn(c, env));
   const found = usable.find(onPath);
   if (found) return { dialog: found };
   const missing = usable.length === 1 ? `${usable[0]} is not on PATH` : `neither ${usable.join(' nor ')} is on PATH`;
   return { none: `${missing}${x ? '' : ' (kdialog needs DISPLAY)'}` };
+}
+
+/** Why the dialog named by --prompt cannot show here, or undefined when it can (pure, as desktopDialog). */
+export function dialogMissing(dialog: DialogName, { env, platform, onPath }: DesktopFacts): string | undefined {
+  if ((dialog === 'osascript') !== (platform === 'darwin')) return `${dialog} is not a dialog of ${platform}`;
+  if (platform !== 'darwin' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return NO_SESSION;
+  if (!showsOn(dialog, env)) return `${dialog} needs DISPLAY (WAYLAND_DISPLAY alone is set)`;
+  return onPath(dialog) ? undefined : `${dialog} is not on PATH`;
 }
 
 /** Whether an executable `program` is in one of PATH's directories. */
