@@ -47,16 +47,22 @@ export function dialogMissing(dialog: DialogName, { env, platform, onPath }: Des
 
 /** Whether an executable `program` is in one of PATH's directories. */
 export function onPath(program: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  return findOnPath(program, env) !== undefined;
+}
+
+/** The first executable file `program` in PATH's directories, as spawn would find it. */
+export function findOnPath(program: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
+    const file = path.join(dir, program);
     try {
-      fs.accessSync(path.join(dir, program), fs.constants.X_OK);
-      if (fs.statSync(path.join(dir, program)).isFile()) return true;
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
     } catch {
       // not here
     }
   }
-  return false;
+  return undefined;
 }
 
 /** The facts of this run's context. */
