@@ -6,7 +6,8 @@
  * one regular file at a time, in a directory reached only through its check. It keeps the record
  * of MFA codes already used (`mfa-used-*`): AWS refuses a code twice, and "wait for the next
  * code" must still hold right after a clear. Locks belong to running processes and clean up
- * after themselves.
+ * after themselves. The notes of declined prompts (credentials/declined.ts) go with the entries of
+ * their chain, so the next run asks again.
  */
 import { ensureCacheDir } from '../credentials/cache.ts';
 import { planCacheRefs, sameStepAnyForm, type CacheRef } from '../credentials/cache-key.ts';
@@ -23,7 +24,7 @@ export const help: CommandHelp = {
 };
 
 export function run({ options }: CommandInput, rt: Runtime): number {
-  const filter = options.profile ? profileFilter(options, rt) : undefined;
+  const { filter, lockKeys } = options.profile ? profileSelection(options, rt) : { filter: undefined, lockKeys: [] };
   const dir = rt.cacheDir;
   let opened = openPrivateDir(dir);
   if (!('dir' in opened) && opened.onlyMode) {
@@ -41,7 +42,7 @@ export function run({ options }: CommandInput, rt: Runtime): number {
   }
   let removed: number;
   try {
-    removed = removeEntries(opened.dir, filter, rt);
+    removed = removeEntries(opened.dir, filter, rt, lockKeys);
   } finally {
     opened.dir.close();
   }
@@ -51,10 +52,15 @@ export function run({ options }: CommandInput, rt: Runtime): number {
   return 0;
 }
 
-/** The entries of the profile's plan's steps (a profile that does not resolve is an error, as for every command). */
-function profileFilter(options: Options, rt: Runtime): EntryFilter {
+/**
+ * The entries of the profile's plan's steps, and its chain's lock keys with and without the MFA
+ * session (--no-session takes the chain's other lock). A profile that does not resolve is an
+ * error, as for every command.
+ */
+function profileSelection(options: Options, rt: Runtime): { filter: EntryFilter; lockKeys: string[] } {
   const { plan } = planFor(options, rt);
   const refs = planCacheRefs(plan, rt.settings.stsEndpoint);
   const steps = [refs.source, refs.session, ...refs.roles].filter((r): r is CacheRef => r !== undefined);
-  return (kind, request) => steps.some((step) => step.kind === kind && sameStepAnyForm(step.request, request));
+  const lockKeys = [refs.lockKey, planCacheRefs({ ...plan, session: undefined }, rt.settings.stsEndpoint).lockKey];
+  return { filter: (kind, request) => steps.some((step) => step.kind === kind && sameStepAnyForm(step.request, request)), lockKeys };
 }

@@ -4,7 +4,8 @@
  * Ctrl-C) or leaves it unanswered past MFA_EXEC_PROMPT_TIMEOUT, the runs that waited must not
  * ask again one after another: the asking run leaves a note in the cache directory before it lets
  * go of the lock, and a run that took the lock after waiting for it, and finds a note newer than
- * its wait, fails the same way (130 or 66) without asking.
+ * its wait, fails the same way (130 or 66) without asking. `clear` removes the note with the
+ * chain's cache entries (remove-entries.ts).
  */
 import path from 'node:path';
 import { ExitCode, isMfaExecError, MfaExecError } from '../errors.ts';
@@ -18,6 +19,9 @@ interface Declined {
 }
 
 const fileName = (lockKey: string) => `declined-${lockKey}.json`;
+
+/** A note's file name; the group is the chain's lock key (cache-key.ts). */
+export const DECLINED_NAME = /^declined-([0-9a-f]{40})\.json$/;
 
 /** How the question that failed with `error` was declined, if a person declined it. */
 export function declinedBy(error: unknown): Declined['how'] | undefined {

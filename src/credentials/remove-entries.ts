@@ -1,16 +1,20 @@
 /**
  * Removing cache entries: `clear`, and the key commands dropping what was made from keys they
  * changed. Only what is recognised as ours by exact name (`session-<40 hex>.json`,
- * `role-<40 hex>.json`, `source-<40 hex>.json`, and for a whole clear our stale `.tmp-<pid>-<hex>` files), one regular file
+ * `role-<40 hex>.json`, `source-<40 hex>.json`, the notes of declined prompts
+ * (`declined-<lock key>.json`, declined.ts: all of them, or those of the chains named), and for a
+ * whole clear our stale `.tmp-<pid>-<hex>` files), one regular file
  * of ours at a time, never recursively, in a directory opened through its check (private-file.ts
  * openPrivateDir). An entry is picked by the request it records, so every duration and endpoint it
  * was fetched for is found.
  */
+import type { Stats } from 'node:fs';
 import type { Logger } from '../log.ts';
 import type { PrivateDir } from '../private-file.ts';
 import { temporaryWriter } from '../private-io.ts';
 import { ENTRY_NAME, parseEntryText } from './cache.ts';
 import type { CacheRef, StepRequest } from './cache-key.ts';
+import { DECLINED_NAME } from './declined.ts';
 
 /** A temporary file younger than this may be a write in progress. */
 const TEMPORARY_AGE_MS = 60_000;
@@ -18,32 +22,60 @@ const TEMPORARY_AGE_MS = 60_000;
 /** Which entries to remove, by kind and recorded request; undefined: every entry and stale temporary file. */
 export type EntryFilter = (kind: CacheRef['kind'], request: StepRequest) => boolean;
 
-export function removeEntries(dir: PrivateDir, filter: EntryFilter | undefined, ctx: { logger: Logger; now: () => number }): number {
+interface RemoveContext {
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * Removes the entries `filter` picks (undefined: all) and returns how many. The notes of declined
+ * prompts go too, uncounted: all of them without a filter, else those of the chains `lockKeys`
+ * (PlanCacheRefs.lockKey), so that the next run of those chains asks again.
+ */
+export function removeEntries(
+  dir: PrivateDir,
+  filter: EntryFilter | undefined,
+  ctx: RemoveContext,
+  lockKeys: readonly string[] = [],
+): number {
   let removed = 0;
-  for (const name of dir.list()) if (removable(dir, name, filter, ctx)) removed++;
+  for (const name of dir.list()) {
+    const note = DECLINED_NAME.exec(name);
+    if (note) {
+      if ((!filter || lockKeys.includes(note[1]!)) && ours(dir, name, ctx)) unlink(dir, name, ctx);
+    } else if (removable(dir, name, filter, ctx)) removed++;
+  }
   return removed;
 }
 
-/** Removes `name` if it is ours to remove (and passes the filter); true when removed. */
-function removable(dir: PrivateDir, name: string, filter: EntryFilter | undefined, ctx: { logger: Logger; now: () => number }): boolean {
-  const entry = ENTRY_NAME.exec(name);
-  const temporary = !entry && !filter && temporaryWriter(name) !== undefined;
-  if (!entry && !temporary) return false;
+/** The stat of `name` if it is a regular file of ours (removal ignores the mode: a too-open entry is still ours to remove). */
+function ours(dir: PrivateDir, name: string, ctx: RemoveContext): Stats | undefined {
   const stat = dir.lstat(name);
   const uid = process.getuid?.();
-  // Removal ignores the mode (a too-open entry is still ours to remove), not the owner.
-  if (!stat?.isFile() || (uid !== undefined && stat.uid !== uid)) {
-    if (stat) ctx.logger.debug(`clear: ${name} is not a regular file of yours; left alone`);
-    return false;
-  }
-  if (temporary && ctx.now() - stat.mtimeMs < TEMPORARY_AGE_MS) return false;
-  if (filter && !passes(dir, name, entry![1] as CacheRef['kind'], filter, ctx.logger)) return false;
+  if (stat?.isFile() && (uid === undefined || stat.uid === uid)) return stat;
+  if (stat) ctx.logger.debug(`clear: ${name} is not a regular file of yours; left alone`);
+  return undefined;
+}
+
+function unlink(dir: PrivateDir, name: string, ctx: RemoveContext): boolean {
   try {
     return dir.unlink(name);
   } catch (error) {
     ctx.logger.debug(`clear: cannot remove ${name} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return false;
   }
+}
+
+/** Removes `name` if it is ours to remove (and passes the filter); true when removed. */
+function removable(dir: PrivateDir, name: string, filter: EntryFilter | undefined, ctx: RemoveContext): boolean {
+  const entry = ENTRY_NAME.exec(name);
+  const temporary = !entry && !filter && temporaryWriter(name) !== undefined;
+  if (!entry && !temporary) return false;
+  const stat = ours(dir, name, ctx);
+  if (!stat) return false;
+  if (temporary && ctx.now() - stat.mtimeMs < TEMPORARY_AGE_MS) return false;
+  if (filter && !passes(dir, name, entry![1] as CacheRef['kind'], filter, ctx.logger)) return false;
+  return unlink(dir, name, ctx);
 }
 
 function passes(dir: PrivateDir, name: string, kind: CacheRef['kind'], filter: EntryFilter, logger: Logger): boolean {

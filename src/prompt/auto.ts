@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { platform } from '../platform/index.ts';
-import { desktopDialog, desktopFacts } from './desktop.ts';
+import { desktopDialog, desktopFacts, type DesktopFacts, type DialogName } from './desktop.ts';
 import { NoTerminalError } from './errors.ts';
 import type { Prompt, PromptContext } from './types.ts';
 
@@ -20,14 +20,24 @@ export function terminalAvailable(): boolean {
   }
 }
 
+/** Whom `auto` asks (pure; doctor says it too): the terminal, a dialog, or nobody, and why not the others. */
+export type AutoChoice =
+  { driver: 'terminal' } | { driver: DialogName; noTerminal: string } | { driver: 'none'; noTerminal: string; noDesktop: string };
+
+/** `terminal`: PromptContext.terminal; `hasTerminal`: terminalAvailable, asked only when the terminal may be used. */
+export function autoChoice(terminal: boolean, hasTerminal: () => boolean, facts: DesktopFacts): AutoChoice {
+  if (terminal && hasTerminal()) return { driver: 'terminal' };
+  const noTerminal = terminal ? 'there is no terminal' : 'the terminal belongs to the running command';
+  const found = desktopDialog(facts);
+  return 'dialog' in found ? { driver: found.dialog, noTerminal } : { driver: 'none', noTerminal, noDesktop: found.none };
+}
+
 export function autoPrompt(ctx: PromptContext): Prompt {
   let chosen: Prompt | undefined;
   const choose = (): Prompt => {
     if (chosen) return chosen;
-    if (ctx.terminal && terminalAvailable()) return (chosen = ctx.open('terminal'));
-    const found = desktopDialog(desktopFacts(ctx));
-    if ('dialog' in found) return (chosen = ctx.open(found.dialog));
-    return (chosen = nobody(ctx.terminal ? 'there is no terminal' : 'the terminal belongs to the running command', found.none));
+    const choice = autoChoice(ctx.terminal, terminalAvailable, desktopFacts(ctx));
+    return (chosen = choice.driver === 'none' ? nobody(choice.noTerminal, choice.noDesktop) : ctx.open(choice.driver));
   };
   return {
     name: 'auto',

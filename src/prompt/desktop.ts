@@ -15,37 +15,57 @@ export type DialogName = 'zenity' | 'kdialog' | 'osascript';
 
 export interface DesktopFacts {
   env: Readonly<Record<string, string | undefined>>;
-  platform: Pick<Platform, 'desktop'>;
+  platform: Pick<Platform, 'desktop' | 'name'>;
   onPath(program: string): boolean;
 }
 
-/** The dialog program to use, or why there is none (for --debug and the error). */
+const NO_SESSION = 'no desktop session (DISPLAY and WAYLAND_DISPLAY are unset)';
+
+/** kdialog needs X (DISPLAY); zenity shows on X or Wayland. */
+const showsOn = (dialog: DialogName, env: DesktopFacts['env']) => dialog !== 'kdialog' || !!env.DISPLAY;
+
+/** The dialog program to use, or why there is none (for --debug, the error and doctor). */
 export function desktopDialog({ env, platform, onPath }: DesktopFacts): { dialog: DialogName } | { none: string } {
   if (platform.desktop === 'macos') return onPath('osascript') ? { dialog: 'osascript' } : { none: 'osascript is not on PATH' };
   if (platform.desktop === 'none') return { none: 'this system has no dialog mfa-exec can show' };
   const x = !!env.DISPLAY;
-  if (!x && !env.WAYLAND_DISPLAY) return { none: 'no desktop session (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  if (!x && !env.WAYLAND_DISPLAY) return { none: NO_SESSION };
   const kde = /\bKDE\b/i.test(env.XDG_CURRENT_DESKTOP ?? '');
   const candidates: DialogName[] = kde ? ['kdialog', 'zenity'] : ['zenity', 'kdialog'];
-  const usable = candidates.filter((c) => c !== 'kdialog' || x);
+  const usable = candidates.filter((c) => showsOn(c, env));
   const found = usable.find(onPath);
   if (found) return { dialog: found };
   const missing = usable.length === 1 ? `${usable[0]} is not on PATH` : `neither ${usable.join(' nor ')} is on PATH`;
   return { none: `${missing}${x ? '' : ' (kdialog needs DISPLAY)'}` };
 }
 
+/** Why the dialog named by --prompt cannot show here, or undefined when it can (pure, as desktopDialog). */
+export function dialogMissing(dialog: DialogName, { env, platform, onPath }: DesktopFacts): string | undefined {
+  if (platform.desktop === 'none') return 'this system has no dialog mfa-exec can show';
+  if ((dialog === 'osascript') !== (platform.desktop === 'macos')) return `${dialog} is not a dialog of ${platform.name}`;
+  if (platform.desktop !== 'macos' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return NO_SESSION;
+  if (!showsOn(dialog, env)) return `${dialog} needs DISPLAY (WAYLAND_DISPLAY alone is set)`;
+  return onPath(dialog) ? undefined : `${dialog} is not on PATH`;
+}
+
 /** Whether an executable `program` is in one of PATH's directories. */
 export function onPath(program: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  return findOnPath(program, env) !== undefined;
+}
+
+/** The first executable file `program` in PATH's directories, as spawn would find it. */
+export function findOnPath(program: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
+    const file = path.join(dir, program);
     try {
-      fs.accessSync(path.join(dir, program), fs.constants.X_OK);
-      if (fs.statSync(path.join(dir, program)).isFile()) return true;
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
     } catch {
       // not here
     }
   }
-  return false;
+  return undefined;
 }
 
 /** The facts of this run's context. */

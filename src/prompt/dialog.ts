@@ -12,12 +12,16 @@
  *   SIGTERM and SIGHUP sent to mfa-exec while it waits (the dialog is closed first).
  * - Lines said beside the questions (`say`: "AWS rejected that code") are shown at the top of
  *   the next dialog.
+ * - It does not outlive us: a SIGKILL leaves no handler to close it, and a dialog in its own
+ *   session has no terminal to lose, so it runs under a leash (below) that closes it when the pipe
+ *   from us closes, as it does when we die however we die (Node has no prctl(PR_SET_PDEATHSIG)).
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { printable } from '../printable.ts';
 import { CREDENTIAL_VARIABLES, SECRET_VARIABLES } from '../secret-variables.ts';
-import type { DialogName } from './desktop.ts';
+import { findOnPath, type DialogName } from './desktop.ts';
 import { cannotAsk, PromptCancelledError, promptTimedOut } from './errors.ts';
 import type { Prompt, PromptContext, Question, QuestionContext } from './types.ts';
 
@@ -74,20 +78,55 @@ const OUTPUT_LIMIT = 64 * 1024;
 export type Ran = { exit: DialogExit; ended: 'exit' | 'timeout' | 'cancel' } | { missing: true } | { spawnError: string };
 
 /**
+ * The leash, run by /bin/sh as `sh -c LEASH sh PROGRAM ARGS…` with a pipe from us as its stdin:
+ * the program runs in the background with its input closed, beside a reader of that pipe that
+ * ends the whole process group (the program and all it started) when the pipe closes. The
+ * program's exit is the leash's (a signal as 128+N, as sh says it).
+ */
+const LEASH = `exec 3<&0
+"$@" </dev/null 3<&- &
+program=$!
+(while read -r _; do :; done; kill -TERM 0) <&3 3<&- >/dev/null 2>&1 &
+reader=$!
+exec 3<&-
+wait "$program"
+status=$?
+kill "$reader" 2>/dev/null
+exit "$status"`;
+
+/** A leashed program's exit as the program's own: sh's 128+N back to the signal N. */
+function unleashed(code: number | null, signal: NodeJS.Signals | null): Pick<DialogExit, 'code' | 'signal'> {
+  if (code === null || code <= 128) return { code, signal };
+  const name = Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
+  return name ? { code: null, signal: name as NodeJS.Signals } : { code, signal };
+}
+
+/**
  * Runs `file args` for a person to answer: stdin closed, stdout and stderr captured (bounded),
  * ended by our timer, by `signal`, or by a signal to us.
  */
 export function runForPerson(
   file: string,
   args: readonly string[],
-  ctx: Pick<PromptContext, 'env' | 'timeoutMs' | 'signal'>,
+  ctx: Pick<PromptContext, 'env' | 'timeoutMs' | 'signal' | 'platform'>,
   onStderr?: (chunk: string) => void,
 ): Promise<Ran> {
   return new Promise((resolve) => {
     if (ctx.signal?.aborted) return resolve({ exit: { code: null, signal: null, stdout: '', stderr: '' }, ended: 'cancel' });
     // A process group of its own: closing it closes whatever it started, and Ctrl-C at a terminal
     // reaches mfa-exec, which closes it (and says "cancelled") rather than the program dying under it.
-    const child = spawn(file, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: helperEnv(ctx.env), detached: true });
+    // Leashed where there is a /bin/sh (not on Windows, where no dialog runs).
+    const leashed = ctx.platform.name !== 'win32';
+    const program = leashed ? findOnPath(file, ctx.env) : file;
+    if (program === undefined) return resolve({ missing: true });
+    const child = leashed
+      ? spawn('/bin/sh', ['-c', LEASH, 'sh', program, ...args], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+          env: helperEnv(ctx.env),
+          detached: true,
+        })
+      : spawn(file, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: helperEnv(ctx.env), detached: true });
+    child.stdin?.on('error', () => {}); // the leash gone first: nothing was to be written anyway
     const kill = (signal: NodeJS.Signals) => {
       try {
         process.kill(-child.pid!, signal);
@@ -122,12 +161,15 @@ export function runForPerson(
       clearTimeout(killer);
       for (const s of CANCEL_SIGNALS) process.off(s, onSignal);
       ctx.signal?.removeEventListener('abort', onAbort);
+      child.stdin?.destroy();
       resolve(result);
     };
     child.once('error', (error: NodeJS.ErrnoException) =>
       done(error.code === 'ENOENT' ? { missing: true } : { spawnError: `${error.code ?? error.name}: ${error.message}` }),
     );
-    child.once('close', (code, signal) => done({ exit: { code, signal, stdout, stderr }, ended }));
+    child.once('close', (code, signal) =>
+      done({ exit: { ...(leashed ? unleashed(code, signal) : { code, signal }), stdout, stderr }, ended }),
+    );
   });
 }
 

@@ -102,3 +102,47 @@ describe('Ctrl-D at the MFA and passphrase prompts cancels (exit 130)', { timeou
     assert.equal(aws.calls.GetSessionToken ?? 0, 0);
   });
 });
+
+// A cancelled question leaves a note for the runs waiting behind it (src/credentials/declined.ts).
+// Regression: `clear` left these notes behind; they go with the entries clear chooses: all of
+// them, or those of the profile's chain (the same source and MFA device), not another chain's.
+describe('clear removes the notes of cancelled prompts with the entries it chooses', { timeout: 60_000 }, () => {
+  let aws: FakeAws;
+  let s: Scenario;
+  before(async () => {
+    aws = await startFakeAws(SPEC);
+  });
+  after(() => aws?.close());
+  beforeEach(async () => {
+    s = await makeScenario(aws);
+  });
+  afterEach(() => s.cleanup());
+
+  const notes = async () => (await readdir(join(s.home, '.cache', 'mfa-exec'))).filter((n) => n.startsWith('declined-'));
+  const cancelOnce = async () => {
+    const r = await runInPty([CLI_PATH, '-p', 'role', '--', 'true'], {
+      env: s.env,
+      steps: [{ expect: `Enter MFA code for ${s.serial}: `, send: '\x03' }],
+      timeoutMs: 20_000,
+    });
+    assert.match(r.output, /MFA prompt cancelled/, r.output);
+    assert.equal((await notes()).length, 1, 'the cancel left its note');
+  };
+
+  test("clear PROFILE removes its chain's note (reader shares role's source and device), another profile's clear does not; clear removes all", async () => {
+    await cancelOnce();
+    for (const profile of ['bob', 'carol-reader']) {
+      const r = await runCli(['clear', profile], { env: s.env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((await notes()).length, 1, `clear ${profile} leaves the note of another chain`);
+    }
+    const reader = await runCli(['clear', 'reader'], { env: s.env });
+    assert.equal(reader.code, 0, reader.stderr);
+    assert.deepEqual(await notes(), []);
+    await cancelOnce();
+    const all = await runCli(['clear'], { env: s.env });
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stderr, /removed 0 cached entries/);
+    assert.deepEqual(await notes(), []);
+  });
+});

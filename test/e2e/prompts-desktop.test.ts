@@ -228,6 +228,22 @@ describe('prompts with no terminal: the real zenity and kdialog under Xvfb', { t
     assert.equal(aws.calls.GetSessionToken ?? 0, 0);
   });
 
+  // Regression: a dialog outlived an mfa-exec killed with SIGKILL (no handler runs), kdialog for
+  // ever (it has no timeout of its own), zenity until MFA_EXEC_PROMPT_TIMEOUT.
+  test('mfa-exec killed with SIGKILL while its dialog waits: the dialog goes too (zenity and kdialog)', async () => {
+    for (const prompt of ['zenity', 'kdialog']) {
+      const run = startCli(['credential-process', '--profile', 'role', '--prompt', prompt], env);
+      const shown = await desk.waitForDialog({ name: MFA_DIALOG });
+      assert.equal(shown.wmClass, prompt);
+      assert.ok(shown.pid !== undefined && existsSync(`/proc/${shown.pid}`));
+      run.kill();
+      const r = await run.done;
+      assert.equal(r.signal, 'SIGKILL');
+      await until(`the orphaned ${prompt} dialog to go`, () => !existsSync(`/proc/${shown.pid}`), 10_000);
+    }
+    assert.equal(aws.calls.GetSessionToken ?? 0, 0);
+  });
+
   test('the key store’s passphrase in a hidden dialog that names the store and the profile, then the MFA code; --debug shows neither', async () => {
     const passphrase = 'correct horse & battery_staple';
     const user = aws.users[s.user]!;

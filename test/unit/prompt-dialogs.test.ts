@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isMfaExecError } from '../../src/errors.ts';
 import { platformFor } from '../../src/platform/index.ts';
-import { desktopDialog } from '../../src/prompt/desktop.ts';
+import { autoChoice } from '../../src/prompt/auto.ts';
+import { desktopDialog, dialogMissing } from '../../src/prompt/desktop.ts';
 import { dialogLines, helperEnv, type DialogRequest } from '../../src/prompt/dialog.ts';
 import { openPrompt } from '../../src/prompt/drivers.ts';
 import { kdialog, kdialogLabel } from '../../src/prompt/kdialog.ts';
@@ -66,6 +67,49 @@ describe('desktopDialog: which dialog this session can show', () => {
   for (const [name, env, platform, programs, expected] of cases) {
     test(name, () => assert.deepEqual(desktopDialog({ env, platform: platformFor(platform), onPath: has(...programs) }), expected));
   }
+});
+
+describe('dialogMissing and autoChoice: the named dialog, and whom auto asks (doctor says both)', () => {
+  const has =
+    (...programs: string[]) =>
+    (p: string) =>
+      programs.includes(p);
+  test('a named dialog shows, or why not', () => {
+    const linux = (env: Record<string, string>, ...programs: string[]) => ({
+      env,
+      platform: platformFor('linux'),
+      onPath: has(...programs),
+    });
+    assert.equal(dialogMissing('zenity', linux({ WAYLAND_DISPLAY: 'w' }, 'zenity')), undefined);
+    assert.equal(
+      dialogMissing('kdialog', linux({ WAYLAND_DISPLAY: 'w' }, 'kdialog')),
+      'kdialog needs DISPLAY (WAYLAND_DISPLAY alone is set)',
+    );
+    assert.equal(dialogMissing('kdialog', linux({ DISPLAY: ':0' })), 'kdialog is not on PATH');
+    assert.equal(dialogMissing('zenity', linux({}, 'zenity')), 'no desktop session (DISPLAY and WAYLAND_DISPLAY are unset)');
+    assert.equal(dialogMissing('osascript', linux({ DISPLAY: ':0' }, 'osascript')), 'osascript is not a dialog of linux');
+    assert.equal(dialogMissing('osascript', { env: {}, platform: platformFor('darwin'), onPath: has('osascript') }), undefined);
+    assert.equal(
+      dialogMissing('zenity', { env: {}, platform: platformFor('darwin'), onPath: has('zenity') }),
+      'zenity is not a dialog of darwin',
+    );
+  });
+  test('auto: the terminal when it may be used and opens, else the desktop dialog, else nobody with both reasons', () => {
+    const facts = (env: Record<string, string>) => ({ env, platform: platformFor('linux'), onPath: has('zenity') });
+    let asked = 0;
+    const tty = (answer: boolean) => () => (asked++, answer);
+    assert.deepEqual(autoChoice(true, tty(true), facts({})), { driver: 'terminal' });
+    assert.deepEqual(autoChoice(false, tty(true), facts({ DISPLAY: ':0' })), {
+      driver: 'zenity',
+      noTerminal: 'the terminal belongs to the running command',
+    });
+    assert.equal(asked, 1, 'the terminal is not tried when it is not ours');
+    assert.deepEqual(autoChoice(true, tty(false), facts({})), {
+      driver: 'none',
+      noTerminal: 'there is no terminal',
+      noDesktop: 'no desktop session (DISPLAY and WAYLAND_DISPLAY are unset)',
+    });
+  });
 });
 
 describe('what a dialog shows', () => {

@@ -100,3 +100,34 @@ test('without a filter: every entry and our stale temporary files, nothing else,
   assert.equal(remove(dir), 2);
   assert.deepEqual(readdirSync(dir).sort(), [`role-${'a'.repeat(40)}.json`, 'mfa-used-0123.json', 'notes.txt'].sort());
 });
+
+test('the notes of declined prompts: all go without a filter, else only the chains named; never counted as entries', () => {
+  const dir = cacheWith([['role', {}]]);
+  const lockKey = planCacheRefs(resolvePlan(files, 'role', {}, {}), undefined).lockKey;
+  const other = 'c'.repeat(40);
+  for (const key of [lockKey, other]) writeFileSync(join(dir, `declined-${key}.json`), '{"at":1,"how":"cancelled"}\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'declined-notes.json'), 'mine', { mode: 0o600 });
+  assert.equal(
+    remove(dir, () => false),
+    0,
+  );
+  assert.equal(readdirSync(dir).filter((n) => n.startsWith('declined-')).length, 3, 'a filter without lock keys leaves every note');
+  const opened = openPrivateDir(dir);
+  assert.ok('dir' in opened);
+  try {
+    assert.equal(
+      removeEntries(opened.dir, () => false, { logger: silentLogger, now: () => NOW }, [lockKey]),
+      0,
+    );
+  } finally {
+    opened.dir.close();
+  }
+  assert.deepEqual(
+    readdirSync(dir)
+      .filter((n) => n.startsWith('declined-'))
+      .sort(),
+    [`declined-${other}.json`, 'declined-notes.json'],
+  );
+  assert.equal(remove(dir), 2);
+  assert.deepEqual(readdirSync(dir), ['declined-notes.json']);
+});

@@ -18,12 +18,13 @@ import { checkOverrides } from './overrides.ts';
 import { checkSelectedProfile } from './profile.ts';
 import { checkSettings } from './settings.ts';
 import { checkProjectFile } from './project-file.ts';
+import { checkPrompt } from './prompt.ts';
 import { checkShims } from './shims.ts';
 import { checkSignIns } from './sign-in.ts';
 
 export const help: CommandHelp = {
   usage: [
-    'mfa-exec doctor                               check config files, the project file, the selected profile, key store, shims, sign-ins',
+    'mfa-exec doctor                               check config files, the project file, the selected profile, key store, shims, prompt, sign-ins',
   ],
 };
 
@@ -37,6 +38,7 @@ const CHECKS: readonly ((rt: Runtime, loaded: LoadedFiles) => Finding[] | Promis
   checkShims,
   checkOverrides,
   checkMfaProcesses,
+  checkPrompt,
   checkSignIns,
 ];
 
