@@ -307,7 +307,16 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
     };
 
     const windows = async (): Promise<Array<{ windowId: string; name: string }>> => {
-      const ids = (await xdotool(xenv, ['search', '--onlyvisible', '--name', '.'])).split('\n').filter(Boolean);
+      // A window closing while xdotool looks at it makes the whole search fail (BadWindow): that
+      // is a moment of the desktop, not an error; look again (a few times) before saying so.
+      let found: string | undefined;
+      for (let attempt = 0; found === undefined; attempt++) {
+        found = await xdotool(xenv, ['search', '--onlyvisible', '--name', '.']).catch((error: Error) => {
+          if (attempt < 5 && /BadWindow/.test(error.message)) return undefined;
+          throw error;
+        });
+      }
+      const ids = found.split('\n').filter(Boolean);
       const out: Array<{ windowId: string; name: string }> = [];
       for (const windowId of ids) {
         const name = await xdotool(xenv, ['getwindowname', windowId]).catch(() => undefined); // it may be gone already
