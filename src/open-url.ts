@@ -53,7 +53,7 @@ function tryOpener(file: string, args: string[], spawn: NonNullable<OpenUrlOptio
     let child: ChildProcess;
     try {
       // Its own session and no stdio of ours: stdout belongs to the target, and a browser's chatter is not ours to show.
-      child = spawn(file, args, { stdio: 'ignore', detached: true, env: withoutSecretsOrCredentials(options.env) as NodeJS.ProcessEnv });
+      child = spawn(file, args, { stdio: 'ignore', detached: true, env: withoutSecretsOrCredentials(options.env) });
     } catch {
       resolve(false);
       return;

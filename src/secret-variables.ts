@@ -21,14 +21,21 @@ export const CREDENTIAL_VARIABLES = [
   'AWS_CONTAINER_AUTHORIZATION_TOKEN',
 ] as const;
 
-/** A copy of `env` without SECRET_VARIABLES and CREDENTIAL_VARIABLES: for helpers that are no AWS client. */
-export function withoutSecretsOrCredentials<T extends Readonly<Record<string, string | undefined>>>(
-  env: T,
-): Record<string, string | undefined> {
-  const out = withoutSecrets(env);
-  for (const name of CREDENTIAL_VARIABLES) delete out[name];
+/**
+ * A copy of `env` without SECRET_VARIABLES, CREDENTIAL_VARIABLES and unset names: the environment
+ * of a helper that is no AWS client (a dialog, ykman, notify-send, the browser opener, the
+ * keyring's child).
+ */
+export function withoutSecretsOrCredentials(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && !hidden(name)) out[name] = value;
   return out;
 }
+
+// A plain function over the two lists, not a module-level Set: the warm bundle keeps a top-level
+// expression it cannot prove unused, and this module is in it.
+const hidden = (name: string): boolean =>
+  (SECRET_VARIABLES as readonly string[]).includes(name) || (CREDENTIAL_VARIABLES as readonly string[]).includes(name);
 
 /** A copy of `env` without SECRET_VARIABLES. */
 export function withoutSecrets<T extends Readonly<Record<string, string | undefined>>>(env: T): Record<string, string | undefined> {

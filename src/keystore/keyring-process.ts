@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { IN_EXECUTABLE, KEYRING_CHILD } from '../executable.ts';
-import { CREDENTIAL_VARIABLES, SECRET_VARIABLES } from '../secret-variables.ts';
+import { withoutSecretsOrCredentials } from '../secret-variables.ts';
 import { KEYRING_CHILD_SOURCE } from './keyring-child-source.ts';
 
 export type KeyringOp = 'probe' | 'get' | 'set' | 'remove' | 'list';
@@ -43,10 +43,10 @@ function resolveKeyringModule(): string | undefined {
 }
 
 /**
- * Variables that only slow the child down or load code into it, and secrets it has no use for
- * (the keys `add --env` reads, the passphrase, an MFA code); nothing else is changed.
+ * Besides the secrets and keys no helper gets (the keys `add --env` reads, the passphrase, an MFA
+ * code): variables that only slow the child down or load code into it. Nothing else is changed.
  */
-const DROPPED_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', ...CREDENTIAL_VARIABLES, ...SECRET_VARIABLES];
+const NODE_ONLY = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
 
 /**
  * The helper's command: `node -e <source>` under Node; in the single executable, the executable
@@ -64,8 +64,8 @@ function helperCommand(
 export function runKeyringChild(request: KeyringRequest, options: KeyringProcessOptions): Promise<KeyringAnswer> {
   const modulePath = options.modulePath ?? (IN_EXECUTABLE ? '@napi-rs/keyring' : resolveKeyringModule());
   if (!modulePath) return Promise.resolve({ ok: false, stage: 'load', message: 'the @napi-rs/keyring package is not installed' });
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(options.env)) if (v !== undefined && !DROPPED_ENV.includes(k)) env[k] = v;
+  const env = withoutSecretsOrCredentials(options.env);
+  for (const name of NODE_ONLY) delete env[name];
 
   return new Promise((resolve) => {
     let settled = false;

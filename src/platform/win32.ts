@@ -20,6 +20,11 @@ function system32(env: Env, file: string): string {
   return path.win32.join(root && path.win32.isAbsolute(root) ? root : 'C:\\Windows', 'System32', file);
 }
 
+/** %COMSPEC% when it is an absolute path (a bare name could be found in the working directory), else System32's cmd.exe. */
+function comspec(env: Env): string {
+  return env.COMSPEC && path.win32.isAbsolute(env.COMSPEC) ? env.COMSPEC : system32(env, 'cmd.exe');
+}
+
 /** As on Linux and macOS, an XDG variable set to an absolute path wins (the cache directory's error message says to set it). */
 function xdgOr(value: string | undefined, fallback: string): string {
   return value && path.win32.isAbsolute(value) ? path.win32.join(value, 'mfa-exec') : fallback;
@@ -61,11 +66,11 @@ export const win32: Platform = {
   openers: (url, env) => [[system32(env, 'rundll32.exe'), 'url.dll,FileProtocolHandler', url]],
   // `cmd /d /s /c "<command>"`: no AutoRun, the outer quotes stripped, the rest as written (as Node's shell: true does).
   shell: (command, env) => ({
-    file: env.COMSPEC && path.win32.isAbsolute(env.COMSPEC) ? env.COMSPEC : system32(env, 'cmd.exe'),
+    file: comspec(env),
     args: ['/d', '/s', '/c', `"${command}"`],
     verbatim: true,
   }),
-  loginShell: (env) => (env.COMSPEC && path.win32.isAbsolute(env.COMSPEC) ? env.COMSPEC : system32(env, 'cmd.exe')),
+  loginShell: comspec,
   desktop: 'none', // no dialog program of the ones mfa-exec drives (docs/platforms.md)
   keyring: { name: 'the Windows Credential Manager' },
 };

@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { printable } from '../printable.ts';
-import { CREDENTIAL_VARIABLES, SECRET_VARIABLES } from '../secret-variables.ts';
+import { withoutSecretsOrCredentials } from '../secret-variables.ts';
 import { findOnPath, type DialogName } from './desktop.ts';
 import { cannotAsk, PromptCancelledError, promptTimedOut } from './errors.ts';
 import type { Prompt, PromptContext, Question, QuestionContext } from './types.ts';
@@ -53,15 +53,8 @@ export interface DialogProgram {
   outcome(exit: DialogExit, request: DialogRequest): DialogOutcome;
 }
 
-/** Variables a dialog must not inherit: our own secrets (the one list every child environment drops) and keys. */
-const HIDDEN_VARIABLES: readonly string[] = [...SECRET_VARIABLES, ...CREDENTIAL_VARIABLES];
-
-/** The environment of a program mfa-exec runs to ask or to tell a person (a dialog, ykman, notify-send). */
-export function helperEnv(env: PromptContext['env']): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined && !HIDDEN_VARIABLES.includes(name)) out[name] = value;
-  return out;
-}
+/** The environment of a program mfa-exec runs to ask or to tell a person (a dialog, ykman, notify-send): no secret, no keys. */
+export const helperEnv = (env: PromptContext['env']): NodeJS.ProcessEnv => withoutSecretsOrCredentials(env);
 
 /** The label of a question: the lines said since the last one, the question, and the profile when the question does not name it. */
 export function dialogLines(message: string, context: QuestionContext | undefined, said: readonly string[]): string[] {
