@@ -19,13 +19,15 @@ export const MAX_DEPTH = 16;
 export function calledBackFrom(
   name: string,
   env: NodeJS.ProcessEnv,
-  ppid: number = process.ppid,
+  given?: number,
   platform: Platform = current,
   tools: Tools = systemTools,
 ): string | undefined {
   const marker = env.MFA_EXEC_LAUNCHED?.split(' ');
   if (!marker || marker.length !== 3 || marker[1] !== name) return undefined;
   const launcher = Number(marker[0]);
+  // Read only here: who started us is this process's own, and a run that asks is not one to replay (src/memo/).
+  const ppid = given ?? process.ppid;
   if (ppid === launcher || platform.parentOf(ppid, tools) === launcher) return marker[2];
   return undefined;
 }
