@@ -97,16 +97,14 @@ export function readPrivate(file: string, options: PrivateReadOptions = {}): Pri
   }
 }
 
-/** At most `max` bytes (undefined when there are more: the file grew after fstat). */
+/**
+ * At most `max` bytes (undefined when there are more: the file grew after fstat). readFileSync, which
+ * reads what is there (Node's own start-up has used it: a replayed run, src/memo/, pays nothing to
+ * set it up); a file that grows while read gives more than `max` and is refused after the read.
+ */
 function readBounded(fd: number, max: number): Buffer | undefined {
-  const buffer = Buffer.alloc(max + 1);
-  let length = 0;
-  for (;;) {
-    const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
-    if (n === 0) return buffer.subarray(0, length);
-    length += n;
-    if (length > max) return undefined;
-  }
+  const data = fs.readFileSync(fd);
+  return data.length > max ? undefined : data;
 }
 
 /**
