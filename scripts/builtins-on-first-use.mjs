@@ -29,17 +29,18 @@ async function standIn(name) {
 }
 
 /**
- * The plugin. `commonJsRequires` (esbuild's CommonJS output): a require() of one of them (isexe's,
+ * The plugin. `also`: more modules for this build (dist/cli.js: those only a run of the warm
+ * bundle needs, which a replayed run never loads). `commonJsRequires` (esbuild's CommonJS output): a require() of one of them (isexe's,
  * from a CommonJS package) gets one object that reads the real module's property when it is read,
  * as such callers read it at call time, `(0, x.stat)(…)`; and the stand-ins' own require() is
  * marked external. Without it (Bun) every import gets the ES module stand-in, and the stand-ins'
  * own require() is left to Bun.
  */
-export function builtinsOnFirstUse({ commonJsRequires = false } = {}) {
+export function builtinsOnFirstUse({ commonJsRequires = false, also = [] } = {}) {
   return {
     name: 'builtins-on-first-use',
     setup(b) {
-      const filter = new RegExp(`^(node:)?(${BUILTINS_ON_FIRST_USE.join('|')})$`);
+      const filter = new RegExp(`^(node:)?(${[...BUILTINS_ON_FIRST_USE, ...also].join('|')})$`);
       b.onResolve({ filter }, (args) => {
         const path = args.path.replace(/^node:/, '');
         if (!commonJsRequires) return args.namespace === NAMESPACE ? undefined : { path, namespace: NAMESPACE };

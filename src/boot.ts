@@ -26,6 +26,9 @@ import vm from 'node:vm';
 import { cacheDir } from './dirs.ts';
 import { isPrivateDir, readPrivate, writeAtomic } from './private-io.ts';
 import { forDisplay } from './printable.ts';
+import { memoKey } from './memo/identity.ts';
+import { memoFile, replayEffect, usableMemo } from './memo/replay.ts';
+import { OWN_NAMES } from './own-names.ts';
 
 declare const __MFA_WARM_HASH__: string;
 
@@ -38,6 +41,8 @@ export interface Boot {
    * commands (0 to 7): its compiled code is worth keeping.
    */
   warm(bit: number): void;
+  /** The bundle's hash (the build's), which a memo's key holds (src/memo/identity.ts). */
+  readonly bundle: string;
 }
 
 /** Code caches of any bundle and Node. */
@@ -49,17 +54,44 @@ const CODE_CACHE = /^code-[0-9a-f]+-v[\d.]+-[\w-]+\.v8$/;
 const UNUSED_MS = 14 * 24 * 3600 * 1000;
 
 function boot(): void {
+  const debug = process.env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug');
+  let dir: string | undefined;
+  try {
+    dir = cacheDir(process.env, homedir());
+  } catch {
+    // no home directory: no code cache, no memo
+  }
+  // A memo of this run's decision (src/memo/): do what it did; the bundle is not even read. --debug always decides.
+  const replayed = dir && !debug && process.env.MFA_EXEC_MEMO !== '0' && process.platform !== 'win32' ? replay(dir) : undefined;
+  if (replayed) replayed.then((code) => (code === undefined ? load(dir, debug) : process.exit(code)));
+  else load(dir, debug);
+}
+
+/** os.homedir(), which on a Unix is $HOME when set (even empty), without loading node:os for it. */
+function homedir(): string {
+  const home = process.env.HOME;
+  return home !== undefined && process.platform !== 'win32' ? home : os.homedir();
+}
+
+/** The memo's effect, started; undefined when there is no memo for this run or it does not hold (a working directory gone, too). */
+function replay(dir: string): Promise<number | undefined> | undefined {
+  try {
+    const entry = process.argv[1] ?? '';
+    const args = process.argv.slice(2);
+    const shim = !OWN_NAMES.has(path.basename(entry));
+    const key = memoKey({ bundle: __MFA_WARM_HASH__, entry, args: shim ? null : args, cwd: process.cwd(), homedir: homedir() });
+    const memo = usableMemo({ file: memoFile(dir, key), key, env: process.env, args, now: Date.now() });
+    return memo && replayEffect(memo, process.env, args);
+  } catch {
+    return undefined;
+  }
+}
+
+function load(dir: string | undefined, debug: boolean): void {
   const bundle = path.join(__dirname, 'warm.js');
   // Node's module wrapper and __mfaBoot around the bundle, ASCII: scripts/build.mjs.
   const source = fs.readFileSync(bundle, 'latin1');
-  const debug = process.env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug');
   const say = (message: string) => debug && process.stderr.write(`mfa-exec: ${forDisplay(message)}\n`);
-  let dir: string | undefined;
-  try {
-    dir = cacheDir(process.env, os.homedir());
-  } catch {
-    // no home directory: no code cache
-  }
   const file = dir && path.join(dir, `code-${__MFA_WARM_HASH__}-${process.version}-${process.platform}-${process.arch}.v8`);
   const cached = file && readCodeCache(file);
   const script = new vm.Script(source, { filename: bundle, ...(cached ? { cachedData: cached.subarray(1) } : {}) });
@@ -77,6 +109,7 @@ function boot(): void {
     warm: (bit) => {
       ran |= 1 << bit;
     },
+    bundle: __MFA_WARM_HASH__,
   };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} };

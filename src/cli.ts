@@ -6,7 +6,6 @@
  * status, env, list); every other subcommand and everything a cache miss needs is loaded on
  * demand (dist/on-demand/*.js).
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import { fileId } from './child/find-target.ts';
 import { cacheDir } from './dirs.ts';
@@ -22,12 +21,16 @@ import type { Boot } from './boot.ts';
 import type { Runtime } from './pipeline/runtime.ts';
 import { defaultOptions } from './options.ts';
 import { readSettings } from './settings.ts';
+import { writeStdout } from './stdout.ts';
+import { recordingFor } from './memo/record.ts';
+import { runTarget } from './child/run.ts';
 
 declare const __MFA_EXEC_VERSION__: string;
 /** Given by src/boot.ts, which compiles this bundle (dist/warm.js) and loads it from dist/cli.js. */
 declare const __mfaBoot: Boot;
 
-async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function main(argv: string[], given: NodeJS.ProcessEnv): Promise<number> {
+  let env = given;
   // Windows: a shim is a .cmd launcher that names itself in MFA_EXEC_SHIM (platform/win32.ts); the variable is not the target's.
   const launcher = platform.shim.kind === 'cmd' ? env.MFA_EXEC_SHIM : undefined;
   if (platform.shim.kind === 'cmd') delete env.MFA_EXEC_SHIM;
@@ -35,8 +38,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const invokedAs = launcher ? launcher.replace(/\.cmd$/i, '') : IN_EXECUTABLE ? process.argv0 : argv[1];
   const invocation = parseInvocation(argv.slice(2), invokedAs ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
-  const settings = readSettings(env, { prompt: options.prompt });
   const homedir = os.homedir();
+  // A memo of this run's decision for the next identical one (src/memo/): recorded from here on.
+  const recording = !IN_EXECUTABLE && !launcher ? recordingFor(invocation, argv, env, homedir, __mfaBoot.bundle) : undefined;
+  if (recording) env = recording.env;
+  const settings = readSettings(env, { prompt: options.prompt });
+  if (settings.debug || settings.server) recording?.stop();
   if (settings.server) options.server = true;
   // Us: dist/cli.js (boot.ts gives its own __filename), and the file we were started as (a shims/ launcher that loads it);
   // or the single executable, which is also the program a child runs to reach us.
@@ -60,12 +67,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       ),
     },
     onDemand: () => import('./on-demand/credentials.ts'),
+    runTarget,
   };
 
   if (invocation.kind === 'shim') {
     __mfaBoot.warm(warmBit(commandNamed('exec')!)!); // boot.ts keeps the code compiled by runs of warm commands
     rt.logger.debug(`shim mode: invoked as '${invocation.name}'`);
-    return execCommand({ name: invocation.name, args: invocation.args, options, shim: true }, rt);
+    const go = (r: Runtime) => execCommand({ name: invocation.name, args: recording?.args ?? invocation.args, options, shim: true }, r);
+    return recording ? recording.run(go, rt) : go(rt);
   }
   if (options.version) {
     rt.out(`mfa-exec ${__MFA_EXEC_VERSION__}\n`);
@@ -83,7 +92,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const input = profileFirst ? { options, args, profileFirst } : { options, args };
   if (!entry.warm) return (await commands()).runCommand(entry, input, rt, COMMANDS);
   __mfaBoot.warm(warmBit(entry)!);
-  return entry.warm(input, rt);
+  const go = (r: Runtime) => entry.warm!(input, r);
+  return recording ? recording.run(go, rt) : go(rt);
 }
 
 function report(error: unknown, debug: boolean): number {
@@ -99,29 +109,6 @@ function report(error: unknown, debug: boolean): number {
   );
   if (debug && e?.stack) process.stderr.write(`${e.stack.split('\n').map(forDisplay).join('\n')}\n`);
   return ExitCode.software;
-}
-
-/** The reader of stdout went away (EPIPE): what is left to write is dropped, as a stream would. */
-let stdoutGone = false;
-
-/**
- * A command's output, written to fd 1 synchronously rather than through process.stdout: making
- * that stream costs a few ms, and what is written this way has left when the process exits (a
- * stream to a pipe would still hold it, and process.exit() cut `list --json | …` at 64 KiB). A
- * non-blocking pipe that is full is waited for.
- */
-function writeStdout(text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  for (let offset = 0; offset < bytes.length && !stdoutGone;) {
-    try {
-      offset += fs.writeSync(1, bytes, offset);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') stdoutGone = true;
-      else if (code === 'EAGAIN') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      else throw error;
-    }
-  }
 }
 
 const exit = (code: number) => process.exit(code);

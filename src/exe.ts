@@ -17,6 +17,7 @@ if (process.argv[2] === KEYRING_CHILD.arg && process.env[KEYRING_CHILD.env] === 
   const boot: Boot = {
     import: (specifier) => Promise.reject(new Error(`no ${specifier} beside the executable: its import()s are its own`)),
     warm: () => {},
+    bundle: 'executable',
   };
   (globalThis as { __mfaBoot?: Boot }).__mfaBoot = boot;
   void import('./cli.ts');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import which from 'which';
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { platform as current, type Platform } from '../platform/index.ts';
+import { shebang } from './shebang.ts';
 
 export class TargetError extends MfaExecError {
   constructor(message: string, exitCode: number) {
@@ -122,21 +123,4 @@ function checkInterpreter(target: Target, name: string, cwd: string): Target {
     );
   }
   return target;
-}
-
-/** The interpreter named on a script's #! line, if it has one. */
-export function shebang(file: string): string | undefined {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(256);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    if (n < 2 || head[0] !== 0x23 || head[1] !== 0x21) return undefined;
-    const line = head.subarray(2, n).toString('utf8').split('\n')[0] ?? '';
-    return line.trim().split(/\s+/)[0] || undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }

@@ -16,7 +16,7 @@ import os from 'node:os';
 import { ExitCode, MfaExecError } from '../errors.ts';
 import { platform } from '../platform/index.ts';
 import { systemTools } from '../platform/tools.ts';
-import { shebang } from './find-target.ts';
+import { shebang } from './shebang.ts';
 import type { Logger } from '../log.ts';
 
 export interface RunOptions {

@@ -30,7 +30,6 @@ import { findTarget } from '../child/find-target.ts';
 import { needsNoCredentials } from '../child/needs-credentials.ts';
 import { platform } from '../platform/index.ts';
 import { calledBackFrom, checkDepth, launchMarkers } from '../child/recursion.ts';
-import { runTarget } from '../child/run.ts';
 import { provideView } from '../config-view/provide.ts';
 import { viewSpec } from '../config-view/spec.ts';
 import { keysDir } from '../dirs.ts';
@@ -110,7 +109,7 @@ export async function execCommand(given: ExecRequest, rt: Runtime): Promise<numb
   );
   logger.debug(`target '${name}' is ${target.path}`);
   const markers = launchMarkers(name, target.id, depth);
-  const run: Run = (childEnv) => runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
+  const run: Run = (childEnv) => rt.runTarget({ file: target.path, args: request.args, env: childEnv, argv0: name, logger });
 
   // 2. Runs that get no credentials at all.
   if (request.shim && rt.settings.disabled) {

@@ -1,8 +1,8 @@
 /**
  * Everything a run takes from the outside world, gathered once by cli.ts and passed down: the
  * environment (a copy taken at start-up), our settings, home, working and cache directories, the
- * clock, stdout and the logger, our own identity, and the loader of the code that is off the
- * warm path. Nothing below cli.ts reads process.env, process.cwd() or os.homedir() itself.
+ * clock, stdout and the logger, our own identity, the loader of the code that is off the warm
+ * path, and the start of the target. Nothing below cli.ts reads process.env, process.cwd() or os.homedir() itself.
  */
 import type { refuseOwnFiles } from '../config-view/fallback.ts';
 import type { makeView } from '../config-view/write.ts';
@@ -10,6 +10,7 @@ import type { fetchOnMiss } from '../credentials/miss.ts';
 import type { confirmDestructive } from '../guardrails/confirm.ts';
 import type { callerAccount } from '../guardrails/identity.ts';
 import type { Logger } from '../log.ts';
+import type { runTarget } from '../child/run.ts';
 import type { startCredentialServer } from '../server/credential-server.ts';
 import type { createRefresher } from '../server/refresher.ts';
 import type { Settings } from '../settings.ts';
@@ -55,4 +56,6 @@ export interface Runtime {
   readonly self: { readonly path: string; readonly ids: ReadonlySet<string>; readonly command: readonly string[] };
   /** STS, the lock, the prompt, the view writer and --server: loaded on the first need. */
   readonly onDemand: () => Promise<OnDemand>;
+  /** Starts the target and waits for it (child/run.ts): exec's one effect, which src/memo/ records. */
+  readonly runTarget: typeof runTarget;
 }

@@ -3,7 +3,8 @@ import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileId, findTarget, shebang, TargetError } from '../../src/child/find-target.ts';
+import { fileId, findTarget, TargetError } from '../../src/child/find-target.ts';
+import { shebang } from '../../src/child/shebang.ts';
 import { MAX_DEPTH, calledBackFrom, checkDepth, launchMarkers } from '../../src/child/recursion.ts';
 import { ExitCode, MfaExecError } from '../../src/errors.ts';
 

@@ -1,0 +1,81 @@
+/**
+ * The replay (dist/cli.js, before the warm bundle is even read): when a memo (record.ts) exists for
+ * this run and everything its decision looked at is as it was, do what that decision did (start
+ * the target with the same environment, or print the same output) without deciding again. Any
+ * doubt is a miss, and a miss costs a few stats: the warm bundle then runs as before.
+ *
+ * Checked, in order: the memo file is a private file of ours (not a link; its directory is not
+ * checked: a memo moved there from another name fails the key check), of this format and key (memoKey: build, Node, user, entry, arguments, working and home
+ * directories); the clock is inside its window; the environment has the same names and the same
+ * values of every variable the decision read; a shim's arguments are the same where the decision
+ * read them; every file the decision looked at gives the same fingerprint.
+ */
+import { runTarget } from '../child/run.ts';
+import { silentLogger } from '../log.ts';
+import { readPrivate } from '../private-io.ts';
+import { writeStdout } from '../stdout.ts';
+import { childEnv, fingerprint, MEMO_VERSION, memoFile, envNames, valueHash, type Look, type Memo } from './identity.ts';
+
+/** A memo is no bigger than this (a real one is a few kilobytes). */
+const MAX_BYTES = 256 * 1024;
+
+/** What the replay sees of this run (boot.ts gives the real ones; tests give others). */
+export interface ReplayInput {
+  file: string;
+  key: string;
+  env: NodeJS.ProcessEnv;
+  /** The shim's arguments (argv[2…]). */
+  args: readonly string[];
+  now: number;
+  look?: (look: Look, file: string) => string;
+}
+
+/** The memo for this run, if there is one and it holds now; undefined otherwise. Never throws. */
+export function usableMemo(input: ReplayInput): Memo | undefined {
+  const read = readPrivate(input.file, { maxBytes: MAX_BYTES });
+  if (!read.ok) return undefined;
+  let memo: Memo;
+  try {
+    memo = JSON.parse(read.data.toString('utf8')) as Memo;
+  } catch {
+    return undefined;
+  }
+  return holds(memo, input) ? memo : undefined;
+}
+
+/** Whether `memo` is this run's and everything it depends on is as it was. */
+export function holds(memo: Memo, input: ReplayInput): boolean {
+  const { env, args, now, key } = input;
+  const look = input.look ?? fingerprint;
+  if (memo?.version !== MEMO_VERSION || memo.key !== key || !(now >= memo.from && now < memo.until)) return false;
+  if (!Array.isArray(memo.env) || !Array.isArray(memo.files) || typeof memo.effect !== 'object' || memo.effect === null) return false;
+  if (memo.names !== envNames(env)) return false;
+  for (const [name, value] of memo.env) if (valueHash(env[name]) !== value) return false;
+  if (memo.args) {
+    if (memo.args.length !== undefined && memo.args.length !== args.length) return false;
+    for (const [index, value] of memo.args.at) if (valueHash(args[index]) !== value) return false;
+  }
+  for (const [how, file, print] of memo.files) if (look(how, file) !== print) return false;
+  return true;
+}
+
+/**
+ * Does what the memo says: the exit code to exit with, or undefined when the target could not be
+ * started after all (spawn failed: then nothing ran, and the warm bundle runs and reports).
+ */
+export async function replayEffect(memo: Memo, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number | undefined> {
+  const { effect } = memo;
+  if ('out' in effect) {
+    writeStdout(effect.out);
+    return effect.code;
+  }
+  const { file, argv0 } = effect.run;
+  try {
+    const child = childEnv(effect.run, env, process.pid);
+    return await runTarget({ file, args: effect.run.args ?? [...args], env: child, argv0, logger: silentLogger });
+  } catch {
+    return undefined;
+  }
+}
+
+export { memoFile };
