@@ -76,13 +76,17 @@ const BARE = 'floor: bare node start';
 /**
  * Warm-path targets: a command's median wall time over its floor's. list@200 keeps the budget it
  * had against the old floor (1.5× an ES module script spawning `true`, which costs about 1.35× a
- * bare start on Node 20): 2.0× a bare start.
+ * bare start on Node 20): 2.0× a bare start. A warm run repeated is replayed from its memo
+ * (src/memo/); the `deciding` rows (MFA_EXEC_MEMO=0) are the first run after a change, which
+ * decides in full: reported, no target.
  */
-const TARGETS: Record<string, { floor: string; max: number }> = {
+const TARGETS: Record<string, { floor: string; max?: number }> = {
   exec: { floor: SPAWN, max: 1.1 },
+  'exec, deciding': { floor: SPAWN },
   shim: { floor: SPAWN, max: 1.1 },
   'credential-process': { floor: BARE, max: 1.1 },
   status: { floor: BARE, max: 1.1 },
+  'status, deciding': { floor: BARE },
   env: { floor: BARE, max: 1.1 },
   'list@200': { floor: BARE, max: 2.0 },
   ...(EXE ? { 'executable: exec': { floor: SPAWN, max: 0.5 }, 'executable: shim': { floor: SPAWN, max: 0.5 } } : {}),
@@ -136,6 +140,9 @@ try {
   const fill = await runCli(['-p', 'role', '--mfa-token', await aws.freshTotp(s.serial), '--', 'true'], { env });
   if (fill.code !== 0) throw new Error(`could not fill the cache: ${fill.stderr}`);
   const callsAfterFill = JSON.stringify(aws.calls);
+  // A file changed in the last 3 s is not trusted to show its next change (src/memo/record.ts): past
+  // that, the warm-up rounds record the memos that the measured rounds replay.
+  await new Promise((done) => setTimeout(done, 3200));
 
   // The floor: the real `true`, resolved before the `true` shim exists (mfa-exec pays for its own PATH walk).
   const realTrue = which.sync('true', { path: env.PATH });
@@ -187,10 +194,12 @@ try {
   };
   const cli = (args: string[]): string[] => [CLI_PATH, ...args];
   const env200 = await configEnv('200', flatProfiles(200, role));
+  const deciding = { ...env, MFA_EXEC_MEMO: '0' };
   const warm: Record<string, Command> = {
     [SPAWN]: { argv: [floorSpawn], env, check: exited0 },
     [BARE]: { argv: [floorBare], env, check: clean },
     exec: { argv: cli(['-p', 'role', '--', 'true']), env, check: clean },
+    'exec, deciding': { argv: cli(['-p', 'role', '--', 'true']), env: deciding, check: clean },
     shim: { argv: [join(s.shims, 'true')], env, check: clean },
     'credential-process': {
       argv: cli(['credential-process', '--profile', 'role']),
@@ -200,6 +209,11 @@ try {
     status: {
       argv: cli(['status', '-p', 'role']),
       env,
+      check: (r) => clean(r) ?? (/ready, no MFA prompt needed/.test(r.stdout) ? undefined : `not ready: ${r.stdout}`),
+    },
+    'status, deciding': {
+      argv: cli(['status', '-p', 'role']),
+      env: deciding,
       check: (r) => clean(r) ?? (/ready, no MFA prompt needed/.test(r.stdout) ? undefined : `not ready: ${r.stdout}`),
     },
     env: { argv: cli(['env', '-p', 'role', '--format', 'json']), env, check: json((v) => typeof v.AWS_SESSION_TOKEN === 'string') },
@@ -255,12 +269,13 @@ try {
     for (const [name, { floor, max }] of Object.entries(TARGETS)) {
       const [w, c] = [wallOf(times[name]!), cpuOf(times[name]!)];
       const ratio = w / wallOf(times[floor]!);
-      const ok = ratio <= max;
+      const ok = max === undefined || ratio <= max;
       if (!ok) misses.push(`${name} ${ratio.toFixed(2)}× > ${max}×`);
-      console.log(
-        `  ${name.padEnd(28)} ${ms(w)}  ${ratio.toFixed(2)}×   ${ms(c)}  ${(c / cpuOf(times[floor]!)).toFixed(2)}×   ` +
-          `target ≤ ${max.toFixed(2)}× ${floor === SPAWN ? 'spawning' : 'bare'} (wall) ${ok ? 'ok' : 'MISSED'}`,
-      );
+      const verdict =
+        max === undefined
+          ? 'no target: a run after a change'
+          : `target ≤ ${max.toFixed(2)}× ${floor === SPAWN ? 'spawning' : 'bare'} (wall) ${ok ? 'ok' : 'MISSED'}`;
+      console.log(`  ${name.padEnd(28)} ${ms(w)}  ${ratio.toFixed(2)}×   ${ms(c)}  ${(c / cpuOf(times[floor]!)).toFixed(2)}×   ${verdict}`);
     }
   }
 
@@ -271,7 +286,13 @@ try {
   const chain3k = await configEnv('chain', profileChain(3000, role));
   // status exits 1 for these profiles (their roles are not cached: a prompt would be needed).
   const loaded = (r: CheckedRun) => (r.status === 0 || r.status === 1 ? undefined : `exit ${r.status}: ${r.stderr.slice(0, 300)}`);
-  const loader = (args: string[], e: NodeJS.ProcessEnv): Command => ({ argv: cli(args), env: e, check: loaded, okStatus: [0, 1] });
+  // MFA_EXEC_MEMO=0: loading is what is measured, not the replay of a run that loaded it before.
+  const loader = (args: string[], e: NodeJS.ProcessEnv): Command => ({
+    argv: cli(args),
+    env: { ...e, MFA_EXEC_MEMO: '0' },
+    check: loaded,
+    okStatus: [0, 1],
+  });
   const loading: Record<string, Command> = {
     floor: warm[BARE]!,
     'list, 10 profiles': loader(['list'], flat10),

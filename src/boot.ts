@@ -1,5 +1,8 @@
 /**
- * dist/cli.js, the entry point: loads the warm bundle (dist/warm.js, from src/cli.ts) with V8's
+ * dist/cli.js, the entry point. First the memo of this run, if one holds (src/memo/replay.ts: an
+ * identical earlier run's decision, replayed without the bundle); --debug and MFA_EXEC_MEMO=0 skip
+ * it, and so does Windows (its .cmd shims name themselves in a variable the key does not hold).
+ * Otherwise it loads the warm bundle (dist/warm.js, from src/cli.ts) with V8's
  * code cache for it. V8 compiles each function the first time it is called; a warm run calls a
  * few hundred, and compiling them is about a tenth of the run. After a run of a warm command that
  * found no usable cache, the code V8 compiled (vm.Script#createCachedData, made at exit so that
@@ -14,7 +17,8 @@
  * directory or file that is not private and ours is not used, nor written to.
  *
  * This file is compiled without a code cache on every run, so it is kept small: the bare private
- * read and atomic write of private-io.ts, not private-file.ts. The bundle is compiled here, not by
+ * read and atomic write of private-io.ts, not private-file.ts; node:vm, node:url and node:os load
+ * only when the bundle does (scripts/build.mjs), which a replay never needs. The bundle is compiled here, not by
  * Node's module loader, so its import() of the on-demand bundle goes through `__mfaBoot.import`
  * (the build rewrites those calls).
  */
@@ -29,6 +33,7 @@ import { forDisplay } from './printable.ts';
 import { memoKey } from './memo/identity.ts';
 import { memoFile, replayEffect, usableMemo } from './memo/replay.ts';
 import { OWN_NAMES } from './own-names.ts';
+import { platform } from './platform/index.ts';
 
 declare const __MFA_WARM_HASH__: string;
 
@@ -62,7 +67,7 @@ function boot(): void {
     // no home directory: no code cache, no memo
   }
   // A memo of this run's decision (src/memo/): do what it did; the bundle is not even read. --debug always decides.
-  const replayed = dir && !debug && process.env.MFA_EXEC_MEMO !== '0' && process.platform !== 'win32' ? replay(dir) : undefined;
+  const replayed = dir && !debug && process.env.MFA_EXEC_MEMO !== '0' && platform.shim.kind !== 'cmd' ? replay(dir) : undefined;
   if (replayed) replayed.then((code) => (code === undefined ? load(dir, debug) : process.exit(code)));
   else load(dir, debug);
 }
@@ -70,7 +75,7 @@ function boot(): void {
 /** os.homedir(), which on a Unix is $HOME when set (even empty), without loading node:os for it. */
 function homedir(): string {
   const home = process.env.HOME;
-  return home !== undefined && process.platform !== 'win32' ? home : os.homedir();
+  return home !== undefined && platform.name !== 'win32' ? home : os.homedir();
 }
 
 /** The memo's effect, started; undefined when there is no memo for this run or it does not hold (a working directory gone, too). */

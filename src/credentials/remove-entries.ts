@@ -15,6 +15,7 @@ import { temporaryWriter } from '../private-io.ts';
 import { ENTRY_NAME, parseEntryText } from './cache.ts';
 import type { CacheRef, StepRequest } from './cache-key.ts';
 import { DECLINED_NAME } from './declined.ts';
+import { removeMemos } from '../memo/remove.ts';
 
 /** A temporary file younger than this may be a write in progress. */
 const TEMPORARY_AGE_MS = 60_000;
@@ -30,7 +31,8 @@ interface RemoveContext {
 /**
  * Removes the entries `filter` picks (undefined: all) and returns how many. The notes of declined
  * prompts go too, uncounted: all of them without a filter, else those of the chains `lockKeys`
- * (PlanCacheRefs.lockKey), so that the next run of those chains asks again.
+ * (PlanCacheRefs.lockKey), so that the next run of those chains asks again; and every memo of a
+ * run's decision (src/memo/remove.ts), which holds the credentials it gave.
  */
 export function removeEntries(
   dir: PrivateDir,
@@ -45,6 +47,7 @@ export function removeEntries(
       if ((!filter || lockKeys.includes(note[1]!)) && ours(dir, name, ctx)) unlink(dir, name, ctx);
     } else if (removable(dir, name, filter, ctx)) removed++;
   }
+  removeMemos(dir.path, ctx.logger);
   return removed;
 }
 

@@ -11,7 +11,9 @@
  * What is recorded, while the run decides (until it starts the target, or until the command ends):
  * - files: every synchronous node:fs look (stat, lstat, exists, access, open, read, readdir,
  *   readlink, realpath) as a fingerprint taken before and after the call (identity.ts); the
- *   /proc/self/fd/N paths of an open directory as that directory's path;
+ *   /proc/self/fd/N paths of an open directory as that directory's path. The functions of the
+ *   node:fs module object are watched: in the bundle every use is a read of one (esbuild), but an
+ *   ES module's named import (`import { statSync }`) is bound before and would go unseen;
  * - the environment: the names (all of them, as one hash) and the value of every variable read;
  *   values copied whole into the child's environment ({...env}) are the child's, not read;
  * - a shim's arguments: their number and each one, when read (`terraform plan` and
@@ -177,6 +179,10 @@ export class Recording {
       out: (text) => {
         out.push(text);
         rt.out(text);
+      },
+      onDemand: () => {
+        this.taint('on-demand code was loaded');
+        return rt.onDemand();
       },
       runTarget: (options) => {
         if (this.mode === 'record') {
