@@ -68,7 +68,11 @@ function boot(): void {
   }
   // A memo of this run's decision (src/memo/): do what it did; the bundle is not even read. --debug always decides.
   const replayed = dir && !debug && process.env.MFA_EXEC_MEMO !== '0' && platform.shim.kind !== 'cmd' ? replay(dir) : undefined;
-  if (replayed) replayed.then((code) => (code === undefined ? load(dir, debug) : process.exit(code)));
+  if (replayed)
+    replayed.then(
+      (code) => (code === undefined ? load(dir, debug) : process.exit(code)),
+      () => process.exit(70), // replayEffect reports what it can; nothing else may end in a stack trace
+    );
   else load(dir, debug);
 }
 

@@ -111,11 +111,11 @@ function readBounded(fd: number, max: number): Buffer | undefined {
  * Creates `file` (O_EXCL, not through a link) with `mode`, writes `data`, syncs it; returns its
  * stat as written. Throws the system's error (EEXIST when anything is at the path).
  */
-export function writeExclusive(file: string, data: string | Uint8Array, mode = 0o600): Stats {
+export function writeExclusive(file: string, data: string | Uint8Array, mode = 0o600, sync = true): Stats {
   const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
   try {
     fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
+    if (sync) fs.fsyncSync(fd);
     return fs.fstatSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -124,13 +124,14 @@ export function writeExclusive(file: string, data: string | Uint8Array, mode = 0
 
 /**
  * Replaces `file` with `data` (mode 0600 unless said): written under `.tmp-<pid>-<12 hex>` in the
- * same directory (the name `clear` knows), synced, renamed over it. Throws the system's error; the
+ * same directory (the name `clear` knows), synced (unless `sync` is false: a file worth nothing after
+ * a crash, whose torn copy its reader refuses, as a memo), renamed over it. Throws the system's error; the
  * temporary file is then gone, unless the process is killed before the rename (temporaryWriter).
  */
-export function writeAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
+export function writeAtomic(file: string, data: string | Uint8Array, mode = 0o600, sync = true): void {
   const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${randomHex(6)}`);
   try {
-    writeExclusive(tmp, data, mode);
+    writeExclusive(tmp, data, mode, sync);
     fs.renameSync(tmp, file);
   } catch (error) {
     try {
@@ -160,9 +161,16 @@ export function isSymlink(file: string): boolean {
 }
 
 /**
- * `bytes` random bytes as hex, for a temporary name (O_EXCL makes it safe; the randomness only
- * avoids collisions). The Web Crypto global, not node:crypto, whose load the warm path would pay.
+ * `bytes` random bytes as hex, for a temporary name: O_EXCL makes it safe (a name taken is an
+ * error, never a write through someone's file) and the process id in the name makes it ours, so
+ * the randomness only avoids our own collisions: Math.random, not Web Crypto, whose first use loads
+ * Node's crypto modules (~3 ms, on every run that keeps a memo).
  */
 function randomHex(bytes: number): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
+  let hex = '';
+  while (hex.length < bytes * 2)
+    hex += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  return hex.slice(0, bytes * 2);
 }

@@ -80,8 +80,9 @@ export function withoutView(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   for (const which of ['config', 'credentials'] as const) {
     const { variable, viewFile } = FILES[which];
-    if (out[variable] !== join(dir, viewFile)) continue;
-    const own = out[VIEW_MARKERS[which]];
+    // Read from `env`, not the copy: what is decided from a value is a read of it (src/memo/ records reads).
+    if (env[variable] !== join(dir, viewFile)) continue;
+    const own = env[VIEW_MARKERS[which]];
     if (own) out[variable] = own;
     else delete out[variable];
   }

@@ -12,8 +12,8 @@ export const MEMO_VERSION = 1;
 /** The memos' directory in the cache directory (private, as the credential entries beside it). */
 export const MEMO_DIR = 'memo';
 
-/** A memo's file name: its key, and nothing else (what `clear` and the pruning remove). */
-export const MEMO_NAME = /^[0-9a-f]{28}\.json$/;
+/** A memo's file name: its key, and nothing else (what `clear` and the pruning remove); `.seen`: a command line noted once (record.ts). */
+export const MEMO_NAME = /^[0-9a-f]{28}\.(json|seen)$/;
 
 /**
  * How a file was looked at, and so how it is looked at again: `s` stat (links followed), `l` lstat
@@ -87,7 +87,17 @@ export interface KeyParts {
 
 export function memoKey(parts: KeyParts): string {
   const { bundle, entry, args, cwd, homedir } = parts;
-  const who = [process.execPath, process.version, process.platform, process.arch, process.getuid?.() ?? -1];
+  // The user and groups too: which PATH entry is executable for us depends on them (newgrp, a new group).
+  const groups = process.getgroups?.().sort((a, b) => a - b) ?? [];
+  const who = [
+    process.execPath,
+    process.version,
+    process.platform,
+    process.arch,
+    process.getuid?.() ?? -1,
+    process.getgid?.() ?? -1,
+    groups,
+  ];
   return hash(JSON.stringify([MEMO_VERSION, bundle, who, entry, args, cwd, homedir]));
 }
 
@@ -111,8 +121,8 @@ export type Effect =
       run: {
         file: string;
         argv0: string;
-        /** null: the shim's own arguments, passed on. */
-        args: string[] | null;
+        /** The target's arguments: ours (argv[2…]) from this index on (a shim's: 0, all of them). */
+        args: number;
         /** The child's environment: ours without these, with these set. */
         remove: string[];
         set: Record<string, string>;
@@ -131,10 +141,18 @@ export function childEnv(run: Extract<Effect, { run: unknown }>['run'], env: Nod
   return child;
 }
 
-/** One memo file (record.ts writes it, replay.ts checks it). */
-export interface Memo {
+/** A memo file: the memos of one key, newest first (one per situation: another set of variables, say, in another terminal). */
+export interface MemoFile {
   version: number;
   key: string;
+  memos: Memo[];
+}
+
+/** At most this many memos in a file: a command line run in turn from a few terminals keeps one for each. */
+export const MAX_SITUATIONS = 4;
+
+/** One memo (record.ts makes it, replay.ts checks it). */
+export interface Memo {
   /** Recorded at, and valid before (ms since the epoch; record.ts says how `until` is found). */
   from: number;
   until: number;

@@ -10,7 +10,7 @@
  *
  * What is recorded, while the run decides (until it starts the target, or until the command ends):
  * - files: every synchronous node:fs look (stat, lstat, exists, access, open, read, readdir,
- *   readlink, realpath) as a fingerprint taken before and after the call (identity.ts); the
+ *   readlink, realpath) as a fingerprint taken after the call (identity.ts); the
  *   /proc/self/fd/N paths of an open directory as that directory's path. The functions of the
  *   node:fs module object are watched: in the bundle every use is a read of one (esbuild), but an
  *   ES module's named import (`import { statSync }`) is bound before and would go unseen;
@@ -35,13 +35,15 @@ import tty from 'node:tty';
 import type { RunOptions } from '../child/run.ts';
 import type { Invocation } from '../commands/invocation.ts';
 import { cacheDir } from '../dirs.ts';
-import { silentLogger } from '../log.ts';
+import { createLogger, silentLogger } from '../log.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
 import { removeStaleTemporaryFiles } from '../private-file.ts';
-import { isPrivateDir, writeAtomic } from '../private-io.ts';
+import { isPrivateDir, readPrivate, writeAtomic } from '../private-io.ts';
 import { SECRET_VARIABLES } from '../secret-variables.ts';
 import {
   childEnv,
+  MAX_SITUATIONS,
+  type MemoFile,
   fingerprint,
   fingerprintCtime,
   MEMO_DIR,
@@ -110,12 +112,15 @@ export interface RecordSpec {
   key: string;
   /** The environment as the process got it (a copy). */
   env: NodeJS.ProcessEnv;
-  /** A shim's arguments (their reads are recorded); undefined when the arguments are in the key. */
-  args?: string[];
+  /** Our arguments (argv[2…]): the target's are the last of them, which the memo names by where they start. */
+  argv: readonly string[];
+  /** A shim: its arguments' reads are recorded (for exec and the commands, the arguments are in the key). */
+  shim: boolean;
   now: number;
 }
 
 type Mode = 'record' | 'dry' | 'off';
+type Go = (rt: Runtime) => Promise<number> | number;
 
 /** The commands whose runs are kept (the warm ones a program or a prompt calls again and again); a shim's are exec's. */
 const KEPT = new Set(['exec', 'credential-process', 'env', 'status']);
@@ -140,16 +145,57 @@ export function recordingFor(
   const cwd = process.cwd();
   const cache = cacheDir(env, homedir);
   const key = memoKey({ bundle, entry: argv[1] ?? '', args: shim ? null : argv.slice(2), cwd, homedir });
-  return new Recording({ cacheDir: cache, key, env, now: Date.now(), ...(shim ? { args: invocation.args } : {}) });
+  const now = Date.now();
+  if (!seenBefore(cache, key, now)) return undefined;
+  return new Recording({ cacheDir: cache, key, env, argv: argv.slice(2), shim, now });
+}
+
+/**
+ * Whether this command line came before (it has memos, or was noted in the last 10 minutes). A
+ * recording costs a few ms (the dry runs, the write), paid back only by a command line that comes
+ * again: the first time, it is only noted (an empty `<key>.seen`), and the second run records.
+ */
+function seenBefore(cache: string, key: string, now: number): boolean {
+  const file = memoFile(cache, key);
+  if (fs.lstatSync(file, { throwIfNoEntry: false })) return true;
+  const seen = file.replace(/\.json$/, '.seen');
+  const noted = fs.lstatSync(seen, { throwIfNoEntry: false });
+  if (noted?.isFile() && now - noted.mtimeMs < WINDOWS_MS[0]!) return true;
+  try {
+    if (privateMemoDir(cache)) {
+      fs.writeFileSync(seen, '', { mode: 0o600 });
+      if (noted) fs.utimesSync(seen, now / 1000, now / 1000);
+      else prune(path.dirname(seen), now); // one-off command lines leave notes: they go as memos do
+    }
+  } catch {
+    // not noted: the next run notes it
+  }
+  return false;
+}
+
+/** The memo directory of `cacheDir`, made (private) if missing; false when it is not private and ours, or the cache directory is not. */
+function privateMemoDir(cache: string): boolean {
+  const dir = path.join(cache, MEMO_DIR);
+  if (!isPrivateDir(cache)) return false;
+  if (isPrivateDir(dir)) return true;
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch {
+    return false;
+  }
+  return isPrivateDir(dir);
 }
 
 /** One run's recording: `env` and `args` are what the run must use; `run` drives it. */
 export class Recording {
   readonly env: NodeJS.ProcessEnv;
+  /** A shim's arguments, watched (undefined for the other runs). */
   readonly args: string[] | undefined;
   private mode: Mode = 'record';
   /** Why no memo is kept (the first reason seen). */
   impure: string | undefined;
+  /** A dry run did what the run it stands for would show or keep (wrote, warned, looked at this process): it does not decide the same. */
+  private dryDiffers = false;
   /** The command failed (after its target was started, maybe): no memo. */
   private failed = false;
   private readonly envReads = new Map<string, string | null>();
@@ -162,7 +208,7 @@ export class Recording {
 
   constructor(private readonly spec: RecordSpec) {
     this.env = this.watchEnv(spec.env);
-    this.args = spec.args && this.watchArgs(spec.args);
+    this.args = spec.shim ? this.watchArgs([...spec.argv]) : undefined;
     this.patch();
   }
 
@@ -170,7 +216,7 @@ export class Recording {
    * Runs the command (`go`, given the runtime to use) with this recording, and keeps a memo of it
    * when it can: after the target started (while it runs), or after the command's output.
    */
-  async run(go: (rt: Runtime) => Promise<number> | number, rt: Runtime): Promise<number> {
+  async run(go: Go, rt: Runtime): Promise<number> {
     let finishing: Promise<void> | undefined;
     const out: string[] = [];
     const recorded: Runtime = {
@@ -185,12 +231,13 @@ export class Recording {
         return rt.onDemand();
       },
       runTarget: (options) => {
-        if (this.mode === 'record') {
-          const effect = this.effectOf(options);
-          this.stop();
-          finishing = this.finish(go, rt, effect);
-        }
-        return rt.runTarget(options);
+        if (this.mode !== 'record') return rt.runTarget(options);
+        const effect = this.effectOf(options);
+        this.stop();
+        const started = rt.runTarget(options);
+        // Once the target has started (spawn is synchronous), not before: it must not wait for the dry runs.
+        finishing = new Promise((next) => setImmediate(next)).then(() => this.finish(go, rt, effect));
+        return started;
       },
     };
     try {
@@ -215,34 +262,48 @@ export class Recording {
     for (const undo of this.restore.splice(0)) undo();
   }
 
+  /** Something no memo may stand for: while recording, no memo; in a dry run, that run does not decide the same. */
   private taint(why: string): void {
     if (this.mode === 'record') this.impure ??= why;
+    else if (this.mode === 'dry') this.dryDiffers = true;
   }
 
   private effectOf(options: RunOptions): Extract<Effect, { run: unknown }> {
+    const parent = this.spec.env;
     const child = options.env;
-    const remove = Object.keys(this.spec.env).filter((name) => child[name] === undefined);
+    const remove = Object.keys(parent).filter((name) => child[name] === undefined);
     const set: Record<string, string> = {};
     const pidFirst: string[] = [];
     const ours = `${process.pid} `;
     for (const [name, value] of Object.entries(child)) {
-      if (value === undefined || this.spec.env[name] === value) continue;
+      if (value === undefined || parent[name] === value) continue;
       // recursion.ts's marker names our process: the replaying one's goes there.
       if (value.startsWith(ours)) pidFirst.push(name);
       set[name] = value.startsWith(ours) ? value.slice(ours.length) : value;
     }
-    const passed = this.args !== undefined && options.args === this.args;
-    if (this.args !== undefined && !passed) this.taint("the target's arguments are not the shim's");
-    return { run: { file: options.file, argv0: options.argv0, args: passed ? null : [...options.args], remove, set, pidFirst } };
+    // A variable of ours or AWS's passed on unchanged may have been set to the value it had (then a
+    // replay must not pass on another value) or copied (then it must): its value is a dependency.
+    if (this.mode === 'record') {
+      for (const [name, value] of Object.entries(parent))
+        if (/^(AWS_|MFA_EXEC_)/.test(name) && !this.envReads.has(name)) this.readVariable(name, value);
+    }
+    return { run: { file: options.file, argv0: options.argv0, args: this.argsFrom(options.args), remove, set, pidFirst } };
+  }
+
+  /** Where the target's arguments start in ours (a shim's: 0), so that the memo need not hold them. */
+  private argsFrom(args: readonly string[]): number {
+    if (this.args !== undefined && args === this.args) return 0;
+    const ours = this.spec.argv;
+    const from = ours.length - args.length;
+    if (from >= 0 && args.every((arg, i) => arg === ours[from + i])) return from;
+    this.taint("the target's arguments are not the last of ours");
+    return -1;
   }
 
   /** The memo, when the run may have one and the decision holds a while. Never throws. */
-  private async finish(go: (rt: Runtime) => Promise<number> | number, rt: Runtime, effect: Effect): Promise<void> {
+  private async finish(go: Go, rt: Runtime, effect: Effect): Promise<void> {
     try {
       if (this.impure) return;
-      const files = [...this.looks.values()];
-      const racy = files.some(([, , print]) => (fingerprintCtime(print) ?? -Infinity) > this.spec.now - RACY_MS);
-      if (racy) return;
       const expected = normalized(effect, this.spec.env);
       let until: number | undefined;
       for (const ahead of WINDOWS_MS) {
@@ -252,10 +313,11 @@ export class Recording {
           break;
         }
       }
-      if (until === undefined || this.failed) return;
+      // The dry runs' looks count too (a file only a later decision reads): checked for racy files with the rest.
+      const files = [...this.looks.values()];
+      const racy = files.some(([, , print]) => (fingerprintCtime(print) ?? -Infinity) > this.spec.now - RACY_MS);
+      if (until === undefined || racy || this.failed || this.impure) return;
       const memo: Memo = {
-        version: MEMO_VERSION,
-        key: this.spec.key,
         from: this.spec.now,
         until,
         names: envNames(this.spec.env),
@@ -270,15 +332,21 @@ export class Recording {
     }
   }
 
-  /** The effect the command would have at `at`, decided without writing or calling anything; undefined if it cannot. */
-  private async dryRun(go: (rt: Runtime) => Promise<number> | number, rt: Runtime, at: number): Promise<Effect | undefined> {
+  /**
+   * The effect the command would have at `at`, decided without writing or calling anything;
+   * undefined if it cannot, or if it would write, warn, or look at this process (dryDiffers).
+   * What it reads is recorded as the run's reads are.
+   */
+  private async dryRun(go: Go, rt: Runtime, at: number): Promise<Effect | undefined> {
     let effect: Effect | undefined;
     const out: string[] = [];
     const dry: Runtime = {
       ...rt,
-      env: { ...this.spec.env },
+      env: this.env,
       now: () => at,
-      logger: silentLogger,
+      logger: createLogger(false, () => {
+        this.dryDiffers = true;
+      }),
       out: (text) => out.push(text),
       onDemand: () => Promise.reject(DRY),
       runTarget: (options) => {
@@ -287,10 +355,11 @@ export class Recording {
       },
     };
     this.mode = 'dry';
+    this.dryDiffers = false;
     this.patch();
     try {
       const code = await go(dry);
-      return effect ?? { out: out.join(''), code };
+      return this.dryDiffers ? undefined : (effect ?? { out: out.join(''), code });
     } catch {
       return undefined;
     } finally {
@@ -309,11 +378,11 @@ export class Recording {
         const copied = copying === name;
         copying = undefined;
         const value = Reflect.get(target, name);
-        if (this.mode === 'record' && typeof name === 'string' && !copied) this.readVariable(name, value);
+        if (this.mode !== 'off' && typeof name === 'string' && !copied) this.readVariable(name, value);
         return value;
       },
       has: (target, name) => {
-        if (this.mode === 'record' && typeof name === 'string') this.readVariable(name, Reflect.get(target, name));
+        if (this.mode !== 'off' && typeof name === 'string') this.readVariable(name, Reflect.get(target, name));
         return Reflect.has(target, name);
       },
       set: (target, name, value) => {
@@ -329,20 +398,20 @@ export class Recording {
 
   private readVariable(name: string, value: unknown): void {
     if ((SECRET_VARIABLES as readonly string[]).includes(name) && value !== undefined) this.taint(`${name} was read`);
-    this.envReads.set(name, valueHash(typeof value === 'string' ? value : undefined));
+    if (!this.envReads.has(name)) this.envReads.set(name, valueHash(typeof value === 'string' ? value : undefined));
   }
 
   private watchArgs(args: string[]): string[] {
     return new Proxy(args, {
       get: (target, name) => {
-        if (this.mode === 'record') {
+        if (this.mode !== 'off') {
           if (name === 'length') this.argLength = target.length;
           else if (typeof name === 'string' && /^\d+$/.test(name)) this.argReads.set(Number(name), valueHash(target[Number(name)]));
         }
         return Reflect.get(target, name);
       },
       has: (target, name) => {
-        if (this.mode === 'record') this.argLength = target.length;
+        if (this.mode !== 'off') this.argLength = target.length;
         return Reflect.has(target, name);
       },
     });
@@ -361,11 +430,12 @@ export class Recording {
       });
     };
     for (const [name, look] of Object.entries(LOOKS)) {
+      const list = name === 'readdirSync' || name === 'opendirSync';
       replace(
         name,
         (original) =>
           (...args) =>
-            this.look(look, args[0], () => original.apply(fs, args)),
+            this.look(look, args[0], () => original.apply(fs, args), list),
       );
     }
     replace('openSync', (original) => (...args) => {
@@ -400,9 +470,8 @@ export class Recording {
     const stderr = process.stderr;
     const write = stderr.write;
     stderr.write = ((...args: Parameters<typeof write>) => {
-      if (this.mode === 'dry') return true;
       this.taint('something was written to stderr');
-      return write.apply(stderr, args);
+      return this.mode === 'dry' ? true : write.apply(stderr, args);
     }) as typeof write;
     this.restore.push(() => {
       stderr.write = write;
@@ -437,13 +506,14 @@ export class Recording {
   }
 
   private write<T>(call: () => T): T {
-    if (this.mode === 'dry') throw Object.assign(new Error('a dry run writes nothing'), { code: 'EROFS' });
     this.taint('a file was written');
+    if (this.mode === 'dry') throw Object.assign(new Error('a dry run writes nothing'), { code: 'EROFS' });
     return call();
   }
 
-  private look<T>(look: Look, given: unknown, call: () => T): T {
-    if (this.mode !== 'record' || this.looking) return call();
+  /** `call`, a look at `given` (a list of a directory: `list`), recorded while recording or in a dry run. */
+  private look<T>(look: Look, given: unknown, call: () => T, list = false): T {
+    if (this.mode === 'off' || this.looking) return call();
     if (typeof given !== 'string') {
       if (typeof given !== 'number') this.taint('a file was named other than by a string');
       return call(); // a file descriptor: what it is was recorded when it was opened
@@ -451,8 +521,8 @@ export class Recording {
     const resolved = this.resolveOpened(given);
     if (resolved === undefined) return call();
     const [file, opened] = resolved;
-    // A stat of /proc/self/fd/N is one of the directory opened: what the open saw.
-    if (opened && look === 's') look = 'S';
+    // A stat of /proc/self/fd/N is one of the directory opened: what the open saw (a list of it is not).
+    if (opened && look === 's' && !list) look = 'S';
     const print = () => {
       this.looking = true; // fingerprint's own stats are not looks of the run
       try {
@@ -461,13 +531,15 @@ export class Recording {
         this.looking = false;
       }
     };
-    const before = print();
     try {
       return call();
     } finally {
+      // After the call: a file changed just before it is racy (finish refuses it); one removed just
+      // after it is missing here, and the dry runs, which look again, then do not decide the same.
       const after = print();
       const seen = this.looks.get(`${look}${file}`);
-      if (before !== after || (seen && seen[2] !== after)) this.taint(`${file} changed while it was read`);
+      // In a dry run too: a file the run looked at that is not as it was then makes the memo wrong from the start.
+      if (seen && seen[2] !== after) this.impure ??= `${file} changed while it was read`;
       else this.looks.set(`${look}${file}`, [look, file, after]);
     }
   }
@@ -493,31 +565,53 @@ function normalized(effect: Effect, env: NodeJS.ProcessEnv): string {
   return JSON.stringify([file, argv0, args, Object.entries(child).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
 }
 
-/** Writes the memo (atomically, private) in the memo directory, made private if missing; prunes. */
+/**
+ * Writes the memo (atomically, private; not synced: a torn memo is no memo) in the memo directory,
+ * made private if missing, before the other memos of its key that still hold in other situations
+ * (at most MAX_SITUATIONS); prunes.
+ */
 function keep(cacheDir: string, key: string, memo: Memo): void {
   const file = memoFile(cacheDir, key);
   const dir = path.dirname(file);
-  if (!isPrivateDir(cacheDir)) return;
-  if (!isPrivateDir(dir)) {
-    try {
-      fs.mkdirSync(dir, { mode: 0o700 });
-    } catch {
-      return;
-    }
-    if (!isPrivateDir(dir)) return;
+  if (!privateMemoDir(cacheDir)) return;
+  const situation = (m: Memo) => JSON.stringify([m.names, m.env, m.args ?? null]);
+  const earlier = earlierMemos(file, key);
+  const others = (earlier ?? []).filter((m) => m.until > memo.from && situation(m) !== situation(memo));
+  const kept: MemoFile = { version: MEMO_VERSION, key, memos: [memo, ...others].slice(0, MAX_SITUATIONS) };
+  writeAtomic(file, JSON.stringify(kept), 0o600, false);
+  // A new file may be one too many; a file written again is not.
+  if (earlier === undefined) {
+    fs.rmSync(file.replace(/\.json$/, '.seen'), { force: true });
+    prune(dir, memo.from);
   }
-  writeAtomic(file, JSON.stringify(memo));
-  prune(dir);
 }
 
-/** Past MAX_MEMOS, removes the least recently written; and what a writer killed before its rename left (a memo holds credentials). */
-function prune(dir: string): void {
+/** The memos of the file there, if it is one of this key's; undefined when there is no file. */
+function earlierMemos(file: string, key: string): Memo[] | undefined {
+  const read = readPrivate(file);
+  if (!read.ok) return read.problem === 'missing' ? undefined : [];
+  try {
+    const earlier = JSON.parse(read.data.toString('utf8')) as MemoFile;
+    return earlier.version === MEMO_VERSION && earlier.key === key && Array.isArray(earlier.memos) ? earlier.memos : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Removes the memo files all of whose memos have ended (none is written to hold longer than the
+ * longest window), and past MAX_MEMOS files the least recently written; and what a writer killed
+ * before its rename left (a memo holds credentials).
+ */
+function prune(dir: string, now: number): void {
   removeStaleTemporaryFiles(dir, silentLogger, 'a memo');
   const memos: Array<[string, number]> = [];
   for (const name of fs.readdirSync(dir)) {
     const file = path.join(dir, name);
     const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (stat?.isFile() && MEMO_NAME.test(name)) memos.push([file, stat.mtimeMs]);
+    if (!stat?.isFile() || !MEMO_NAME.test(name)) continue;
+    if (now - stat.mtimeMs > WINDOWS_MS[0]!) fs.rmSync(file, { force: true });
+    else memos.push([file, stat.mtimeMs]);
   }
   if (memos.length <= MAX_MEMOS) return;
   memos.sort((a, b) => b[1] - a[1]);

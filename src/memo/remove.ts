@@ -16,8 +16,9 @@ export function removeMemos(cacheDir: string, logger: Logger): number {
     withPrivateDir(path.join(cacheDir, MEMO_DIR), (dir) => {
       let removed = 0;
       for (const name of dir.list()) {
-        const memo = MEMO_NAME.test(name);
-        if (!memo && temporaryWriter(name) === undefined) continue;
+        const ours = MEMO_NAME.test(name);
+        const memo = ours && name.endsWith('.json');
+        if (!ours && temporaryWriter(name) === undefined) continue;
         if (!dir.lstat(name)?.isFile()) continue;
         try {
           if (dir.unlink(name) && memo) removed++;

@@ -14,7 +14,8 @@ import { runTarget } from '../child/run.ts';
 import { silentLogger } from '../log.ts';
 import { readPrivate } from '../private-io.ts';
 import { writeStdout } from '../stdout.ts';
-import { childEnv, fingerprint, MEMO_VERSION, memoFile, envNames, valueHash, type Look, type Memo } from './identity.ts';
+import { ExitCode } from '../errors.ts';
+import { childEnv, fingerprint, MEMO_VERSION, memoFile, envNames, valueHash, type Look, type Memo, type MemoFile } from './identity.ts';
 
 /** A memo is no bigger than this (a real one is a few kilobytes). */
 const MAX_BYTES = 256 * 1024;
@@ -34,20 +35,20 @@ export interface ReplayInput {
 export function usableMemo(input: ReplayInput): Memo | undefined {
   const read = readPrivate(input.file, { maxBytes: MAX_BYTES });
   if (!read.ok) return undefined;
-  let memo: Memo;
   try {
-    memo = JSON.parse(read.data.toString('utf8')) as Memo;
+    const file = JSON.parse(read.data.toString('utf8')) as MemoFile;
+    if (file?.version !== MEMO_VERSION || file.key !== input.key || !Array.isArray(file.memos)) return undefined;
+    return file.memos.find((memo) => holds(memo, input));
   } catch {
     return undefined;
   }
-  return holds(memo, input) ? memo : undefined;
 }
 
-/** Whether `memo` is this run's and everything it depends on is as it was. */
+/** Whether `memo` holds for this run: everything it depends on is as it was. */
 export function holds(memo: Memo, input: ReplayInput): boolean {
-  const { env, args, now, key } = input;
+  const { env, args, now } = input;
   const look = input.look ?? fingerprint;
-  if (memo?.version !== MEMO_VERSION || memo.key !== key || !(now >= memo.from && now < memo.until)) return false;
+  if (!(now >= memo?.from && now < memo.until)) return false;
   if (!Array.isArray(memo.env) || !Array.isArray(memo.files) || typeof memo.effect !== 'object' || memo.effect === null) return false;
   if (memo.names !== envNames(env)) return false;
   for (const [name, value] of memo.env) if (valueHash(env[name]) !== value) return false;
@@ -66,13 +67,19 @@ export function holds(memo: Memo, input: ReplayInput): boolean {
 export async function replayEffect(memo: Memo, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number | undefined> {
   const { effect } = memo;
   if ('out' in effect) {
-    writeStdout(effect.out);
+    try {
+      writeStdout(effect.out);
+    } catch (error) {
+      // As cli.ts reports an error it did not expect (a full disk, a closed descriptor): one line, exit 70.
+      process.stderr.write(`mfa-exec: internal error: cannot write the output (${(error as NodeJS.ErrnoException).code ?? 'error'}).\n`);
+      return ExitCode.software;
+    }
     return effect.code;
   }
   const { file, argv0 } = effect.run;
   try {
     const child = childEnv(effect.run, env, process.pid);
-    return await runTarget({ file, args: effect.run.args ?? [...args], env: child, argv0, logger: silentLogger });
+    return await runTarget({ file, args: args.slice(effect.run.args), env: child, argv0, logger: silentLogger });
   } catch {
     return undefined;
   }

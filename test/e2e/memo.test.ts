@@ -60,6 +60,11 @@ describe('memos: a warm run replays the identical run before it', { timeout: 180
       argv0Path: options.shim ? join(copy, 'shims', options.shim) : join(copy, 'cli.js'),
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });
+  /** A command line's first run is only noted; its second records the memo (src/memo/record.ts seenBefore). */
+  const record = async (args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; shim?: string } = {}) => {
+    await run(args, options);
+    return run(args, options);
+  };
   const standIn = () => writeFile(join(copy, 'warm.js'), STAND_IN);
   const realBundle = () => writeFile(join(copy, 'warm.js'), warm);
   const decided = (r: CliResult, what: string) => {
@@ -81,7 +86,7 @@ describe('memos: a warm run replays the identical run before it', { timeout: 180
     ];
     const recorded: CliResult[] = [];
     for (const [args, options] of commands) {
-      const r = await run(args, options);
+      const r = await record(args, options);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       recorded.push(r);
     }
@@ -106,9 +111,28 @@ describe('memos: a warm run replays the identical run before it', { timeout: 180
     assert.equal(JSON.stringify(aws.calls), calls, 'no STS call');
   });
 
+  test('a command line run once is only noted; the second run keeps the memo the third replays', async () => {
+    assert.equal((await run(['credential-process', '--profile', 'role'])).code, 0);
+    assert.deepEqual(
+      (await readdir(memoDir)).map((n) => n.replace(/^[0-9a-f]+/, '')),
+      ['.seen'],
+    );
+    await standIn();
+    decided(await run(['credential-process', '--profile', 'role']), 'noted only');
+    await realBundle();
+    assert.equal((await run(['credential-process', '--profile', 'role'])).code, 0);
+    assert.deepEqual(
+      (await readdir(memoDir)).map((n) => n.replace(/^[0-9a-f]+/, '')),
+      ['.json'],
+      'the note gives way to the memo',
+    );
+    await standIn();
+    assert.equal((await run(['credential-process', '--profile', 'role'])).code, 0, 'replayed');
+  });
+
   test("a shim's arguments its decision did not read are passed on as given; the exit code is the target's", async () => {
-    assert.equal((await run(['x'], { shim: 'show' })).code, 0);
-    assert.equal((await run(['-p', 'role', '--', 'show'], { env: { ...env, SHOW_EXIT: '7' } })).code, 7);
+    assert.equal((await record(['x'], { shim: 'show' })).code, 0);
+    assert.equal((await record(['-p', 'role', '--', 'show'], { env: { ...env, SHOW_EXIT: '7' } })).code, 7);
     await standIn();
     const other = await run(['y', 'z'], { shim: 'show' });
     assert.equal(other.code, 0, other.stderr);
@@ -118,15 +142,16 @@ describe('memos: a warm run replays the identical run before it', { timeout: 180
 
   test('a change to what the decision looked at decides again: a file, a variable, the directory, PATH, --debug, MFA_EXEC_MEMO=0', async () => {
     const exec = ['-p', 'role', '--', 'show'];
-    assert.equal((await run(exec)).code, 0);
-    assert.equal((await run([], { shim: 'show' })).code, 0);
+    assert.equal((await record(exec)).code, 0);
+    assert.equal((await record([], { shim: 'show' })).code, 0);
     await standIn();
     assert.equal((await run(exec)).code, 0, 'replayed');
     assert.equal((await run([], { shim: 'show' })).code, 0, 'replayed');
     decided(await run(exec, { env: { ...env, AWS_REGION: 'eu-west-1' } }), 'a variable added');
     decided(await run([], { shim: 'show', env: { ...env, AWS_PROFILE: 'reader' } }), 'the profile a shim read, changed');
-    // -p chose the profile: AWS_PROFILE is not read, only removed from the child's environment, as it is in a replay.
-    assert.equal((await run(exec, { env: { ...env, AWS_PROFILE: 'reader' } })).code, 0, 'replayed');
+    // -p chose the profile and AWS_PROFILE is only removed from the child's environment; an AWS_* value is a dependency all the same.
+    decided(await run(exec, { env: { ...env, AWS_PROFILE: 'reader' } }), 'an AWS variable changed');
+    decided(await run(exec, { env: { ...env, AWS_CONFIG_FILE: join(s.home, '.aws/config') } }), 'AWS_CONFIG_FILE set');
     decided(await run(exec, { cwd: tmpdir() }), 'another working directory');
     decided(await run([...exec.slice(0, 2), '--debug', ...exec.slice(2)]), '--debug');
     decided(await run(exec, { env: { ...env, MFA_EXEC_MEMO: '0' } }), 'MFA_EXEC_MEMO=0');
@@ -139,7 +164,7 @@ describe('memos: a warm run replays the identical run before it', { timeout: 180
     const withEarlier = { ...env, PATH: env.PATH!.replace(s.env.PATH!, `${earlier}:${s.env.PATH}`) };
     await sleep(PAST_RACY_MS); // a file changed this recently is not trusted to show its next change
     await realBundle();
-    assert.equal((await run(exec, { env: withEarlier })).code, 0);
+    assert.equal((await record(exec, { env: withEarlier })).code, 0);
     await standIn();
     assert.equal((await run(exec, { env: withEarlier })).code, 0);
     await rm(join(earlier, 'show'));
@@ -149,8 +174,8 @@ describe('memos: a warm run replays the identical run before it', { timeout: 180
   });
 
   test('clear removes every memo (they hold credentials); the next run decides', async () => {
-    assert.equal((await run(['-p', 'role', '--', 'show'])).code, 0);
-    assert.equal((await run(['credential-process', '--profile', 'role'])).code, 0);
+    assert.equal((await record(['-p', 'role', '--', 'show'])).code, 0);
+    assert.equal((await record(['credential-process', '--profile', 'role'])).code, 0);
     assert.equal((await readdir(memoDir)).length, 2);
     const cleared = await run(['clear']);
     assert.equal(cleared.code, 0, cleared.stderr);
@@ -160,8 +185,8 @@ describe('memos: a warm run replays the identical run before it', { timeout: 180
   });
 
   test('a run that failed or warned keeps no memo', async () => {
-    assert.equal((await run(['-p', 'nosuchprofile', '--', 'show'])).code, 78);
-    const warned = await run(['-p', 'role', '--', 'show'], { env: { ...env, AWS_VAULT_BACKEND: 'pass' } });
+    assert.equal((await record(['-p', 'nosuchprofile', '--', 'show'])).code, 78);
+    const warned = await record(['-p', 'role', '--', 'show'], { env: { ...env, AWS_VAULT_BACKEND: 'pass' } });
     assert.equal(warned.code, 0);
     assert.match(warned.stderr, /warning/);
     await standIn();

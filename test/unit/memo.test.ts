@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { silentLogger } from '../../src/log.ts';
 import type { Runtime } from '../../src/pipeline/runtime.ts';
-import { childEnv, envNames, fingerprint, hash, MEMO_VERSION, memoKey, valueHash, type Memo } from '../../src/memo/identity.ts';
+import {
+  childEnv,
+  envNames,
+  fingerprint,
+  hash,
+  MAX_SITUATIONS,
+  MEMO_VERSION,
+  memoKey,
+  valueHash,
+  type Memo,
+  type MemoFile,
+} from '../../src/memo/identity.ts';
 import { MAX_MEMOS, Recording } from '../../src/memo/record.ts';
 import { removeMemos } from '../../src/memo/remove.ts';
 import { holds, usableMemo } from '../../src/memo/replay.ts';
@@ -91,8 +102,6 @@ describe('holds: what a replay checks', () => {
   ]);
   const look = (_: string, file: string) => prints.get(file) ?? '-';
   const memo: Memo = {
-    version: MEMO_VERSION,
-    key: 'k',
     from: now - 1000,
     until: now + 60_000,
     names: envNames(env),
@@ -116,8 +125,6 @@ describe('holds: what a replay checks', () => {
   });
 
   const cases: Array<[string, Partial<typeof input>, Partial<Memo>?]> = [
-    ['another key', { key: 'k2' }],
-    ['another format', {}, { version: MEMO_VERSION + 1 }],
     ['before it was recorded (a clock set back)', { now: now - 2000 }],
     ['at its end', { now: now + 60_000 }],
     ['a variable it read has another value', { env: { ...env, AWS_PROFILE: 'dev' } }],
@@ -133,9 +140,15 @@ describe('holds: what a replay checks', () => {
     test(`does not hold: ${what}`, () => assert.equal(holds({ ...memo, ...memoChange }, { ...input, ...change }), false));
   }
 
-  test('a memo file that is not a private regular file of ours, or not JSON, is no memo', () => {
+  test('a memo file of another key or format, not a private regular file of ours, or not JSON, is no memo; the first memo that holds is', () => {
     const file = fresh('memo.json');
-    writeFileSync(file, JSON.stringify(memo), { mode: 0o600 });
+    const write = (content: MemoFile) => writeFileSync(file, JSON.stringify(content), { mode: 0o600 });
+    write({ version: MEMO_VERSION, key: 'k', memos: [{ ...memo, until: now }, memo] });
+    assert.deepEqual(usableMemo({ ...input, file }), memo, 'the second: the first has ended');
+    assert.equal(usableMemo({ ...input, file, key: 'k2' }), undefined, 'another key');
+    write({ version: MEMO_VERSION + 1, key: 'k', memos: [memo] });
+    assert.equal(usableMemo({ ...input, file }), undefined, 'another format');
+    write({ version: MEMO_VERSION, key: 'k', memos: [memo] });
     assert.ok(usableMemo({ ...input, file }));
     fs.chmodSync(file, 0o644);
     assert.equal(usableMemo({ ...input, file }), undefined);
@@ -151,7 +164,7 @@ describe('holds: what a replay checks', () => {
     const run = {
       file: '/bin/true',
       argv0: 'true',
-      args: null,
+      args: 0,
       remove: ['AWS_PROFILE'],
       set: { AWS_VAULT: 'prod', MFA_EXEC_LAUNCHED: 'true 1:2' },
       pidFirst: ['MFA_EXEC_LAUNCHED'],
@@ -192,19 +205,20 @@ describe('Recording: what is kept, and for how long', () => {
   };
   const memos = (dir: string): Memo[] => {
     const memoDir = join(dir, 'memo');
-    return fs.existsSync(memoDir) ? readdirSync(memoDir).map((f) => JSON.parse(readFileSync(join(memoDir, f), 'utf8')) as Memo) : [];
+    if (!fs.existsSync(memoDir)) return [];
+    return readdirSync(memoDir).flatMap((f) => (JSON.parse(readFileSync(join(memoDir, f), 'utf8')) as MemoFile).memos);
   };
   // The files a command reads, written long enough ago (a clock far ahead of them) not to be racy.
   const later = Date.now() + 60_000;
 
   async function record(
     go: (rt: Runtime, recording: Recording) => Promise<number> | number,
-    options: { env?: NodeJS.ProcessEnv; args?: string[]; now?: number } = {},
+    options: { env?: NodeJS.ProcessEnv; args?: string[]; shim?: boolean; now?: number; dir?: string } = {},
   ) {
-    const dir = cacheDir();
+    const dir = options.dir ?? cacheDir();
     const env = options.env ?? { AWS_PROFILE: 'prod', PATH: '/bin' };
     const now = options.now ?? later;
-    const recording = new Recording({ cacheDir: dir, key: hash(dir), env, now, ...(options.args ? { args: options.args } : {}) });
+    const recording = new Recording({ cacheDir: dir, key: hash(dir), env, now, argv: options.args ?? [], shim: options.shim ?? false });
     const fake = fakeRuntime(env, now);
     let code: number | Error;
     try {
@@ -262,7 +276,7 @@ describe('Recording: what is kept, and for how long', () => {
         delete child.AWS_PROFILE;
         return rt.runTarget({ file: target, args: recording.args!, env: child, argv0: 'terraform', logger: silentLogger });
       },
-      { args },
+      { args, shim: true },
     );
     assert.equal(r.code, 3, "the target's exit code");
     const memo = r.memos[0]!;
@@ -270,13 +284,21 @@ describe('Recording: what is kept, and for how long', () => {
       run: {
         file: '/bin/terraform',
         argv0: 'terraform',
-        args: null,
+        args: 0,
         remove: ['AWS_PROFILE'],
         set: { AWS_ACCESS_KEY_ID: 'ASIA1', MFA_EXEC_LAUNCHED: 'terraform 1:2' },
         pidFirst: ['MFA_EXEC_LAUNCHED'],
       },
     });
     assert.deepEqual(memo.args, { at: [] }, 'no argument was read: any arguments replay it');
+    assert.deepEqual(
+      memo.env,
+      [
+        ['PATH', valueHash('/bin')],
+        ['AWS_PROFILE', valueHash('prod')],
+      ],
+      'PATH was read; AWS_PROFILE, an AWS variable, is a dependency though only copied (removed here)',
+    );
   });
 
   test('a shim whose decision reads its first argument: that argument (and not the others) is in the memo', async () => {
@@ -285,9 +307,55 @@ describe('Recording: what is kept, and for how long', () => {
         rt.out(recording.args![0] === 'version' ? 'untouched\n' : 'served\n');
         return 0;
       },
-      { args: ['plan', 'x'] },
+      { args: ['plan', 'x'], shim: true },
     );
     assert.deepEqual(r.memos[0]?.args, { at: [[0, valueHash('plan')]] });
+  });
+
+  test('the same command line from another situation (other variables) keeps a memo of its own beside the first', async () => {
+    const dir = cacheDir();
+    const go = (rt: Runtime) => (rt.out(`${rt.env.AWS_PROFILE}\n`), 0);
+    await record(go, { dir, env: { AWS_PROFILE: 'prod' } });
+    await record(go, { dir, env: { AWS_PROFILE: 'dev', TERM: 'x' } });
+    await record(go, { dir, env: { AWS_PROFILE: 'prod' } });
+    const kept = memos(dir);
+    assert.equal(kept.length, 2, 'one per situation; the same situation again replaces its own');
+    assert.deepEqual(
+      kept.map((m) => m.effect),
+      [
+        { out: 'prod\n', code: 0 },
+        { out: 'dev\n', code: 0 },
+      ],
+    );
+    assert.ok(MAX_SITUATIONS >= 2);
+  });
+
+  test("a later decision that would warn, or read what this one did not, counts: a shorter window, and that file's look in the memo", async () => {
+    const warns = await record((rt) => {
+      if (rt.now() > later + 300_000) rt.logger.warn('the credentials may run out');
+      rt.out('same\n');
+      return 0;
+    });
+    assert.equal(warns.memos[0]?.until, later + 60_000, 'the replay would skip the warning the run at +10 min shows');
+    const session = fresh('session-entry');
+    const reads = await record((rt) => {
+      if (rt.now() > later + 300_000) fs.existsSync(session);
+      rt.out('same\n');
+      return 0;
+    });
+    assert.equal(reads.memos[0]?.until, later + 600_000);
+    assert.deepEqual(reads.memos[0]?.files, [['s', session, '-']], 'if it appears, the decision may change: decide again');
+  });
+
+  test("exec: the target's arguments are named by where they start in ours; any others keep no memo", async () => {
+    const argv = ['-p', 'role', '--', 'show', 'a'];
+    const start = (args: string[]) => (rt: Runtime) =>
+      rt.runTarget({ file: '/bin/show', args, env: {}, argv0: 'show', logger: silentLogger });
+    const r = await record(start(['a']), { args: argv });
+    assert.equal((r.memos[0]?.effect as { run: { args: number } }).run.args, 4);
+    const other = await record(start(['b']), { args: argv });
+    assert.match(other.recording.impure ?? '', /arguments/);
+    assert.deepEqual(other.memos, []);
   });
 
   const refused: Array<[string, (rt: Runtime) => Promise<number> | number, RegExp]> = [
@@ -343,7 +411,7 @@ describe('Recording: what is kept, and for how long', () => {
   test(`at most ${MAX_MEMOS} memos are kept, the newest; removeMemos removes them all`, async () => {
     const dir = cacheDir();
     for (let i = 0; i < MAX_MEMOS + 3; i++) {
-      const recording = new Recording({ cacheDir: dir, key: hash(`k${i}`), env: {}, now: later });
+      const recording = new Recording({ cacheDir: dir, key: hash(`k${i}`), env: {}, now: later, argv: [], shim: false });
       await recording.run((rt) => (rt.out(String(i)), 0), fakeRuntime({}, later).rt);
     }
     assert.equal(readdirSync(join(dir, 'memo')).length, MAX_MEMOS);
