@@ -26,8 +26,12 @@ export function arnAccount(arn: string | undefined): string | undefined {
   if (arn === undefined) return undefined;
   const parts = arn.split(':');
   if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  const account = parts[4]!;
-  return /^\d{12}$/.test(account) ? account : undefined;
+  return accountId(parts[4]!);
+}
+
+/** `id` if it is an account ID (12 digits), else undefined. */
+function accountId(id: string): string | undefined {
+  return /^\d{12}$/.test(id) ? id : undefined;
 }
 
 export function planAccount(plan: Plan): KnownAccount | undefined {
@@ -37,8 +41,9 @@ export function planAccount(plan: Plan): KnownAccount | undefined {
     return account ? { account, from: `role_arn ${role.roleArn} of profile '${role.profile}'` } : undefined;
   }
   if (plan.source.kind === 'sso') {
-    const { accountId, profile } = plan.source;
-    return /^\d{12}$/.test(accountId) ? { account: accountId, from: `sso_account_id ${accountId} of profile '${profile}'` } : undefined;
+    const { profile } = plan.source;
+    const account = accountId(plan.source.accountId);
+    return account ? { account, from: `sso_account_id ${account} of profile '${profile}'` } : undefined;
   }
   if (plan.source.kind === 'login') {
     const { session, profile } = plan.source;

@@ -45,9 +45,9 @@ interface Terminal {
 }
 
 /**
- * The kinds read in raw mode: secrets, and the plain text asked next to one (add's access key id,
- * whose paste may hold the secret after it). An MFA code and a confirmation keep the kernel's
- * own line editing and echo.
+ * The kinds read in raw mode, with line-editor.ts: secrets, and plain text (add's access key id,
+ * whose paste may hold the secret after it; the account ID a guardrail asks to be typed, echoed as
+ * typed). An MFA code and a yes/no confirmation keep the kernel's own line editing and echo.
  */
 const QUIET_KINDS: ReadonlySet<QuestionKind> = new Set(['text', 'secret', 'passphrase']);
 
