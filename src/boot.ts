@@ -59,7 +59,8 @@ const CODE_CACHE = /^code-[0-9a-f]+-v[\d.]+-[\w-]+\.v8$/;
 const UNUSED_MS = 14 * 24 * 3600 * 1000;
 
 function boot(): void {
-  const debug = process.env.MFA_EXEC_DEBUG === '1' || process.argv.includes('--debug');
+  // A shim's arguments are its program's (`terraform plan --debug`): only MFA_EXEC_DEBUG is ours there.
+  const debug = process.env.MFA_EXEC_DEBUG === '1' || (!isShim() && process.argv.includes('--debug'));
   let dir: string | undefined;
   try {
     dir = cacheDir(process.env, homedir());
@@ -76,6 +77,11 @@ function boot(): void {
   else load(dir, debug);
 }
 
+/** Started under another name than ours (src/own-names.ts): a shim. */
+function isShim(): boolean {
+  return !OWN_NAMES.has(path.basename(process.argv[1] ?? ''));
+}
+
 /** os.homedir(), which on a Unix is $HOME when set (even empty), without loading node:os for it. */
 function homedir(): string {
   const home = process.env.HOME;
@@ -87,7 +93,7 @@ function replay(dir: string): Promise<number | undefined> | undefined {
   try {
     const entry = process.argv[1] ?? '';
     const args = process.argv.slice(2);
-    const shim = !OWN_NAMES.has(path.basename(entry));
+    const shim = isShim();
     const key = memoKey({ bundle: __MFA_WARM_HASH__, entry, args: shim ? null : args, cwd: process.cwd(), homedir: homedir() });
     const memo = usableMemo({ file: memoFile(dir, key), key, env: process.env, args, now: Date.now() });
     return memo && replayEffect(memo, process.env, args);

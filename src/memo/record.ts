@@ -31,7 +31,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import tty from 'node:tty';
+import { systemTools } from '../platform/tools.ts';
 import type { RunOptions } from '../child/run.ts';
 import type { Invocation } from '../commands/invocation.ts';
 import { cacheDir } from '../dirs.ts';
@@ -62,7 +62,7 @@ import {
 const WINDOWS_MS = [600_000, 60_000, 10_000];
 /** A file changed this recently may change again within one timestamp tick unseen. */
 export const RACY_MS = 3000;
-/** Memos kept; past this the least recently written go (each distinct command line in each directory has one). */
+/** Memo files kept, and notes (`.seen`) apart; past this the least recently written go (a command line in a directory has one). */
 export const MAX_MEMOS = 64;
 
 const LOOKS: Record<string, Look> = {
@@ -142,6 +142,8 @@ export function recordingFor(
   if (!shim && (!KEPT.has(invocation.command) || invocation.options.debug || invocation.options.help || invocation.options.version))
     return undefined;
   if (!shim && argv.length <= 2) return undefined;
+  // boot.ts does not replay a command line holding --debug anywhere (it cannot tell whose it is): none is kept.
+  if (!shim && argv.includes('--debug')) return undefined;
   const cwd = process.cwd();
   const cache = cacheDir(env, homedir);
   const key = memoKey({ bundle, entry: argv[1] ?? '', args: shim ? null : argv.slice(2), cwd, homedir });
@@ -317,6 +319,8 @@ export class Recording {
       const files = [...this.looks.values()];
       const racy = files.some(([, , print]) => (fingerprintCtime(print) ?? -Infinity) > this.spec.now - RACY_MS);
       if (until === undefined || racy || this.failed || this.impure) return;
+      // Still as they were: a cache entry removed since (`clear` while the target ran) leaves no memo behind.
+      if (files.some(([look, file, print]) => fingerprint(look, file) !== print)) return;
       const memo: Memo = {
         from: this.spec.now,
         until,
@@ -489,14 +493,17 @@ export class Recording {
       });
       this.restore.push(() => Object.defineProperty(process, 'ppid', ppid));
     }
-    const isatty = tty.isatty;
-    tty.isatty = (fd: number) => {
+    // The platform's process answers go through systemTools (platform/tools.ts): a terminal, `ps`.
+    const { isatty, output } = systemTools;
+    systemTools.isatty = (fd) => {
       this.taint('a terminal was looked for');
       return isatty(fd);
     };
-    this.restore.push(() => {
-      tty.isatty = isatty;
-    });
+    systemTools.output = (file, args) => {
+      this.taint(`${file} was run`);
+      return output(file, args);
+    };
+    this.restore.push(() => Object.assign(systemTools, { isatty, output }));
     const native = fs.realpathSync.native;
     fs.realpathSync.native = ((file: string, options?: unknown) =>
       this.look('R', file, () => native(file, options as BufferEncoding))) as typeof native;
@@ -605,17 +612,19 @@ function earlierMemos(file: string, key: string): Memo[] | undefined {
  */
 function prune(dir: string, now: number): void {
   removeStaleTemporaryFiles(dir, silentLogger, 'a memo');
-  const memos: Array<[string, number]> = [];
+  // Memos and notes are counted apart: a loop of one-off command lines must not push out the memos.
+  const kinds: Record<string, Array<[string, number]>> = { json: [], seen: [] };
   for (const name of fs.readdirSync(dir)) {
     const file = path.join(dir, name);
     const stat = fs.lstatSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile() || !MEMO_NAME.test(name)) continue;
     if (now - stat.mtimeMs > WINDOWS_MS[0]!) fs.rmSync(file, { force: true });
-    else memos.push([file, stat.mtimeMs]);
+    else kinds[name.slice(name.lastIndexOf('.') + 1)]!.push([file, stat.mtimeMs]);
   }
-  if (memos.length <= MAX_MEMOS) return;
-  memos.sort((a, b) => b[1] - a[1]);
-  for (const [file] of memos.slice(MAX_MEMOS)) fs.rmSync(file, { force: true });
+  for (const files of Object.values(kinds)) {
+    files.sort((a, b) => b[1] - a[1]);
+    for (const [file] of files.slice(MAX_MEMOS)) fs.rmSync(file, { force: true });
+  }
 }
 
 export { MEMO_DIR };

@@ -131,12 +131,16 @@ describe('memos: a warm run replays the identical run before it', { timeout: 180
   });
 
   test("a shim's arguments its decision did not read are passed on as given; the exit code is the target's", async () => {
-    assert.equal((await record(['x'], { shim: 'show' })).code, 0);
+    // --debug among a shim's arguments is its program's, not ours: no debug lines, and the memo is kept.
+    const debugArg = await record(['x', '--debug'], { shim: 'show' });
+    assert.equal(debugArg.code, 0);
+    assert.equal(debugArg.stderr, '');
     assert.equal((await record(['-p', 'role', '--', 'show'], { env: { ...env, SHOW_EXIT: '7' } })).code, 7);
     await standIn();
     const other = await run(['y', 'z'], { shim: 'show' });
     assert.equal(other.code, 0, other.stderr);
     assert.equal(fields(other).args, 'y z');
+    assert.equal((await run(['--debug'], { shim: 'show' })).code, 0, 'replayed, --debug and all');
     assert.equal((await run(['-p', 'role', '--', 'show'], { env: { ...env, SHOW_EXIT: '7' } })).code, 7);
   });
 

@@ -22,6 +22,7 @@ import {
 } from '../../src/memo/identity.ts';
 import { MAX_MEMOS, Recording } from '../../src/memo/record.ts';
 import { removeMemos } from '../../src/memo/remove.ts';
+import { systemTools } from '../../src/platform/tools.ts';
 import { holds, usableMemo } from '../../src/memo/replay.ts';
 
 const T = mkdtempSync(join(tmpdir(), 'mfa-exec-memo-'));
@@ -178,7 +179,7 @@ describe('holds: what a replay checks', () => {
 });
 
 /** A runtime with what a recording touches; `out` and `runTarget` record what the command did. */
-function fakeRuntime(env: NodeJS.ProcessEnv, now: number) {
+function fakeRuntime(env: NodeJS.ProcessEnv, now: number, onTarget?: () => void) {
   const outs: string[] = [];
   const started: unknown[] = [];
   const rt = {
@@ -189,6 +190,7 @@ function fakeRuntime(env: NodeJS.ProcessEnv, now: number) {
     onDemand: () => Promise.resolve({}),
     runTarget: (options: unknown) => {
       started.push(options);
+      onTarget?.();
       return Promise.resolve(3);
     },
   } as unknown as Runtime;
@@ -213,13 +215,13 @@ describe('Recording: what is kept, and for how long', () => {
 
   async function record(
     go: (rt: Runtime, recording: Recording) => Promise<number> | number,
-    options: { env?: NodeJS.ProcessEnv; args?: string[]; shim?: boolean; now?: number; dir?: string } = {},
+    options: { env?: NodeJS.ProcessEnv; args?: string[]; shim?: boolean; now?: number; dir?: string; onTarget?: () => void } = {},
   ) {
     const dir = options.dir ?? cacheDir();
     const env = options.env ?? { AWS_PROFILE: 'prod', PATH: '/bin' };
     const now = options.now ?? later;
     const recording = new Recording({ cacheDir: dir, key: hash(dir), env, now, argv: options.args ?? [], shim: options.shim ?? false });
-    const fake = fakeRuntime(env, now);
+    const fake = fakeRuntime(env, now, options.onTarget);
     let code: number | Error;
     try {
       code = await recording.run((rt) => go(rt, recording), fake.rt);
@@ -364,7 +366,8 @@ describe('Recording: what is kept, and for how long', () => {
     ['our passphrase read', (rt) => (rt.env.MFA_EXEC_FILE_PASSPHRASE ? 0 : 0), /MFA_EXEC_FILE_PASSPHRASE was read/],
     ['/proc looked at', () => (fs.existsSync('/proc/self/stat') ? 0 : 0), /\/proc\/self\/stat was read/],
     ['an asynchronous read', () => (fs.stat(T, () => {}), 0), /asynchronous/],
-    ['a terminal looked for', async () => ((await import('node:tty')).default.isatty(0) ? 0 : 0), /terminal/],
+    ['a terminal looked for', () => (systemTools.isatty(0) ? 0 : 0), /terminal/],
+    ['a program run for an answer (ps)', () => (systemTools.output('/bin/true', []) === undefined ? 0 : 0), /\/bin\/true was run/],
   ];
   for (const [what, go, why] of refused) {
     test(`not kept: ${what}`, async () => {
@@ -397,6 +400,23 @@ describe('Recording: what is kept, and for how long', () => {
       { now: Date.now() },
     );
     assert.deepEqual(r.memos, []);
+  });
+
+  test('not kept: a file it looked at changed while its target ran (a cache entry removed by `clear`, say)', async () => {
+    const entry = oldFile('entry', 'credentials');
+    const r = await record((rt) => {
+      fs.readFileSync(entry);
+      return rt.runTarget({ file: '/bin/true', args: [], env: {}, argv0: 'true', logger: silentLogger });
+    });
+    assert.equal(r.memos.length, 1, 'kept when nothing changed');
+    const changed = await record(
+      (rt) => {
+        fs.readFileSync(entry);
+        return rt.runTarget({ file: '/bin/true', args: [], env: {}, argv0: 'true', logger: silentLogger });
+      },
+      { onTarget: () => rmSync(entry) },
+    );
+    assert.deepEqual(changed.memos, []);
   });
 
   test('fs and stderr are as they were after the recording', async () => {
