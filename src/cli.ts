@@ -13,7 +13,7 @@ import { execCommand } from './commands/exec.ts';
 import { parseInvocation } from './commands/invocation.ts';
 import { COMMANDS, commandNamed, warmBit } from './commands/table.ts';
 import { ExitCode, isMfaExecError } from './errors.ts';
-import { IN_EXECUTABLE } from './executable.ts';
+import { executableInvokedAs, IN_EXECUTABLE } from './executable.ts';
 import { createLogger } from './log.ts';
 import { platform } from './platform/index.ts';
 import { forDisplay } from './printable.ts';
@@ -35,7 +35,11 @@ async function main(argv: string[], given: NodeJS.ProcessEnv): Promise<number> {
   const launcher = platform.shim.kind === 'cmd' ? env.MFA_EXEC_SHIM : undefined;
   if (platform.shim.kind === 'cmd') delete env.MFA_EXEC_SHIM;
   // The single executable (executable.ts): argv[1] is its bundle's virtual path; argv0 the name it was invoked as.
-  const invokedAs = launcher ? launcher.replace(/\.cmd$/i, '') : IN_EXECUTABLE ? process.argv0 : argv[1];
+  const invokedAs = launcher
+    ? launcher.replace(/\.cmd$/i, '')
+    : IN_EXECUTABLE
+      ? executableInvokedAs(process.argv0, process.execPath)
+      : argv[1];
   const invocation = parseInvocation(argv.slice(2), invokedAs ?? 'mfa-exec');
   const options = invocation.kind === 'command' ? invocation.options : defaultOptions();
   const homedir = os.homedir();

@@ -10,5 +10,20 @@
  */
 export const IN_EXECUTABLE: boolean = process.versions.bun !== undefined;
 
+/**
+ * The name the executable counts as invoked by, for the mode (commands/invocation.ts): its argv0,
+ * unless that is the executable's own file name (links resolved): a file renamed (`mfa`, say) is
+ * still mfa-exec, not a shim of `mfa` (and the config view's credential_process line, which runs
+ * it by its path, still reaches mfa-exec); a link to it under another name (shims/terraform) is a
+ * shim. Windows: the names compared without `.exe`, in any case.
+ */
+export function executableInvokedAs(argv0: string, execPath: string, windows: boolean = process.platform === 'win32'): string {
+  const name = (file: string) => {
+    const base = file.slice(Math.max(file.lastIndexOf('/'), windows ? file.lastIndexOf('\\') : -1) + 1);
+    return windows ? base.toLowerCase().replace(/\.exe$/, '') : base;
+  };
+  return name(argv0) === name(execPath) ? 'mfa-exec' : argv0;
+}
+
 /** `<executable> __keyring-child` with MFA_EXEC_KEYRING_CHILD=1: the keyring helper (keyring-process.ts). */
 export const KEYRING_CHILD = { arg: '__keyring-child', env: 'MFA_EXEC_KEYRING_CHILD' } as const;

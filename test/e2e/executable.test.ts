@@ -6,7 +6,7 @@
 // package's too.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { CLI_PATH, TESTING_EXECUTABLE, runCli, startFakeAws, type CliResult, type FakeAws } from '../harness/index.ts';
@@ -79,6 +79,21 @@ describe('the single executable', { timeout: 120_000 }, () => {
       ok(r, name);
       assert.match(r.stdout, /^mfa-exec \d+\.\d+\.\d+/, name);
     }
+  });
+
+  test('renamed (a copy called `mfa`), it is mfa-exec still; a link to it under another name is a shim', executableOnly, async () => {
+    const dir = join(s.home, 'renamed');
+    await mkdir(dir);
+    const renamed = join(dir, 'mfa');
+    await copyFile(CLI_PATH, renamed);
+    await chmod(renamed, 0o755);
+    const version = await runCli(['--version'], { env: s.env, argv0Path: renamed });
+    ok(version, 'mfa --version');
+    assert.match(version.stdout, /^mfa-exec \d+\.\d+\.\d+/);
+    await symlink(renamed, join(dir, 'no-such-tool'));
+    const shim = await runCli([], { env: s.env, argv0Path: join(dir, 'no-such-tool') });
+    assert.equal(shim.code, 127, `a shim of a program nowhere on PATH: ${shim.stderr}`);
+    assert.match(shim.stderr, /no-such-tool/);
   });
 
   test('its keyring helper subcommand is hidden: without the variable that comes with it, `__keyring-child` is a program to run', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { selectProfile } from '../../src/aws-config/select-profile.ts';
 import { ExitCode, UsageError } from '../../src/errors.ts';
+import { executableInvokedAs } from '../../src/executable.ts';
 import { parseCommandLine, parseInvocation, type Invocation } from '../../src/commands/invocation.ts';
 import { COMMANDS as TABLE } from '../../src/commands/table.ts';
 import type { Options } from '../../src/options.ts';
@@ -519,4 +520,19 @@ describe("aws-vault's positional profiles: `status PROFILE`, `env PROFILE` (and 
     const inv = command(['list', 'extra', '--help']);
     assert.equal(inv.options.help, true);
   });
+});
+
+describe('executableInvokedAs: the single executable renamed is mfa-exec; linked under another name, a shim', () => {
+  const cases: Array<[string, string, boolean, string]> = [
+    ['mfa', '/home/u/bin/mfa', false, 'mfa-exec'],
+    ['/home/u/bin/mfa', '/home/u/bin/mfa', false, 'mfa-exec'],
+    ['terraform', '/home/u/bin/mfa', false, 'terraform'],
+    ['/home/u/.local/share/mfa-exec/shims/aws', '/home/u/bin/mfa-exec-linux-x64', false, '/home/u/.local/share/mfa-exec/shims/aws'],
+    ['MFA', 'C:\\Tools\\mfa.exe', true, 'mfa-exec'],
+    ['C:\\Tools\\Mfa.EXE', 'C:\\Tools\\mfa.exe', true, 'mfa-exec'],
+    ['aws', 'C:\\Tools\\mfa.exe', true, 'aws'],
+  ];
+  for (const [argv0, execPath, windows, want] of cases) {
+    test(`${argv0} (${execPath}) → ${want}`, () => assert.equal(executableInvokedAs(argv0, execPath, windows), want));
+  }
 });
