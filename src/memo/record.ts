@@ -8,26 +8,32 @@
  * config, a renewed or cleared cache entry, another AWS_PROFILE, a new program on PATH, a project
  * file) makes the next run decide again, because it changed something the decision looked at.
  *
- * What is recorded, while the run decides (until it starts the target, or until the command ends):
+ * What is recorded, while the run decides (until it starts the target, or until the command ends),
+ * and while it decides again dry (below):
  * - files: every synchronous node:fs look (stat, lstat, exists, access, open, read, readdir,
  *   readlink, realpath) as a fingerprint taken after the call (identity.ts); the
  *   /proc/self/fd/N paths of an open directory as that directory's path. The functions of the
  *   node:fs module object are watched: in the bundle every use is a read of one (esbuild), but an
  *   ES module's named import (`import { statSync }`) is bound before and would go unseen;
- * - the environment: the names (all of them, as one hash) and the value of every variable read;
- *   values copied whole into the child's environment ({...env}) are the child's, not read;
+ * - the environment: the names (all of them) and a hash of every value read; values copied whole
+ *   into the child's environment ({...env}) are the child's, not read, except AWS_* and
+ *   MFA_EXEC_* ones the child gets unchanged (set to the value they had, or copied: a replay
+ *   could not tell);
  * - a shim's arguments: their number and each one, when read (`terraform plan` and
  *   `terraform apply` are one memo until a guardrail looks at the subcommand);
  * - the clock: the decision is made again, dry, as if later (10 min, 1 min, 10 s): the memo holds
  *   until the latest instant that decides the same (a cache entry near its renewal gets a short
- *   one). Dry runs write nothing and call nothing: a write fails, on-demand code is refused.
+ *   one). Dry runs write nothing and call nothing (a write fails, on-demand code is refused), and
+ *   one that would warn, write or look at this process does not decide the same.
  *
  * No memo is kept of a run that wrote a file, wrote to stderr (a warning or a note is the user's to
  * see each time), loaded on-demand code (STS, a prompt, the view writer), read a secret of ours
- * (the key files' passphrase, an MFA code), looked at /proc or /dev, read a file asynchronously,
- * failed, or looked at a file changed in the last RACY_MS (a change in the same clock tick as the
- * look would go unseen: git's "racy" rule). A memo holds what the run gave its target, credentials
- * included, as the cache entries beside it do: private files, removed by `clear`.
+ * (the key files' passphrase, an MFA code), looked at /proc, /dev, its parent process, a terminal
+ * or `ps` (systemTools), read a file asynchronously, failed, or looked at a file changed in the
+ * last RACY_MS (a change in the same clock tick as the look would go unseen: git's "racy" rule) or
+ * changed since. A command line's first run is only noted (store.ts). A memo holds what the run
+ * gave its target, credentials included, as the cache entries beside it do: private files, removed
+ * by `clear`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,35 +41,16 @@ import { systemTools } from '../platform/tools.ts';
 import type { RunOptions } from '../child/run.ts';
 import type { Invocation } from '../commands/invocation.ts';
 import { cacheDir } from '../dirs.ts';
-import { createLogger, silentLogger } from '../log.ts';
+import { createLogger } from '../log.ts';
 import type { Runtime } from '../pipeline/runtime.ts';
-import { removeStaleTemporaryFiles } from '../private-file.ts';
-import { isPrivateDir, readPrivate, writeAtomic } from '../private-io.ts';
 import { SECRET_VARIABLES } from '../secret-variables.ts';
-import {
-  childEnv,
-  MAX_SITUATIONS,
-  type MemoFile,
-  fingerprint,
-  fingerprintCtime,
-  MEMO_DIR,
-  MEMO_NAME,
-  MEMO_VERSION,
-  memoFile,
-  memoKey,
-  envNames,
-  valueHash,
-  type Effect,
-  type Look,
-  type Memo,
-} from './identity.ts';
+import { childEnv, envNames, fingerprint, fingerprintCtime, memoKey, valueHash, type Effect, type Look, type Memo } from './identity.ts';
+import { keep, LONGEST_MS, seenBefore } from './store.ts';
 
-/** How far ahead the decision is made again, longest first. */
-const WINDOWS_MS = [600_000, 60_000, 10_000];
+/** How far ahead the decision is made again, longest first (the first is store.ts's LONGEST_MS). */
+const WINDOWS_MS = [LONGEST_MS, 60_000, 10_000];
 /** A file changed this recently may change again within one timestamp tick unseen. */
 export const RACY_MS = 3000;
-/** Memo files kept, and notes (`.seen`) apart; past this the least recently written go (a command line in a directory has one). */
-export const MAX_MEMOS = 64;
 
 const LOOKS: Record<string, Look> = {
   statSync: 's',
@@ -150,42 +137,6 @@ export function recordingFor(
   const now = Date.now();
   if (!seenBefore(cache, key, now)) return undefined;
   return new Recording({ cacheDir: cache, key, env, argv: argv.slice(2), shim, now });
-}
-
-/**
- * Whether this command line came before (it has memos, or was noted in the last 10 minutes). A
- * recording costs a few ms (the dry runs, the write), paid back only by a command line that comes
- * again: the first time, it is only noted (an empty `<key>.seen`), and the second run records.
- */
-function seenBefore(cache: string, key: string, now: number): boolean {
-  const file = memoFile(cache, key);
-  if (fs.lstatSync(file, { throwIfNoEntry: false })) return true;
-  const seen = file.replace(/\.json$/, '.seen');
-  const noted = fs.lstatSync(seen, { throwIfNoEntry: false });
-  if (noted?.isFile() && now - noted.mtimeMs < WINDOWS_MS[0]!) return true;
-  try {
-    if (privateMemoDir(cache)) {
-      fs.writeFileSync(seen, '', { mode: 0o600 });
-      if (noted) fs.utimesSync(seen, now / 1000, now / 1000);
-      else prune(path.dirname(seen), now); // one-off command lines leave notes: they go as memos do
-    }
-  } catch {
-    // not noted: the next run notes it
-  }
-  return false;
-}
-
-/** The memo directory of `cacheDir`, made (private) if missing; false when it is not private and ours, or the cache directory is not. */
-function privateMemoDir(cache: string): boolean {
-  const dir = path.join(cache, MEMO_DIR);
-  if (!isPrivateDir(cache)) return false;
-  if (isPrivateDir(dir)) return true;
-  try {
-    fs.mkdirSync(dir, { mode: 0o700 });
-  } catch {
-    return false;
-  }
-  return isPrivateDir(dir);
 }
 
 /** One run's recording: `env` and `args` are what the run must use; `run` drives it. */
@@ -571,60 +522,3 @@ function normalized(effect: Effect, env: NodeJS.ProcessEnv): string {
   const child = childEnv(effect.run, env, 0);
   return JSON.stringify([file, argv0, args, Object.entries(child).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
 }
-
-/**
- * Writes the memo (atomically, private; not synced: a torn memo is no memo) in the memo directory,
- * made private if missing, before the other memos of its key that still hold in other situations
- * (at most MAX_SITUATIONS); prunes.
- */
-function keep(cacheDir: string, key: string, memo: Memo): void {
-  const file = memoFile(cacheDir, key);
-  const dir = path.dirname(file);
-  if (!privateMemoDir(cacheDir)) return;
-  const situation = (m: Memo) => JSON.stringify([m.names, m.env, m.args ?? null]);
-  const earlier = earlierMemos(file, key);
-  const others = (earlier ?? []).filter((m) => m.until > memo.from && situation(m) !== situation(memo));
-  const kept: MemoFile = { version: MEMO_VERSION, key, memos: [memo, ...others].slice(0, MAX_SITUATIONS) };
-  writeAtomic(file, JSON.stringify(kept), 0o600, false);
-  // A new file may be one too many; a file written again is not.
-  if (earlier === undefined) {
-    fs.rmSync(file.replace(/\.json$/, '.seen'), { force: true });
-    prune(dir, memo.from);
-  }
-}
-
-/** The memos of the file there, if it is one of this key's; undefined when there is no file. */
-function earlierMemos(file: string, key: string): Memo[] | undefined {
-  const read = readPrivate(file);
-  if (!read.ok) return read.problem === 'missing' ? undefined : [];
-  try {
-    const earlier = JSON.parse(read.data.toString('utf8')) as MemoFile;
-    return earlier.version === MEMO_VERSION && earlier.key === key && Array.isArray(earlier.memos) ? earlier.memos : [];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * Removes the memo files all of whose memos have ended (none is written to hold longer than the
- * longest window), and past MAX_MEMOS files the least recently written; and what a writer killed
- * before its rename left (a memo holds credentials).
- */
-function prune(dir: string, now: number): void {
-  removeStaleTemporaryFiles(dir, silentLogger, 'a memo');
-  // Memos and notes are counted apart: a loop of one-off command lines must not push out the memos.
-  const kinds: Record<string, Array<[string, number]>> = { json: [], seen: [] };
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name);
-    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (!stat?.isFile() || !MEMO_NAME.test(name)) continue;
-    if (now - stat.mtimeMs > WINDOWS_MS[0]!) fs.rmSync(file, { force: true });
-    else kinds[name.slice(name.lastIndexOf('.') + 1)]!.push([file, stat.mtimeMs]);
-  }
-  for (const files of Object.values(kinds)) {
-    files.sort((a, b) => b[1] - a[1]);
-    for (const [file] of files.slice(MAX_MEMOS)) fs.rmSync(file, { force: true });
-  }
-}
-
-export { MEMO_DIR };

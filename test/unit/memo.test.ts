@@ -20,7 +20,8 @@ import {
   type Memo,
   type MemoFile,
 } from '../../src/memo/identity.ts';
-import { MAX_MEMOS, Recording } from '../../src/memo/record.ts';
+import { Recording } from '../../src/memo/record.ts';
+import { MAX_MEMOS } from '../../src/memo/store.ts';
 import { removeMemos } from '../../src/memo/remove.ts';
 import { systemTools } from '../../src/platform/tools.ts';
 import { holds, usableMemo } from '../../src/memo/replay.ts';
