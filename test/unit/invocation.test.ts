@@ -523,16 +523,19 @@ describe("aws-vault's positional profiles: `status PROFILE`, `env PROFILE` (and 
 });
 
 describe('executableInvokedAs: the single executable renamed is mfa-exec; linked under another name, a shim', () => {
-  const cases: Array<[string, string, boolean, string]> = [
+  const cases: Array<[string, string, boolean, string, number?]> = [
     ['mfa', '/home/u/bin/mfa', false, 'mfa-exec'],
     ['/home/u/bin/mfa', '/home/u/bin/mfa', false, 'mfa-exec'],
     ['terraform', '/home/u/bin/mfa', false, 'terraform'],
     ['/home/u/.local/share/mfa-exec/shims/aws', '/home/u/bin/mfa-exec-linux-x64', false, '/home/u/.local/share/mfa-exec/shims/aws'],
+    // A hard link named terraform: its own name, but the file has two.
+    ['terraform', '/home/u/shims/terraform', false, 'terraform', 2],
     ['MFA', 'C:\\Tools\\mfa.exe', true, 'mfa-exec'],
     ['C:\\Tools\\Mfa.EXE', 'C:\\Tools\\mfa.exe', true, 'mfa-exec'],
     ['aws', 'C:\\Tools\\mfa.exe', true, 'aws'],
   ];
-  for (const [argv0, execPath, windows, want] of cases) {
-    test(`${argv0} (${execPath}) → ${want}`, () => assert.equal(executableInvokedAs(argv0, execPath, windows), want));
+  for (const [argv0, execPath, windows, want, links = 1] of cases) {
+    test(`${argv0} (${execPath}, ${links} link${links === 1 ? '' : 's'}) → ${want}`, () =>
+      assert.equal(executableInvokedAs(argv0, execPath, links, windows), want));
   }
 });
