@@ -7,7 +7,8 @@
  * of MFA codes already used (`mfa-used-*`): AWS refuses a code twice, and "wait for the next
  * code" must still hold right after a clear. Locks belong to running processes and clean up
  * after themselves. The notes of declined prompts (credentials/declined.ts) go with the entries of
- * their chain, so the next run asks again.
+ * their chain, so the next run asks again; the memos of warm runs (src/memo/) all go, as they hold
+ * the credentials they gave.
  */
 import { ensureCacheDir } from '../credentials/cache.ts';
 import { planCacheRefs, sameStepAnyForm, type CacheRef } from '../credentials/cache-key.ts';
