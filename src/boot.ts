@@ -32,7 +32,7 @@ import { isPrivateDir, readPrivate, writeAtomic } from './private-io.ts';
 import { forDisplay } from './printable.ts';
 import { memoKey } from './memo/identity.ts';
 import { memoFile, replayEffect, usableMemo } from './memo/replay.ts';
-import { OWN_NAMES } from './own-names.ts';
+import { isShimName } from './own-names.ts';
 import { platform } from './platform/index.ts';
 
 declare const __MFA_WARM_HASH__: string;
@@ -77,9 +77,9 @@ function boot(): void {
   else load(dir, debug);
 }
 
-/** Started under another name than ours (src/own-names.ts): a shim. */
+/** Started under another name than ours: a shim (the parser's rule, src/own-names.ts). */
 function isShim(): boolean {
-  return !OWN_NAMES.has(path.basename(process.argv[1] ?? ''));
+  return isShimName(process.argv[1] ?? '');
 }
 
 /** os.homedir(), which on a Unix is $HOME when set (even empty), without loading node:os for it. */

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
-import { OWN_NAMES } from '../own-names.ts';
+import { isShimName } from '../own-names.ts';
 import { COMMON_OPTIONS, defaultOptions, OPTIONS, type OptionName, type Options, type OptionSpec } from '../options.ts';
 import { commandNamed } from './table.ts';
 import type { CommandEntry } from './types.ts';
@@ -30,8 +30,7 @@ export type Invocation =
     };
 
 export function parseInvocation(argv: readonly string[], invokedAs: string): Invocation {
-  const name = path.basename(invokedAs);
-  if (!OWN_NAMES.has(name)) return { kind: 'shim', name, args: [...argv] };
+  if (isShimName(invokedAs)) return { kind: 'shim', name: path.basename(invokedAs), args: [...argv] };
   return parseCommandLine(argv);
 }
 
