@@ -30,8 +30,8 @@ import vm from 'node:vm';
 import { cacheDir } from './dirs.ts';
 import { isPrivateDir, readPrivate, writeAtomic } from './private-io.ts';
 import { forDisplay } from './printable.ts';
-import { memoKey } from './memo/identity.ts';
-import { memoFile, replayEffect, usableMemo } from './memo/replay.ts';
+import { memoFile, memoKey } from './memo/identity.ts';
+import { replayEffect, usableMemo } from './memo/replay.ts';
 import { isShimName } from './own-names.ts';
 import { platform } from './platform/index.ts';
 

@@ -15,7 +15,7 @@ import { silentLogger } from '../log.ts';
 import { readPrivate } from '../private-io.ts';
 import { writeStdout } from '../stdout.ts';
 import { ExitCode } from '../errors.ts';
-import { childEnv, fingerprint, MEMO_VERSION, memoFile, envNames, valueHash, type Look, type Memo, type MemoFile } from './identity.ts';
+import { childEnv, fingerprint, MEMO_VERSION, envNames, valueHash, type Look, type Memo, type MemoFile } from './identity.ts';
 
 /** A memo is no bigger than this (a real one is a few kilobytes). */
 const MAX_BYTES = 256 * 1024;
@@ -29,6 +29,8 @@ export interface ReplayInput {
   args: readonly string[];
   now: number;
   look?: (look: Look, file: string) => string;
+  /** envNames(env), when the caller has it (usableMemo computes it once for all of a file's memos). */
+  names?: string;
 }
 
 /** The memo for this run, if there is one and it holds now; undefined otherwise. Never throws. */
@@ -38,7 +40,17 @@ export function usableMemo(input: ReplayInput): Memo | undefined {
   try {
     const file = JSON.parse(read.data.toString('utf8')) as MemoFile;
     if (file?.version !== MEMO_VERSION || file.key !== input.key || !Array.isArray(file.memos)) return undefined;
-    return file.memos.find((memo) => holds(memo, input));
+    // A file's memos (one per situation) share most of their looks: each file is looked at once.
+    const prints = new Map<string, string>();
+    const look = input.look ?? fingerprint;
+    const once = (how: Look, path: string) => {
+      const key = `${how}${path}`;
+      let print = prints.get(key);
+      if (print === undefined) prints.set(key, (print = look(how, path)));
+      return print;
+    };
+    const checked = { ...input, look: once, names: envNames(input.env) };
+    return file.memos.find((memo) => holds(memo, checked));
   } catch {
     return undefined;
   }
@@ -50,7 +62,7 @@ export function holds(memo: Memo, input: ReplayInput): boolean {
   const look = input.look ?? fingerprint;
   if (!(now >= memo?.from && now < memo.until)) return false;
   if (!Array.isArray(memo.env) || !Array.isArray(memo.files) || typeof memo.effect !== 'object' || memo.effect === null) return false;
-  if (memo.names !== envNames(env)) return false;
+  if (memo.names !== (input.names ?? envNames(env))) return false;
   for (const [name, value] of memo.env) if (valueHash(env[name]) !== value) return false;
   if (memo.args) {
     if (memo.args.length !== undefined && memo.args.length !== args.length) return false;
@@ -84,5 +96,3 @@ export async function replayEffect(memo: Memo, env: NodeJS.ProcessEnv, args: rea
     return undefined;
   }
 }
-
-export { memoFile };

@@ -162,6 +162,17 @@ describe('holds: what a replay checks', () => {
     assert.equal(usableMemo({ ...input, file }), undefined);
   });
 
+  test("a file's memos share their looks: each file is looked at once, whichever memo holds", () => {
+    const file = fresh('memo.json');
+    // The first memo depends on the same two files and on one that has changed since.
+    const other: Memo = { ...memo, files: [...memo.files.slice(0, 2), ['s', '/h/other', 'print-x']] };
+    writeFileSync(file, JSON.stringify({ version: MEMO_VERSION, key: 'k', memos: [other, memo] }), { mode: 0o600 });
+    const looked: string[] = [];
+    const counting = (how: string, path: string) => (looked.push(path), look(how, path));
+    assert.deepEqual(usableMemo({ ...input, file, look: counting }), memo);
+    assert.deepEqual(looked, ['/h/.aws/config', '/h/.cache/mfa-exec/role-x.json', '/h/other', '/h/.mfa-exec']);
+  });
+
   test("childEnv: ours without `remove`, with `set`, and the marker that names the starting process with this one's id", () => {
     const run = {
       file: '/bin/true',
