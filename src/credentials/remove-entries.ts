@@ -9,13 +9,14 @@
  * was fetched for is found.
  */
 import type { Stats } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from '../log.ts';
-import type { PrivateDir } from '../private-file.ts';
+import { withPrivateDir, type PrivateDir } from '../private-file.ts';
 import { temporaryWriter } from '../private-io.ts';
 import { ENTRY_NAME, parseEntryText } from './cache.ts';
 import type { CacheRef, StepRequest } from './cache-key.ts';
 import { DECLINED_NAME } from './declined.ts';
-import { removeMemos } from '../memo/remove.ts';
+import { MEMO_DIR, MEMO_NAME } from '../memo/identity.ts';
 
 /** A temporary file younger than this may be a write in progress. */
 const TEMPORARY_AGE_MS = 60_000;
@@ -23,7 +24,7 @@ const TEMPORARY_AGE_MS = 60_000;
 /** Which entries to remove, by kind and recorded request; undefined: every entry and stale temporary file. */
 export type EntryFilter = (kind: CacheRef['kind'], request: StepRequest) => boolean;
 
-interface RemoveContext {
+export interface RemoveContext {
   logger: Logger;
   now: () => number;
 }
@@ -32,7 +33,7 @@ interface RemoveContext {
  * Removes the entries `filter` picks (undefined: all) and returns how many. The notes of declined
  * prompts go too, uncounted: all of them without a filter, else those of the chains `lockKeys`
  * (PlanCacheRefs.lockKey), so that the next run of those chains asks again; and every memo of a
- * run's decision (src/memo/remove.ts), which holds the credentials it gave.
+ * run's decision (removeMemos), which holds the credentials it gave.
  */
 export function removeEntries(
   dir: PrivateDir,
@@ -47,8 +48,27 @@ export function removeEntries(
       if ((!filter || lockKeys.includes(note[1]!)) && ours(dir, name, ctx)) unlink(dir, name, ctx);
     } else if (removable(dir, name, filter, ctx)) removed++;
   }
-  removeMemos(dir.path, ctx.logger);
+  removeMemos(dir.path, ctx);
   return removed;
+}
+
+/**
+ * Removes the memos of warm runs (src/memo/), the notes of command lines run once, and temporary
+ * files of memos being written, in the cache directory's memo directory: whenever entries are
+ * removed, all of them (one made from a removed entry would not be replayed anyway, and each holds
+ * the credentials it gave; the next runs record them again). Returns how many memos.
+ */
+export function removeMemos(cacheDir: string, ctx: RemoveContext): number {
+  const opened = withPrivateDir(path.join(cacheDir, MEMO_DIR), (dir) => {
+    let removed = 0;
+    for (const name of dir.list()) {
+      const memo = MEMO_NAME.test(name);
+      if (!memo && temporaryWriter(name) === undefined) continue;
+      if (ours(dir, name, ctx) && unlink(dir, name, ctx) && name.endsWith('.json')) removed++;
+    }
+    return removed;
+  });
+  return opened ?? 0;
 }
 
 /** The stat of `name` if it is a regular file of ours (removal ignores the mode: a too-open entry is still ours to remove). */

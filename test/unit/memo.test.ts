@@ -22,7 +22,7 @@ import {
 } from '../../src/memo/identity.ts';
 import { Recording } from '../../src/memo/record.ts';
 import { MAX_MEMOS } from '../../src/memo/store.ts';
-import { removeMemos } from '../../src/memo/remove.ts';
+import { removeMemos } from '../../src/credentials/remove-entries.ts';
 import { systemTools } from '../../src/platform/tools.ts';
 import { holds, usableMemo } from '../../src/memo/replay.ts';
 
@@ -447,7 +447,7 @@ describe('Recording: what is kept, and for how long', () => {
       await recording.run((rt) => (rt.out(String(i)), 0), fakeRuntime({}, later).rt);
     }
     assert.equal(readdirSync(join(dir, 'memo')).length, MAX_MEMOS);
-    assert.equal(removeMemos(dir, silentLogger), MAX_MEMOS);
+    assert.equal(removeMemos(dir, { logger: silentLogger, now: Date.now }), MAX_MEMOS);
     assert.deepEqual(readdirSync(join(dir, 'memo')), []);
   });
 });
