@@ -126,10 +126,9 @@ export function recordingFor(
 ): Recording | undefined {
   if (env.MFA_EXEC_MEMO === '0' || env.MFA_EXEC_DEBUG === '1') return undefined;
   const shim = invocation.kind === 'shim';
-  if (!shim && (!KEPT.has(invocation.command) || invocation.options.debug || invocation.options.help || invocation.options.version))
-    return undefined;
+  if (!shim && (!KEPT.has(invocation.command) || invocation.options.help || invocation.options.version)) return undefined;
   if (!shim && argv.length <= 2) return undefined;
-  // boot.ts does not replay a command line holding --debug anywhere (it cannot tell whose it is): none is kept.
+  // --debug (ours, or anywhere: boot.ts, which never replays such a command line, cannot tell whose it is): none is kept.
   if (!shim && argv.includes('--debug')) return undefined;
   const cwd = process.cwd();
   const cache = cacheDir(env, homedir);
